@@ -1,0 +1,42 @@
+"""Character classes shared by the rules, as regular-expression fragments.
+
+Ranges are spelled with ``\\N{...}`` names or code points with their block named,
+so that a reader can tell what each class holds without a Unicode table.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Han ideographs: CJK Unified Ideographs, Extension A, Compatibility Ideographs,
+#: and the supplementary-plane extensions B–H.
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+
+#: CJK punctuation that only occurs in East Asian text: CJK Symbols and Punctuation
+#: (、。〈〉《》「」『』【】〔〕…), the full-width forms (，；：！？（）), and the
+#: quotes, ellipsis and dashes Chinese writing uses.
+CJK_PUNCT = (
+    "\u3000-\u303f"  # CJK Symbols and Punctuation, from IDEOGRAPHIC SPACE
+    "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"  # full-width punctuation
+    "\N{LEFT DOUBLE QUOTATION MARK}\N{RIGHT DOUBLE QUOTATION MARK}"
+    "\N{LEFT SINGLE QUOTATION MARK}\N{RIGHT SINGLE QUOTATION MARK}"
+    "\N{HORIZONTAL ELLIPSIS}\N{EM DASH}\N{MIDDLE DOT}"
+)
+
+#: A character that puts the text around it in Chinese context.
+CHINESE = HAN + CJK_PUNCT
+
+HAN_RE = re.compile(f"[{HAN}]")
+HAN_RUN_RE = re.compile(f"[{HAN}]+")
+
+#: Spans that are never prose: URLs and e-mail addresses.
+URL_OR_EMAIL_RE = re.compile(
+    r"(?:https?|ftp)://[^\s<>\"'\u3000-\u303f\uff01-\uff65]+"
+    r"|www\.[A-Za-z0-9.-]+[^\s<>\"'\u3000-\u303f\uff01-\uff65]*"
+    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
+)
+
+
+def count_han(text: str) -> int:
+    """Number of Han characters in ``text``."""
+    return sum(len(run) for run in HAN_RUN_RE.findall(text))

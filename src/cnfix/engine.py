@@ -1,0 +1,132 @@
+"""Check → apply non-overlapping fixes → repeat until the text stops changing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from cnfix.model import Applicability, Document, Finding, Rule, Settings
+from cnfix.rules import RULES, select_rules
+
+MAX_PASSES = 12
+
+
+class ConvergenceError(RuntimeError):
+    """Fixes kept changing the text after ``MAX_PASSES`` passes."""
+
+    def __init__(self, rules: Iterable[str]) -> None:
+        self.rules = sorted(set(rules))
+        super().__init__(
+            f"repair did not converge after {MAX_PASSES} passes; "
+            f"rules still fixing: {', '.join(self.rules)}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RepairResult:
+    """The repaired text, the findings whose fixes were applied, and what is left."""
+
+    text: str
+    applied: tuple[Finding, ...]
+    remaining: tuple[Finding, ...]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.applied)
+
+
+def check_document(doc: Document, rules: Sequence[Rule] = RULES) -> list[Finding]:
+    """Run ``rules`` in registry order; findings sorted by position, then rule order."""
+    order = {rule.name: index for index, rule in enumerate(rules)}
+    findings = [finding for rule in rules for finding in rule.check(doc)]
+    findings.sort(key=lambda f: (f.start, order[f.rule], f.end))
+    return findings
+
+
+def _is_applicable(finding: Finding, unsafe_fixes: bool) -> bool:
+    fix = finding.fix
+    if fix is None or not fix.edits:
+        return False
+    if fix.applicability is Applicability.SAFE:
+        return True
+    return unsafe_fixes and fix.applicability is Applicability.UNSAFE
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Two edits conflict when their ranges intersect or both insert at one point."""
+    return (a[0] < b[1] and b[0] < a[1]) or a[0] == a[1] == b[0] == b[1]
+
+
+def apply_fixes(
+    text: str, findings: Iterable[Finding], rules: Sequence[Rule] = RULES
+) -> tuple[str, list[Finding]]:
+    """Apply the fixes that do not overlap one already taken; return text and those applied.
+
+    Fixes of earlier rules in the registry win a conflict; the loser waits for the
+    next pass, where it is checked again against the changed text (ruff's way).
+    """
+    order = {rule.name: index for index, rule in enumerate(rules)}
+    ranked = sorted(findings, key=lambda f: (order[f.rule], f.fix.start, f.fix.end))  # type: ignore[union-attr]
+    taken: list[tuple[int, int]] = []
+    chosen: list[Finding] = []
+    for finding in ranked:
+        spans = [(edit.start, edit.end) for edit in finding.fix.edits]  # type: ignore[union-attr]
+        if any(_overlaps(a, b) for a in spans for b in taken):
+            continue
+        taken.extend(spans)
+        chosen.append(finding)
+    edits = sorted(
+        (edit for finding in chosen for edit in finding.fix.edits),  # type: ignore[union-attr]
+        key=lambda e: (e.start, e.end),
+    )
+    pieces: list[str] = []
+    cursor = 0
+    for edit in edits:
+        pieces.append(text[cursor : edit.start])
+        pieces.append(edit.replacement)
+        cursor = edit.end
+    pieces.append(text[cursor:])
+    chosen.sort(key=lambda f: (f.start, order[f.rule]))
+    return "".join(pieces), chosen
+
+
+def repair_document(
+    doc: Document, rules: Sequence[Rule] = RULES, *, unsafe_fixes: bool = False
+) -> RepairResult:
+    """Repair to a fixed point; raise ConvergenceError when it does not settle."""
+    applied: list[Finding] = []
+    current = doc
+    for _ in range(MAX_PASSES):
+        findings = check_document(current, rules)
+        fixable = [f for f in findings if _is_applicable(f, unsafe_fixes)]
+        new_text, taken = apply_fixes(current.text, fixable, rules)
+        if new_text == current.text:
+            return RepairResult(current.text, tuple(applied), tuple(findings))
+        applied.extend(taken)
+        current = replace(current, text=new_text)
+    raise ConvergenceError(f.rule for f in taken)
+
+
+def scan_text(
+    text: str,
+    *,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+    settings: Settings | None = None,
+) -> list[Finding]:
+    """Findings for ``text``, sorted by position. Pure: no I/O, no global state."""
+    doc = Document(text, settings=settings or Settings())
+    return check_document(doc, select_rules(select, ignore))
+
+
+def repair_text(
+    text: str,
+    *,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+    settings: Settings | None = None,
+    unsafe_fixes: bool = False,
+) -> RepairResult:
+    """Repair ``text``; ``result.text`` is the repaired text, ``result.applied`` what changed."""
+    doc = Document(text, settings=settings or Settings())
+    return repair_document(doc, select_rules(select, ignore), unsafe_fixes=unsafe_fixes)

@@ -1,0 +1,116 @@
+"""Pure data: what a rule finds and how it would fix it. No I/O here."""
+
+from __future__ import annotations
+
+import enum
+import inspect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+
+class Applicability(enum.Enum):
+    """How far a fix may be trusted (ruff's terms).
+
+    SAFE fixes are applied by default; UNSAFE ones only with ``--unsafe-fixes``;
+    DISPLAY ones are shown as a suggestion and never applied.
+    """
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    DISPLAY = "display-only"
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace ``text[start:end]`` with ``replacement`` (offsets in characters)."""
+
+    start: int
+    end: int
+    replacement: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A set of edits that are applied together or not at all."""
+
+    edits: tuple[Edit, ...]
+    title: str
+    applicability: Applicability = Applicability.SAFE
+
+    @property
+    def start(self) -> int:
+        return min(edit.start for edit in self.edits)
+
+    @property
+    def end(self) -> int:
+        return max(edit.end for edit in self.edits)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Options that change what rules report or how they fix it.
+
+    ``target_script`` is the ``--to`` option of the mixed-script rule:
+    ``auto`` (the document's majority script), ``hans``, ``hant``, ``tw``, ``hk`` or ``keep``.
+    """
+
+    target_script: str = "auto"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """Decoded text plus what is known about where it came from.
+
+    ``kind`` is the file's format as far as rules care: ``text``, ``markdown``
+    (code spans are left alone), ``table`` (CSV/TSV: commas are syntax), ``markup``
+    (HTML/XML) or ``json``.
+    """
+
+    text: str
+    kind: str = "text"
+    encoding: str = "utf-8"
+    bom: bool = False
+    confidence: float = 1.0
+    settings: Settings = field(default_factory=Settings)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem at ``text[start:end]``, named by its rule, with an optional fix."""
+
+    rule: str
+    code: str
+    start: int
+    end: int
+    message: str
+    fix: Fix | None = None
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None and self.fix.applicability is not Applicability.DISPLAY
+
+
+Check = Callable[[Document], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A registered rule: stable code and name, a one-line summary, the check, its docs.
+
+    The rule's full documentation is the docstring of its check function, so the
+    docs live beside the code that they describe.
+    """
+
+    code: str
+    name: str
+    summary: str
+    fix_safety: str
+    check: Check
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.check.__doc__ or self.summary)
+
+    def finding(self, start: int, end: int, message: str, fix: Fix | None = None) -> Finding:
+        """Build a finding of this rule."""
+        return Finding(self.name, self.code, start, end, message, fix)

@@ -1,0 +1,44 @@
+"""RULES: the one ordered registry. Order is repair priority: byte-level damage first,
+then artifacts glued into the text, then punctuation, then script."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from cnfix.model import Rule
+from cnfix.rules.encoding import ENCODING
+from cnfix.rules.punctuation import HALFWIDTH_PUNCTUATION, STRAY_COMMA
+
+RULES: tuple[Rule, ...] = (
+    ENCODING,
+    STRAY_COMMA,
+    HALFWIDTH_PUNCTUATION,
+)
+
+RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}
+
+
+class UnknownRuleError(ValueError):
+    """A rule name or code that is not registered."""
+
+
+def resolve_rule(name_or_code: str) -> Rule:
+    """The rule with this name or code (case-insensitive code, exact name)."""
+    for rule in RULES:
+        if name_or_code in (rule.name, rule.code) or name_or_code.upper() == rule.code:
+            return rule
+    known = ", ".join(rule.name for rule in RULES)
+    raise UnknownRuleError(f"unknown rule {name_or_code!r} (known: {known})")
+
+
+def select_rules(
+    select: Iterable[str] | None = None, ignore: Iterable[str] | None = None
+) -> tuple[Rule, ...]:
+    """The registered rules named by ``select`` (all when None) minus ``ignore``, in order."""
+    chosen = {resolve_rule(name).name for name in select} if select is not None else None
+    dropped = {resolve_rule(name).name for name in ignore or ()}
+    return tuple(
+        rule
+        for rule in RULES
+        if (chosen is None or rule.name in chosen) and rule.name not in dropped
+    )
