@@ -45,7 +45,7 @@ def check_document(doc: Document, rules: Sequence[Rule] = RULES) -> list[Finding
 
 def _is_applicable(finding: Finding, unsafe_fixes: bool) -> bool:
     fix = finding.fix
-    if fix is None or not fix.edits:
+    if fix is None:
         return False
     if fix.applicability is Applicability.SAFE:
         return True
@@ -60,13 +60,13 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 def apply_fixes(
     text: str, findings: Iterable[Finding], rules: Sequence[Rule] = RULES
 ) -> tuple[str, list[Finding]]:
-    """Apply the fixes that do not overlap one already taken; return text and those applied.
+    """Apply the fixes that do not overlap one already taken; return text and those taken.
 
     Fixes of earlier rules in the registry win a conflict; the loser waits for the
     next pass, where it is checked again against the changed text (ruff's way).
     """
     order = {rule.name: index for index, rule in enumerate(rules)}
-    ranked = sorted(findings, key=lambda f: (order[f.rule], f.fix.start, f.fix.end))  # type: ignore[union-attr]
+    ranked = sorted(findings, key=lambda f: (order[f.rule], f.start, f.end))
     taken: list[tuple[int, int]] = []
     chosen: list[Finding] = []
     for finding in ranked:
@@ -101,8 +101,12 @@ def repair_document(
         fixable = [f for f in findings if _is_applicable(f, unsafe_fixes)]
         new_text, taken = apply_fixes(current.text, fixable, rules)
         if new_text == current.text:
-            return RepairResult(current.text, tuple(applied), tuple(findings))
-        applied.extend(taken)
+            # Fixes without edits are fixed by writing the file (as UTF-8): they count
+            # as applied once, at the fixed point, and are not left over.
+            by_writing = [f for f in taken if not f.fix.edits]  # type: ignore[union-attr]
+            remaining = [f for f in findings if f not in by_writing]
+            return RepairResult(current.text, tuple(applied + by_writing), tuple(remaining))
+        applied.extend(f for f in taken if f.fix.edits)  # type: ignore[union-attr]
         current = replace(current, text=new_text)
     raise ConvergenceError(f.rule for f in taken)
 
@@ -113,9 +117,13 @@ def scan_text(
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
     settings: Settings | None = None,
+    kind: str = "text",
 ) -> list[Finding]:
-    """Findings for ``text``, sorted by position. Pure: no I/O, no global state."""
-    doc = Document(text, settings=settings or Settings())
+    """Findings for ``text``, sorted by position. Pure: no I/O, no global state.
+
+    ``kind`` names the format (``text``, ``markdown``, ``table``, ``markup``, ``json``).
+    """
+    doc = Document(text, kind=kind, settings=settings or Settings())
     return check_document(doc, select_rules(select, ignore))
 
 
@@ -126,7 +134,8 @@ def repair_text(
     ignore: Iterable[str] | None = None,
     settings: Settings | None = None,
     unsafe_fixes: bool = False,
+    kind: str = "text",
 ) -> RepairResult:
     """Repair ``text``; ``result.text`` is the repaired text, ``result.applied`` what changed."""
-    doc = Document(text, settings=settings or Settings())
+    doc = Document(text, kind=kind, settings=settings or Settings())
     return repair_document(doc, select_rules(select, ignore), unsafe_fixes=unsafe_fixes)

@@ -37,13 +37,9 @@ class Fix:
     title: str
     applicability: Applicability = Applicability.SAFE
 
-    @property
-    def start(self) -> int:
-        return min(edit.start for edit in self.edits)
 
-    @property
-    def end(self) -> int:
-        return max(edit.end for edit in self.edits)
+#: Values of the ``--to`` option (``Settings.target_script``).
+TARGET_SCRIPTS = ("auto", "hans", "hant", "tw", "hk", "keep")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +92,10 @@ Check = Callable[[Document], Iterable[Finding]]
 @dataclass(frozen=True)
 class Rule:
     """A registered rule: stable code and name, a one-line summary, the check, its docs.
+
+    ``fix_safety`` is one word: ``safe`` (fixes applied by default), ``unsafe`` (only
+    with ``--unsafe-fixes``), ``mixed`` (depends on context; the docs say when) or
+    ``none`` (report only).
 
     The rule's full documentation is the docstring of its check function, so the
     docs live beside the code that they describe.

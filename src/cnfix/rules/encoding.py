@@ -33,9 +33,7 @@ def check_encoding(doc: Document) -> Iterator[Finding]:
         bom = " with BOM" if doc.bom else ""
         message = f"file is {doc.encoding}{bom} (confidence {doc.confidence:.2f}), not UTF-8"
     applicability = (
-        Applicability.SAFE
-        if doc.confidence >= MIN_REWRITE_CONFIDENCE
-        else Applicability.DISPLAY
+        Applicability.SAFE if doc.confidence >= MIN_REWRITE_CONFIDENCE else Applicability.DISPLAY
     )
     yield ENCODING.finding(0, 0, message, Fix((), "Write as UTF-8 without BOM", applicability))
 
@@ -44,6 +42,6 @@ ENCODING = Rule(
     code="E001",
     name="encoding",
     summary="file is not UTF-8 (GBK, GB18030, Big5, UTF-16/32) or has a byte-order mark",
-    fix_safety="safe when detection is confident or --encoding is given",
+    fix_safety="safe",
     check=check_encoding,
 )

@@ -61,8 +61,8 @@ STRAY_COMMA = Rule(
 # `中文,English` could be either: unsafe. Between ASCII on both sides: never.
 _LEFT_CHINESE = f"(?<=[{CHINESE}])"
 SAFE_MARK_RE = re.compile(
-    f"{_LEFT_CHINESE}[,;:?](?![A-Za-z\\s])"
-    f"|{_LEFT_CHINESE}!(?![A-Za-z\\s\\[])"
+    f"{_LEFT_CHINESE}[,;:?](?![A-Za-z \\t])"
+    f"|{_LEFT_CHINESE}!(?![A-Za-z \\t\\[])"
     f"|(?<=[A-Za-z0-9%)])[,;:!?](?=[{HAN}])"
 )
 UNSAFE_MARK_RE = re.compile(f"{_LEFT_CHINESE}[,;:!?](?=[A-Za-z]| (?=[{HAN}]))")
@@ -140,6 +140,6 @@ HALFWIDTH_PUNCTUATION = Rule(
     code="P002",
     name="halfwidth-punctuation",
     summary="ASCII `, ; : ! ? ( )` in Chinese context where full-width marks belong",
-    fix_safety="safe in clear Chinese context; unsafe next to Latin text",
+    fix_safety="mixed",
     check=check_halfwidth_punctuation,
 )

@@ -1,0 +1,320 @@
+"""The command line: ``cnfix scan``, ``cnfix repair``, ``cnfix rules``.
+
+The only module that imports click. Exit codes follow ruff: 0 clean, 1 findings
+(or, for repair, findings left that could not be fixed), 2 errors.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from cnfix import __version__
+from cnfix.config import Config, ConfigError, load_config
+from cnfix.model import TARGET_SCRIPTS, Settings
+from cnfix.rules import RULES, UnknownRuleError, resolve_rule, select_rules
+from cnfix.runner import FileOutcome, RunOptions, process_document, process_file
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+STDIN = Path("-")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _split(values: Iterable[str]) -> list[str]:
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+def _common_options(function: F) -> F:
+    options = [
+        click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+        click.option("--select", multiple=True, metavar="RULE,...", help="Only these rules."),
+        click.option("--ignore", multiple=True, metavar="RULE,...", help="Skip these rules."),
+        click.option("--encoding", metavar="NAME", help="Decode input with this encoding."),
+        click.option("--include", multiple=True, metavar="GLOB", help="Also take these files."),
+        click.option("--exclude", multiple=True, metavar="GLOB", help="Skip these paths."),
+        click.option(
+            "--to",
+            "target",
+            type=click.Choice(TARGET_SCRIPTS),
+            help="Script to unify mixed text to (default: auto, the majority script).",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _error(message: str) -> None:
+    click.echo(f"cnfix: error: {message}", err=True)
+
+
+def _notice(message: str) -> None:
+    click.echo(f"cnfix: {message}", err=True)
+
+
+def _options(
+    *,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    target: str | None,
+    encoding: str | None,
+    **run: Any,
+) -> tuple[Config, RunOptions]:
+    """Merge CLI options over ``[tool.cnfix]``; raise click.UsageError on bad values."""
+    try:
+        config = load_config(Path.cwd())
+        chosen = _split(select) or config.get("select")
+        dropped = _split(ignore) + list(config.get("ignore", []))
+        rules = select_rules(chosen, dropped)
+        for name in dropped:
+            resolve_rule(name)
+    except (ConfigError, UnknownRuleError) as error:
+        raise click.UsageError(str(error)) from None
+    script = target or config.get("to", "auto")
+    if script not in TARGET_SCRIPTS:
+        raise click.UsageError(
+            f"{config.path}: [tool.cnfix] to = {script!r} is not one of {', '.join(TARGET_SCRIPTS)}"
+        )
+    if encoding is not None:
+        import codecs
+
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise click.UsageError(f"unknown encoding {encoding!r}") from None
+    return config, RunOptions(
+        rules=rules, settings=Settings(target_script=script), encoding=encoding, **run
+    )
+
+
+def _paths(paths: tuple[Path, ...], config: Config, include: tuple, exclude: tuple) -> list[Path]:
+    from cnfix.files import discover
+
+    roots = list(paths) or [Path(".")]
+    return list(
+        discover(
+            roots,
+            include=[*config.get("include", []), *include],
+            exclude=[*config.get("exclude", []), *exclude],
+        )
+    )
+
+
+def _stdin_outcome(options: RunOptions) -> FileOutcome:
+    from dataclasses import replace
+
+    from cnfix.model import Document
+    from cnfix.textio import InputError, decode_bytes
+
+    outcome = FileOutcome(STDIN)
+    try:
+        decoded = decode_bytes(sys.stdin.buffer.read(), options.encoding)
+    except InputError as error:
+        outcome.error = str(error)
+        return outcome
+    doc = Document(
+        decoded.text,
+        encoding=decoded.encoding,
+        bom=decoded.bom,
+        confidence=decoded.confidence,
+        settings=options.settings,
+    )
+    process_document(replace(doc), options, outcome)
+    return outcome
+
+
+def _run(paths: list[Path], options: RunOptions) -> Iterable[FileOutcome]:
+    for path in paths:
+        if path == STDIN:
+            yield _stdin_outcome(options)
+        elif not path.exists() and not path.is_symlink():
+            yield FileOutcome(path, error="no such file or directory")
+        else:
+            yield process_file(path, options)
+
+
+def _color(stream: Any) -> bool:
+    return bool(stream.isatty()) and "NO_COLOR" not in os.environ
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cnfix")
+def cli() -> None:
+    """Find and repair damaged Chinese text."""
+
+
+@cli.command()
+@_common_options
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+def scan(
+    paths: tuple[Path, ...],
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    output_format: str,
+    **options: Any,
+) -> None:
+    """Report problems in PATHS (files, folders, or - for stdin); write nothing.
+
+    Exit status: 0 no findings, 1 findings, 2 an error (the other files are still scanned).
+    """
+    from cnfix import report
+
+    config, run = _options(**options)
+    files = _paths(paths, config, include, exclude)
+    records: list[dict[str, object]] = []
+    counts: Counter[str] = Counter()
+    fixable: Counter[str] = Counter()
+    errors = 0
+    for outcome in _run(files, run):
+        if outcome.error:
+            errors += 1
+            _error(f"{outcome.path}: {outcome.error}")
+            continue
+        if outcome.notice:
+            _notice(f"{outcome.path}: {outcome.notice}")
+        counts.update(report.count_by_rule(outcome.findings))
+        fixable.update(report.count_by_rule(f for f in outcome.findings if f.fixable))
+        if output_format == "json":
+            records.extend(report.json_records(str(outcome.path), outcome.text, outcome.findings))
+        else:
+            for line in report.text_lines(str(outcome.path), outcome.text, outcome.findings):
+                click.echo(line)
+    if output_format == "json":
+        report.write_json(records, sys.stdout)
+    elif counts:
+        codes = {rule.name: rule.code for rule in RULES}
+        click.echo()
+        for line in report.summary_lines(counts, codes, fixable):
+            click.echo(line)
+        total, files_with = sum(counts.values()), len(files)
+        click.echo(
+            f"Found {total} finding(s) in {files_with} file(s); {sum(fixable.values())} fixable "
+            "with `cnfix repair`."
+        )
+    sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if counts else EXIT_CLEAN)
+
+
+@cli.command()
+@_common_options
+@click.option("--in-place", "-w", "in_place", is_flag=True, help="Write the repaired files.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write repaired copies into this folder, mirroring the input tree.",
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file would change.")
+@click.option(
+    "--diff",
+    "diff_style",
+    type=click.Choice(["inline", "unified", "none"]),
+    default="inline",
+    show_default=True,
+    help="How to show what changes.",
+)
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe.")
+def repair(
+    paths: tuple[Path, ...],
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    in_place: bool,
+    output: Path | None,
+    check: bool,
+    diff_style: str,
+    unsafe_fixes: bool,
+    **options: Any,
+) -> None:
+    """Show (and with --in-place or -o, write) the repairs for PATHS.
+
+    `cnfix repair -` reads stdin and writes the repaired text to stdout.
+    Exit status: 0 nothing left to fix, 1 changes not written or findings left that
+    could not be fixed, 2 an error.
+    """
+    from cnfix import report
+
+    if in_place and output is not None:
+        raise click.UsageError("--in-place and -o are exclusive")
+    if check and (in_place or output is not None):
+        raise click.UsageError("--check writes nothing; drop --in-place / -o")
+    config, run = _options(repair=True, **options)
+    unsafe = unsafe_fixes or bool(config.get("unsafe-fixes", False))
+    from dataclasses import replace
+
+    run = replace(
+        run,
+        unsafe_fixes=unsafe,
+        write=in_place or output is not None,
+        output_root=output,
+        input_root=paths[0] if len(paths) == 1 and paths[0].is_dir() else None,
+    )
+    if paths == (STDIN,):
+        outcome = _stdin_outcome(run)
+        if outcome.error:
+            _error(f"-: {outcome.error}")
+            sys.exit(EXIT_ERROR)
+        sys.stdout.write(outcome.repaired or outcome.text)
+        sys.exit(EXIT_FINDINGS if outcome.findings else EXIT_CLEAN)
+    files = _paths(paths, config, include, exclude)
+    printer = report.Printer(sys.stdout, color=_color(sys.stdout))
+    errors = changed = remaining = 0
+    for outcome in _run(files, run):
+        if outcome.error:
+            errors += 1
+            _error(f"{outcome.path}: {outcome.error}")
+            continue
+        if outcome.notice:
+            _notice(f"{outcome.path}: {outcome.notice}")
+        remaining += len(outcome.findings)
+        if not outcome.changed:
+            continue
+        changed += 1
+        assert outcome.repaired is not None
+        if diff_style == "inline":
+            printer.inline_diff(str(outcome.path), outcome.text, outcome.repaired, outcome.applied)
+        elif diff_style == "unified":
+            printer.unified(str(outcome.path), outcome.text, outcome.repaired)
+        if run.write and outcome.written is None:
+            remaining += 1  # repairs that could not be written are still to do
+    verb = "repaired" if run.write else "would be repaired"
+    _notice(f"{changed} file(s) {verb}, {remaining} finding(s) left, {errors} error(s)")
+    if errors:
+        sys.exit(EXIT_ERROR)
+    if check or not run.write:
+        sys.exit(EXIT_FINDINGS if changed or remaining else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if remaining else EXIT_CLEAN)
+
+
+@cli.command()
+@click.argument("name", required=False)
+def rules(name: str | None) -> None:
+    """List every rule, or show the full documentation of one."""
+    if name is not None:
+        try:
+            rule = resolve_rule(name)
+        except UnknownRuleError as error:
+            raise click.UsageError(str(error)) from None
+        click.echo(f"{rule.code} {rule.name}  (fix: {rule.fix_safety})\n")
+        click.echo(rule.doc)
+        return
+    width = max(len(rule.name) for rule in RULES)
+    for rule in RULES:
+        click.echo(f"{rule.code}  {rule.name:<{width}}  {rule.fix_safety:<6}  {rule.summary}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="cnfix")

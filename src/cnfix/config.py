@@ -1,0 +1,72 @@
+"""Settings from ``[tool.cnfix]`` in the nearest ``pyproject.toml``, merged with the CLI."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+#: Keys accepted in ``[tool.cnfix]`` and what type each takes.
+CONFIG_KEYS: dict[str, type] = {
+    "select": list,
+    "ignore": list,
+    "include": list,
+    "exclude": list,
+    "to": str,
+    "unsafe-fixes": bool,
+}
+
+
+class ConfigError(ValueError):
+    """A configuration file or option that cannot be used; the message names the problem."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Project configuration as read from ``pyproject.toml`` (all keys optional)."""
+
+    path: Path | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest ``pyproject.toml`` at or above ``start`` that has ``[tool.cnfix]``."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+                raise ConfigError(f"{candidate}: invalid TOML: {error}") from None
+            if "cnfix" in data.get("tool", {}):
+                return candidate
+    return None
+
+
+def load_config(start: Path) -> Config:
+    """Read and validate ``[tool.cnfix]`` from the nearest pyproject.toml (empty if none)."""
+    path = find_pyproject(start)
+    if path is None:
+        return Config()
+    table = tomllib.loads(path.read_text(encoding="utf-8"))["tool"]["cnfix"]
+    for key, value in table.items():
+        expected = CONFIG_KEYS.get(key)
+        if expected is None:
+            known = ", ".join(CONFIG_KEYS)
+            raise ConfigError(f"{path}: unknown key {key!r} in [tool.cnfix] (known: {known})")
+        if not isinstance(value, expected):
+            raise ConfigError(
+                f"{path}: [tool.cnfix] {key} must be a {expected.__name__}, "
+                f"not {type(value).__name__}"
+            )
+    return Config(path, dict(table))

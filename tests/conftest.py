@@ -1,0 +1,44 @@
+"""Shared test set-up: paths, the --update-golden switch, a deterministic hypothesis profile."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+CORPUS = DATA / "corpus"
+FIXTURES = ROOT / "fixtures"
+SEEDS = ROOT / "seeds"
+
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    deadline=None,
+    max_examples=60,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", deadline=None, max_examples=100)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite fixtures/*/*.out.* and *.findings.txt from the current behaviour",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def corpus_documents(script: str | None = None) -> list[Path]:
+    """Clean corpus files (``hans``, ``hant`` or both), sorted."""
+    scripts = [script] if script else ["hans", "hant"]
+    return sorted(path for name in scripts for path in (CORPUS / name).glob("*.txt"))
