@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cnfix.model import Rule
+from cnfix.rules.annotation import PINYIN_ANNOTATION
 from cnfix.rules.encoding import ENCODING
 from cnfix.rules.punctuation import HALFWIDTH_PUNCTUATION, STRAY_COMMA
 
 RULES: tuple[Rule, ...] = (
     ENCODING,
+    PINYIN_ANNOTATION,
     STRAY_COMMA,
     HALFWIDTH_PUNCTUATION,
 )

@@ -1,0 +1,269 @@
+"""Pinyin annotations glued after characters by a converter: ``醫(yī)院`` → ``醫院``."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+
+from cnfix.chars import HAN
+from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
+from cnfix.regions import protected_regions
+
+#: Letters a written reading may use: ASCII, the Latin blocks that hold the tone-marked
+#: vowels (ā á ǎ à ü ǘ ê ế ḿ ń ň ǹ …), combining marks (readings in NFD) and ``:`` of ``u:``.
+_LETTER = "A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f:"
+_READING = f"[{_LETTER}]{{1,9}}[0-5]?"
+
+#: A parenthesised reading anywhere. It starts with a two-character set, so the regex
+#: engine skips text without parentheses at C speed; the Han character before it is
+#: checked afterwards.
+PARENTHESISED_RE = re.compile(
+    f"[(\N{FULLWIDTH LEFT PARENTHESIS}]({_READING})[)\N{FULLWIDTH RIGHT PARENTHESIS}]"
+)
+#: Marks left where bytes were lost: ``?`` (decoder replacement), its full-width form, U+FFFD.
+_DAMAGE = "?\N{FULLWIDTH QUESTION MARK}\N{REPLACEMENT CHARACTER}"
+#: A reading that lost its ``(`` right after a damage mark: ``兼?zhèn)``.
+LOST_OPEN_AFTER_MARK_RE = re.compile(f"[{_DAMAGE}]({_READING})[)\N{FULLWIDTH RIGHT PARENTHESIS}]")
+#: The same after a Han character (the ``(`` was eaten as a trail byte and became Han).
+LOST_OPEN_AFTER_HAN_RE = re.compile(f"(?<=[{HAN}])({_READING})[)\N{FULLWIDTH RIGHT PARENTHESIS}]")
+#: A whole annotation after a lone Latin letter glued into damaged text: ``崿F(xiàn)``.
+AFTER_STRAY_LETTER_RE = re.compile(
+    f"(?<=[{HAN}{_DAMAGE}][A-Za-z])[(\N{FULLWIDTH LEFT PARENTHESIS}]({_READING})"
+    f"[)\N{FULLWIDTH RIGHT PARENTHESIS}]"
+)
+HAN_CHAR_RE = re.compile(f"[{HAN}]")
+
+#: Combining tone marks after NFD. The breve (ă) is a common typo for the caron (ǎ).
+TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0306": 3, "\u0300": 4}
+PAIRS = {"(": ")", "\N{FULLWIDTH LEFT PARENTHESIS}": "\N{FULLWIDTH RIGHT PARENTHESIS}"}
+
+#: The artifact pattern needs this many embedded annotations (Han right after them).
+MIN_ARTIFACT = 3
+#: This many embedded annotations is suspicious but could be two deliberate glosses.
+MIN_SUSPECT = 2
+
+
+@functools.cache
+def _syllables() -> frozenset[str]:
+    """The closed inventory of toneless syllables (``src/cnfix/data/pinyin_syllables.txt``)."""
+    text = resources.files("cnfix.data").joinpath("pinyin_syllables.txt").read_text("utf-8")
+    return frozenset(
+        word for line in text.splitlines() if not line.startswith("#") for word in line.split()
+    )
+
+
+@functools.cache
+def _readings() -> dict[str, str]:
+    """Toned syllable (``yi1``, neutral tone ``de5``) → the characters that have that reading."""
+    text = resources.files("cnfix.data").joinpath("pinyin_readings.txt").read_text("utf-8")
+    table: dict[str, str] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            key, _, chars = line.partition(" ")
+            table[key] = chars
+    return table
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_reading(written: str) -> tuple[str, int | None] | None:
+    """A written reading as (toneless syllable, tone or None), or None if it is no syllable.
+
+    Tone marks, tone numbers (5 or 0 for the neutral tone) and no tone are accepted;
+    ``ü`` may be written ``ü``, ``v`` or ``u:``; case does not matter.
+
+    >>> parse_reading("Lǘ"), parse_reading("lv2"), parse_reading("LU:2"), parse_reading("an")
+    (('lü', 2), ('lü', 2), ('lü', 2), ('an', None))
+    >>> parse_reading("WHO"), parse_reading("yī1")
+    (None, None)
+    """
+    decomposed = unicodedata.normalize("NFD", written.lower())
+    tone: int | None = None
+    if decomposed[-1].isdigit():
+        tone = int(decomposed[-1]) or 5
+        decomposed = decomposed[:-1]
+    marks = [TONE_MARKS[c] for c in decomposed if c in TONE_MARKS]
+    if marks:
+        if tone is not None or len(marks) > 1:
+            return None
+        tone = marks[0]
+        decomposed = "".join(c for c in decomposed if c not in TONE_MARKS)
+    base = unicodedata.normalize("NFC", decomposed).replace("u:", "ü").replace("v", "ü")
+    if base[:1] in ("j", "q", "x", "y"):
+        base = base.replace("ü", "u")  # standard spelling: ju qu xu yu
+    return (base, tone) if base in _syllables() else None
+
+
+def is_reading_of(char: str, syllable: str, tone: int | None) -> bool:
+    """True when ``char`` has the reading ``syllable`` (with ``tone``, any tone when None)."""
+    table = _readings()
+    tones = (tone,) if tone is not None else (1, 2, 3, 4, 5)
+    return any(char in table.get(f"{syllable}{t}", "") for t in tones)
+
+
+@dataclass(frozen=True, slots=True)
+class _Annotation:
+    start: int  # the opening parenthesis
+    end: int  # after the closing parenthesis
+    char: str  # the Han character before it
+    syllable: str
+    tone: int | None
+    embedded: bool  # a Han character follows: glued inside a word, as the artifact is
+
+
+def _annotations(doc: Document) -> list[_Annotation]:
+    """Every Han character followed by a parenthesised known reading of it."""
+    text = doc.text
+    found: list[_Annotation] = []
+    protected = None
+    for match in PARENTHESISED_RE.finditer(text):
+        start, end = match.span()
+        if start == 0 or not HAN_CHAR_RE.match(text, start - 1):
+            continue
+        if PAIRS[text[start]] != text[end - 1]:
+            continue
+        parsed = parse_reading(match.group(1))
+        if parsed is None or not is_reading_of(text[start - 1], *parsed):
+            continue
+        if protected is None:
+            protected = protected_regions(doc)
+        if protected and protected.covers(start):
+            continue
+        embedded = end < len(text) and HAN_CHAR_RE.match(text, end) is not None
+        found.append(_Annotation(start, end, text[start - 1], *parsed, embedded))
+    return found
+
+
+def _conflicting(annotations: list[_Annotation]) -> set[str]:
+    """Characters annotated with two different syllables, or two different tones."""
+    syllables: dict[str, set[str]] = {}
+    tones: dict[str, set[int]] = {}
+    for a in annotations:
+        syllables.setdefault(a.char, set()).add(a.syllable)
+        if a.tone is not None:
+            tones.setdefault(a.char, set()).add(a.tone)
+    return {c for c, s in syllables.items() if len(s) > 1} | {
+        c for c, t in tones.items() if len(t) > 1
+    }
+
+
+def _damaged(doc: Document, artifact: bool) -> Iterator[Finding]:
+    """Annotations broken by lost bytes: report, leave the repair to the mojibake rules."""
+    text = doc.text
+    patterns = [LOST_OPEN_AFTER_MARK_RE]
+    if artifact:
+        patterns += [LOST_OPEN_AFTER_HAN_RE, AFTER_STRAY_LETTER_RE]
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            parsed = parse_reading(match.group(1))
+            if parsed is None or parsed[1] is None:  # a tone makes it unmistakably pinyin
+                continue
+            start, end = match.start(1), match.end()
+            if pattern is AFTER_STRAY_LETTER_RE:
+                start -= 1
+                where = f"after the stray letter {text[start - 1]!r} in damaged text"
+            else:
+                where = "that lost its '(' in damaged text"
+            yield PINYIN_ANNOTATION.finding(
+                start,
+                end,
+                f'pinyin annotation "{text[start:end]}" {where}',
+                Fix(
+                    (Edit(start, end),),
+                    "Remove the annotation once the damaged text around it is repaired",
+                    Applicability.DISPLAY,
+                ),
+            )
+
+
+def check_pinyin_annotation(doc: Document) -> Iterator[Finding]:
+    """A Han character followed by its own Mandarin reading in parentheses, glued in by a converter.
+
+    Example: ``湖北省腫瘤醫(yī)院召開黨委理論學(xué)習(xí)中心組`` — a Simplified→Traditional
+    converter (or an SEO "rewriter") glued the reading after a fixed list of characters,
+    every time they occur. The repair deletes the annotation and keeps the character:
+    ``醫(yī)院`` → ``醫院``.
+
+    Why: the annotations break every word they sit in, for readers, search and
+    segmentation; general cleaners that delete all parentheses destroy real text, and CJK
+    linters pad them with spaces.
+
+    What counts as an annotation: a Han character, then ``(`` or ``（``, a syllable of the
+    closed Hanyu Pinyin inventory (421 toneless syllables) written with tone marks
+    (``yī``), a tone number (``yi1``, ``de5``/``de0`` for the neutral tone) or no tone
+    (``yi``), in any case, ``ü`` written ``ü``, ``v`` or ``u:``, and the matching ``)``
+    or ``）``; and the syllable (with its tone, when one is written) must be a known
+    reading of that character in pypinyin's dictionary (Unihan-derived, Simplified and
+    Traditional). ``(WHO)``, ``(2023)``, ``(a)`` after 项, ``维生素(C)``, ``（关沮院区）``
+    and Latin words after Latin text never qualify.
+
+    Artifact, not gloss — the policy. An annotation is *embedded* when a Han character
+    follows it (``醫(yī)院``): the artifact sits inside words, a gloss usually does too,
+    but the artifact repeats. A character is *conflicting* when the document annotates
+    it with two different syllables or two different tones (``行(xíng)…銀行(háng)``): the
+    artifact gives a character one reading throughout, a writer contrasting readings
+    does not.
+
+    - At least 3 embedded annotations on non-conflicting characters: the document shows
+      the artifact pattern. Every annotation on a non-conflicting character (embedded
+      or not) is reported with a **safe** fix; annotations on conflicting characters
+      get an **unsafe** fix.
+    - Exactly 2 embedded annotations on non-conflicting characters: could be the last
+      traces of the artifact or two deliberate glosses. Those annotations are reported
+      with an **unsafe** fix; conflicting ones are not reported.
+    - Fewer: a gloss (``荨(qián)麻疹`` in an encyclopedia entry, ``龘(dá)`` in a
+      dictionary, a list such as ``龘(dá)、靐(bìng)``): no finding, no change.
+
+    Broken annotations next to lost bytes are reported **display-only** (the edit that
+    would delete them is shown, never applied): their repair belongs to the mojibake
+    rules, which may need the garbled characters to recover the original. These are a
+    toned syllable and ``)`` that lost their ``(``, right after ``?``/``？``/U+FFFD
+    (``兼?zhèn)涞``, always reported) or, in a document that shows the artifact
+    pattern, right after a Han character; and a whole annotation after a lone Latin
+    letter glued into Han text (``崿F(xiàn)``, artifact documents only).
+
+    Known limit: a document deliberately written with a reading after many characters
+    (ruby-like teaching text) looks exactly like the artifact and is repaired as one.
+    URLs, e-mail addresses and Markdown code are never touched.
+    """
+    text = doc.text
+    if "(" not in text and "\N{FULLWIDTH LEFT PARENTHESIS}" not in text:
+        if ")" in text or "\N{FULLWIDTH RIGHT PARENTHESIS}" in text:
+            yield from _damaged(doc, artifact=False)
+        return
+    annotations = _annotations(doc)
+    conflicting = _conflicting(annotations)
+    consistent_embedded = sum(1 for a in annotations if a.embedded and a.char not in conflicting)
+    artifact = consistent_embedded >= MIN_ARTIFACT
+    for a in annotations:
+        if artifact:
+            applicability = Applicability.UNSAFE if a.char in conflicting else Applicability.SAFE
+        elif consistent_embedded >= MIN_SUSPECT and a.char not in conflicting:
+            applicability = Applicability.UNSAFE
+        else:
+            continue
+        message = f'pinyin annotation "{text[a.start : a.end]}" after {a.char}'
+        if a.char in conflicting:
+            message += f" ({a.char} is annotated with different readings)"
+        elif not artifact:
+            message += " (only two in the document: may be a gloss)"
+        yield PINYIN_ANNOTATION.finding(
+            a.start,
+            a.end,
+            message,
+            Fix((Edit(a.start, a.end),), "Remove the pinyin annotation", applicability),
+        )
+    yield from _damaged(doc, artifact)
+
+
+PINYIN_ANNOTATION = Rule(
+    code="A001",
+    name="pinyin-annotation",
+    summary="pinyin reading glued after a Han character by a converter (`醫(yī)院`)",
+    fix_safety="safe when the document shows the artifact pattern; unsafe for two "
+    "annotations or conflicting readings; display-only next to lost bytes",
+    check=check_pinyin_annotation,
+)
