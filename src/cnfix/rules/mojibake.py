@@ -1,0 +1,568 @@
+"""Mojibake (bytes decoded with the wrong codec) and bytes that were lost on the way."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from cnfix.chars import HAN
+from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
+from cnfix.mojibake_model import (
+    CP1252_HIGH,
+    UNUSUAL_HAN_COST,
+    char_costs,
+    han_profile,
+    noise_count,
+    sloppy_encode_1252,
+    text_cost,
+)
+from cnfix.regions import protected_regions
+
+# ---------------------------------------------------------------------------
+# Codecs and chains
+# ---------------------------------------------------------------------------
+
+#: Display name → Python codecs tried in turn. "GBK" is decoded as GB18030, its
+#: superset, so that the user-defined areas cp936 maps to private use round-trip.
+CODECS: dict[str, tuple[str, ...]] = {
+    "UTF-8": ("utf-8",),
+    "GBK": ("gb18030",),
+    "Big5": ("big5", "cp950"),
+}
+
+
+def _encode(text: str, read_as: str) -> bytes | None:
+    if read_as == "Latin-1":
+        return sloppy_encode_1252(text)
+    for codec in CODECS[read_as]:
+        try:
+            return text.encode(codec)
+        except UnicodeEncodeError:
+            continue
+    return None
+
+
+def _decode(data: bytes, original: str) -> str | None:
+    for codec in CODECS[original]:
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def redecode(text: str, read_as: str, original: str) -> str | None:
+    """Undo one layer: ``text`` is ``original`` bytes that were read as ``read_as``.
+
+    >>> redecode("浣犲ソ", "GBK", "UTF-8")
+    '你好'
+    >>> redecode("ÄãºÃ", "Latin-1", "GBK")
+    '你好'
+    """
+    data = _encode(text, read_as)
+    if data is None or data.isascii():
+        return None
+    return _decode(data, original)
+
+
+#: (read as, original) pairs for one layer, by the kind of text the garble shows.
+LATIN_LAYERS = (("Latin-1", "UTF-8"), ("Latin-1", "GBK"), ("Latin-1", "Big5"))
+HAN_LAYERS = (("GBK", "UTF-8"), ("Big5", "UTF-8"), ("GBK", "Big5"), ("Big5", "GBK"))
+
+
+def _chain_message(chain: tuple[tuple[str, str], ...]) -> str:
+    """``((Latin-1, GBK), (GBK, UTF-8))`` → 'UTF-8 bytes read as GBK, then as Latin-1'."""
+    # The chain lists layers as they are undone (outermost first); say them in the
+    # order the damage happened.
+    layers = list(reversed(chain))
+    first_read, original = layers[0]
+    words = f"{original} bytes read as {first_read}"
+    for read_as, _ in layers[1:]:
+        words += f", then as {read_as}"
+    return words
+
+
+# ---------------------------------------------------------------------------
+# Scoring
+# ---------------------------------------------------------------------------
+
+#: A candidate's Han characters must be this common on average (half-bits) …
+PLAUSIBLE_HAN_MEAN = 30.0
+#: … and it must save at least this much cost per garbled character to be a clear win.
+SAFE_GAIN_PER_CHAR = 6.0
+SAFE_MIN_GAIN = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    text: str
+    chain: tuple[tuple[str, str], ...]
+    gain: int
+
+
+def _best_candidate(
+    garbled: str, options: dict[str, tuple[tuple[str, str], ...]]
+) -> Candidate | None:
+    """The most plausible re-decoding of ``garbled`` that beats it, or None."""
+    base = text_cost(garbled)
+    best: Candidate | None = None
+    for text, chain in options.items():
+        if text == garbled or noise_count(text):
+            continue
+        han, mean = han_profile(text)
+        if han == 0 or mean > PLAUSIBLE_HAN_MEAN + 4:
+            continue
+        gain = base - text_cost(text)
+        if gain > 0 and (best is None or gain > best.gain):
+            best = Candidate(text, chain, gain)
+    return best
+
+
+def _is_clear_win(garbled: str, candidate: Candidate) -> bool:
+    _, mean = han_profile(candidate.text)
+    return (
+        mean <= PLAUSIBLE_HAN_MEAN
+        and candidate.gain >= SAFE_MIN_GAIN
+        and candidate.gain >= SAFE_GAIN_PER_CHAR * len(garbled)
+    )
+
+
+def _expand(text: str, first_layers: tuple[tuple[str, str], ...]) -> dict[str, tuple]:
+    """Every strict re-decoding of ``text`` by one layer, and by a second Han layer."""
+    options: dict[str, tuple] = {}
+    for layer in first_layers:
+        once = redecode(text, *layer)
+        if once is None:
+            continue
+        options.setdefault(once, (layer,))
+        for second in HAN_LAYERS:
+            twice = redecode(once, *second)
+            if twice is not None:
+                options.setdefault(twice, (layer, second))
+    return options
+
+
+# ---------------------------------------------------------------------------
+# Latin-1/cp1252 readings: ä½ å¥½ (UTF-8), ÄãºÃ (GBK), §A¦n (Big5)
+# ---------------------------------------------------------------------------
+
+_HIGH_1252 = "".join(re.escape(c) for c in CP1252_HIGH)
+LATIN_RUN_RE = re.compile(f"[\u0080-\u00ff{_HIGH_1252}][\u0020-\u00ff{_HIGH_1252}]*")
+_PRINTABLE_ASCII = "".join(map(chr, range(0x20, 0x7F)))
+#: Latin-1 characters that count as evidence of a Latin-1 reading: not the middle dot,
+#: multiplication sign and other symbols that Chinese text uses on purpose.
+_LATIN_NON_ASCII_RE = re.compile("[\u0080-\u00a0\u00a2-\u00a6\u00a8-\u00af\u00b2-\u00b6\u00b8-\u00d6\u00d8-\u00f6\u00f8-\u00ff]")
+
+
+def _ftfy_candidate(text: str) -> str | None:
+    """ftfy's reading of UTF-8 mojibake, with every non-encoding step turned off."""
+    import ftfy
+
+    config = ftfy.TextFixerConfig(
+        unescape_html=False,
+        remove_terminal_escapes=False,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        remove_control_chars=False,
+        normalization="NFC",
+        explain=False,
+    )
+    fixed = ftfy.fix_encoding(text, config)
+    return fixed if fixed != text else None
+
+
+def _latin_spans(text: str) -> Iterator[tuple[int, int, str, Candidate]]:
+    for match in LATIN_RUN_RE.finditer(text):
+        run = match.group()
+        # Trim ASCII from the right, but keep one ASCII byte that may be a GBK/Big5
+        # trail byte (0x40–0x7E) of the last double-byte character.
+        core = run.rstrip(_PRINTABLE_ASCII)
+        if len(_LATIN_NON_ASCII_RE.findall(core)) < 2:
+            continue
+        ends = [len(core)]
+        if len(core) < len(run) and "\u0040" <= run[len(core)] <= "\u007e":
+            ends.append(len(core) + 1)
+        best: tuple[int, str, Candidate] | None = None
+        for end in ends:
+            garbled = run[:end]
+            options = _expand(garbled, LATIN_LAYERS)
+            fixed = _ftfy_candidate(garbled)
+            if fixed is not None:
+                options.setdefault(fixed, (("Latin-1", "UTF-8"),))
+            candidate = _best_candidate(garbled, options)
+            if candidate is not None and (best is None or candidate.gain > best[2].gain):
+                best = (end, garbled, candidate)
+        if best is not None:
+            start = match.start()
+            yield start, start + best[0], best[1], best[2]
+
+
+# ---------------------------------------------------------------------------
+# Han readings: 浣犲ソ (UTF-8 as GBK), 銝剜? (UTF-8 as Big5), GBK ↔ Big5
+# ---------------------------------------------------------------------------
+
+
+def _char_class(chars: set[str]) -> str:
+    codes = sorted(ord(c) for c in chars)
+    parts: list[str] = []
+    index = 0
+    while index < len(codes):
+        start = end = codes[index]
+        while index + 1 < len(codes) and codes[index + 1] == end + 1:
+            index += 1
+            end = codes[index]
+        parts.append(re.escape(chr(start)) + ("-" + re.escape(chr(end)) if end > start else ""))
+        index += 1
+    return "".join(parts)
+
+
+@functools.cache
+def _utf8_lead_re(read_as: str) -> re.Pattern[str]:
+    """Characters that ``read_as`` makes of a UTF-8 lead byte (E1–EF) and a continuation."""
+    chars = set()
+    for lead in range(0xE1, 0xF0):
+        for trail in range(0x80, 0xC0):
+            decoded = _decode(bytes([lead, trail]), read_as)
+            if decoded is not None and len(decoded) == 1:
+                chars.add(decoded)
+    return re.compile(f"[{_char_class(chars)}]")
+
+
+@functools.cache
+def _unusual_han_re() -> re.Pattern[str]:
+    """Han characters outside the common part of the frequency table."""
+    costs = char_costs()
+    common = {c for c, cost in costs.items() if cost < UNUSUAL_HAN_COST}
+    unusual = {chr(code) for code in range(0x4E00, 0xA000) if chr(code) not in common}
+    unusual |= {chr(code) for code in range(0x3400, 0x4DC0)}
+    return re.compile(f"[{_char_class(unusual)}\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+_UTF8_PREFIX_RE = re.compile(
+    rb"(?:[\x20-\x7e]|[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3})+"
+)
+MAX_WINDOW = 400
+
+
+def _utf8_in_han(text: str, start: int, read_as: str) -> tuple[int, str, int] | None:
+    """The best span from ``start`` whose ``read_as`` bytes are UTF-8: (end, decoded, gain)."""
+    newline = text.find("\n", start)
+    stop = min(len(text), start + MAX_WINDOW, newline if newline >= 0 else len(text))
+    pieces: list[bytes] = []
+    for char in text[start:stop]:
+        encoded = _encode(char, read_as) if not char.isascii() else char.encode()
+        if encoded is None:
+            break
+        pieces.append(encoded)
+    data = b"".join(pieces)
+    match = _UTF8_PREFIX_RE.match(data)
+    if match is None or match.end() < 3:
+        return None
+    limit = match.end()
+    best: tuple[int, str, int] | None = None
+    offset = 0
+    garbled_cost = 0
+    for count, piece in enumerate(pieces, 1):
+        offset += len(piece)
+        if offset > limit:
+            break
+        garbled_cost = text_cost(text[start : start + count])
+        try:
+            decoded = data[:offset].decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if decoded.isascii():
+            continue
+        gain = garbled_cost - text_cost(decoded)
+        if best is None or gain > best[2]:
+            best = (start + count, decoded, gain)
+    return best
+
+
+def _han_utf8_spans(text: str) -> Iterator[tuple[int, int, str, Candidate]]:
+    taken_until = -1
+    for read_as in ("GBK", "Big5"):
+        for match in _utf8_lead_re(read_as).finditer(text):
+            start = match.start()
+            if start < taken_until:
+                continue
+            nxt = text[start + 1 : start + 2]
+            if not nxt or nxt.isascii() and not nxt.isprintable():
+                continue
+            found = _utf8_in_han(text, start, read_as)
+            if found is None:
+                continue
+            end, decoded, _ = found
+            garbled = text[start:end]
+            options = {decoded: ((read_as, "UTF-8"),)}
+            candidate = _best_candidate(garbled, options)
+            if candidate is None:
+                continue
+            taken_until = end
+            yield start, end, garbled, candidate
+
+
+@functools.cache
+def _swap(char: str, read_as: str, original: str) -> str | None:
+    return redecode(char, read_as, original)
+
+
+#: A GBK/Big5 swap must change at least this many Han characters, and the span must
+#: read as unusual text: real text rarely averages this cost per Han character.
+MIN_SWAP_HAN = 3
+GARBLED_HAN_MEAN = 30.0
+
+
+def _han_swap_spans(text: str) -> Iterator[tuple[int, int, str, Candidate]]:
+    """GBK read as Big5 and the reverse: one double-byte character for another.
+
+    Only lines with at least two unusual characters are looked at; within them the
+    span is the stretch where re-decoding saves the most cost (Kadane's maximum sum).
+    """
+    unusual = _unusual_han_re()
+    line_start = 0
+    for line in text.split("\n"):
+        if len(unusual.findall(line)) >= 2:
+            for layer in (("GBK", "Big5"), ("Big5", "GBK")):
+                yield from _swap_in_line(line, line_start, layer)
+        line_start += len(line) + 1
+
+
+def _swap_in_line(
+    line: str, offset: int, layer: tuple[str, str]
+) -> Iterator[tuple[int, int, str, Candidate]]:
+    best_sum, best_span = 0, (0, 0)
+    current, current_start = 0, 0
+    mapped: list[str] = []
+    for index, char in enumerate(line):
+        if char.isascii():
+            swapped: str | None = char
+        else:
+            swapped = _swap(char, *layer)
+        if swapped is None:
+            current, current_start = 0, index + 1
+            mapped.append(char)
+            continue
+        mapped.append(swapped)
+        gain = text_cost(char) - text_cost(swapped)
+        if current <= 0:
+            current, current_start = gain, index
+        else:
+            current += gain
+        if current > best_sum:
+            best_sum, best_span = current, (current_start, index + 1)
+    start, end = best_span
+    garbled = line[start:end]
+    han, mean = han_profile(garbled)
+    if han < MIN_SWAP_HAN or mean < GARBLED_HAN_MEAN:
+        return
+    fixed = "".join(mapped[start:end])
+    candidate = _best_candidate(garbled, {fixed: (layer,)})
+    if candidate is not None:
+        yield offset + start, offset + end, garbled, candidate
+
+
+# ---------------------------------------------------------------------------
+# The rule
+# ---------------------------------------------------------------------------
+
+LATIN_HINT_RE = re.compile(f"[\u0080-\u00ff{_HIGH_1252}]")
+
+
+def _spans(text: str) -> list[tuple[int, int, str, Candidate]]:
+    spans: list[tuple[int, int, str, Candidate]] = []
+    if LATIN_HINT_RE.search(text):
+        spans.extend(_latin_spans(text))
+    spans.extend(_han_utf8_spans(text))
+    spans.extend(_han_swap_spans(text))
+    spans.sort(key=lambda s: (-s[3].gain, s[0]))
+    chosen: list[tuple[int, int, str, Candidate]] = []
+    for span in spans:
+        if all(span[1] <= other[0] or other[1] <= span[0] for other in chosen):
+            chosen.append(span)
+    chosen.sort()
+    return chosen
+
+
+def check_mojibake(doc: Document) -> Iterator[Finding]:
+    """Text whose bytes were decoded with the wrong codec, and can be decoded again.
+
+    Example: ``浣犲ソ锛屼笘鐣`` is ``你好，世界`` saved as UTF-8 and opened as GBK;
+    ``ÄãºÃ`` is GBK opened as Latin-1; ``ä½ å¥½`` is UTF-8 opened as Latin-1 (the one
+    family ftfy repairs, and ftfy is used for it); Big5 opened as GBK and the reverse,
+    UTF-8 opened as Big5, and two such layers are found the same way.
+
+    Why: the text is unreadable and unsearchable, but nothing is lost: the original
+    bytes are still there, one wrong decoding away.
+
+    How: every span that looks like one of these readings is re-encoded with the
+    codec that misread it and decoded, strictly, with the original one. Each
+    candidate is scored with a character-frequency model (jieba's word counts per
+    character) plus penalties for private-use, replacement and control characters,
+    Latin-1 letters among Han, and kana or Hangul scattered among Han. Text that is
+    already plausible — classical Chinese, rare names, Japanese, Korean, accented
+    Latin, mixed Chinese and English — has no candidate that beats it.
+
+    Fix: the span is replaced by the re-decoded text; the message names the chain,
+    e.g. ``UTF-8 bytes read as GBK; re-decoded: 你好，世界``. Safe when the candidate
+    is common Chinese and much more plausible than the garble; a close call is an
+    unsafe suggestion.
+    """
+    text = doc.text
+    if text.isascii():
+        return
+    protected = protected_regions(doc)
+    for start, end, garbled, candidate in _spans(text):
+        if protected and protected.covers(start):
+            continue
+        safe = _is_clear_win(garbled, candidate)
+        shown = candidate.text if len(candidate.text) <= 40 else candidate.text[:39] + "…"
+        yield MOJIBAKE.finding(
+            start,
+            end,
+            f"{_chain_message(candidate.chain)}; re-decoded: {shown}",
+            Fix(
+                (Edit(start, end, candidate.text),),
+                "Re-decode the garbled text",
+                Applicability.SAFE if safe else Applicability.UNSAFE,
+            ),
+        )
+
+
+MOJIBAKE = Rule(
+    code="E002",
+    name="mojibake",
+    summary="text decoded with the wrong codec (浣犲ソ, ÄãºÃ, ä½ å¥½), re-decoded",
+    fix_safety="safe when one re-decoding is clearly more plausible; unsafe when close",
+    check=check_mojibake,
+)
+
+
+# ---------------------------------------------------------------------------
+# Lost bytes
+# ---------------------------------------------------------------------------
+
+PLACEHOLDER_RE = re.compile(
+    "(?:锟斤拷)+(?:锟斤?)?"  # U+FFFD's UTF-8 bytes read as GBK, once or many times
+    "|\ufffd+"  # replacement characters
+    "|烫{3,}|屯{3,}"  # 0xCC / 0xCD filler bytes of uninitialised memory read as GBK
+)
+PLACEHOLDER_WHY = {
+    "锟": "U+FFFD replacement bytes read as GBK (锟斤拷): the original bytes are gone",
+    "\ufffd": "replacement characters: a decoder dropped bytes it could not read",
+    "烫": "0xCC filler bytes (uninitialised stack memory) read as GBK",
+    "屯": "0xCD filler bytes (uninitialised heap memory) read as GBK",
+}
+
+_PINYIN_LETTERS = "a-zA-Z\u00e0-\u00fc\u0101\u0113\u011b\u012b\u014d\u016b\u01ce\u01d0\u01d2\u01d4\u01d6\u01d8\u01da\u01dc"
+LOST_PAREN_RE = re.compile(f"[{_PINYIN_LETTERS}]{{1,7}}\\)")
+ANNOTATION_RE = re.compile(f"\\([{_PINYIN_LETTERS}]{{1,7}}\\)")
+_HAN_CHAR_RE = re.compile(f"[{HAN}]")
+LOOKAHEAD = 12
+
+
+def _out_of_step(text: str, mark: int) -> tuple[int, int] | None:
+    """The damaged span that starts at the ``?``/U+FFFD at ``mark``, or None.
+
+    A GBK character the GB2312 decoder could not map became ``?`` and the decoder
+    read the following bytes out of step: rare characters, an ASCII letter (a trail
+    byte) glued between Han characters, an annotation that lost its ``(``.
+    """
+    costs = char_costs()
+    position = mark + 1
+    evidence = structural = 0
+    end = mark + 1
+    lost = LOST_PAREN_RE.match(text, position)
+    if lost:
+        evidence += 2
+        structural += 1
+        position = end = lost.end()
+    limit = min(len(text), position + LOOKAHEAD)
+    while position < limit:
+        char = text[position]
+        if char in "\n\r":
+            break
+        if _HAN_CHAR_RE.match(char):
+            if costs.get(char, 99) >= UNUSUAL_HAN_COST:
+                evidence += 1
+                end = position + 1
+        elif char.isascii() and char.isalpha():
+            before = text[position - 1]
+            after = text[position + 1 : position + 2]
+            glued = _HAN_CHAR_RE.match(before) and (after == "(" or _HAN_CHAR_RE.match(after))
+            if not glued:
+                break
+            evidence += 2
+            structural += 1
+            end = position + 1
+            annotation = ANNOTATION_RE.match(text, end)
+            if annotation:
+                end = annotation.end()
+        elif char.isspace():
+            break
+        position += 1
+    if structural and evidence >= 3:
+        return mark, end
+    return None
+
+
+OUT_OF_STEP_RE = re.compile(f"(?<=[{HAN}\u3001-\u3011\uff01-\uff1f\u201c\u201d])[?\ufffd]")
+
+
+def check_lost_bytes(doc: Document) -> Iterator[Finding]:
+    """Bytes that were lost when the text was decoded: the original cannot be recovered.
+
+    Examples: ``�`` (U+FFFD) runs; ``锟斤拷`` (U+FFFD's own UTF-8 bytes read as GBK,
+    the classic sign of a round trip through a broken converter); ``烫烫烫`` and
+    ``屯屯屯`` (uninitialised memory printed as GBK); and GBK text decoded as GB2312:
+    ``兼備(bèi)的醫(yī)學`` came out as ``兼?zhèn)涞尼t(yī)學`` — the decoder lost a byte at
+    備, which GB2312 lacks, printed ``?`` and read the next bytes out of step,
+    producing rare characters (涞), an ASCII letter glued between Han characters
+    (``t``, a trail byte) and an annotation that lost its ``(``.
+
+    Why: such spans are silent data loss. They survive every later conversion, poison
+    search and training data, and only a person (or the source file) can restore them.
+
+    Fix: none. Each damaged span is reported with its position and the kind of
+    damage; cnfix never invents text to fill it.
+    """
+    text = doc.text
+    has_mark = "?" in text or "\ufffd" in text
+    if not has_mark and "锟" not in text and "烫" not in text and "屯" not in text:
+        return
+    protected = protected_regions(doc)
+    reported: list[tuple[int, int]] = []
+    if has_mark:
+        for match in OUT_OF_STEP_RE.finditer(text):
+            if protected and protected.covers(match.start()):
+                continue
+            span = _out_of_step(text, match.start())
+            if span is None:
+                continue
+            reported.append(span)
+            yield LOST_BYTES.finding(
+                span[0],
+                span[1],
+                "GBK text decoded as GB2312: a byte was lost at the `?` and the bytes "
+                f"after it were read out of step ({text[span[0] : span[1]]!r})",
+            )
+    for match in PLACEHOLDER_RE.finditer(text):
+        start, end = match.span()
+        if any(a <= start < b for a, b in reported):
+            continue
+        if protected and protected.covers(start):
+            continue
+        yield LOST_BYTES.finding(start, end, f"{PLACEHOLDER_WHY[match.group()[0]]}")
+
+
+LOST_BYTES = Rule(
+    code="E003",
+    name="lost-bytes",
+    summary="bytes lost in decoding (�, 锟斤拷, 烫烫烫, GBK read as GB2312), reported",
+    fix_safety="no fix: the original text is gone",
+    check=check_lost_bytes,
+)
