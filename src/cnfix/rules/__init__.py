@@ -8,10 +8,13 @@ from collections.abc import Iterable
 from cnfix.model import Rule
 from cnfix.rules.annotation import PINYIN_ANNOTATION
 from cnfix.rules.encoding import ENCODING
+from cnfix.rules.mojibake import LOST_BYTES, MOJIBAKE
 from cnfix.rules.punctuation import HALFWIDTH_PUNCTUATION, STRAY_COMMA
 
 RULES: tuple[Rule, ...] = (
     ENCODING,
+    MOJIBAKE,
+    LOST_BYTES,
     PINYIN_ANNOTATION,
     STRAY_COMMA,
     HALFWIDTH_PUNCTUATION,
