@@ -106,7 +106,10 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
     if detected is None:
         raise BinaryFileError("binary or undecodable file (not UTF-8, GB18030, Big5 or UTF-16)")
     codec, confidence = detected
-    return Decoded(data.decode(codec), codec, False, confidence)
+    text = data.decode(codec)
+    if "\x00" in text:
+        raise BinaryFileError("binary file (NUL bytes)")
+    return Decoded(text, codec, False, confidence)
 
 
 def read_document(

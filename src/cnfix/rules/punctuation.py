@@ -55,23 +55,40 @@ STRAY_COMMA = Rule(
     check=check_stray_comma,
 )
 
-# A mark between Chinese on its left and something that is not an ASCII letter on its
-# right (`日,湖`, `指出:` at the end of a line, `共,1`) is Chinese punctuation: safe.
-# A mark after Latin or a digit and before Han (`100%,其中`, `WHO,世界`) is safe too.
-# `中文,English` could be either: unsafe. Between ASCII on both sides: never.
-_LEFT_CHINESE = f"(?<=[{CHINESE}])"
+#: The full-width marks that flattening turns into ASCII (``、。“”《》`` survive it).
+FLATTENABLE = "，；：！？（）"
+
+# Each pattern starts with the mark itself, so the regex engine scans for it fast, and
+# looks behind for the context. In a flattened document:
+# a mark between Chinese on its left and something that is not an ASCII letter or a
+# space on its right (`日,湖`, `指出:` at a line end, `共,1`) is Chinese punctuation: safe;
+# a mark after Latin, a digit, `%` or `)` and right before Han (`100%,其中`) is safe too;
+# `中文,English` and `中文, 中文` could be either: unsafe. Between ASCII: never.
 SAFE_MARK_RE = re.compile(
-    f"{_LEFT_CHINESE}[,;:?](?![A-Za-z \\t])"
-    f"|{_LEFT_CHINESE}!(?![A-Za-z \\t\\[])"
-    f"|(?<=[A-Za-z0-9%)])[,;:!?](?=[{HAN}])"
+    f"[,;:?](?<=[{CHINESE}].)(?![A-Za-z \t])"
+    f"|!(?<=[{CHINESE}].)(?![A-Za-z \t\\[])"
+    f"|[,;:!?](?<=[A-Za-z0-9%)].)(?=[{HAN}])"
 )
-UNSAFE_MARK_RE = re.compile(f"{_LEFT_CHINESE}[,;:!?](?=[A-Za-z]| (?=[{HAN}]))")
-# A pair of ASCII parentheses around text with Han in it, opened in Chinese context or
-# at the start of a line: `(关沮院区)`. Latin-only content (`(WHO)`, `(2023)`) stays.
+UNSAFE_MARK_RE = re.compile(f"[,;:!?](?<=[{CHINESE}].)(?=[A-Za-z]| (?=[{HAN}]))")
+# In a document that otherwise writes full-width marks, only a mark squeezed between two
+# Han characters is damage; `如下:` before a code block or `分;` at a line end is the
+# author's style and stays.
+BETWEEN_HAN_RE = re.compile(f"[,;:!?](?<=[{HAN}].)(?=[{HAN}])")
+# A pair of ASCII parentheses around text with Han in it, opened in Chinese context, after
+# a space or digit, or at a line start: `(关沮院区)`. Latin-only content (`(WHO)`) stays.
 PAREN_PAIR_RE = re.compile(
-    f"(?:(?<=[{CHINESE}])|(?<=^)|(?<=[\\s\\d]))\\(([^()\\n]{{0,200}}?[{HAN}][^()\\n]{{0,200}}?)\\)",
+    f"\\((?:(?<=[{CHINESE}\\s\\d]\\()|(?<=^\\())[^()\\n]{{0,200}}?[{HAN}][^()\\n]{{0,200}}?\\)",
     re.M,
 )
+
+
+def is_flattened(text: str, ascii_marks: int) -> bool:
+    """True when the text has ASCII marks in Chinese context and (almost) no full-width
+    ``，；：！？（）``: the signature of a width "fix" applied to the whole document."""
+    if not ascii_marks:
+        return False
+    fullwidth = sum(text.count(mark) for mark in FLATTENABLE)
+    return fullwidth * 10 <= ascii_marks
 
 
 def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
@@ -81,7 +98,14 @@ def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
     what NFKC or a width "fixer" (ftfy's default ``fix_character_width``) does to
     Chinese; ``、。“”《》`` survive it, so the text ends up with mixed marks.
 
-    Context decides, not the character:
+    The document decides first. It is *flattened* when it has ASCII marks in Chinese
+    context and at most one full-width ``，；：！？（）`` for every ten of them. Many
+    writers of technical Chinese put an ASCII ``:`` before a code block or ASCII
+    ``( )`` around a remark on purpose; in a document that otherwise writes full-width
+    marks that is style, not damage, and only a mark squeezed between two Han
+    characters (``中文,中文``) is reported (safe).
+
+    In a flattened document, context decides, not the character:
 
     - safe: a mark right after Han or a CJK mark and not before a Latin letter or a
       space (``日,湖`` ``指出:`` ``什么?``); a mark after Latin, a digit, ``%`` or ``)``
@@ -91,27 +115,35 @@ def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
     - unsafe: a mark after Chinese and before a Latin letter (``中文,English``), or
       before a space and Han (``中文, 中文``): probably Chinese, but mixed writing does
       this on purpose.
-    - never: ``1,000`` ``3.14`` ``12:30``, URLs, e-mail addresses, ``A,B``, English
-      sentences, parentheses around Latin only (``(WHO)`` ``(2023)``), CSV/TSV
-      commas, and Markdown code and link targets.
+
+    Never: ``1,000`` ``3.14`` ``12:30``, URLs, e-mail addresses, ``A,B``, English
+    sentences, parentheses around Latin only (``(WHO)`` ``(2023)``), CSV/TSV commas,
+    and Markdown code and link targets.
     """
     text = doc.text
+    if not any(mark in text for mark in ",;:!?("):
+        return
     protected = protected_regions(doc)
-    kinds_of_comma_syntax = doc.kind in SYNTAX_COMMA_KINDS
+    comma_is_syntax = doc.kind in SYNTAX_COMMA_KINDS
 
     def allowed(position: int) -> bool:
-        if kinds_of_comma_syntax and text[position] == ",":
+        if comma_is_syntax and text[position] == ",":
             return False
         return not (protected and protected.covers(position))
 
-    for pattern, applicability in (
-        (SAFE_MARK_RE, Applicability.SAFE),
-        (UNSAFE_MARK_RE, Applicability.UNSAFE),
+    safe_marks = [m.start() for m in SAFE_MARK_RE.finditer(text) if allowed(m.start())]
+    unsafe_marks = [m.start() for m in UNSAFE_MARK_RE.finditer(text) if allowed(m.start())]
+    if is_flattened(text, len(safe_marks) + len(unsafe_marks)):
+        parens = [m.span() for m in PAREN_PAIR_RE.finditer(text)] if "(" in text else []
+    else:
+        safe_marks = [m.start() for m in BETWEEN_HAN_RE.finditer(text) if allowed(m.start())]
+        unsafe_marks, parens = [], []
+
+    for positions, applicability in (
+        (safe_marks, Applicability.SAFE),
+        (unsafe_marks, Applicability.UNSAFE),
     ):
-        for match in pattern.finditer(text):
-            start = match.start()
-            if not allowed(start):
-                continue
+        for start in positions:
             mark = text[start]
             yield HALFWIDTH_PUNCTUATION.finding(
                 start,
@@ -119,18 +151,16 @@ def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
                 f"ASCII {mark!r} in Chinese text; full-width {FULLWIDTH[mark]!r} belongs here",
                 Fix((Edit(start, start + 1, FULLWIDTH[mark]),), "Use full width", applicability),
             )
-    if "(" not in text:
-        return
-    for match in PAREN_PAIR_RE.finditer(text):
-        open_at, close_at = match.start(), match.end() - 1
+    for open_at, end in parens:
+        close_at = end - 1
         if not (allowed(open_at) and allowed(close_at)):
             continue
         yield HALFWIDTH_PUNCTUATION.finding(
             open_at,
-            close_at + 1,
+            end,
             "ASCII parentheses around Chinese text; full-width （） belong here",
             Fix(
-                (Edit(open_at, open_at + 1, "（"), Edit(close_at, close_at + 1, "）")),
+                (Edit(open_at, open_at + 1, "（"), Edit(close_at, end, "）")),
                 "Use full-width parentheses",
             ),
         )

@@ -1,0 +1,112 @@
+"""The engine: overlap resolution, fixed point, convergence errors, idempotence."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from cnfix.engine import (
+    MAX_PASSES,
+    ConvergenceError,
+    apply_fixes,
+    check_document,
+    repair_document,
+)
+from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
+
+
+def _rule(name: str, check) -> Rule:
+    return Rule(code=name.upper()[:4], name=name, summary=name, fix_safety="safe", check=check)
+
+
+def _replace_all(name: str, old: str, new: str, applicability=Applicability.SAFE) -> Rule:
+    def check(doc: Document) -> Iterator[Finding]:
+        start = doc.text.find(old)
+        while start != -1:
+            fix = Fix((Edit(start, start + len(old), new),), f"{old}->{new}", applicability)
+            yield Finding(name, name.upper()[:4], start, start + len(old), "found", fix)
+            start = doc.text.find(old, start + 1)
+
+    return _rule(name, check)
+
+
+def test_overlapping_fix_waits_for_next_pass() -> None:
+    first = _replace_all("first", "ab", "X")
+    second = _replace_all("second", "bc", "Y")
+    findings = check_document(Document("abc"), (first, second))
+    text, taken = apply_fixes("abc", findings, (first, second))
+    assert text == "Xc"
+    assert [f.rule for f in taken] == ["first"]
+
+
+def test_earlier_rule_wins_regardless_of_position() -> None:
+    late = _replace_all("late", "a", "1")
+    early = _replace_all("early", "ab", "2")
+    text, taken = apply_fixes("ab", check_document(Document("ab"), (early, late)), (early, late))
+    assert text == "2"
+    assert [f.rule for f in taken] == ["early"]
+
+
+def test_two_insertions_at_one_point_conflict() -> None:
+    def inserter(name: str, mark: str) -> Rule:
+        def check(doc: Document) -> Iterator[Finding]:
+            if mark not in doc.text:
+                yield Finding(name, "I", 0, 0, "insert", Fix((Edit(0, 0, mark),), "insert"))
+
+        return _rule(name, check)
+
+    rules = (inserter("one", "1"), inserter("two", "2"))
+    text, taken = apply_fixes("x", check_document(Document("x"), rules), rules)
+    assert (text, [f.rule for f in taken]) == ("1x", ["one"])
+    assert repair_document(Document("x"), rules).text == "21x"
+
+
+def test_repairs_to_a_fixed_point_over_several_passes() -> None:
+    shrink = _replace_all("shrink", "aa", "a")
+    result = repair_document(Document("aaaaaaaa"), (shrink,))
+    assert result.text == "a"
+    assert repair_document(Document(result.text), (shrink,)).text == "a"
+
+
+def test_non_converging_rules_raise_naming_them() -> None:
+    flip = _replace_all("flip", "a", "b")
+    flop = _replace_all("flop", "b", "a")
+    with pytest.raises(ConvergenceError) as error:
+        repair_document(Document("a"), (flip, flop))
+    assert "flip" in str(error.value) or "flop" in str(error.value)
+    assert str(MAX_PASSES) in str(error.value)
+
+
+def test_unsafe_fixes_only_when_asked() -> None:
+    rule = _replace_all("maybe", "a", "b", Applicability.UNSAFE)
+    assert repair_document(Document("a"), (rule,)).text == "a"
+    assert repair_document(Document("a"), (rule,), unsafe_fixes=True).text == "b"
+
+
+def test_display_only_fixes_are_never_applied() -> None:
+    rule = _replace_all("show", "a", "b", Applicability.DISPLAY)
+    result = repair_document(Document("a"), (rule,), unsafe_fixes=True)
+    assert result.text == "a"
+    assert [f.fixable for f in result.remaining] == [False]
+
+
+def test_fix_without_edits_counts_as_applied_by_writing() -> None:
+    def check(doc: Document) -> Iterator[Finding]:
+        yield Finding("file", "F", 0, 0, "not utf-8", Fix((), "write as UTF-8"))
+
+    result = repair_document(Document("text"), (_rule("file", check),))
+    assert result.text == "text"
+    assert [f.rule for f in result.applied] == ["file"]
+    assert result.remaining == ()
+
+
+def test_public_api_round_trip() -> None:
+    import cnfix
+
+    damaged = "会议指出,,要抓实学习教育,。6月19日,湖北省(关沮院区)召开会议"
+    result = cnfix.repair_text(damaged)
+    assert result.text == "会议指出，要抓实学习教育。6月19日，湖北省（关沮院区）召开会议"
+    assert cnfix.repair_text(result.text).text == result.text
+    assert cnfix.scan_text(result.text) == []
+    assert {f.rule for f in cnfix.scan_text(damaged)} >= {"stray-comma", "halfwidth-punctuation"}
