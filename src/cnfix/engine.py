@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from cnfix.ignore import drop_suppressed
 from cnfix.model import Applicability, Document, Finding, Rule, Settings
 from cnfix.rules import RULES, select_rules
 
@@ -39,6 +40,7 @@ def check_document(doc: Document, rules: Sequence[Rule] = RULES) -> list[Finding
     """Run ``rules`` in registry order; findings sorted by position, then rule order."""
     order = {rule.name: index for index, rule in enumerate(rules)}
     findings = [finding for rule in rules for finding in rule.check(doc)]
+    findings = drop_suppressed(doc.text, findings)  # `cnfix: ignore` pragmas
     findings.sort(key=lambda f: (f.start, order[f.rule], f.end))
     return findings
 
