@@ -1,0 +1,282 @@
+"""What cnfix leaves alone: ``.cnfixignore`` files, ``.gitignore``, and inline pragmas.
+
+Three mechanisms, from coarse to fine:
+
+* ``.cnfixignore`` — gitignore syntax, read from the folders being walked and their
+  parents up to the top of the git work tree; it applies to files found under folders
+  and to files named on the command line (pre-commit names every file explicitly).
+* ``.gitignore`` — when a folder inside a git work tree is walked, the files git
+  ignores are skipped (asked of git itself, so nested ``.gitignore`` files,
+  ``.git/info/exclude`` and the global excludes file all count). Files named on the
+  command line are always taken. ``--no-respect-gitignore`` turns this off.
+* ``cnfix: ignore`` / ``cnfix: ignore[rule,...]`` anywhere on a line drops the findings
+  that start on that line (all rules, or the named ones, by name or code). It works in
+  any format because it is plain text: ``<!-- cnfix: ignore -->`` in Markdown or HTML.
+  Findings about the whole file (its encoding) are not tied to a line and stay.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from cnfix.model import Finding
+
+IGNORE_FILE = ".cnfixignore"
+
+# --- gitignore-syntax patterns ------------------------------------------------------
+
+
+def _translate(glob: str) -> str:
+    """A gitignore glob (without its leading ``/`` or trailing ``/``) as a regex body."""
+    out: list[str] = []
+    i, n = 0, len(glob)
+    while i < n:
+        char = glob[i]
+        if char == "*":
+            if glob.startswith("**", i) and (i == 0 or glob[i - 1] == "/"):
+                if i + 2 == n:  # trailing "/**": everything inside
+                    out.append(".*")
+                    i += 2
+                    continue
+                if glob[i + 2] == "/":  # "**/": zero or more folders
+                    out.append("(?:.*/)?")
+                    i += 3
+                    continue
+            out.append("[^/]*")
+            while i < n and glob[i] == "*":
+                i += 1
+            continue
+        if char == "?":
+            out.append("[^/]")
+        elif char == "[":
+            close = glob.find("]", i + 2 if glob.startswith(("[!", "[^"), i) else i + 1)
+            if close == -1:
+                out.append(re.escape(char))
+            else:
+                body = glob[i + 1 : close]
+                if body[:1] in ("!", "^"):
+                    body = "^" + body[1:]
+                out.append("[" + body.replace("\\", "\\\\") + "]")
+                i = close
+        elif char == "\\" and i + 1 < n:
+            i += 1
+            out.append(re.escape(glob[i]))
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """One line of an ignore file."""
+
+    regex: re.Pattern[str]
+    negate: bool
+    dir_only: bool
+
+    @classmethod
+    def parse(cls, line: str) -> Pattern | None:
+        """The pattern on ``line``, or None for blank lines and comments."""
+        if not line.endswith("\\ "):
+            line = line.rstrip()
+        if not line or line.startswith("#"):
+            return None
+        negate = line.startswith("!")
+        if negate or line.startswith(("\\!", "\\#")):
+            line = line[1:]
+        dir_only = line.endswith("/")
+        line = line.rstrip("/")
+        if not line:
+            return None
+        anchored = "/" in line
+        body = _translate(line.lstrip("/"))
+        regex = re.compile(f"^{body}$" if anchored else f"^(?:.*/)?{body}$", re.S)
+        return cls(regex, negate, dir_only)
+
+
+class IgnoreFile:
+    """The patterns of one ignore file; paths are matched relative to its folder."""
+
+    def __init__(self, patterns: Iterable[Pattern]) -> None:
+        self.patterns = tuple(patterns)
+
+    @classmethod
+    def from_text(cls, text: str) -> IgnoreFile:
+        parsed = (Pattern.parse(line) for line in text.splitlines())
+        return cls(pattern for pattern in parsed if pattern is not None)
+
+    def decide(self, relative: str, *, is_dir: bool) -> bool | None:
+        """True ignored, False re-included by ``!``, None when no pattern matches.
+
+        As in git, the last matching pattern wins.
+        """
+        for pattern in reversed(self.patterns):
+            if pattern.dir_only and not is_dir:
+                continue
+            if pattern.regex.match(relative):
+                return not pattern.negate
+        return None
+
+
+# --- git ----------------------------------------------------------------------------
+
+
+def git_ignored(folder: Path) -> frozenset[str] | None:
+    """Paths under ``folder`` (relative, ``/``-separated; folders end with ``/``) that
+    git ignores, or None when ``folder`` is not in a git work tree or git is missing.
+
+    One ``git ls-files`` call per walked folder: ``--directory`` reports a wholly
+    ignored folder once instead of listing everything in it.
+    """
+    import subprocess  # only when a folder is walked: keeps start-up fast
+
+    try:
+        result = subprocess.run(
+            ["git", "ls-files", "--others", "--ignored", "--exclude-standard", "--directory", "-z"],
+            cwd=folder,
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if result.returncode != 0:
+        return None
+    return frozenset(os.fsdecode(item) for item in result.stdout.split(b"\0") if item)
+
+
+# --- the filter used while discovering files ----------------------------------------
+
+
+class IgnoreFilter:
+    """Decides whether a path is skipped by ``.cnfixignore`` or (when walking) git.
+
+    ``explicit`` paths were named on the command line: only ``.cnfixignore`` applies
+    to them. Ignore files are read once per folder and cached.
+    """
+
+    def __init__(self, *, respect_gitignore: bool = True) -> None:
+        self.respect_gitignore = respect_gitignore
+        self._files: dict[Path, IgnoreFile | None] = {}
+        self._git: dict[Path, tuple[Path, frozenset[str]] | None] = {}
+
+    def _ignore_file(self, folder: Path) -> IgnoreFile | None:
+        if folder not in self._files:
+            try:
+                text = (folder / IGNORE_FILE).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                self._files[folder] = None
+            else:
+                self._files[folder] = IgnoreFile.from_text(text)
+        return self._files[folder]
+
+    @staticmethod
+    @functools.lru_cache(maxsize=256)
+    def _folders_above(folder: Path) -> tuple[Path, ...]:
+        """``folder`` and its parents up to the top of its git work tree, deepest first."""
+        chain = []
+        for current in (folder, *folder.parents):
+            chain.append(current)
+            if (current / ".git").exists():
+                break
+        return tuple(chain)
+
+    def _cnfixignored(self, path: Path, *, is_dir: bool) -> bool:
+        for folder in self._folders_above(path.parent):
+            rules = self._ignore_file(folder)
+            if rules is None:
+                continue
+            decision = rules.decide(path.relative_to(folder).as_posix(), is_dir=is_dir)
+            if decision is not None:
+                return decision
+        return False
+
+    def _gitignored(self, path: Path, *, is_dir: bool) -> bool:
+        root = path.parent
+        for folder in (path.parent, *path.parent.parents):
+            if folder in self._git:
+                root = folder
+                break
+        entry = self._git.get(root)
+        if entry is None:
+            return False
+        base, ignored = entry
+        relative = path.relative_to(base).as_posix()
+        return (relative + "/" if is_dir else relative) in ignored
+
+    def start_walk(self, root: Path) -> None:
+        """Ask git once for what it ignores under ``root`` (a folder about to be walked)."""
+        root = Path(os.path.abspath(root))
+        if self.respect_gitignore and root not in self._git:
+            ignored = git_ignored(root)
+            self._git[root] = None if ignored is None else (root, ignored)
+
+    def ignored(self, path: Path, *, is_dir: bool = False, explicit: bool = False) -> bool:
+        """True when ``path`` is to be skipped."""
+        path = Path(os.path.abspath(path))
+        if explicit:
+            # A parent folder that is ignored takes its files with it, as in git (a
+            # walk never enters such a folder; a named file must check its parents).
+            below_top = self._folders_above(path.parent)[:-1]
+            if any(self._cnfixignored(folder, is_dir=True) for folder in reversed(below_top)):
+                return True
+            return self._cnfixignored(path, is_dir=is_dir)
+        if self._cnfixignored(path, is_dir=is_dir):
+            return True
+        return self.respect_gitignore and self._gitignored(path, is_dir=is_dir)
+
+
+# --- inline pragmas -----------------------------------------------------------------
+
+PRAGMA = "cnfix:"
+PRAGMA_RE = re.compile(r"cnfix:[ \t]*ignore(?![\w-])(?:\[([^\]\n]*)\])?")
+
+
+def _line_bounds(text: str, position: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return start, len(text) if end == -1 else end
+
+
+def pragma_lines(text: str) -> list[tuple[int, int, frozenset[str] | None]]:
+    """``(line start, line end, rules)`` for each line with a pragma; rules None = all."""
+    lines = []
+    for match in PRAGMA_RE.finditer(text):
+        start, end = _line_bounds(text, match.start())
+        names = None
+        if match.group(1) is not None:
+            names = frozenset(
+                name.strip().lower() for name in match.group(1).split(",") if name.strip()
+            )
+        lines.append((start, end, names))
+    return lines
+
+
+def drop_suppressed(text: str, findings: list[Finding]) -> list[Finding]:
+    """``findings`` without those that start on a line carrying a matching pragma.
+
+    Findings about the whole file (a fix without edits, such as writing it as UTF-8)
+    are kept: they belong to no line.
+    """
+    if PRAGMA not in text or not findings:
+        return findings
+    lines = pragma_lines(text)
+    if not lines:
+        return findings
+    kept = []
+    for finding in findings:
+        whole_file = finding.fix is not None and not finding.fix.edits
+        if not whole_file and any(
+            start <= finding.start <= end
+            and (names is None or finding.rule in names or finding.code.lower() in names)
+            for start, end, names in lines
+        ):
+            continue
+        kept.append(finding)
+    return kept
