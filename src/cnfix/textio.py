@@ -14,6 +14,7 @@ import re
 import stat
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -393,3 +394,111 @@ def _pid_alive(pid: int) -> bool:
     except OSError:  # PermissionError: it exists, it is someone else's
         return True
     return True
+
+
+# --- streaming large files --------------------------------------------------------
+
+#: Files larger than this (in bytes) are read and repaired chunk by chunk, so memory
+#: stays flat however large the file; smaller files are judged as one document.
+STREAM_THRESHOLD = 8 << 20
+#: Bytes read at a time when streaming; a chunk is about this size, cut at a blank line.
+CHUNK_BYTES = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A piece of a streamed file: whole paragraphs (or at least whole lines).
+
+    ``offset`` is the character offset of ``text`` in the decoded file and
+    ``first_line`` the 1-based line number of its first line.
+    """
+
+    text: str
+    offset: int
+    first_line: int
+    encoding: str
+    bom: bool
+    confidence: float
+
+
+def _cut(text: str) -> int:
+    """Where to end a chunk: after the last blank line in the second half of ``text``,
+    else after the last line end, else nowhere (0: read more first)."""
+    half = len(text) // 2
+    blank = max(text.rfind("\n\n", half), text.rfind("\n\r\n", half))
+    if blank != -1:
+        return text.index("\n", blank + 1) + 1
+    return text.rfind("\n") + 1
+
+
+def _stream_codec(head: bytes, encoding: str | None) -> tuple[str, int, bool, float]:
+    """Codec, bytes of BOM to skip, whether there was a BOM, confidence — from the head."""
+    if encoding is not None:
+        try:
+            return codecs.lookup(encoding).name, 0, False, 1.0
+        except LookupError as error:
+            raise InputError(f"unknown encoding {encoding!r}: {error}") from None
+    for bom, codec in BOMS:
+        if head.startswith(bom):
+            return codec, len(bom), True, 1.0
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8", 0, False, 1.0
+    from cnfix.detect import detect_encoding
+
+    # The head may end inside a character: judge it without its last few bytes.
+    detected = detect_encoding(head[: max(len(head) - 4, 1)])
+    if detected is None:
+        raise BinaryFileError("binary or undecodable file (not UTF-8, GB18030, Big5 or UTF-16)")
+    return detected[0], 0, False, detected[1]
+
+
+def iter_chunks(
+    path: Path, *, encoding: str | None = None, chunk_bytes: int = CHUNK_BYTES
+) -> Iterator[Chunk]:
+    """Decode ``path`` incrementally and yield it as chunks of whole paragraphs.
+
+    The encoding is decided from the first block (BOM, strict UTF-8, detection) and
+    every later block is decoded strictly with it. A chunk ends after a blank line
+    when there is one in its second half, else after a line end; a line longer than
+    four blocks is cut where the block ends (never inside ``\\r\\n``). At most a few
+    blocks are in memory at once.
+    """
+    with path.open("rb") as stream:
+        data = stream.read(chunk_bytes)
+        codec, skip, bom, confidence = _stream_codec(data, encoding)
+        decoder = codecs.getincrementaldecoder(codec)("strict")
+        data = data[skip:]
+        pending = ""
+        offset, line, consumed, first = 0, 1, 0, True
+        while True:
+            try:
+                text = pending + decoder.decode(data, final=not data)
+            except UnicodeDecodeError as error:
+                raise InputError(
+                    f"cannot decode as {codec} near byte {consumed + error.start}"
+                ) from None
+            consumed += len(data)
+            if first:
+                text = text.removeprefix("\ufeff") if encoding is not None else text
+                first = False
+            if "\x00" in text:
+                raise BinaryFileError("binary file (NUL bytes)")
+            if not data:
+                cut = len(text)
+            else:
+                cut = _cut(text)
+                if cut == 0 and len(text) > 4 * chunk_bytes:
+                    cut = len(text) - 1 if text.endswith("\r") else len(text)
+            if cut:
+                piece = text[:cut]
+                yield Chunk(piece, offset, line, codec, bom, confidence)
+                offset += len(piece)
+                line += piece.count("\n")
+            pending = text[cut:]
+            if not data:
+                return
+            data = stream.read(chunk_bytes)
