@@ -6,13 +6,22 @@ same function serves a single process, a pool of workers or a cluster.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cnfix.engine import ConvergenceError, check_document, repair_document
 from cnfix.model import Document, Finding, Rule, Settings
 from cnfix.rules.encoding import MIN_REWRITE_CONFIDENCE
-from cnfix.textio import BinaryFileError, InputError, read_document, write_atomic
+from cnfix.textio import (
+    DEFAULT_MAX_SIZE,
+    BinaryFileError,
+    InputError,
+    NotTextError,
+    clean_stale_temps,
+    read_document,
+    write_atomic,
+)
 
 
 @dataclass(frozen=True)
@@ -27,6 +36,11 @@ class RunOptions:
     write: bool = False
     output_root: Path | None = None
     input_root: Path | None = None
+    #: Files larger than this many bytes are refused (``--max-size``); None: no limit.
+    max_size: int | None = DEFAULT_MAX_SIZE
+    #: The folders named on the command line: a symlink found under one of them is
+    #: followed only when its target lies inside that same folder.
+    trees: tuple[Path, ...] = ()
 
 
 @dataclass
@@ -73,13 +87,52 @@ def process_document(doc: Document, options: RunOptions, outcome: FileOutcome) -
     outcome.findings = list(result.remaining)
 
 
+def _refuse_unsafe_path(path: Path, options: RunOptions) -> None:
+    """Raise for paths that must not be read: folders, links leading out of their tree.
+
+    A symlink named on the command line is followed (that is what was asked for); one
+    found under a folder is followed only when its target lies inside that folder, so
+    a run never reaches outside the tree it was given. Repairs are written through the
+    link to its target (``write_atomic``); the link itself stays.
+    """
+    if path.is_symlink():
+        if not path.exists():
+            raise InputError(f"broken symlink (to {os.readlink(path)})")
+        target = path.resolve()
+        for tree in options.trees:
+            if tree in path.parents and not target.is_relative_to(tree.resolve()):
+                raise NotTextError(f"symlink to {target}, outside {tree}; not followed")
+    if path.is_dir():
+        try:
+            os.scandir(path).close()
+        except OSError as error:
+            raise InputError(f"cannot read folder: {error.strerror or error}") from None
+        raise InputError("is a directory")
+
+
+#: Folders already cleared of stale temporary files by this process.
+_CLEANED: set[Path] = set()
+
+
+def _clean_once(folder: Path) -> None:
+    if folder not in _CLEANED:
+        _CLEANED.add(folder)
+        clean_stale_temps(folder)
+
+
 def process_file(path: Path, options: RunOptions) -> FileOutcome:
-    """Read ``path``, check or repair it, and write the result when asked to."""
+    """Read ``path``, check or repair it, and write the result when asked to.
+
+    Never raises for a bad file: every problem becomes ``outcome.error`` (could not be
+    processed) or ``outcome.notice`` (skipped on purpose: binary data, FIFOs, devices,
+    links out of the tree), and nothing is written for that file.
+    """
     outcome = FileOutcome(path)
     try:
-        if path.is_dir():
-            raise InputError("is a directory")
-        doc, original = read_document(path, settings=options.settings, encoding=options.encoding)
+        _refuse_unsafe_path(path, options)
+        doc, original = read_document(
+            path, settings=options.settings, encoding=options.encoding, max_size=options.max_size
+        )
     except BinaryFileError as error:
         outcome.notice = f"skipped: {error}"
         return outcome
@@ -87,10 +140,18 @@ def process_file(path: Path, options: RunOptions) -> FileOutcome:
         outcome.error = str(error)
         return outcome
     except OSError as error:
-        outcome.error = error.strerror or str(error)
+        outcome.error = f"cannot read: {error.strerror or error}"
         return outcome
-    process_document(doc, options, outcome)
-    if not (options.write and outcome.repaired is not None and outcome.error is None):
+    try:
+        process_document(doc, options, outcome)
+    except Exception as error:  # a bug in a rule must not stop the run or touch the file
+        outcome.error = f"internal error, file left alone: {type(error).__name__}: {error}"
+        return outcome
+    if not options.write:
+        return outcome
+    destination = _destination(path, options)
+    _clean_once(Path(os.path.realpath(destination)).parent)
+    if outcome.repaired is None or outcome.error is not None:
         return outcome
     if doc.confidence < MIN_REWRITE_CONFIDENCE and options.encoding is None:
         outcome.notice = (
@@ -98,8 +159,11 @@ def process_file(path: Path, options: RunOptions) -> FileOutcome:
             f"({doc.confidence:.2f}); name it with --encoding"
         )
         return outcome
-    data = outcome.repaired.encode("utf-8")
-    destination = _destination(path, options)
+    try:
+        data = outcome.repaired.encode("utf-8")
+    except UnicodeEncodeError as error:
+        outcome.error = f"repaired text cannot be written as UTF-8: {error.reason}; not written"
+        return outcome
     try:
         if destination == path:
             if data != original:
