@@ -10,11 +10,11 @@ import bisect
 import difflib
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, ClassVar
+from typing import IO, ClassVar, TypeVar
 
-from cnfix.model import Finding
+from cnfix.model import Finding, Rule
 
 #: Findings of one rule on one line are folded into one output line from this many on.
 GROUP_AT = 3
@@ -232,6 +232,58 @@ def diff_header(path: str, applied: Iterable[Finding]) -> str:
     return f"{path}: {total} fix{'es' if total != 1 else ''} ({detail})"
 
 
+def cell_width(char: str) -> int:
+    """Terminal cells a character takes: two for wide (CJK) characters."""
+    import unicodedata
+
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
+def wrap_segments(
+    segments: Iterable[Segment], width: int, *, markers: bool = True
+) -> list[list[Segment]]:
+    """Fold one diff line into rows of at most ``width`` terminal cells.
+
+    Wide characters count two cells; with ``markers`` (the plain rendering) each
+    deleted or inserted piece also pays for its ``[- -]`` / ``{+ +}``. A short change
+    (a deletion with its insertion) is moved whole to the next row rather than cut;
+    a long one is cut and marked on both rows.
+    """
+    segments = list(segments)
+    rows: list[list[Segment]] = [[]]
+    used = 0
+
+    def cost(kind: str, text: str) -> int:
+        extra = 4 if markers and kind in ("delete", "insert") else 0
+        return sum(cell_width(char) for char in text) + extra
+
+    for number, (kind, text) in enumerate(segments):
+        extra = 4 if markers and kind in ("delete", "insert") else 0
+        if kind in ("delete", "insert") and used:
+            unit = cost(kind, text)
+            if kind == "delete" and number + 1 < len(segments):
+                after = segments[number + 1]
+                unit += cost(*after) if after[0] == "insert" else 0
+            if used + unit > width and unit <= width // 3:
+                rows.append([])
+                used = 0
+        piece = ""
+        for char in text:
+            need = cell_width(char) + (0 if piece else extra)
+            if used and used + need > width:
+                if piece:
+                    rows[-1].append((kind, piece))
+                    piece = ""
+                rows.append([])
+                used = 0
+                need = cell_width(char) + extra
+            piece += char
+            used += need
+        if piece:
+            rows[-1].append((kind, piece))
+    return rows
+
+
 class Printer:
     """Writes report lines and diffs to a stream, in colour only when asked to."""
 
@@ -243,9 +295,11 @@ class Printer:
         "number": "cyan",
     }
 
-    def __init__(self, stream: IO[str], *, color: bool) -> None:
+    def __init__(self, stream: IO[str], *, color: bool, width: int | None = None) -> None:
         self.stream = stream
         self.color = color
+        #: Terminal width: long diff lines are folded under their gutter (None: never).
+        self.width = width
         self._console = None
         if color:
             from rich.console import Console
@@ -261,6 +315,16 @@ class Printer:
         self._console.print(Text(text, style=self.STYLES.get(style or "", "")))
 
     def segments(self, prefix: str, segments: Sequence[Segment]) -> None:
+        rows = [list(segments)]
+        if self.width is not None:
+            room = max(self.width - len(prefix), 20)
+            rows = wrap_segments(segments, room, markers=self._console is None)
+        gutter = " " * (len(prefix) - 2) + prefix[-2:] if prefix.endswith("│ ") else None
+        for number, row in enumerate(rows):
+            lead = prefix if number == 0 else gutter or " " * len(prefix)
+            self._segment_row(lead, row)
+
+    def _segment_row(self, prefix: str, segments: Sequence[Segment]) -> None:
         if self._console is None:
             self.stream.write(prefix + plain_segments(segments) + "\n")
             return
@@ -287,3 +351,185 @@ class Printer:
 
     def unified(self, path: str, old_text: str, new_text: str) -> None:
         self.stream.write(unified_diff(path, old_text, new_text))
+
+
+# --- machine formats: GitHub workflow commands, SARIF, statistics ---------------------
+
+
+def _github_data(value: str) -> str:
+    """Escape a workflow command's message (``%``, CR and LF)."""
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(value: str) -> str:
+    """Escape a workflow command's property value (also ``:`` and ``,``)."""
+    return _github_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_lines(path: str, text: str, findings: Sequence[Finding]) -> list[str]:
+    """One GitHub Actions ``::error`` workflow command per finding (an annotation).
+
+    ``::error file=F,line=L,col=C,endLine=L2,endColumn=C2,title=T::message``; columns
+    count characters from 1 and the end column is exclusive, as in the text format.
+    """
+    lines = []
+    for item in locate_all(text, findings):
+        properties = {
+            "file": path,
+            "line": item.line,
+            "col": item.column,
+            "endLine": item.end_line,
+            "endColumn": item.end_column,
+            "title": f"{item.finding.code} {item.finding.rule}",
+        }
+        spelled = ",".join(
+            f"{key}={_github_property(str(value))}" for key, value in properties.items()
+        )
+        lines.append(f"::error {spelled}::{_github_data(item.finding.message)}")
+    return lines
+
+
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+
+
+def _sarif_uri(path: str) -> str:
+    from pathlib import PurePath
+    from urllib.parse import quote
+
+    pure = PurePath(path)
+    if pure.is_absolute():
+        from pathlib import Path
+
+        return Path(path).as_uri()
+    return quote(pure.as_posix())
+
+
+def _sarif_region(index: LineIndex, start: int, end: int) -> dict[str, int]:
+    line, column = index.locate(start)
+    end_line, end_column = index.locate(end)
+    return {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column}
+
+
+class SarifLog:
+    """Collects results file by file; ``to_dict()`` is a SARIF 2.1.0 log with one run.
+
+    Every registered rule is listed in ``tool.driver.rules`` (whether or not it fired),
+    results point at them by ``ruleId`` (the code) and ``ruleIndex``. Columns count
+    Unicode code points (``columnKind``), the way cnfix counts them everywhere. Fixes
+    with edits become SARIF ``fixes``.
+    """
+
+    def __init__(self, rules: Sequence[Rule], version: str) -> None:
+        self.rules = tuple(rules)
+        self.version = version
+        self.index = {rule.name: number for number, rule in enumerate(self.rules)}
+        self.results: list[dict[str, object]] = []
+
+    def add(self, path: str, text: str, findings: Sequence[Finding]) -> None:
+        index = LineIndex(text)
+        uri = _sarif_uri(path)
+        for finding in findings:
+            result: dict[str, object] = {
+                "ruleId": finding.code,
+                "level": "error",
+                "message": {"text": finding.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": uri},
+                            "region": _sarif_region(index, finding.start, finding.end),
+                        }
+                    }
+                ],
+            }
+            if finding.rule in self.index:
+                result["ruleIndex"] = self.index[finding.rule]
+            fix = finding.fix
+            if fix is not None and fix.edits and finding.fixable:
+                replacements = [
+                    {
+                        "deletedRegion": _sarif_region(index, edit.start, edit.end),
+                        "insertedContent": {"text": edit.replacement},
+                    }
+                    for edit in fix.edits
+                ]
+                result["fixes"] = [
+                    {
+                        "description": {"text": fix.title},
+                        "artifactChanges": [
+                            {"artifactLocation": {"uri": uri}, "replacements": replacements}
+                        ],
+                    }
+                ]
+            self.results.append(result)
+
+    def to_dict(self) -> dict[str, object]:
+        driver = {
+            "name": "cnfix",
+            "version": self.version,
+            "rules": [
+                {
+                    "id": rule.code,
+                    "name": rule.name,
+                    "shortDescription": {"text": rule.summary},
+                    "fullDescription": {"text": rule.doc},
+                    "help": {"text": rule.doc},
+                    "defaultConfiguration": {"level": "error"},
+                    "properties": {"fixSafety": rule.fix_safety},
+                }
+                for rule in self.rules
+            ],
+        }
+        run = {
+            "tool": {"driver": driver},
+            "columnKind": "unicodeCodePoints",
+            "results": self.results,
+        }
+        return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def statistics_records(
+    counts: Counter[str], codes: dict[str, str], fixable: Counter[str]
+) -> list[dict[str, object]]:
+    """``--statistics --format json``: one record per rule that fired, most frequent first."""
+    return [
+        {"code": codes[name], "name": name, "count": count, "fixable": fixable[name]}
+        for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+def rules_markdown(rules: Sequence[Rule]) -> str:
+    """The README's rule table: code, name, fix safety, summary (from the registry)."""
+    lines = ["| Code | Name | Fix | What it finds |", "| --- | --- | --- | --- |"]
+    for rule in rules:
+        summary = rule.summary.replace("|", "\\|")
+        lines.append(f"| {rule.code} | `{rule.name}` | {rule.fix_safety} | {summary} |")
+    return "\n".join(lines) + "\n"
+
+
+# --- progress -----------------------------------------------------------------------
+
+#: A progress bar is drawn (on a terminal) only from this many files on.
+PROGRESS_AT = 200
+
+T = TypeVar("T")
+
+
+def with_progress(items: Iterable[T], total: int, stream: IO[str]) -> Iterator[T]:
+    """Yield ``items`` while drawing a transient progress bar on ``stream``.
+
+    The caller decides when (a terminal, enough files, not ``--quiet``); the bar is
+    removed when done, so only the report stays on screen.
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    console = Console(file=stream)
+    columns = (BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("files", total=total)
+        for item in items:
+            yield item
+            progress.advance(task)
