@@ -35,9 +35,16 @@ def discover(
 
     A file named explicitly is always taken (unless excluded); under a folder, files
     are taken by suffix (the text formats in ``TEXT_SUFFIXES``) or by an ``include``
-    glob, hidden files and folders (``.git`` among them) are skipped, and symlinks
-    are not followed out of the tree. Missing paths are yielded as they are, so the
-    caller reports them. ``ignore`` (``.cnfixignore``, ``.gitignore``) skips more.
+    glob, and hidden files and folders (``.git`` among them) are skipped.
+    ``ignore`` (``.cnfixignore``, ``.gitignore``) skips more.
+
+    Paths that cannot be used are yielded as they are, so that ``process_file``
+    reports each by name and the run goes on: missing paths, folders that cannot be
+    read, broken symlinks, and symlinks that lead out of the folder being walked
+    (never followed). Symlinks whose target lies inside that folder are skipped: the
+    walk reaches the target itself, so nothing is processed twice and link loops
+    cannot trap the walk. The walk is iterative: folder depth is not limited by
+    Python's recursion limit.
     """
     include, exclude = tuple(include), tuple(exclude)
     seen: set[Path] = set()
@@ -50,8 +57,7 @@ def discover(
             continue
         if ignore is not None:
             ignore.start_walk(root)
-        for folder, dirnames, filenames in os.walk(root, onerror=None):
-            base = Path(folder)
+        for base, dirnames, filenames, problems in _walk(root):
             dirnames[:] = sorted(
                 name
                 for name in dirnames
@@ -69,3 +75,55 @@ def discover(
                 if wanted and path not in seen:
                     seen.add(path)
                     yield path
+            for name in problems:
+                path = base / name
+                if name.startswith(".") or _matches(path, exclude) or path in seen:
+                    continue
+                if ignore is not None and ignore.ignored(path, is_dir=True):
+                    continue
+                seen.add(path)
+                yield path
+
+
+def _inside(path: Path, tree: str) -> bool:
+    """Whether the symlink ``path`` resolves to a place inside the real folder ``tree``."""
+    target = os.path.realpath(path)
+    return target == tree or target.startswith(tree.rstrip(os.sep) + os.sep)
+
+
+def _walk(root: Path) -> Iterator[tuple[Path, list[str], list[str], list[str]]]:
+    """Like ``os.walk`` (top-down, sorted; prune ``dirnames`` in place), but iterative,
+    and with a fourth list: folders to report rather than enter.
+
+    A folder that cannot be listed is a problem of its parent (or the root itself); a
+    symlink into the tree is left out; a symlink out of it to a folder is a problem;
+    a symlink out of it to a file, or a broken one, is listed with the files (so the
+    usual suffix filter applies) and reported when taken. Links are never entered.
+    """
+    tree = os.path.realpath(root)
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as iterator:
+                entries = sorted(iterator, key=lambda entry: entry.name)
+        except OSError:
+            yield folder.parent, [], [], [folder.name]
+            continue
+        dirnames: list[str] = []
+        filenames: list[str] = []
+        problems: list[str] = []
+        for entry in entries:
+            try:
+                if entry.is_symlink():
+                    if _inside(folder / entry.name, tree):
+                        continue
+                    (problems if entry.is_dir() else filenames).append(entry.name)
+                elif entry.is_dir(follow_symlinks=False):
+                    dirnames.append(entry.name)
+                else:
+                    filenames.append(entry.name)
+            except OSError:
+                problems.append(entry.name)
+        yield folder, dirnames, filenames, problems
+        stack.extend(folder / name for name in reversed(dirnames))
