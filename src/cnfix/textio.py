@@ -502,3 +502,66 @@ def iter_chunks(
             if not data:
                 return
             data = stream.read(chunk_bytes)
+
+
+class StreamWriter:
+    """``write_atomic`` for a file produced piece by piece (a streamed repair).
+
+    The pieces go to a temporary file beside the target; ``commit`` fsyncs it, gives
+    it the target's permission bits (and owner where allowed) and renames it over the
+    target, refusing when the target's identity is no longer ``expected`` (it changed
+    while it was being read). ``abort`` removes the temporary file; the target is
+    never touched until the rename.
+    """
+
+    def __init__(self, path: Path, *, expected: FileIdentity | None = None) -> None:
+        self.target = Path(os.path.realpath(path)) if os.path.islink(path) else path
+        self.expected = expected
+        try:
+            self.status: os.stat_result | None = os.stat(self.target)
+        except FileNotFoundError:
+            if expected is not None:
+                raise ChangedOnDiskError(
+                    "file disappeared since it was read; not written"
+                ) from None
+            self.status = None
+        if self.status is not None:
+            _check_replaceable(self.status)
+        prefix = f"{TEMP_PREFIX}{os.getpid()}-"
+        self.fd, self.temp_name = tempfile.mkstemp(prefix=prefix, dir=self.target.parent)
+
+    def write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.fd, view) :]
+
+    def commit(self) -> None:
+        try:
+            os.fsync(self.fd)
+            os.close(self.fd)
+            self.fd = -1
+            if self.status is not None:
+                _keep_owner(self.temp_name, self.status)
+            mode = stat.S_IMODE(self.status.st_mode) if self.status else _new_file_mode()
+            os.chmod(self.temp_name, mode)
+            if self.expected is not None:
+                try:
+                    current = FileIdentity.of(os.stat(self.target))
+                except FileNotFoundError:
+                    current = None
+                if current != self.expected:
+                    raise ChangedOnDiskError(
+                        "file changed on disk since it was read; not overwritten"
+                    )
+            os.replace(self.temp_name, self.target)
+        except BaseException:
+            self.abort()
+            raise
+        _fsync_folder(self.target.parent)
+
+    def abort(self) -> None:
+        if self.fd != -1:
+            os.close(self.fd)
+            self.fd = -1
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.temp_name)
