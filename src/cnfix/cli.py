@@ -6,10 +6,12 @@ The only module that imports click. Exit codes follow ruff: 0 clean, 1 findings
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,6 +22,7 @@ from cnfix.config import Config, ConfigError, load_config
 from cnfix.model import TARGET_SCRIPTS, Settings
 from cnfix.rules import RULES, UnknownRuleError, resolve_rule, select_rules
 from cnfix.runner import FileOutcome, RunOptions, process_document, process_file
+from cnfix.textio import DEFAULT_MAX_SIZE
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 STDIN = Path("-")
@@ -40,6 +43,14 @@ def _common_options(function: F) -> F:
         click.option("--include", multiple=True, metavar="GLOB", help="Also take these files."),
         click.option("--exclude", multiple=True, metavar="GLOB", help="Skip these paths."),
         click.option(
+            "--max-size",
+            type=click.IntRange(min=0),
+            default=DEFAULT_MAX_SIZE >> 20,
+            show_default=True,
+            metavar="MB",
+            help="Skip (with an error) files larger than this; 0: no limit.",
+        ),
+        click.option(
             "--to",
             "target",
             type=click.Choice(TARGET_SCRIPTS),
@@ -49,6 +60,51 @@ def _common_options(function: F) -> F:
     for option in reversed(options):
         function = option(function)
     return function
+
+
+@dataclass(frozen=True)
+class Reporting:
+    """How much a command says and how it exits (options shared by scan and repair)."""
+
+    quiet: bool = False
+    verbose: bool = False
+    exit_zero: bool = False
+    respect_gitignore: bool = True
+
+
+def _reporting_options(function: F) -> F:
+    """Add -q/-v/--exit-zero/--no-respect-gitignore, handed over as one ``reporting``."""
+
+    @functools.wraps(function)
+    def bundled(
+        *args: Any,
+        quiet: bool,
+        verbose: bool,
+        exit_zero: bool,
+        respect_gitignore: bool,
+        **kwargs: Any,
+    ) -> Any:
+        if quiet and verbose:
+            raise click.UsageError("--quiet and --verbose are exclusive")
+        reporting = Reporting(quiet, verbose, exit_zero, respect_gitignore)
+        return function(*args, reporting=reporting, **kwargs)
+
+    options = [
+        click.option("-q", "--quiet", is_flag=True, help="Print only findings and errors."),
+        click.option("-v", "--verbose", is_flag=True, help="Also say what happens to each file."),
+        click.option(
+            "--exit-zero", is_flag=True, help="Exit 0 even when findings remain (2 on errors)."
+        ),
+        click.option(
+            "--respect-gitignore/--no-respect-gitignore",
+            default=True,
+            help="Skip files git ignores when walking folders (default: skip).",
+        ),
+    ]
+    wrapped: Any = bundled
+    for option in reversed(options):
+        wrapped = option(wrapped)
+    return wrapped  # type: ignore[no-any-return]
 
 
 def _error(message: str) -> None:
@@ -65,6 +121,8 @@ def _options(
     ignore: tuple[str, ...],
     target: str | None,
     encoding: str | None,
+    max_size: int = DEFAULT_MAX_SIZE >> 20,
+    paths: tuple[Path, ...] = (),
     **run: Any,
 ) -> tuple[Config, RunOptions]:
     """Merge CLI options over ``[tool.cnfix]``; raise click.UsageError on bad values."""
@@ -90,21 +148,55 @@ def _options(
         except LookupError:
             raise click.UsageError(f"unknown encoding {encoding!r}") from None
     return config, RunOptions(
-        rules=rules, settings=Settings(target_script=script), encoding=encoding, **run
+        rules=rules,
+        settings=Settings(target_script=script),
+        encoding=encoding,
+        max_size=max_size << 20 or None,
+        trees=tuple(path for path in paths if path.is_dir()),
+        **run,
     )
 
 
-def _paths(paths: tuple[Path, ...], config: Config, include: tuple, exclude: tuple) -> list[Path]:
+def _paths(
+    paths: tuple[Path, ...],
+    config: Config,
+    include: tuple,
+    exclude: tuple,
+    reporting: Reporting = Reporting(),
+) -> list[Path]:
     from cnfix.files import discover
+    from cnfix.ignore import IgnoreFilter
 
     roots = list(paths) or [Path(".")]
-    return list(
+    ignore = IgnoreFilter(respect_gitignore=reporting.respect_gitignore)
+    files = list(
         discover(
             roots,
             include=[*config.get("include", []), *include],
             exclude=[*config.get("exclude", []), *exclude],
+            ignore=ignore,
         )
     )
+    if reporting.verbose:
+        if config.path is not None:
+            _notice(f"configuration: {config.path}")
+        _notice(f"{len(files)} file(s) to process")
+    return files
+
+
+def _with_progress(
+    outcomes: Iterable[FileOutcome], total: int, reporting: Reporting
+) -> Iterable[FileOutcome]:
+    """A progress bar on stderr for long runs on a terminal (never with --quiet)."""
+    from cnfix import report
+
+    if reporting.quiet or total < report.PROGRESS_AT or not sys.stderr.isatty():
+        return outcomes
+    return report.with_progress(outcomes, total, sys.stderr)
+
+
+def _stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
 
 
 def _stdin_outcome(options: RunOptions) -> FileOutcome:
@@ -134,8 +226,6 @@ def _run(paths: list[Path], options: RunOptions) -> Iterable[FileOutcome]:
     for path in paths:
         if path == STDIN:
             yield _stdin_outcome(options)
-        elif not path.exists() and not path.is_symlink():
-            yield FileOutcome(path, error="no such file or directory")
         else:
             yield process_file(path, options)
 
@@ -148,6 +238,11 @@ def _color(stream: Any) -> bool:
 @click.version_option(__version__, prog_name="cnfix")
 def cli() -> None:
     """Find and repair damaged Chinese text."""
+    # File names that are not valid UTF-8 reach us as lone surrogates: print them as
+    # escapes instead of crashing on them.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
 
 
 @cli.command()
@@ -173,7 +268,7 @@ def scan(
     """
     from cnfix import report
 
-    config, run = _options(**options)
+    config, run = _options(paths=paths, **options)
     files = _paths(paths, config, include, exclude)
     records: list[dict[str, object]] = []
     counts: Counter[str] = Counter()
@@ -250,7 +345,7 @@ def repair(
         raise click.UsageError("--in-place and -o are exclusive")
     if check and (in_place or output is not None):
         raise click.UsageError("--check writes nothing; drop --in-place / -o")
-    config, run = _options(repair=True, **options)
+    config, run = _options(repair=True, paths=paths, **options)
     unsafe = unsafe_fixes or bool(config.get("unsafe-fixes", False))
     from dataclasses import replace
 

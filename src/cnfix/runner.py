@@ -96,11 +96,13 @@ def _refuse_unsafe_path(path: Path, options: RunOptions) -> None:
     link to its target (``write_atomic``); the link itself stays.
     """
     if path.is_symlink():
+        walked = [tree for tree in options.trees if tree in path.parents]
         if not path.exists():
-            raise InputError(f"broken symlink (to {os.readlink(path)})")
+            problem = NotTextError if walked else InputError
+            raise problem(f"broken symlink (to {os.readlink(path)}) or a link loop")
         target = path.resolve()
-        for tree in options.trees:
-            if tree in path.parents and not target.is_relative_to(tree.resolve()):
+        for tree in walked:
+            if not target.is_relative_to(tree.resolve()):
                 raise NotTextError(f"symlink to {target}, outside {tree}; not followed")
     if path.is_dir():
         try:
@@ -138,6 +140,9 @@ def process_file(path: Path, options: RunOptions) -> FileOutcome:
         return outcome
     except InputError as error:
         outcome.error = str(error)
+        return outcome
+    except FileNotFoundError:
+        outcome.error = "no such file or directory"
         return outcome
     except OSError as error:
         outcome.error = f"cannot read: {error.strerror or error}"
