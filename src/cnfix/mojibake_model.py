@@ -30,7 +30,9 @@ NOISE_COST = 120
 #: Bytes 0x80–0x9F as Windows-1252 reads them; the five it leaves undefined are
 #: read by most tools as the C1 control characters of Latin-1.
 CP1252_HIGH = {
-    bytes([b]).decode("cp1252"): b for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+    bytes([b]).decode("cp1252"): b
+    for b in range(0x80, 0xA0)
+    if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 }
 
 COMMON_CJK_PUNCT = frozenset(
@@ -76,9 +78,7 @@ def char_cost(char: str, before: str = "", after: str = "") -> int:
         return NOISE_COST
     if code < 0x250:
         # Latin-1 and Latin Extended: normal inside a Latin word (café, lǐng), odd elsewhere.
-        if _is_letter_latin(char) and (
-            _is_letter_latin(before) or _is_letter_latin(after)
-        ):
+        if _is_letter_latin(char) and (_is_letter_latin(before) or _is_letter_latin(after)):
             return 22
         return 46
     category = unicodedata.category(char)

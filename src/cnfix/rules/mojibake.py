@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import codecs
 import functools
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cnfix.chars import HAN
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
 from cnfix.mojibake_model import (
+    COMMON_PUNCT_COST,
     CP1252_HIGH,
     UNUSUAL_HAN_COST,
+    char_cost,
     char_costs,
     han_profile,
     noise_count,
@@ -19,6 +23,8 @@ from cnfix.mojibake_model import (
     text_cost,
 )
 from cnfix.regions import protected_regions
+
+_HAN_CHAR_RE = re.compile(f"[{HAN}]")
 
 # ---------------------------------------------------------------------------
 # Codecs and chains
@@ -95,6 +101,34 @@ SAFE_GAIN_PER_CHAR = 6.0
 SAFE_MIN_GAIN = 40
 
 
+@functools.cache
+def _cost(char: str) -> int:
+    """Context-free cost of one character (cached: the hot loops call it often)."""
+    return char_cost(char)
+
+
+def _odd_count(text: str) -> int:
+    """Rare letters, marks and format characters other than Han: what a wrong decoding
+    scatters (ⷰ, ソ, 銆), unlike the symbols and emoji that real text carries."""
+    return sum(
+        1
+        for char in text
+        if not char.isascii()
+        and unicodedata.category(char)[0] in "LMC"
+        and not _HAN_CHAR_RE.match(char)
+        and _cost(char) >= ODD_COST
+    )
+
+
+ODD_COST = 36
+
+
+def _only_common_punctuation(text: str) -> bool:
+    """True for ``……``, ``“”`` and the like: non-ASCII, and all common CJK punctuation."""
+    rest = [char for char in text if not char.isascii()]
+    return bool(rest) and all(_cost(char) <= COMMON_PUNCT_COST for char in rest)
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     text: str
@@ -109,10 +143,12 @@ def _best_candidate(
     base = text_cost(garbled)
     best: Candidate | None = None
     for text, chain in options.items():
-        if text == garbled or noise_count(text):
+        if text == garbled or noise_count(text) or _odd_count(text) > len(text) // 20:
             continue
         han, mean = han_profile(text)
-        if han == 0 or mean > PLAUSIBLE_HAN_MEAN + 4:
+        if han == 0 and not _only_common_punctuation(text):
+            continue
+        if mean > PLAUSIBLE_HAN_MEAN + 4:
             continue
         gain = base - text_cost(text)
         if gain > 0 and (best is None or gain > best.gain):
@@ -125,7 +161,7 @@ def _is_clear_win(garbled: str, candidate: Candidate) -> bool:
     return (
         mean <= PLAUSIBLE_HAN_MEAN
         and candidate.gain >= SAFE_MIN_GAIN
-        and candidate.gain >= SAFE_GAIN_PER_CHAR * len(garbled)
+        and candidate.gain >= SAFE_GAIN_PER_CHAR * sum(not c.isascii() for c in garbled)
     )
 
 
@@ -153,7 +189,9 @@ LATIN_RUN_RE = re.compile(f"[\u0080-\u00ff{_HIGH_1252}][\u0020-\u00ff{_HIGH_1252
 _PRINTABLE_ASCII = "".join(map(chr, range(0x20, 0x7F)))
 #: Latin-1 characters that count as evidence of a Latin-1 reading: not the middle dot,
 #: multiplication sign and other symbols that Chinese text uses on purpose.
-_LATIN_NON_ASCII_RE = re.compile("[\u0080-\u00a0\u00a2-\u00a6\u00a8-\u00af\u00b2-\u00b6\u00b8-\u00d6\u00d8-\u00f6\u00f8-\u00ff]")
+_LATIN_NON_ASCII_RE = re.compile(
+    "[\u0080-\u00a0\u00a2-\u00a6\u00a8-\u00af\u00b2-\u00b6\u00b8-\u00d6\u00d8-\u00f6\u00f8-\u00ff]"
+)
 
 
 def _ftfy_candidate(text: str) -> str | None:
@@ -242,45 +280,63 @@ def _unusual_han_re() -> re.Pattern[str]:
     return re.compile(f"[{_char_class(unusual)}\uf900-\ufaff\U00020000-\U0003134f]")
 
 
-_UTF8_PREFIX_RE = re.compile(
-    rb"(?:[\x20-\x7e]|[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3})+"
-)
 MAX_WINDOW = 400
 
 
 def _utf8_in_han(text: str, start: int, read_as: str) -> tuple[int, str, int] | None:
-    """The best span from ``start`` whose ``read_as`` bytes are UTF-8: (end, decoded, gain)."""
-    newline = text.find("\n", start)
-    stop = min(len(text), start + MAX_WINDOW, newline if newline >= 0 else len(text))
-    pieces: list[bytes] = []
-    for char in text[start:stop]:
-        encoded = _encode(char, read_as) if not char.isascii() else char.encode()
+    """The best span from ``start`` whose ``read_as`` bytes are UTF-8: (end, decoded, gain).
+
+    The bytes are fed to an incremental UTF-8 decoder one character at a time, so a
+    clean stretch stops the walk after a character or two.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    stop = min(len(text), start + MAX_WINDOW)
+    garbled_cost = decoded_cost = 0
+    pieces: list[str] = []
+    best: tuple[int, str, int] | None = None
+    for index in range(start, stop):
+        char = text[index]
+        if char == "\n":
+            break
+        encoded = char.encode() if char.isascii() else _encode(char, read_as)
         if encoded is None:
             break
-        pieces.append(encoded)
-    data = b"".join(pieces)
-    match = _UTF8_PREFIX_RE.match(data)
-    if match is None or match.end() < 3:
-        return None
-    limit = match.end()
-    best: tuple[int, str, int] | None = None
-    offset = 0
-    garbled_cost = 0
-    for count, piece in enumerate(pieces, 1):
-        offset += len(piece)
-        if offset > limit:
-            break
-        garbled_cost = text_cost(text[start : start + count])
         try:
-            decoded = data[:offset].decode("utf-8")
+            piece = decoder.decode(encoded)
         except UnicodeDecodeError:
+            break
+        garbled_cost += _cost(char)
+        if piece:
+            pieces.append(piece)
+            decoded_cost += sum(_cost(c) for c in piece)
+        if decoder.getstate()[0]:
             continue
-        if decoded.isascii():
-            continue
-        gain = garbled_cost - text_cost(decoded)
+        gain = garbled_cost - decoded_cost
         if best is None or gain > best[2]:
-            best = (start + count, decoded, gain)
+            best = (index + 1, "".join(pieces), gain)
     return best
+
+
+def _long_enough(text: str, end: int, garbled: str, decoded: str) -> bool:
+    """Three garbled characters make a case; two only when the second swallowed an
+    ASCII byte that continues a word (``鍜孋hervonenkis`` = ``和Chervonenkis``)."""
+    if len(garbled) >= 3 and sum(not c.isascii() for c in decoded) >= 2:
+        return True
+    if len(garbled) != 2 or not decoded[-1:].isalnum() or not decoded[-1].isascii():
+        return False
+    following = text[end : end + 1]
+    han, mean = han_profile(decoded)
+    return (
+        bool(following)
+        and following.isascii()
+        and following.isalnum()
+        and han == 1
+        and (mean <= COMMON_HAN_COST)
+    )
+
+
+#: A lone re-decoded character must be at least this common.
+COMMON_HAN_COST = 26
 
 
 def _han_utf8_spans(text: str) -> Iterator[tuple[int, int, str, Candidate]]:
@@ -298,6 +354,8 @@ def _han_utf8_spans(text: str) -> Iterator[tuple[int, int, str, Candidate]]:
                 continue
             end, decoded, _ = found
             garbled = text[start:end]
+            if not _long_enough(text, end, garbled, decoded):
+                continue
             options = {decoded: ((read_as, "UTF-8"),)}
             candidate = _best_candidate(garbled, options)
             if candidate is None:
@@ -313,23 +371,48 @@ def _swap(char: str, read_as: str, original: str) -> str | None:
 
 #: A GBK/Big5 swap must change at least this many Han characters, and the span must
 #: read as unusual text: real text rarely averages this cost per Han character.
-MIN_SWAP_HAN = 3
+MIN_SWAP_HAN = 4
 GARBLED_HAN_MEAN = 30.0
+CLUSTER_WIDTH = 12
 
 
 def _han_swap_spans(text: str) -> Iterator[tuple[int, int, str, Candidate]]:
     """GBK read as Big5 and the reverse: one double-byte character for another.
 
-    Only lines with at least two unusual characters are looked at; within them the
+    Only clusters of unusual characters are looked at (three within a dozen
+    characters; clean text has about one in 150); around each, within its line, the
     span is the stretch where re-decoding saves the most cost (Kadane's maximum sum).
     """
-    unusual = _unusual_han_re()
-    line_start = 0
-    for line in text.split("\n"):
-        if len(unusual.findall(line)) >= 2:
-            for layer in (("GBK", "Big5"), ("Big5", "GBK")):
-                yield from _swap_in_line(line, line_start, layer)
-        line_start += len(line) + 1
+    positions = [match.start() for match in _unusual_han_re().finditer(text)]
+    regions: list[list[int]] = []
+    for first, third in zip(positions, positions[2:]):
+        if third - first > CLUSTER_WIDTH:
+            continue
+        if regions and first <= regions[-1][1] + CLUSTER_WIDTH:
+            regions[-1][1] = third + 1
+        else:
+            regions.append([first, third + 1])
+    lines: list[tuple[int, int]] = []
+    for first, _ in regions:
+        line_start = text.rfind("\n", 0, first) + 1
+        if lines and line_start < lines[-1][1]:
+            continue
+        line_end = text.find("\n", first)
+        lines.append((line_start, len(text) if line_end < 0 else line_end))
+    for start, end in lines:
+        for layer in (("GBK", "Big5"), ("Big5", "GBK")):
+            yield from _swap_in_line(text[start:end], start, layer)
+
+
+def _plausible_neighbour(char: str, swapped: str) -> bool:
+    if char.isascii() or char == swapped:
+        return False
+    return all(_cost(c) <= COMMON_HAN_COST for c in swapped) and (
+        sum(_cost(c) for c in swapped) - _cost(char) <= NEIGHBOUR_SLACK
+    )
+
+
+NEIGHBOUR_SLACK = 8
 
 
 def _swap_in_line(
@@ -348,7 +431,7 @@ def _swap_in_line(
             mapped.append(char)
             continue
         mapped.append(swapped)
-        gain = text_cost(char) - text_cost(swapped)
+        gain = _cost(char) - sum(_cost(c) for c in swapped)
         if current <= 0:
             current, current_start = gain, index
         else:
@@ -356,6 +439,12 @@ def _swap_in_line(
         if current > best_sum:
             best_sum, best_span = current, (current_start, index + 1)
     start, end = best_span
+    # Widen over neighbours that a wrong reading made into common characters (還 for
+    # 临): each costs a little, where a clean neighbour would become a rare one.
+    while start > 0 and _plausible_neighbour(line[start - 1], mapped[start - 1]):
+        start -= 1
+    while end < len(line) and _plausible_neighbour(line[end], mapped[end]):
+        end += 1
     garbled = line[start:end]
     han, mean = han_profile(garbled)
     if han < MIN_SWAP_HAN or mean < GARBLED_HAN_MEAN:
@@ -461,7 +550,6 @@ PLACEHOLDER_WHY = {
 _PINYIN_LETTERS = "a-zA-Z\u00e0-\u00fc\u0101\u0113\u011b\u012b\u014d\u016b\u01ce\u01d0\u01d2\u01d4\u01d6\u01d8\u01da\u01dc"
 LOST_PAREN_RE = re.compile(f"[{_PINYIN_LETTERS}]{{1,7}}\\)")
 ANNOTATION_RE = re.compile(f"\\([{_PINYIN_LETTERS}]{{1,7}}\\)")
-_HAN_CHAR_RE = re.compile(f"[{HAN}]")
 LOOKAHEAD = 12
 
 
