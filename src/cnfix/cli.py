@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -247,19 +248,23 @@ def cli() -> None:
 
 @cli.command()
 @_common_options
+@_reporting_options
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "github", "sarif"]),
     default="text",
     show_default=True,
-    help="Output format.",
+    help="Output format: text, json, github (workflow annotations) or sarif (SARIF 2.1.0).",
 )
+@click.option("--statistics", is_flag=True, help="Print counts per rule instead of each finding.")
 def scan(
     paths: tuple[Path, ...],
     include: tuple[str, ...],
     exclude: tuple[str, ...],
     output_format: str,
+    statistics: bool,
+    reporting: Reporting,
     **options: Any,
 ) -> None:
     """Report problems in PATHS (files, folders, or - for stdin); write nothing.
@@ -268,30 +273,49 @@ def scan(
     """
     from cnfix import report
 
+    if statistics and output_format == "sarif":
+        raise click.UsageError("--statistics works with --format text, json or github")
     config, run = _options(paths=paths, **options)
-    files = _paths(paths, config, include, exclude)
+    files = _paths(paths, config, include, exclude, reporting)
     records: list[dict[str, object]] = []
+    sarif = report.SarifLog(RULES, __version__) if output_format == "sarif" else None
     counts: Counter[str] = Counter()
     fixable: Counter[str] = Counter()
     errors = 0
-    for outcome in _run(files, run):
+    for outcome in _with_progress(_run(files, run), len(files), reporting):
         if outcome.error:
             errors += 1
             _error(f"{outcome.path}: {outcome.error}")
             continue
-        if outcome.notice:
+        if outcome.notice and not reporting.quiet:
             _notice(f"{outcome.path}: {outcome.notice}")
+        if reporting.verbose:
+            _notice(f"{outcome.path}: {len(outcome.findings)} finding(s)")
         counts.update(report.count_by_rule(outcome.findings))
         fixable.update(report.count_by_rule(f for f in outcome.findings if f.fixable))
-        if output_format == "json":
-            records.extend(report.json_records(str(outcome.path), outcome.text, outcome.findings))
-        else:
-            for line in report.text_lines(str(outcome.path), outcome.text, outcome.findings):
+        path = str(outcome.path)
+        if statistics:
+            continue
+        if sarif is not None:
+            sarif.add(path, outcome.text, outcome.findings)
+        elif output_format == "json":
+            records.extend(report.json_records(path, outcome.text, outcome.findings))
+        elif output_format == "github":
+            for line in report.github_lines(path, outcome.text, outcome.findings):
                 click.echo(line)
-    if output_format == "json":
-        report.write_json(records, sys.stdout)
-    elif counts:
-        codes = {rule.name: rule.code for rule in RULES}
+        else:
+            for line in report.text_lines(path, outcome.text, outcome.findings):
+                click.echo(line)
+    codes = {rule.name: rule.code for rule in RULES}
+    if sarif is not None:
+        report.write_json(sarif.to_dict(), sys.stdout)  # type: ignore[arg-type]
+    elif output_format == "json":
+        stats = report.statistics_records(counts, codes, fixable) if statistics else None
+        report.write_json(records if stats is None else stats, sys.stdout)
+    elif statistics:
+        for line in report.summary_lines(counts, codes, fixable):
+            click.echo(line)
+    elif counts and output_format == "text" and not reporting.quiet:
         click.echo()
         for line in report.summary_lines(counts, codes, fixable):
             click.echo(line)
@@ -300,7 +324,9 @@ def scan(
             f"Found {total} finding(s) in {files_with} file(s); {sum(fixable.values())} fixable "
             "with `cnfix repair`."
         )
-    sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if counts else EXIT_CLEAN)
+    if errors:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if counts and not reporting.exit_zero else EXIT_CLEAN)
 
 
 @cli.command()
@@ -322,6 +348,18 @@ def scan(
     help="How to show what changes.",
 )
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe.")
+@click.option(
+    "-i",
+    "--interactive",
+    is_flag=True,
+    help="Show each file's diff and ask before writing it (in place, or into -o).",
+)
+@click.option(
+    "--exit-non-zero-on-fix",
+    is_flag=True,
+    help="Exit 1 when a file was written, even if nothing is left to fix.",
+)
+@_reporting_options
 def repair(
     paths: tuple[Path, ...],
     include: tuple[str, ...],
@@ -331,6 +369,9 @@ def repair(
     check: bool,
     diff_style: str,
     unsafe_fixes: bool,
+    interactive: bool,
+    exit_non_zero_on_fix: bool,
+    reporting: Reporting,
     **options: Any,
 ) -> None:
     """Show (and with --in-place or -o, write) the repairs for PATHS.
@@ -345,6 +386,17 @@ def repair(
         raise click.UsageError("--in-place and -o are exclusive")
     if check and (in_place or output is not None):
         raise click.UsageError("--check writes nothing; drop --in-place / -o")
+    if interactive and (check or paths == (STDIN,)):
+        raise click.UsageError("--interactive cannot be combined with --check or stdin input")
+    if interactive and not _stdin_is_terminal():
+        if not (in_place or output is not None):
+            raise click.UsageError(
+                "--interactive asks on a terminal, and stdin is not one; add --in-place "
+                "or -o DIR to write every repair without asking"
+            )
+        if not reporting.quiet:
+            _notice("stdin is not a terminal: not asking, writing every repair")
+        interactive = False
     config, run = _options(repair=True, paths=paths, **options)
     unsafe = unsafe_fixes or bool(config.get("unsafe-fixes", False))
     from dataclasses import replace
@@ -363,40 +415,110 @@ def repair(
             sys.exit(EXIT_ERROR)
         sys.stdout.write(outcome.repaired or outcome.text)
         sys.exit(EXIT_FINDINGS if outcome.findings else EXIT_CLEAN)
-    files = _paths(paths, config, include, exclude)
-    printer = report.Printer(sys.stdout, color=_color(sys.stdout))
-    errors = changed = remaining = 0
-    for outcome in _run(files, run):
+    files = _paths(paths, config, include, exclude, reporting)
+    writes = run.write or interactive
+    # Interactive: repair without writing, ask, then write the approved files.
+    approved = replace(run, write=True)
+    if interactive:
+        run = replace(run, write=False)
+        diff_style = "inline" if diff_style == "none" else diff_style
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    printer = report.Printer(sys.stdout, color=_color(sys.stdout), width=width)
+    errors = changed = remaining = written = 0
+    approve_all = False
+    outcomes = _run(files, run)
+    if not interactive:
+        outcomes = _with_progress(outcomes, len(files), reporting)
+    for outcome in outcomes:
         if outcome.error:
             errors += 1
             _error(f"{outcome.path}: {outcome.error}")
             continue
-        if outcome.notice:
+        if outcome.notice and not reporting.quiet:
             _notice(f"{outcome.path}: {outcome.notice}")
+        if reporting.verbose:
+            state = f"{len(outcome.applied)} fix(es)" if outcome.changed else "nothing to fix"
+            _notice(f"{outcome.path}: {state}, {len(outcome.findings)} finding(s) left")
         remaining += len(outcome.findings)
         if not outcome.changed:
             continue
         changed += 1
         assert outcome.repaired is not None
-        if diff_style == "inline":
-            printer.inline_diff(str(outcome.path), outcome.text, outcome.repaired, outcome.applied)
-        elif diff_style == "unified":
-            printer.unified(str(outcome.path), outcome.text, outcome.repaired)
-        if run.write and outcome.written is None:
+        if interactive or not reporting.quiet:
+            if diff_style == "inline":
+                path = str(outcome.path)
+                printer.inline_diff(path, outcome.text, outcome.repaired, outcome.applied)
+            elif diff_style == "unified":
+                printer.unified(str(outcome.path), outcome.text, outcome.repaired)
+        if interactive:
+            answer = "y" if approve_all else _ask(outcome)
+            if answer == "q":
+                remaining += 1
+                break
+            approve_all = answer == "a"
+            if answer == "n":
+                remaining += 1
+                continue
+            outcome = process_file(outcome.path, approved)
+            if outcome.error:
+                errors += 1
+                _error(f"{outcome.path}: {outcome.error}")
+                continue
+            if outcome.notice:
+                _notice(f"{outcome.path}: {outcome.notice}")
+        if writes and outcome.written is None:
             remaining += 1  # repairs that could not be written are still to do
-    verb = "repaired" if run.write else "would be repaired"
-    _notice(f"{changed} file(s) {verb}, {remaining} finding(s) left, {errors} error(s)")
+        elif outcome.written is not None:
+            written += 1
+    if not reporting.quiet:
+        done = f"{written} file(s) repaired" if writes else f"{changed} file(s) would be repaired"
+        _notice(f"{done}, {remaining} finding(s) left, {errors} error(s)")
     if errors:
         sys.exit(EXIT_ERROR)
-    if check or not run.write:
+    if reporting.exit_zero:
+        sys.exit(EXIT_CLEAN)
+    if exit_non_zero_on_fix and written:
+        sys.exit(EXIT_FINDINGS)
+    if check or not writes:
         sys.exit(EXIT_FINDINGS if changed or remaining else EXIT_CLEAN)
     sys.exit(EXIT_FINDINGS if remaining else EXIT_CLEAN)
 
 
+def _ask(outcome: FileOutcome) -> str:
+    """Ask whether to write one file's repairs: ``y``, ``n``, ``a`` (all) or ``q`` (quit)."""
+    count = len(outcome.applied)
+    choice = click.Choice(["y", "yes", "n", "no", "a", "all", "q", "quit"], case_sensitive=False)
+    try:
+        answer = click.prompt(
+            f"Apply {count} fix{'es' if count != 1 else ''} to {outcome.path}? "
+            "[y]es / [n]o / [a]ll / [q]uit",
+            type=choice,
+            show_choices=False,
+            err=True,
+        )
+    except click.Abort:  # end of input or Ctrl-C: stop, write nothing more
+        click.echo(err=True)
+        return "q"
+    return str(answer)[0].lower()
+
+
 @cli.command()
 @click.argument("name", required=False)
-def rules(name: str | None) -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="markdown: the rule table as in the README.",
+)
+def rules(name: str | None, output_format: str) -> None:
     """List every rule, or show the full documentation of one."""
+    if output_format == "markdown" and name is None:
+        from cnfix.report import rules_markdown
+
+        click.echo(rules_markdown(RULES), nl=False)
+        return
     if name is not None:
         try:
             rule = resolve_rule(name)
