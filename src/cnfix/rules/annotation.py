@@ -3,44 +3,50 @@
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
 
-from cnfix.chars import HAN
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
 from cnfix.regions import protected_regions
 
-#: Letters a written reading may use: ASCII, the Latin blocks that hold the tone-marked
-#: vowels (ā á ǎ à ü ǘ ê ế ḿ ń ň ǹ …), combining marks (readings in NFD) and ``:`` of ``u:``.
-_LETTER = "A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f:"
-_READING = f"[{_LETTER}]{{1,9}}[0-5]?"
+# The scan is written with ``str.find`` and character comparisons instead of regular
+# expressions: character classes beyond Latin-1 (Han, the tone-marked Latin letters) cost
+# tens of milliseconds to compile, paid by every start-up, and the regex engine walks
+# Chinese text several times slower than ``str.find`` looks for a parenthesis.
 
 _OPEN = "(\N{FULLWIDTH LEFT PARENTHESIS}"
 _CLOSE = ")\N{FULLWIDTH RIGHT PARENTHESIS}"
-#: A parenthesised reading, matched at an opening parenthesis found by ``str.find``
-#: (much faster than letting the regex engine walk the whole text).
-PARENTHESISED_RE = re.compile(f"[{_OPEN}]({_READING})[{_CLOSE}]")
+PAIRS = {"(": ")", "\N{FULLWIDTH LEFT PARENTHESIS}": "\N{FULLWIDTH RIGHT PARENTHESIS}"}
 #: Marks left where bytes were lost: ``?`` (decoder replacement), its full-width form, U+FFFD.
 _DAMAGE = "?\N{FULLWIDTH QUESTION MARK}\N{REPLACEMENT CHARACTER}"
-# Broken annotations, matched backwards from a closing parenthesis (``\Z`` is the
-# ``endpos`` given to ``search``):
-#: a reading that lost its ``(`` right after a damage mark: ``兼?zhèn)``;
-LOST_OPEN_AFTER_MARK_RE = re.compile(f"[{_DAMAGE}]({_READING})[{_CLOSE}]\\Z")
-#: the same after a Han character (the ``(`` was eaten as a trail byte and became Han);
-LOST_OPEN_AFTER_HAN_RE = re.compile(f"[{HAN}]({_READING})[{_CLOSE}]\\Z")
-#: a whole annotation after a lone Latin letter glued into damaged text: ``崿F(xiàn)``.
-AFTER_STRAY_LETTER_RE = re.compile(f"[{HAN}{_DAMAGE}][A-Za-z][{_OPEN}]({_READING})[{_CLOSE}]\\Z")
-#: How far back from a ``)`` those patterns can start.
-_LOOKBACK = 16
-HAN_CHAR_RE = re.compile(f"[{HAN}]")
+#: The longest written reading: ``zhuang`` with a combining tone mark and ``u:``, or a digit.
+MAX_READING = 10
+
+
+def is_han(char: str) -> bool:
+    """True for a Han ideograph (the ranges of ``cnfix.chars.HAN``)."""
+    return (
+        "\u4e00" <= char <= "\u9fff"
+        or "\u3400" <= char <= "\u4dbf"
+        or "\uf900" <= char <= "\ufaff"
+        or "\U00020000" <= char <= "\U0003134f"
+    )
+
+
+def _in_reading(char: str) -> bool:
+    """A character a written reading may use: ASCII letters and digits, ``:`` of ``u:``, the
+    Latin blocks that hold the tone-marked vowels (ā á ǎ à ü ǘ ê ế ḿ ń ň ǹ …) and combining
+    marks (readings in NFD)."""
+    if char.isascii():
+        return char.isalnum() or char == ":"
+    return (
+        "\u00c0" <= char <= "\u024f" or "\u0300" <= char <= "\u036f" or "\u1e00" <= char <= "\u1eff"
+    )
+
 
 #: Combining tone marks after NFD. The breve (ă) is a common typo for the caron (ǎ).
 TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0306": 3, "\u0300": 4}
-PAIRS = {"(": ")", "\N{FULLWIDTH LEFT PARENTHESIS}": "\N{FULLWIDTH RIGHT PARENTHESIS}"}
-
 #: The artifact pattern needs this many embedded annotations (Han right after them).
 MIN_ARTIFACT = 3
 #: This many embedded annotations is suspicious but could be two deliberate glosses.
@@ -50,6 +56,8 @@ MIN_SUSPECT = 2
 @functools.cache
 def _syllables() -> frozenset[str]:
     """The closed inventory of toneless syllables (``src/cnfix/data/pinyin_syllables.txt``)."""
+    from importlib import resources
+
     text = resources.files("cnfix.data").joinpath("pinyin_syllables.txt").read_text("utf-8")
     return frozenset(
         word for line in text.splitlines() if not line.startswith("#") for word in line.split()
@@ -59,6 +67,8 @@ def _syllables() -> frozenset[str]:
 @functools.cache
 def _readings() -> dict[str, str]:
     """Toned syllable (``yi1``, neutral tone ``de5``) → the characters that have that reading."""
+    from importlib import resources
+
     text = resources.files("cnfix.data").joinpath("pinyin_readings.txt").read_text("utf-8")
     table: dict[str, str] = {}
     for line in text.splitlines():
@@ -82,7 +92,9 @@ def parse_reading(written: str) -> tuple[str, int | None] | None:
     """
     decomposed = unicodedata.normalize("NFD", written.lower())
     tone: int | None = None
-    if decomposed[-1].isdigit():
+    if decomposed[-1:].isdigit() and decomposed[-1].isascii():
+        if decomposed[-1] > "5":
+            return None
         tone = int(decomposed[-1]) or 5
         decomposed = decomposed[:-1]
     marks = [TONE_MARKS[c] for c in decomposed if c in TONE_MARKS]
@@ -131,22 +143,23 @@ def _annotations(doc: Document) -> list[_Annotation]:
     found: list[_Annotation] = []
     protected = None
     for start in _positions(text, _OPEN):
-        if start == 0 or not HAN_CHAR_RE.match(text, start - 1):
+        if start == 0 or not is_han(text[start - 1]):
             continue
-        match = PARENTHESISED_RE.match(text, start)
-        if match is None:
+        close = text.find(PAIRS[text[start]], start + 2, start + MAX_READING + 2)
+        if close == -1:
             continue
-        end = match.end()
-        if PAIRS[text[start]] != text[end - 1]:
+        written = text[start + 1 : close]
+        if not all(_in_reading(c) for c in written):
             continue
-        parsed = parse_reading(match.group(1))
+        end = close + 1
+        parsed = parse_reading(written)
         if parsed is None or not is_reading_of(text[start - 1], *parsed):
             continue
         if protected is None:
             protected = protected_regions(doc)
         if protected and protected.covers(start):
             continue
-        embedded = end < len(text) and HAN_CHAR_RE.match(text, end) is not None
+        embedded = end < len(text) and is_han(text[end])
         found.append(_Annotation(start, end, text[start - 1], *parsed, embedded))
     return found
 
@@ -165,38 +178,49 @@ def _conflicting(annotations: list[_Annotation]) -> set[str]:
 
 
 def _damaged(doc: Document, artifact: bool) -> Iterator[Finding]:
-    """Annotations broken by lost bytes: report, leave the repair to the mojibake rules."""
+    """Annotations broken by lost bytes: report, leave the repair to the mojibake rules.
+
+    Each closing parenthesis is read backwards: the written reading before it, then what
+    precedes the reading decides.
+    """
     text = doc.text
     if not artifact and not any(mark in text for mark in _DAMAGE):
         return
-    patterns = [LOST_OPEN_AFTER_MARK_RE]
-    if artifact:
-        patterns += [LOST_OPEN_AFTER_HAN_RE, AFTER_STRAY_LETTER_RE]
     for close in _positions(text, _CLOSE):
-        for pattern in patterns:
-            match = pattern.search(text, max(0, close - _LOOKBACK), close + 1)
-            if match is None:
-                continue
-            parsed = parse_reading(match.group(1))
-            if parsed is None or parsed[1] is None:  # a tone makes it unmistakably pinyin
-                continue
-            start = match.start(1)
-            if pattern is AFTER_STRAY_LETTER_RE:
-                start -= 1
-                where = f"after the stray letter {text[start - 1]!r} in damaged text"
-            else:
-                where = "that lost its '(' in damaged text"
-            yield PINYIN_ANNOTATION.finding(
-                start,
-                close + 1,
-                f'pinyin annotation "{text[start : close + 1]}" {where}',
-                Fix(
-                    (Edit(start, close + 1),),
-                    "Remove the annotation once the damaged text around it is repaired",
-                    Applicability.DISPLAY,
-                ),
-            )
-            break
+        begin = close
+        while begin > 0 and close - begin < MAX_READING and _in_reading(text[begin - 1]):
+            begin -= 1
+        if begin in (0, close):
+            continue
+        before = text[begin - 1]
+        if before in _DAMAGE or (artifact and is_han(before)):
+            start, where = begin, "that lost its '(' in damaged text"
+        elif (
+            artifact
+            and before in _OPEN
+            and PAIRS[before] == text[close]
+            and begin >= 3
+            and text[begin - 2].isascii()
+            and text[begin - 2].isalpha()
+            and (text[begin - 3] in _DAMAGE or is_han(text[begin - 3]))
+        ):
+            start = begin - 1
+            where = f"after the stray letter {text[begin - 2]!r} in damaged text"
+        else:
+            continue
+        parsed = parse_reading(text[begin:close])
+        if parsed is None or parsed[1] is None:  # a tone makes it unmistakably pinyin
+            continue
+        yield PINYIN_ANNOTATION.finding(
+            start,
+            close + 1,
+            f'pinyin annotation "{text[start : close + 1]}" {where}',
+            Fix(
+                (Edit(start, close + 1),),
+                "Remove the annotation once the damaged text around it is repaired",
+                Applicability.DISPLAY,
+            ),
+        )
 
 
 def check_pinyin_annotation(doc: Document) -> Iterator[Finding]:
