@@ -152,6 +152,9 @@ def test_cli_on_a_copy_of_the_seeds(tmp_path: Path) -> None:
         ("WHO", None),
         ("C", None),
         ("yī1", None),  # tone mark and tone number
+        ("yi7", None),  # no such tone
+        ("yi²", None),
+        ("", None),
         ("function", None),
         ("xyz", None),
     ],

@@ -20,7 +20,7 @@ _CLOSE = ")\N{FULLWIDTH RIGHT PARENTHESIS}"
 PAIRS = {"(": ")", "\N{FULLWIDTH LEFT PARENTHESIS}": "\N{FULLWIDTH RIGHT PARENTHESIS}"}
 #: Marks left where bytes were lost: ``?`` (decoder replacement), its full-width form, U+FFFD.
 _DAMAGE = "?\N{FULLWIDTH QUESTION MARK}\N{REPLACEMENT CHARACTER}"
-#: The longest written reading: ``zhuang`` with a combining tone mark and ``u:``, or a digit.
+#: Longest written reading: ``zhuàng`` is 7 characters in NFD; ``u:`` and a digit add two.
 MAX_READING = 10
 
 
