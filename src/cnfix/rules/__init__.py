@@ -10,6 +10,7 @@ from cnfix.rules.annotation import PINYIN_ANNOTATION
 from cnfix.rules.encoding import ENCODING
 from cnfix.rules.mojibake import LOST_BYTES, MOJIBAKE
 from cnfix.rules.punctuation import HALFWIDTH_PUNCTUATION, STRAY_COMMA
+from cnfix.rules.script import MIXED_SCRIPT
 
 RULES: tuple[Rule, ...] = (
     ENCODING,
@@ -18,6 +19,7 @@ RULES: tuple[Rule, ...] = (
     PINYIN_ANNOTATION,
     STRAY_COMMA,
     HALFWIDTH_PUNCTUATION,
+    MIXED_SCRIPT,
 )
 
 RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}

@@ -1,0 +1,258 @@
+"""Generate the classification tables of the ``mixed-script`` rule (run once; output is committed).
+
+Source: the conversion dictionaries of **OpenCC** (https://github.com/BYVoid/OpenCC, Apache-2.0
+licence), ``data/dictionary/*.txt``, exactly as shipped (compiled to ``.ocd2``) in the official
+``OpenCC`` wheel on PyPI that cnfix depends on. The wheel also ships OpenCC's own
+``opencc_dict`` tool, which this script uses to turn each ``.ocd2`` back into the text form
+(``key<TAB>value value…``); with ``--dict-dir`` it reads the text dictionaries of an OpenCC
+source checkout instead. Nothing here is hand-made: every class comes from these files.
+
+Dictionaries used:
+
+``STCharacters``  Simplified → Traditional characters (first candidate = OpenCC's default)
+``TSCharacters``, ``TSCharactersExt``  Traditional → Simplified characters
+``TWVariants``, ``HKVariants``  OpenCC-standard Traditional → Taiwan / Hong Kong forms
+``STPhrases``, ``STPhrases_GeneratedFromRegionalPhrases``, ``TSPhrases``  phrase exceptions
+
+Writes ``src/cnfix/data/script_tables.txt`` (UTF-8, ``#`` header naming the source), with
+one ``[section]`` per table:
+
+``[simplified-only]``
+    Characters that only Simplified text uses: keys of STCharacters that OpenCC always
+    changes (the key is not among its own candidates) and that no Traditional standard uses
+    (not a Traditional candidate of any character, not a key of TSCharacters, not an
+    OpenCC / Taiwan / Hong Kong variant form). ``们 这 并 发 恒`` are here; ``群 吃``
+    (Taiwan-standard Traditional) and ``干 于 里 后`` (their own candidates) are not.
+``[traditional-only]``
+    Characters that only Traditional text uses: keys of TSCharacters / TSCharactersExt that
+    OpenCC always changes and that are not a Simplified form of anything (not a key of
+    STCharacters, not a Simplified candidate). ``們 這 並 為 爲 裡 裏`` are here; ``於 乾``
+    (their own candidates) are not.
+``[st-candidates]``
+    ``char<TAB>candidates`` for every Simplified character with more than one Traditional
+    candidate (``发 發髮``, ``干 幹乾干榦``): the one-to-many conversions whose repair is safe only
+    when a phrase decides.
+``[st-probe]``
+    Two-character contexts, as they appear in Traditional text, in which a phrase of
+    STPhrases gives a character valid in both scripts a different Traditional form: ``干部``
+    and ``战斗``/``戰斗`` (the phrases 干部→幹部, 战斗→戰鬥). Only a prefilter: the rule asks
+    OpenCC's phrase dictionaries whether the phrase really applies.
+``[ts-probe]``
+    The same for Simplified text and TSPhrases: ``凭藉`` (憑藉→凭借).
+``[variants]``
+    ``standard<TAB>characters``: the Traditional-only characters each variant standard
+    writes otherwise — ``tw``: the keys of TWVariants (爲 裏 衆 喫 …, which Taiwan writes
+    為 裡 眾 吃), ``hk``: the keys of HKVariants (說 稅 爲 …), ``opencc``: the values of both
+    (為 裡 眾 説 …). The standard a document uses is the one that would rewrite least.
+
+Usage: ``python scripts/gen_script_tables.py [--dict-dir DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent.parent / "src" / "cnfix" / "data"
+OUTPUT = DATA / "script_tables.txt"
+
+DICTIONARIES = (
+    "STCharacters",
+    "TSCharacters",
+    "TSCharactersExt",
+    "TWVariants",
+    "HKVariants",
+    "STPhrases",
+    "STPhrases_GeneratedFromRegionalPhrases",
+    "TSPhrases",
+)
+
+Table = dict[str, list[str]]
+
+
+def _parse(text: str) -> Table:
+    table: Table = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#") or "\t" not in line:
+            continue
+        key, _, values = line.partition("\t")
+        table[key] = values.split()
+    return table
+
+
+def load_dictionaries(dict_dir: Path | None) -> tuple[dict[str, Table], str]:
+    """Every dictionary as ``{key: [values]}`` and a line naming where they came from."""
+    if dict_dir is not None:
+        tables = {
+            name: _parse((dict_dir / f"{name}.txt").read_text(encoding="utf-8"))
+            for name in DICTIONARIES
+        }
+        return tables, f"OpenCC text dictionaries in {dict_dir.name}/"
+    import opencc  # the official OpenCC wheel: dictionaries + the opencc_dict tool
+
+    clib = Path(opencc.__file__).parent / "clib"
+    tool = clib / "bin" / "opencc_dict"
+    share = clib / "share" / "opencc"
+    tables = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in DICTIONARIES:
+            out = Path(tmp) / f"{name}.txt"
+            command = [str(tool), "-i", str(share / f"{name}.ocd2"), "-o", str(out)]
+            subprocess.run(
+                [*command, "-f", "ocd2", "-t", "text"],
+                check=True,
+                capture_output=True,
+            )
+            tables[name] = _parse(out.read_text(encoding="utf-8"))
+    return tables, f"OpenCC {opencc.__version__} (PyPI wheel, dictionaries dumped by opencc_dict)"
+
+
+def _flat(values: Iterable[list[str]]) -> set[str]:
+    return {value for group in values for value in group}
+
+
+def classify(tables: dict[str, Table]) -> dict[str, object]:
+    st, ts = tables["STCharacters"], {**tables["TSCharactersExt"], **tables["TSCharacters"]}
+    tw, hk = tables["TWVariants"], tables["HKVariants"]
+    traditional_forms = _flat(st.values()) | set(ts) | set(tw) | _flat(tw.values())
+    traditional_forms |= set(hk) | _flat(hk.values())
+    simplified_forms = set(st) | _flat(ts.values())
+
+    simplified_only = {c for c, values in st.items() if c not in values} - traditional_forms
+    traditional_only = {c for c, values in ts.items() if c not in values} - simplified_forms
+    assert not simplified_only & traditional_only
+
+    # Characters valid in both scripts: everything not in one of the two classes.
+    def shared(char: str) -> bool:
+        return char not in simplified_only and char not in traditional_only
+
+    def text_forms_t(char: str) -> set[str]:
+        """How a Simplified character of a phrase may appear in Traditional text."""
+        forms = {char, *st.get(char, ())}
+        for form in list(forms):
+            forms |= set(tw.get(form, ())) | set(hk.get(form, ()))
+        return forms
+
+    def text_forms_s(char: str) -> set[str]:
+        """How a Traditional character of a phrase may appear in Simplified text."""
+        return {char, *ts.get(char, ())}
+
+    st_probe = _probes(
+        [tables["STPhrases"], tables["STPhrases_GeneratedFromRegionalPhrases"]],
+        shared,
+        text_forms_t,
+    )
+    st_keep = _probes(
+        [tables["STPhrases"], tables["STPhrases_GeneratedFromRegionalPhrases"]],
+        shared,
+        text_forms_t,
+        keeping=True,
+    )
+    ts_probe = _probes([tables["TSPhrases"]], shared, text_forms_s)
+    candidates = {c: values for c, values in st.items() if len(values) > 1}
+    ts_candidates = {c: values for c, values in ts.items() if len(values) > 1}
+    # What each standard rewrites, among Traditional-only characters (shared ones such as
+    # 才 核 吃 群 say nothing about the standard): t2tw turns 爲 裏 衆 into 為 裡 眾, t2hk
+    # turns 說 稅 into 説 税, and tw2t / hk2t turn the Taiwan / Hong Kong forms back.
+    variants = {
+        "tw": {k for k, values in tw.items() if k not in values} & traditional_only,
+        "hk": {k for k, values in hk.items() if k not in values} & traditional_only,
+        "opencc": {v for table in (tw, hk) for k, values in table.items() for v in values if v != k}
+        & traditional_only,
+    }
+    return {
+        "simplified-only": simplified_only,
+        "traditional-only": traditional_only,
+        "st-candidates": candidates,
+        "ts-candidates": ts_candidates,
+        "st-probe": st_probe,
+        "st-keep": st_keep,
+        "ts-probe": ts_probe,
+        "variants": variants,
+    }
+
+
+Probes = dict[str, tuple[set[str], set[str]]]
+
+
+def _probes(
+    dictionaries: list[Table],
+    shared: Callable[[str], bool],
+    text_forms: Callable[[str], set[str]],
+    *,
+    keeping: bool = False,
+) -> Probes:
+    """For each shared character, the neighbours (left, right) of the phrases that change it.
+
+    With ``keeping``: the right neighbours of phrases that *start* with the character and
+    keep it (征程 keeps 征), which outvote a phrase that ends there (新征 → 新徵).
+    """
+    probes: Probes = {}
+    for table in dictionaries:
+        for key, values in table.items():
+            if any(len(value) != len(key) for value in values):
+                continue
+            for k, char in enumerate(key):
+                if not shared(char):
+                    continue
+                kept = any(value[k] == char for value in values)
+                if keeping:
+                    if k == 0 and all(value[k] == char for value in values):
+                        right = probes.setdefault(char, (set(), set()))[1]
+                        right |= text_forms(key[1])
+                    continue
+                if kept:
+                    continue
+                left, right = probes.setdefault(char, (set(), set()))
+                if k > 0:
+                    left |= text_forms(key[k - 1])
+                if k + 1 < len(key):
+                    right |= text_forms(key[k + 1])
+    return probes
+
+
+def _wrap(chars: Iterable[str], width: int = 64) -> list[str]:
+    ordered = "".join(sorted(chars))
+    return [ordered[i : i + width] for i in range(0, len(ordered), width)]
+
+
+def render(tables: dict[str, object], source: str) -> str:
+    lines = [
+        "# script_tables.txt: generated by scripts/gen_script_tables.py. Do not edit.",
+        f"# Source: {source}: https://github.com/BYVoid/OpenCC data/dictionary/,",
+        "# Apache License 2.0. Sections are described in the script's docstring.",
+    ]
+    for name in ("simplified-only", "traditional-only"):
+        lines.append(f"[{name}]")
+        lines.extend(_wrap(tables[name]))  # type: ignore[arg-type]
+    lines.append("[st-candidates]")
+    candidates: dict[str, list[str]] = tables["st-candidates"]  # type: ignore[assignment]
+    lines.extend(f"{c}\t{''.join(v)}" for c, v in sorted(candidates.items()))
+    lines.append("[ts-candidates]")
+    candidates = tables["ts-candidates"]  # type: ignore[assignment]
+    lines.extend(f"{c}\t{''.join(v)}" for c, v in sorted(candidates.items()))
+    for name in ("st-probe", "st-keep", "ts-probe"):
+        lines.append(f"[{name}]")
+        probes: Probes = tables[name]  # type: ignore[assignment]
+        for char, (left, right) in sorted(probes.items()):
+            lines.append(f"{char}\t{''.join(sorted(left))}\t{''.join(sorted(right))}")
+    lines.append("[variants]")
+    variants: dict[str, set[str]] = tables["variants"]  # type: ignore[assignment]
+    lines.extend(f"{name}\t{''.join(sorted(chars))}" for name, chars in variants.items())
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dict-dir", type=Path, help="OpenCC data/dictionary/ text files")
+    args = parser.parse_args()
+    tables, source = load_dictionaries(args.dict_dir)
+    OUTPUT.write_text(render(classify(tables), source), encoding="utf-8")
+    print(f"wrote {OUTPUT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,650 @@
+"""Mixed Traditional and Simplified Chinese: find the minority characters, unify the text.
+
+Detection is table lookup only (tables generated from OpenCC's dictionaries by
+``scripts/gen_script_tables.py``); OpenCC itself (through :mod:`cnfix.convert`) is called
+only to confirm a phrase probe and to build repairs.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from importlib import resources
+
+from cnfix.chars import HAN, HAN_RE
+from cnfix.convert import (
+    BETWEEN_STANDARDS,
+    FROM_STANDARD,
+    TO_SIMPLIFIED,
+    TO_TRADITIONAL,
+    convert,
+    convert_phrases,
+    validate_target_script,
+    zhe_positions,
+)
+from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
+from cnfix.regions import protected_regions
+
+HANS, HANT = "hans", "hant"
+SCRIPT_NAMES = {HANS: "Simplified", HANT: "Traditional"}
+STANDARD_NAMES = {"tw": "Taiwan", "hk": "Hong Kong", "opencc": "OpenCC"}
+
+#: A text is *mixed* when its minority-script characters number at least
+#: ``MIN_MINORITY`` and make up at least ``MIN_MINORITY_SHARE`` of its script-specific
+#: characters (Simplified-only + Traditional-only + phrase hits). One stray character
+#: (a quoted name, Hong Kong's Cantonese 晒) is not a defect; the damaged seeds have
+#: 9-30 remnants, 1-5 % of their script-specific characters.
+MIN_MINORITY = 2
+MIN_MINORITY_SHARE = 0.002
+
+#: Text longer than this is judged in blocks of paragraphs of at least ``BLOCK_CHARS``
+#: (split at blank lines), so that a file joining a Simplified and a Traditional article
+#: is two clean texts; JSON (and JSON Lines) is judged record by record (line by line).
+LONG_TEXT = 20_000
+BLOCK_CHARS = 5_000
+
+#: Characters around a minority character that its conversion sees (phrases are short).
+WINDOW = 8
+
+#: Characters valid in both scripts that Traditional text keeps where OpenCC's phrases
+#: choose another form: 台 (for 臺/檯: 台灣, 台北, 一台: the usual Taiwan and Hong Kong
+#: spelling), 占 and 雇 (占比, 雇用: Taiwan's Ministry of Education lists 佔 and 僱 as
+#: variants of these standard forms; government text writes 占/雇). The place names
+#: 余杭 / 余姚 keep 余 in Traditional text too (issue 5), though STPhrases gives 餘杭 / 餘姚.
+ACCEPTED_IN_TRADITIONAL = frozenset("台占雇")
+KEPT_NAMES = ("余杭", "余姚")
+_KEPT_NAMES_RE = re.compile("|".join(KEPT_NAMES))
+
+#: Written Cantonese (Hong Kong) writes the particle 晒 ("all", 食晒) with the
+#: Simplified-looking character; it counts as Traditional in text with Cantonese particles.
+CANTONESE_RE = re.compile("[嘅啲咗喺冇嘢哋佢]")
+CANTONESE_OK = "晒"
+
+#: Hiragana and katakana letters (not the middle dot ・ or the prolonged sound mark ー,
+#: which Chinese text uses too): their presence makes a text Japanese, not judged here.
+KANA_RE = re.compile("[\u3041-\u3096\u30a1-\u30fa]")
+#: Romanisation in parentheses between two Han characters (``規(guī)范``).
+#: (Starts with the parenthesis, not a look-behind, so that ``re`` scans for it fast.)
+GLOSS_RE = re.compile(f"[(（][A-Za-z\u00c0-\u024f\u0300-\u036f']{{1,12}}[)）](?=[{HAN}])")
+_BLANK_LINE_RE = re.compile(r"\n[ \t\u3000]*\n")
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The generated tables, compiled for fast lookup."""
+
+    simplified_only: CharClass
+    traditional_only: CharClass
+    st_candidates: dict[str, str]
+    ts_candidates: dict[str, str]
+    st_probe: dict[str, tuple[frozenset[str], frozenset[str]]]
+    st_probe_chars: re.Pattern[str]
+    #: Simplified-only (BMP) and probed characters in one class: one pass over Traditional text
+    hant_scan: re.Pattern[str]
+    st_keep: dict[str, frozenset[str]]
+    ts_probe: dict[str, tuple[frozenset[str], frozenset[str]]]
+    ts_probe_chars: re.Pattern[str]
+    #: per standard, the characters that standard writes differently (its rewrites)
+    rewrites: dict[str, re.Pattern[str]]
+
+
+def _char_class(chars: str) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(set(chars))) + "]")
+
+
+class CharClass:
+    """A large set of characters with a fast ``findall``.
+
+    ``re`` matches a class of Basic Multilingual Plane characters through a bitmap, but
+    tries a class with supplementary-plane characters member by member (40x slower), so
+    those are kept apart and looked at only when the text has such characters at all.
+    """
+
+    ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+
+    def __init__(self, chars: str) -> None:
+        self.bmp = _char_class("".join(c for c in chars if ord(c) < 0x10000))
+        self.astral = frozenset(c for c in chars if ord(c) >= 0x10000)
+
+    def __contains__(self, char: str) -> bool:
+        return char in self.astral if ord(char) >= 0x10000 else bool(self.bmp.match(char))
+
+    def search(self, text: str) -> bool:
+        if self.bmp.search(text):
+            return True
+        return any(m.group() in self.astral for m in self.ASTRAL_RE.finditer(text))
+
+    def positions(self, text: str) -> list[int]:
+        found = [m.start() for m in self.bmp.finditer(text)]
+        if self.astral and self.ASTRAL_RE.search(text):
+            found += [m.start() for m in self.ASTRAL_RE.finditer(text) if m.group() in self.astral]
+            found.sort()
+        return found
+
+
+@functools.cache
+def tables() -> Tables:
+    """Parse ``data/script_tables.txt`` once, on first use."""
+    text = resources.files("cnfix.data").joinpath("script_tables.txt").read_text("utf-8")
+    sections: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("#"):
+            continue
+        if line.startswith("["):
+            current = sections.setdefault(line.strip("[]"), [])
+        else:
+            current.append(line)
+
+    def pairs(name: str) -> dict[str, str]:
+        return dict(line.split("\t") for line in sections[name])  # type: ignore[misc]
+
+    def probes(name: str) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+        table = {}
+        for line in sections[name]:
+            char, left, right = line.split("\t")
+            table[char] = (frozenset(left), frozenset(right))
+        return table
+
+    st_candidates = pairs("st-candidates")
+    # Only characters whose OpenCC default is another form are probed: where the
+    # character is its own default (布 → 布/佈, 周 → 周/週, 了 → 了/瞭), a phrase that picks
+    # the other form is a weak signal that Taiwan and Hong Kong usage often contradicts.
+    st_probe = {
+        char: contexts
+        for char, contexts in probes("st-probe").items()
+        if st_candidates.get(char, char)[0] != char and char not in ACCEPTED_IN_TRADITIONAL
+    }
+    ts_probe = probes("ts-probe")
+    variants = pairs("variants")
+    simplified_only = CharClass("".join(sections["simplified-only"]))
+    return Tables(
+        simplified_only=simplified_only,
+        traditional_only=CharClass("".join(sections["traditional-only"])),
+        st_candidates=st_candidates,
+        ts_candidates=pairs("ts-candidates"),
+        st_probe=st_probe,
+        st_probe_chars=_char_class("".join(st_probe)),
+        hant_scan=_char_class(
+            "".join(st_probe) + simplified_only.bmp.pattern[1:-1].replace("\\", "")
+        ),
+        st_keep={char: right for char, (_, right) in probes("st-keep").items()},
+        ts_probe=ts_probe,
+        ts_probe_chars=_char_class("".join(ts_probe) + "著"),
+        rewrites={name: _char_class(chars) for name, chars in variants.items()},
+    )
+
+
+# -- units ---------------------------------------------------------------------------------
+
+
+def units(doc: Document) -> list[tuple[int, int]]:
+    """The spans judged on their own: the text, its records (JSON) or paragraph blocks."""
+    text = doc.text
+    if doc.kind == "json":
+        spans, start = [], 0
+        for line in text.splitlines(keepends=True):
+            spans.append((start, start + len(line)))
+            start += len(line)
+        return spans
+    if len(text) <= LONG_TEXT:
+        return [(0, len(text))]
+    spans, start = [], 0
+    for match in _BLANK_LINE_RE.finditer(text):
+        if match.end() - start >= BLOCK_CHARS:
+            spans.append((start, match.end()))
+            start = match.end()
+    if start < len(text):
+        if spans and len(text) - start < BLOCK_CHARS:
+            spans[-1] = (spans[-1][0], len(text))
+        else:
+            spans.append((start, len(text)))
+    return spans
+
+
+# -- probes --------------------------------------------------------------------------------
+
+
+def _windows(text: str, positions: list[int]) -> list[tuple[int, int]]:
+    """Merged ``[start, end)`` windows of ``WINDOW`` characters around each position."""
+    spans: list[tuple[int, int]] = []
+    for position in positions:
+        start, end = max(0, position - WINDOW), min(len(text), position + WINDOW + 1)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _same_length(original: str, converted: str) -> bool:
+    return len(original) == len(converted)
+
+
+def simplified_phrase_hits(text: str, probe_at: list[int] | None = None) -> list[int]:
+    """Characters valid in both scripts that a phrase turns into another Traditional form.
+
+    ``紅安干部`` → the 干 (干部 → 幹部); ``戰斗`` → the 斗 (战斗 → 戰鬥). ``干擾``, ``若干部分``
+    (若干 is the phrase), ``新征程`` (征程 keeps 征), ``岳勇`` (no phrase) give nothing.
+    ``probe_at``: the positions of probed characters, when the caller has found them.
+    """
+    t = tables()
+    if probe_at is None:
+        probe_at = [m.start() for m in t.st_probe_chars.finditer(text)]
+    candidates = []
+    for i in probe_at:
+        char = text[i]
+        left, right = t.st_probe[char]
+        if (i > 0 and text[i - 1] in left) or (i + 1 < len(text) and text[i + 1] in right):
+            candidates.append(i)
+    if not candidates:
+        return []
+    kept = {i for m in _KEPT_NAMES_RE.finditer(text) for i in range(m.start(), m.end())}
+    hits = []
+    for start, end in _windows(text, candidates):
+        window = text[start:end]
+        simplified = convert(window, "t2s")
+        decided = convert_phrases(simplified, "st")
+        if not (_same_length(window, simplified) and _same_length(window, decided)):
+            continue
+        # The phrase's form in each standard (覈 is 核 in Taiwan text): any one will do.
+        forms = [decided, *(convert(decided, config) for config in BETWEEN_STANDARDS.values())]
+        for i in candidates:
+            if not start <= i < end or i in kept:
+                continue
+            char = text[i]
+            if any(len(form) != len(window) or form[i - start] == char for form in forms):
+                continue
+            if i + 1 < len(text) and text[i + 1] in t.st_keep.get(char, ()):
+                continue  # a phrase starting here keeps the character (新征程: 征程)
+            hits.append(i)
+    return hits
+
+
+def traditional_phrase_hits(text: str) -> list[int]:
+    """Characters valid in both scripts that Simplified writes otherwise, by phrase.
+
+    ``凭藉`` → the 藉 (憑藉 → 凭借, OpenCC's TSPhrases) and ``有著`` / ``著力`` → the 著
+    (our table in :mod:`cnfix.convert`).
+    """
+    t = tables()
+    candidates = []
+    for match in t.ts_probe_chars.finditer(text):
+        i = match.start()
+        char = match.group()
+        if char in t.ts_probe:
+            left, right = t.ts_probe[char]
+            if (i > 0 and text[i - 1] in left) or (i + 1 < len(text) and text[i + 1] in right):
+                candidates.append(i)
+    hits = set(zhe_positions(text))
+    for start, end in _windows(text, candidates):
+        window = text[start:end]
+        traditional = convert(window, "s2t")
+        decided = convert_phrases(traditional, "ts")
+        if not (_same_length(window, traditional) and _same_length(window, decided)):
+            continue
+        for i in candidates:
+            if start <= i < end and decided[i - start] != text[i]:
+                hits.add(i)
+    return sorted(hits)
+
+
+# -- judging a unit ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What one unit holds: counts, majority, and the minority positions."""
+
+    simplified: int
+    traditional: int
+    majority: str | None
+    minority: tuple[int, ...]
+
+    @property
+    def specific(self) -> int:
+        """Script-specific characters: both classes plus the phrase hits."""
+        return self.simplified + self.traditional + self.hits
+
+    @property
+    def hits(self) -> int:
+        counted = self.simplified if self.majority == HANT else self.traditional
+        return len(self.minority) - counted
+
+    @property
+    def mixed(self) -> bool:
+        count = len(self.minority)
+        return count >= MIN_MINORITY and count >= MIN_MINORITY_SHARE * self.specific
+
+    @property
+    def share(self) -> float:
+        """The majority's share of the script-specific characters."""
+        return 1 - len(self.minority) / self.specific if self.specific else 1.0
+
+
+def standard_of(text: str) -> str:
+    """The Traditional variant standard ``text`` uses: ``tw``, ``hk`` or ``opencc``.
+
+    The standard that would rewrite the fewest of its characters wins (ties: Taiwan,
+    then Hong Kong): 裡/為/眾 → Taiwan, 裏/爲/衆 → OpenCC's, 爲 with 説/綫 → Hong Kong.
+    """
+    rewrites = tables().rewrites
+    counts = {name: len(rewrites[name].findall(text)) for name in ("tw", "hk", "opencc")}
+    return min(("tw", "hk", "opencc"), key=lambda name: counts[name])
+
+
+def judge(text: str, *, count_clean: bool = True) -> Verdict | None:
+    """Count both scripts in ``text`` and find the minority positions (None: nothing to judge).
+
+    With ``count_clean=False`` a text in one script without phrase hits is not counted
+    (the common case, kept fast: one pass of a character class over the text): its
+    verdict has zero counts and no minority.
+    """
+    t = tables()
+    if t.traditional_only.search(text):
+        # One pass finds the Simplified-only characters and the probed shared ones.
+        simplified_at, probe_at = [], []
+        for match in t.hant_scan.finditer(text):
+            (probe_at if match.group() in t.st_probe else simplified_at).append(match.start())
+        if t.simplified_only.astral and CharClass.ASTRAL_RE.search(text):
+            simplified_at = t.simplified_only.positions(text)
+        if simplified_at and CANTONESE_RE.search(text):
+            simplified_at = [i for i in simplified_at if text[i] not in CANTONESE_OK]
+        if not simplified_at:
+            hits = simplified_phrase_hits(text, probe_at) if probe_at else []
+            if not hits and not count_clean:
+                return Verdict(0, 0, HANT, ())
+        traditional_at = t.traditional_only.positions(text)
+        if len(traditional_at) > len(simplified_at):
+            if simplified_at:
+                hits = simplified_phrase_hits(text, probe_at) if probe_at else []
+            minority = sorted({*simplified_at, *hits})
+            return _judged(
+                text, Verdict(len(simplified_at), len(traditional_at), HANT, tuple(minority))
+            )
+    elif t.simplified_only.search(text):
+        traditional_at = []
+        hits = traditional_phrase_hits(text)
+        if not hits and not count_clean:
+            return Verdict(0, 0, HANS, ())
+        simplified_at = t.simplified_only.positions(text)
+    else:
+        return None
+    if len(simplified_at) > len(traditional_at):
+        if traditional_at:
+            hits = traditional_phrase_hits(text)
+        minority = sorted({*traditional_at, *hits})
+        return _judged(
+            text, Verdict(len(simplified_at), len(traditional_at), HANS, tuple(minority))
+        )
+    return _judged(text, Verdict(len(simplified_at), len(traditional_at), None, ()))
+
+
+def _judged(text: str, verdict: Verdict) -> Verdict | None:
+    """``verdict``, unless the text is Japanese (kana present): not judged."""
+    return None if KANA_RE.search(text) else verdict
+
+
+# -- repairs -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """One character to replace, with how sure the conversion is."""
+
+    position: int
+    replacement: str
+    safe: bool
+    candidates: str
+
+
+def _convert_positions(
+    text: str, positions: list[int], target: str, standard: str, source: str
+) -> list[Change]:
+    """Phrase-aware conversion of windows around ``positions``; only those positions change.
+
+    Into Traditional, the window is first read as Simplified (``戰斗`` → ``战斗``, from the
+    ``source`` standard) so that OpenCC's phrases match, then converted into ``standard``;
+    into Simplified, it is read as Traditional for TSPhrases. Either way only the given
+    positions are taken from the result. A character with several candidates in the
+    target (``并`` → 並/併/幷) is safe only when a phrase decides it.
+    """
+    t = tables()
+    changes = []
+    for start, end in _windows(text, positions):
+        window = text[start:end]
+        if target == HANT:
+            key = convert(window, TO_SIMPLIFIED[source])
+            converted = convert(key, TO_TRADITIONAL[standard])
+            decided = convert_phrases(key, "st")
+            candidates_of = t.st_candidates
+            by_table: set[int] = set()
+        else:
+            key = convert(window, "s2t")
+            converted = convert(window, TO_SIMPLIFIED[source])
+            decided = convert_phrases(key, "ts")
+            candidates_of = t.ts_candidates
+            by_table = set(zhe_positions(converted))
+        if not all(len(s) == len(window) for s in (key, converted, decided)):
+            continue
+        for i in positions:
+            if not start <= i < end:
+                continue
+            k = i - start
+            if converted[k] == text[i]:
+                continue
+            lookup = key[k] if target == HANT else text[i]
+            candidates = candidates_of.get(lookup, "")
+            safe = decided[k] != key[k] or k in by_table or len(candidates) < 2
+            changes.append(Change(i, converted[k], safe, candidates))
+    return changes
+
+
+def _variant_changes(unit: str, source: str, standard: str) -> list[Change]:
+    """Characters of a Traditional unit that ``standard`` writes otherwise (爲 → 為 for tw)."""
+    opencc_form = convert(unit, FROM_STANDARD[source]) if source in FROM_STANDARD else unit
+    if standard in BETWEEN_STANDARDS:
+        converted = convert(opencc_form, BETWEEN_STANDARDS[standard])
+    else:
+        converted = opencc_form
+    if len(converted) != len(unit):
+        return []
+    return [
+        Change(k, new, True, "")
+        for k, (old, new) in enumerate(zip(unit, converted, strict=True))
+        if old != new
+    ]
+
+
+# -- the rule ------------------------------------------------------------------------------
+
+
+def _runs(changes: list[Change]) -> Iterator[list[Change]]:
+    """Adjacent changes of the same safety, as runs (one finding each)."""
+    run: list[Change] = []
+    for change in sorted(changes, key=lambda c: c.position):
+        if run and (change.position != run[-1].position + 1 or change.safe != run[-1].safe):
+            yield run
+            run = []
+        run.append(change)
+    if run:
+        yield run
+
+
+def check_mixed_script(doc: Document) -> Iterator[Finding]:
+    """Traditional and Simplified characters mixed in one text.
+
+    Example: seed 003, a Simplified article machine-converted to Traditional, keeps
+    ``紅安干部學院`` (幹部), ``示范`` / ``規范`` (示範 / 規範), ``戰斗`` (戰鬥) and ``持之以恒``
+    (恆) — 9 remnants among ~1,500 Han characters. The reverse happens too: ``們`` or
+    ``有著`` left in Simplified text.
+
+    Why: a reader sees typos; search, deduplication and every tool that counts
+    characters treat 干部 and 幹部 as different words. Yes/no detectors flag a whole
+    document for one character and converters rewrite good text (OpenCC's ``s2t`` turns
+    Taiwan's 吃/群 into 喫/羣), so this rule reports *where* and changes only that.
+
+    How it judges: every Han character is Simplified-only (们 这 并 发 恒), Traditional-only
+    (們 這 並 為 爲 裡 裏 喫) or shared (干 于 里 后 台 面 周 吃 群), by tables generated from
+    OpenCC's own dictionaries (``scripts/gen_script_tables.py``). Shared characters count
+    only where a phrase of OpenCC's phrase dictionaries gives them another form in the
+    majority script (干部 → 幹部, 关于 → 關於, 战斗 → 戰鬥; for Simplified text TSPhrases and
+    our 著 → 着 table: 有著 → 有着); one-to-many character defaults (岳 → 嶽/岳, 后 → 後/后)
+    never count, a phrase that starts at the character and keeps it wins (新征程: 征程), and
+    台 (for 臺) and the place names 余杭 / 余姚 are accepted in Traditional text. The text
+    (JSON: each line; beyond 20,000 characters: blocks of paragraphs) is *mixed* when
+    its minority characters number at least 2 and at least 0.2 % of its script-specific
+    characters. Text with kana (Japanese) is not judged. One finding per run of minority
+    characters, with the majority script and its share.
+
+    The fix follows ``--to`` (``Settings.target_script``):
+
+    - ``auto`` (default): convert only the minority characters to the majority script,
+      by phrase-aware conversion of a window around each (in the Traditional standard the
+      text already uses: Taiwan 裡/為, Hong Kong, or OpenCC's 裏/爲); the rest of the text
+      stays byte-identical. ``hans`` / ``hant`` / ``tw`` / ``hk``: the same when the text is
+      already mostly in that script; otherwise every character not yet in it is
+      converted (and ``tw`` / ``hk`` also convert variant forms of other standards).
+      ``keep``: report only.
+    - Safe when a phrase decides (干部 → 幹部) or the character has one form in the target
+      (们 → 們); unsafe, "needs review" with the candidates, when a one-to-many character
+      has no phrase (``并讲话``: 並/併/幷).
+    """
+    target = validate_target_script(doc.settings.target_script)
+    text = doc.text
+    if not text or not HAN_RE.search(text):
+        return
+    protected = None
+    for start, end in units(doc):
+        for finding in _unit_findings(text[start:end] if end - start < len(text) else text, target):
+            finding = _shifted(finding, start) if start else finding
+            if protected is None:
+                protected = protected_regions(doc)
+            if protected and protected.covers(finding.start):
+                continue
+            yield finding
+
+
+def _shifted(finding: Finding, offset: int) -> Finding:
+    fix = finding.fix
+    if fix is not None:
+        edits = tuple(Edit(e.start + offset, e.end + offset, e.replacement) for e in fix.edits)
+        fix = Fix(edits, fix.title, fix.applicability)
+    return MIXED_SCRIPT.finding(finding.start + offset, finding.end + offset, finding.message, fix)
+
+
+def without_glosses(unit: str) -> tuple[str, list[int] | None]:
+    """``unit`` without romanisation glued between Han characters, and where each char was.
+
+    ``規(guī)范性`` is read as ``規范性`` so that the phrase 规范 still matches; the
+    ``pinyin-annotation`` rule removes the gloss itself.
+    """
+    if "(" not in unit and "（" not in unit:
+        return unit, None
+    pieces: list[str] = []
+    index: list[int] = []
+    cursor = 0
+    for match in GLOSS_RE.finditer(unit):
+        if not match.start() or not HAN_RE.match(unit, match.start() - 1):
+            continue
+        pieces.append(unit[cursor : match.start()])
+        index.extend(range(cursor, match.start()))
+        cursor = match.end()
+    if not cursor:
+        return unit, None
+    pieces.append(unit[cursor:])
+    index.extend(range(cursor, len(unit)))
+    return "".join(pieces), index
+
+
+def unit_changes(unit: str, target: str) -> tuple[Verdict | None, str | None, list[Change]]:
+    """The verdict on ``unit``, the script it should be in, and the characters to change.
+
+    Romanisation glosses are looked through only when the text has something to judge
+    (a gloss-hidden remnant alone is found once ``pinyin-annotation`` has removed it).
+    """
+    count_clean = target not in ("auto", "keep")
+    verdict = judge(unit, count_clean=count_clean)
+    if verdict is None or (not verdict.minority and not count_clean):
+        return verdict, None, []
+    view, index = without_glosses(unit)
+    if index is not None:
+        verdict = judge(view, count_clean=count_clean)
+    wanted, changes = _view_changes(view, verdict, target)
+    if index is not None:
+        changes = [replace(change, position=index[change.position]) for change in changes]
+    return verdict, wanted, changes
+
+
+def _view_changes(
+    unit: str, verdict: Verdict | None, target: str
+) -> tuple[str | None, list[Change]]:
+    if verdict is None or verdict.majority is None:
+        return None, []
+    majority = verdict.majority
+    wanted = majority if target in ("auto", "keep") else (HANS if target == HANS else HANT)
+    if wanted == majority and not verdict.mixed and target not in ("tw", "hk"):
+        return wanted, []
+    source = standard_of(unit) if majority == HANT else "opencc"
+    # The standard to write: the one named, else the text's own (Taiwan for Simplified text).
+    standard = target if target in ("tw", "hk") else (source if majority == HANT else "tw")
+    changes: list[Change] = []
+    if wanted == majority:
+        if verdict.mixed:
+            changes = _convert_positions(unit, list(verdict.minority), wanted, standard, source)
+        if majority == HANT and standard != source:
+            taken = {change.position for change in changes}
+            variants = _variant_changes(unit, source, standard)
+            changes += [change for change in variants if change.position not in taken]
+    else:
+        positions = [m.start() for m in HAN_RE.finditer(unit)]
+        changes = _convert_positions(unit, positions, wanted, standard, source)
+    return wanted, changes
+
+
+def _unit_findings(unit: str, target: str) -> Iterator[Finding]:
+    verdict, wanted, changes = unit_changes(unit, target)
+    if verdict is None or wanted is None or not changes:
+        return
+    majority = verdict.majority or wanted
+    minority = len(verdict.minority)
+    if wanted == majority:
+        context = (
+            f"in {SCRIPT_NAMES[majority]} text ({verdict.share:.1%} {SCRIPT_NAMES[majority]}: "
+            f"{minority} of {verdict.specific} script-specific characters are not)"
+        )
+    else:
+        context = (
+            f"{SCRIPT_NAMES[majority]} text ({verdict.share:.1%} of {verdict.specific} "
+            f"script-specific characters), --to {target}"
+        )
+    for run in _runs(changes):
+        first, last = run[0].position, run[-1].position + 1
+        old, new = unit[first:last], "".join(change.replacement for change in run)
+        if wanted != majority:
+            message = f"{old} → {new}: {context}"
+        elif run[0].candidates == "" and all(HAN_RE.match(c) for c in old) and not verdict.mixed:
+            message = f"{old} is not the {STANDARD_NAMES.get(target, '')} form: {new}"
+        else:
+            kind = SCRIPT_NAMES[HANS if majority == HANT else HANT]
+            message = f"{kind} {old} {context}: {new}"
+        fix = None
+        if not run[0].safe:
+            options = " ".join(change.candidates or change.replacement for change in run)
+            message += f" (needs review: {options})"
+        if target != "keep":
+            applicability = Applicability.SAFE if run[0].safe else Applicability.UNSAFE
+            title = f"Convert to {SCRIPT_NAMES[wanted]}"
+            fix = Fix((Edit(first, last, new),), title, applicability)
+        yield MIXED_SCRIPT.finding(first, last, message, fix)
+
+
+MIXED_SCRIPT = Rule(
+    code="S001",
+    name="mixed-script",
+    summary="Traditional and Simplified characters mixed in one text",
+    fix_safety="safe where a phrase or a one-to-one mapping decides; else unsafe (needs review)",
+    check=check_mixed_script,
+)
