@@ -12,6 +12,40 @@ from cnfix.model import Document
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?$.*?^ {0,3}\1[`~]*[ \t]*$", re.M | re.S)
 INLINE_CODE_RE = re.compile(r"(`+)[^`\n]+?\1")
 MARKDOWN_LINK_TARGET_RE = re.compile(r"\]\([^()\s]*\)")
+#: HTML elements whose content is code or verbatim text (in Markdown and in markup).
+HTML_CODE_RE = re.compile(r"<(code|pre|kbd|samp|tt|script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+LIST_ITEM_RE = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]")
+
+
+def indented_code_spans(text: str) -> list[tuple[int, int]]:
+    """Markdown indented code blocks: lines indented by four spaces or a tab after a
+    blank line, unless they continue a list item (then they are the item's prose)."""
+    if "\n    " not in text and "\n\t" not in text and not text.startswith(("    ", "\t")):
+        return []
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    blank_before = True  # the start of the document counts as a blank line
+    in_list = False
+    block: tuple[int, int] | None = None
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        indented = line.startswith(("    ", "\t"))
+        if block is not None:
+            if indented or not stripped:
+                if stripped:
+                    block = (block[0], offset + len(line.rstrip("\r\n")))
+            else:
+                spans.append(block)
+                block = None
+        if block is None and indented and stripped and blank_before and not in_list:
+            block = (offset, offset + len(line.rstrip("\r\n")))
+        if stripped and not indented:
+            in_list = bool(LIST_ITEM_RE.match(line)) or (in_list and not blank_before)
+        blank_before = not stripped
+        offset += len(line)
+    if block is not None:
+        spans.append(block)
+    return spans
 
 
 class Regions:
@@ -42,9 +76,13 @@ def _protected(text: str, kind: str) -> Regions:
     if kind == "markdown":
         for pattern in (FENCE_RE, INLINE_CODE_RE, MARKDOWN_LINK_TARGET_RE):
             spans.extend(match.span() for match in pattern.finditer(text))
+        spans.extend(indented_code_spans(text))
+    if kind in ("markdown", "markup") and "<" in text:
+        spans.extend(match.span() for match in HTML_CODE_RE.finditer(text))
     return Regions(spans)
 
 
 def protected_regions(doc: Document) -> Regions:
-    """URLs, e-mail addresses and, in Markdown, code blocks, inline code and link targets."""
+    """URLs, e-mail addresses; in Markdown, code (fenced, indented, inline) and link
+    targets; in Markdown and HTML/XML, ``<code> <pre> <kbd> <samp> <script> <style>``."""
     return _protected(doc.text, doc.kind)

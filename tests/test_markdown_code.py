@@ -1,0 +1,66 @@
+"""Code in Markdown (fenced, indented, inline, HTML) and in HTML is not prose: the
+punctuation rules leave it alone, while the prose around it is still checked."""
+
+from __future__ import annotations
+
+import pytest
+
+from cnfix import repair_text, scan_text
+
+PUNCTUATION = ["stray-comma", "halfwidth-punctuation"]
+CODE = "会议指出,,要抓实学习教育,。"
+PROSE_DAMAGED, PROSE_FIXED = "正文,,说明,。", "正文，说明。"
+
+
+def _check(text: str, kind: str) -> None:
+    """Only the prose line is reported and repaired; every code line stays."""
+    findings = scan_text(text, select=PUNCTUATION, kind=kind)
+    assert findings
+    prose_start = text.index(PROSE_DAMAGED)
+    prose_end = prose_start + len(PROSE_DAMAGED)
+    assert all(prose_start <= f.start < prose_end for f in findings), findings
+    repaired = repair_text(text, select=PUNCTUATION, kind=kind).text
+    assert repaired == text.replace(PROSE_DAMAGED, PROSE_FIXED)
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        f"```\n{CODE}\n```",
+        f"```python\nprint('{CODE}')\n```",
+        f"~~~\n{CODE}\n~~~",
+        f"````md\n```\n{CODE}\n```\n````",
+        f"    {CODE}\n    {CODE}",
+        f"\t{CODE}",
+        f"<pre>\n{CODE}\n</pre>",
+        f"<code>{CODE}</code>",
+    ],
+    ids=["fence", "fence-lang", "tilde", "nested-fence", "indented", "tab", "pre", "code"],
+)
+def test_markdown_code_blocks_are_left_alone(block: str) -> None:
+    _check(f"{PROSE_DAMAGED}\n\n{block}\n\n结尾。\n", "markdown")
+
+
+def test_markdown_inline_code_is_left_alone() -> None:
+    _check(f"{PROSE_DAMAGED}运行 `{CODE}` 与 ``a,,b`` 即可。\n", "markdown")
+
+
+def test_indented_list_continuation_is_prose() -> None:
+    """Four spaces after a list item continue the item: that is prose, not code."""
+    text = f"- 第一项\n\n    {PROSE_DAMAGED}\n"
+    assert scan_text(text, select=PUNCTUATION, kind="markdown")
+
+
+def test_indented_line_continuing_a_paragraph_is_prose() -> None:
+    text = f"第一行\n    {PROSE_DAMAGED}\n"
+    assert scan_text(text, select=PUNCTUATION, kind="markdown")
+
+
+@pytest.mark.parametrize("tag", ["pre", "code", "script", "style", "kbd", "samp"])
+def test_html_code_elements_are_left_alone(tag: str) -> None:
+    _check(f'<p>{PROSE_DAMAGED}</p>\n<{tag} class="x">{CODE}</{tag}>\n', "markup")
+
+
+def test_code_fences_in_plain_text_are_prose() -> None:
+    """Only Markdown has code fences; in a .txt file the backticks are just text."""
+    assert scan_text(f"```\n{CODE}\n```\n", select=PUNCTUATION, kind="text")
