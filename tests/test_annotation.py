@@ -256,17 +256,20 @@ def _known_chars() -> frozenset[str]:
     return frozenset(c for chars in rule._readings().values() for c in chars)
 
 
-def _han_positions(text: str) -> list[int]:
-    """Han characters with a known reading, followed by Han, outside protected spans."""
+def _han_positions(text: str) -> tuple[list[int], list[int]]:
+    """Han characters with a known reading outside protected spans: all, and those that
+    are followed by Han (where an annotation is embedded in a word)."""
     protected = protected_regions(Document(text))
     chars = _known_chars()
-    return [
+    # The character itself must lie outside protected spans: the URL pattern runs on over
+    # Han text glued to a URL (`(https://x.org/)和类似的`), and so would over an annotation.
+    anywhere = [
         i
-        for i in range(len(text) - 1)
-        if text[i] in chars
-        and re.match(f"[{HAN}]", text[i + 1])
-        and not (protected and protected.covers(i + 1))
+        for i, char in enumerate(text)
+        if rule.is_han(char) and char in chars and not (protected and protected.covers(i))
     ]
+    embedded = [i for i in anywhere if i + 1 < len(text) and rule.is_han(text[i + 1])]
+    return anywhere, embedded
 
 
 def _readings_of(char: str) -> list[tuple[str, int]]:
@@ -304,12 +307,17 @@ def _write(syllable: str, tone: int, style: str, upper: bool) -> str:
 def test_inserting_the_artifact_and_repairing_gives_the_clean_text(
     document: str, picks: list[int], reading_pick: int, style: str, fullwidth: bool, upper: bool
 ) -> None:
-    positions = _han_positions(document)
-    if len(positions) < 3:
+    anywhere, embedded = _han_positions(document)
+    if len(embedded) < 3:
         return
-    chosen = sorted({positions[p % len(positions)] for p in picks})
-    if len(chosen) < 3:
-        chosen = positions[:3]
+    # Three annotations inside words make the artifact pattern; the rest go anywhere,
+    # before punctuation, line ends and Latin text included.
+    chosen = sorted(
+        {embedded[p % len(embedded)] for p in picks[:3]}
+        | {anywhere[p % len(anywhere)] for p in picks[3:]}
+    )
+    if len([at for at in chosen if at in embedded]) < 3:
+        chosen = sorted(set(chosen) | set(embedded[:3]))
     reading_for: dict[str, str] = {}
     pieces, cursor = [], 0
     for at in chosen:
