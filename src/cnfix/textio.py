@@ -105,9 +105,9 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
     except UnicodeDecodeError:
         pass
     else:
-        if "\x00" in text:
-            raise BinaryFileError("binary file (NUL bytes)")
-        return Decoded(text, "utf-8", False, 1.0)
+        if "\x00" not in text:
+            return Decoded(text, "utf-8", False, 1.0)
+        # NUL bytes: UTF-16/32 without BOM (mostly ASCII text) or binary.
     from cnfix.detect import detect_encoding
 
     detected = detect_encoding(data)
