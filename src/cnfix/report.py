@@ -330,7 +330,8 @@ class Printer:
             return
         from rich.text import Text
 
-        rendered = Text(prefix, style=self.STYLES["number"])
+        rendered = Text()  # a style given to Text() would leak into the unchanged text
+        rendered.append(prefix, style=self.STYLES["number"])
         for kind, text in segments:
             rendered.append(text, style=self.STYLES.get(kind, ""))
         self._console.print(rendered)
