@@ -149,7 +149,10 @@ def _annotations(doc: Document) -> list[_Annotation]:
         if close == -1:
             continue
         written = text[start + 1 : close]
-        if not all(_in_reading(c) for c in written):
+        if written.isascii():  # the common case, tested in C
+            if not written.isalnum() and not all(_in_reading(c) for c in written):
+                continue
+        elif not all(_in_reading(c) for c in written):
             continue
         end = close + 1
         parsed = parse_reading(written)
@@ -177,21 +180,35 @@ def _conflicting(annotations: list[_Annotation]) -> set[str]:
     }
 
 
+def _broken_candidates(text: str, artifact: bool) -> Iterator[tuple[int, int]]:
+    """``(begin, close)`` of each reading-shaped run of letters right before a closing
+    parenthesis. In a document without the artifact pattern only runs right after a damage
+    mark count, and those are found forwards from the (rare) marks."""
+    if artifact:
+        for close in _positions(text, _CLOSE):
+            begin = close
+            while begin > 0 and close - begin < MAX_READING and _in_reading(text[begin - 1]):
+                begin -= 1
+            if 0 < begin < close:
+                yield begin, close
+        return
+    for mark in _positions(text, _DAMAGE):
+        close = mark + 1
+        while close < len(text) and close - mark <= MAX_READING and _in_reading(text[close]):
+            close += 1
+        if close > mark + 1 and close < len(text) and text[close] in _CLOSE:
+            yield mark + 1, close
+
+
 def _damaged(doc: Document, artifact: bool) -> Iterator[Finding]:
     """Annotations broken by lost bytes: report, leave the repair to the mojibake rules.
 
-    Each closing parenthesis is read backwards: the written reading before it, then what
-    precedes the reading decides.
+    What precedes a reading-shaped run before a closing parenthesis decides: a damage mark
+    (or, in an artifact document, a Han character) means the ``(`` was lost; an intact
+    ``(`` after a stray Latin letter glued into Han text means the character was.
     """
     text = doc.text
-    if not artifact and not any(mark in text for mark in _DAMAGE):
-        return
-    for close in _positions(text, _CLOSE):
-        begin = close
-        while begin > 0 and close - begin < MAX_READING and _in_reading(text[begin - 1]):
-            begin -= 1
-        if begin in (0, close):
-            continue
+    for begin, close in _broken_candidates(text, artifact):
         before = text[begin - 1]
         if before in _DAMAGE or (artifact and is_han(before)):
             start, where = begin, "that lost its '(' in damaged text"
