@@ -24,6 +24,7 @@ Contract (``textio`` calls this after the BOMs and strict UTF-8 have failed):
 from __future__ import annotations
 
 import math
+import re
 
 from cnfix.mojibake_model import han_profile, noise_count, text_cost
 
@@ -61,8 +62,14 @@ def _readings(data: bytes) -> dict[str, str]:
     return readings
 
 
-def _per_char(text: str) -> float:
-    return text_cost(text) / max(1, len(text))
+#: Extra cost of a Hangul syllable: UTF-16 readings of GBK bytes are full of them, and
+#: a Korean file is not what a Chinese-text tool is asked to decode.
+HANGUL_PENALTY = 20
+_HANGUL_RE = re.compile("[\uac00-\ud7af]")
+
+
+def _cost(text: str) -> int:
+    return text_cost(text) + HANGUL_PENALTY * len(_HANGUL_RE.findall(text))
 
 
 def detect_encoding(data: bytes) -> tuple[str, float] | None:
@@ -70,12 +77,15 @@ def detect_encoding(data: bytes) -> tuple[str, float] | None:
     readings = _readings(data)
     if not readings:
         return None
-    scored = sorted((_per_char(text), codec) for codec, text in readings.items())
+    # Every reading stands for the same bytes, so total costs compare directly (a
+    # reading with many cheap ASCII characters is not favoured, as a per-character
+    # average would).
+    scored = sorted((_cost(text), codec) for codec, text in readings.items())
     best_cost, best = scored[0]
     text = readings[best]
     if len(scored) > 1:
         # Margin in half-bits summed over the text: how much likelier the winner is.
-        margin = (scored[1][0] - best_cost) * len(text)
+        margin = scored[1][0] - best_cost
         confidence = 1.0 - 0.5 * math.exp(-margin / 60.0)
     else:
         confidence = 0.99

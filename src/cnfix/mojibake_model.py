@@ -57,7 +57,7 @@ def char_costs() -> dict[str, int]:
 
 
 def _is_letter_latin(char: str) -> bool:
-    return char.isascii() and char.isalpha() or "\u00c0" <= char <= "\u024f"
+    return (char.isascii() and char.isalpha()) or "\u00c0" <= char <= "\u024f"
 
 
 def char_cost(char: str, before: str = "", after: str = "") -> int:

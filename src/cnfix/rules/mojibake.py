@@ -134,6 +134,8 @@ class Candidate:
     text: str
     chain: tuple[tuple[str, str], ...]
     gain: int
+    #: False when the span itself is too short to trust, however good the candidate.
+    sure: bool = True
 
 
 def _best_candidate(
@@ -159,7 +161,8 @@ def _best_candidate(
 def _is_clear_win(garbled: str, candidate: Candidate) -> bool:
     _, mean = han_profile(candidate.text)
     return (
-        mean <= PLAUSIBLE_HAN_MEAN
+        candidate.sure
+        and mean <= PLAUSIBLE_HAN_MEAN
         and candidate.gain >= SAFE_MIN_GAIN
         and candidate.gain >= SAFE_GAIN_PER_CHAR * sum(not c.isascii() for c in garbled)
     )
@@ -260,24 +263,37 @@ def _char_class(chars: set[str]) -> str:
 
 @functools.cache
 def _utf8_lead_re(read_as: str) -> re.Pattern[str]:
-    """Characters that ``read_as`` makes of a UTF-8 lead byte (E1–EF) and a continuation."""
-    chars = set()
+    """Where ``read_as`` garble of UTF-8 can start: a character made of a UTF-8 lead
+    byte (E1–EF) and a continuation byte, followed by one whose first byte is a
+    continuation byte too and whose second starts the next UTF-8 character
+    (浣犲 = e4 bd | a0 e5 | …)."""
+    leads = set()
     for lead in range(0xE1, 0xF0):
         for trail in range(0x80, 0xC0):
             decoded = _decode(bytes([lead, trail]), read_as)
             if decoded is not None and len(decoded) == 1:
-                chars.add(decoded)
-    return re.compile(f"[{_char_class(chars)}]")
+                leads.add(decoded)
+    follows = set()
+    for lead in range(0x80, 0xC0):
+        for trail in [*range(0x40, 0x7F), *range(0xC2, 0xF5)]:
+            decoded = _decode(bytes([lead, trail]), read_as)
+            if decoded is not None and len(decoded) == 1:
+                follows.add(decoded)
+    return re.compile(f"[{_char_class(leads)}](?=[{_char_class(follows)}])")
 
 
 @functools.cache
 def _unusual_han_re() -> re.Pattern[str]:
-    """Han characters outside the common part of the frequency table."""
+    """Han characters outside the common part of the frequency table, and the symbols
+    that a wrong double-byte reading scatters among them."""
     costs = char_costs()
     common = {c for c, cost in costs.items() if cost < UNUSUAL_HAN_COST}
     unusual = {chr(code) for code in range(0x4E00, 0xA000) if chr(code) not in common}
     unusual |= {chr(code) for code in range(0x3400, 0x4DC0)}
-    return re.compile(f"[{_char_class(unusual)}\uf900-\ufaff\U00020000-\U0003134f]")
+    # Private use, kana, Cyrillic, vertical forms and circled numbers are what GBK and
+    # Big5 read as each other scatter among Han characters.
+    others = "\ue000-\uf8ff\u3040-\u30ff\u0400-\u04ff\ufe30-\ufe4f\u2460-\u24ff"
+    return re.compile(f"[{_char_class(unusual)}\uf900-\ufaff\U00020000-\U0003134f{others}]")
 
 
 MAX_WINDOW = 400
@@ -346,9 +362,6 @@ def _han_utf8_spans(text: str) -> Iterator[tuple[int, int, str, Candidate]]:
             start = match.start()
             if start < taken_until:
                 continue
-            nxt = text[start + 1 : start + 2]
-            if not nxt or nxt.isascii() and not nxt.isprintable():
-                continue
             found = _utf8_in_han(text, start, read_as)
             if found is None:
                 continue
@@ -369,39 +382,60 @@ def _swap(char: str, read_as: str, original: str) -> str | None:
     return redecode(char, read_as, original)
 
 
-#: A GBK/Big5 swap must change at least this many Han characters, and the span must
-#: read as unusual text: real text rarely averages this cost per Han character.
-MIN_SWAP_HAN = 4
-GARBLED_HAN_MEAN = 30.0
-CLUSTER_WIDTH = 12
+#: A GBK/Big5 swap must change at least this many characters, and the span must read
+#: as unusual text: real text rarely averages this cost per non-ASCII character.
+MIN_SWAP_CHARS = 4
+GARBLED_MEAN = 30.0
+CLUSTER_SIZE = 2
+CLUSTER_WIDTH = 5
+CLUSTER_MARGIN = 120
+#: A cluster is only looked at closely when swapping it alone already saves this much.
+CLUSTER_MIN_GAIN = 10
 
 
 def _han_swap_spans(text: str) -> Iterator[tuple[int, int, str, Candidate]]:
     """GBK read as Big5 and the reverse: one double-byte character for another.
 
-    Only clusters of unusual characters are looked at (three within a dozen
-    characters; clean text has about one in 150); around each, within its line, the
-    span is the stretch where re-decoding saves the most cost (Kadane's maximum sum).
+    Only clusters of unusual characters are looked at (two within five characters;
+    clean text has about one unusual character in 150); in a window around each,
+    within its line, the span is the stretch where re-decoding saves the most cost
+    (Kadane's maximum sum).
     """
     positions = [match.start() for match in _unusual_han_re().finditer(text)]
     regions: list[list[int]] = []
-    for first, third in zip(positions, positions[2:]):
+    for first, third in zip(positions, positions[CLUSTER_SIZE - 1 :], strict=False):
         if third - first > CLUSTER_WIDTH:
             continue
         if regions and first <= regions[-1][1] + CLUSTER_WIDTH:
             regions[-1][1] = third + 1
         else:
             regions.append([first, third + 1])
-    lines: list[tuple[int, int]] = []
-    for first, _ in regions:
-        line_start = text.rfind("\n", 0, first) + 1
-        if lines and line_start < lines[-1][1]:
-            continue
-        line_end = text.find("\n", first)
-        lines.append((line_start, len(text) if line_end < 0 else line_end))
-    for start, end in lines:
-        for layer in (("GBK", "Big5"), ("Big5", "GBK")):
+    for layer in (("GBK", "Big5"), ("Big5", "GBK")):
+        windows: list[list[int]] = []
+        for first, last in regions:
+            if _swap_gain(text[first:last], layer) < CLUSTER_MIN_GAIN:
+                continue
+            line_start = text.rfind("\n", 0, first) + 1
+            line_end = text.find("\n", last)
+            line_end = len(text) if line_end < 0 else line_end
+            start = max(line_start, first - CLUSTER_MARGIN)
+            end = min(line_end, last + CLUSTER_MARGIN)
+            if windows and start <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], end)
+            else:
+                windows.append([start, end])
+        for start, end in windows:
             yield from _swap_in_line(text[start:end], start, layer)
+
+
+def _swap_gain(text: str, layer: tuple[str, str]) -> int:
+    """Cost saved by swapping the non-ASCII characters of ``text`` that can be swapped."""
+    gain = 0
+    for char in text:
+        swapped = None if char.isascii() else _swap(char, *layer)
+        if swapped is not None:
+            gain += _cost(char) - sum(_cost(c) for c in swapped)
+    return gain
 
 
 def _plausible_neighbour(char: str, swapped: str) -> bool:
@@ -412,7 +446,46 @@ def _plausible_neighbour(char: str, swapped: str) -> bool:
     )
 
 
-NEIGHBOUR_SLACK = 8
+NEIGHBOUR_SLACK = 3
+
+
+def _to_run_edges(line: str, mapped: list[str], start: int, end: int) -> tuple[int, int]:
+    """Take in up to two characters at either end when that reaches the edge of the
+    run (line start or end, ASCII) and each becomes a common character: ``苦`` at the
+    start of a garbled line is the wrong reading of ``賴``."""
+
+    def takeable(index: int) -> bool:
+        char, swapped = line[index], mapped[index]
+        return (
+            not char.isascii()
+            and swapped != char
+            and all(_cost(c) <= PLAUSIBLE_HAN_MEAN for c in swapped)
+            and sum(_cost(c) for c in swapped) - _cost(char) <= EDGE_SLACK
+        )
+
+    def edge(index: int) -> bool:
+        return index < 0 or index >= len(line) or line[index].isascii()
+
+    for step in (1, 2):
+        if edge(start - step):
+            break
+        if not all(takeable(start - k) for k in range(1, step + 1)):
+            break
+        if edge(start - step - 1):
+            start -= step
+            break
+    for step in (1, 2):
+        if edge(end + step - 1):
+            break
+        if not all(takeable(end + k) for k in range(step)):
+            break
+        if edge(end + step):
+            end += step
+            break
+    return start, end
+
+
+EDGE_SLACK = 14
 
 
 def _swap_in_line(
@@ -445,14 +518,33 @@ def _swap_in_line(
         start -= 1
     while end < len(line) and _plausible_neighbour(line[end], mapped[end]):
         end += 1
+    start, end = _to_run_edges(line, mapped, start, end)
     garbled = line[start:end]
-    han, mean = han_profile(garbled)
-    if han < MIN_SWAP_HAN or mean < GARBLED_HAN_MEAN:
+    wide = [char for char in garbled if not char.isascii()]
+    mean = sum(_cost(char) for char in wide) / max(1, len(wide))
+    short = len(wide) < MIN_SWAP_CHARS
+    if short and not _standalone_field(line, start, end, mapped):
+        return
+    if mean < GARBLED_MEAN:
         return
     fixed = "".join(mapped[start:end])
     candidate = _best_candidate(garbled, {fixed: (layer,)})
     if candidate is not None:
+        if short:
+            candidate = Candidate(candidate.text, candidate.chain, candidate.gain, sure=False)
         yield offset + start, offset + end, garbled, candidate
+
+
+def _standalone_field(line: str, start: int, end: int, mapped: list[str]) -> bool:
+    """A short garble (``楷冞`` for 发送) that is a whole Han run of its own, reads as
+    very unusual text and swaps into very common characters: a suggestion only."""
+    before = line[start - 1 : start]
+    after = line[end : end + 1]
+    if _HAN_CHAR_RE.match(before) or _HAN_CHAR_RE.match(after):
+        return False
+    han, mean = han_profile(line[start:end])
+    _, fixed_mean = han_profile("".join(mapped[start:end]))
+    return han >= 2 and mean >= UNUSUAL_HAN_COST and fixed_mean <= COMMON_HAN_COST - 2
 
 
 # ---------------------------------------------------------------------------
@@ -504,9 +596,8 @@ def check_mojibake(doc: Document) -> Iterator[Finding]:
     text = doc.text
     if text.isascii():
         return
-    protected = protected_regions(doc)
     for start, end, garbled, candidate in _spans(text):
-        if protected and protected.covers(start):
+        if protected_regions(doc).covers(start):
             continue
         safe = _is_clear_win(garbled, candidate)
         shown = candidate.text if len(candidate.text) <= 40 else candidate.text[:39] + "…"
@@ -540,6 +631,7 @@ PLACEHOLDER_RE = re.compile(
     "|\ufffd+"  # replacement characters
     "|烫{3,}|屯{3,}"  # 0xCC / 0xCD filler bytes of uninitialised memory read as GBK
 )
+PLACEHOLDER_START_RE = re.compile("[锟\ufffd烫屯]")
 PLACEHOLDER_WHY = {
     "锟": "U+FFFD replacement bytes read as GBK (锟斤拷): the original bytes are gone",
     "\ufffd": "replacement characters: a decoder dropped bytes it could not read",
@@ -547,34 +639,45 @@ PLACEHOLDER_WHY = {
     "屯": "0xCD filler bytes (uninitialised heap memory) read as GBK",
 }
 
-_PINYIN_LETTERS = "a-zA-Z\u00e0-\u00fc\u0101\u0113\u011b\u012b\u014d\u016b\u01ce\u01d0\u01d2\u01d4\u01d6\u01d8\u01da\u01dc"
+_PINYIN_LETTERS = (
+    "a-zA-Z\u00e0-\u00fc\u0101\u0113\u011b\u012b\u014d\u016b"
+    "\u01ce\u01d0\u01d2\u01d4\u01d6\u01d8\u01da\u01dc"
+)
 LOST_PAREN_RE = re.compile(f"[{_PINYIN_LETTERS}]{{1,7}}\\)")
 ANNOTATION_RE = re.compile(f"\\([{_PINYIN_LETTERS}]{{1,7}}\\)")
 LOOKAHEAD = 12
 
 
-def _out_of_step(text: str, mark: int) -> tuple[int, int] | None:
-    """The damaged span that starts at the ``?``/U+FFFD at ``mark``, or None.
+def _out_of_step(text: str, mark: int, mark_end: int) -> tuple[int, int] | None:
+    """The damaged span that starts at the ``?``/U+FFFD run ``text[mark:mark_end]``.
 
     A GBK character the GB2312 decoder could not map became ``?`` and the decoder
-    read the following bytes out of step: rare characters, an ASCII letter (a trail
-    byte) glued between Han characters, an annotation that lost its ``(``.
+    read the following bytes out of step: an ASCII character right after the mark
+    (the lost character's trail byte, ``?y今``), rare characters, an ASCII letter
+    glued between Han characters, an annotation that lost its ``(``. Returns None
+    when nothing after the mark shows damage (``什么?你`` is a flattened ``？``).
     """
     costs = char_costs()
-    position = mark + 1
+    position = end = mark_end
     evidence = structural = 0
-    end = mark + 1
+    trail = TRAIL_BYTE_RE.match(text, position)
     lost = LOST_PAREN_RE.match(text, position)
-    if lost:
+    if trail:
+        evidence += 3
+        structural += 1
+        position = end = trail.end()
+    elif lost:
         evidence += 2
         structural += 1
         position = end = lost.end()
     limit = min(len(text), position + LOOKAHEAD)
     while position < limit:
         char = text[position]
-        if char in "\n\r":
+        if char in "\n\r" or char.isspace():
             break
-        if _HAN_CHAR_RE.match(char):
+        if char in "?\ufffd":
+            end = position + 1
+        elif _HAN_CHAR_RE.match(char):
             if costs.get(char, 99) >= UNUSUAL_HAN_COST:
                 evidence += 1
                 end = position + 1
@@ -590,15 +693,17 @@ def _out_of_step(text: str, mark: int) -> tuple[int, int] | None:
             annotation = ANNOTATION_RE.match(text, end)
             if annotation:
                 end = annotation.end()
-        elif char.isspace():
-            break
         position += 1
     if structural and evidence >= 3:
         return mark, end
     return None
 
 
-OUT_OF_STEP_RE = re.compile(f"(?<=[{HAN}\u3001-\u3011\uff01-\uff1f\u201c\u201d])[?\ufffd]")
+#: The trail byte (0x40–0x7E) of a character whose lead byte was lost, between the
+#: mark and a Han character.
+TRAIL_BYTE_RE = re.compile(f"[\x40-\x7e](?=[{HAN}?\ufffd])")
+MARK_RE = re.compile("[?\ufffd]+")
+AFTER_CHINESE_RE = re.compile(f"[{HAN}\u3001-\u3011\uff01-\uff1f\u201c\u201d]")
 
 
 def check_lost_bytes(doc: Document) -> Iterator[Finding]:
@@ -622,14 +727,16 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
     has_mark = "?" in text or "\ufffd" in text
     if not has_mark and "锟" not in text and "烫" not in text and "屯" not in text:
         return
-    protected = protected_regions(doc)
     reported: list[tuple[int, int]] = []
     if has_mark:
-        for match in OUT_OF_STEP_RE.finditer(text):
-            if protected and protected.covers(match.start()):
+        for match in MARK_RE.finditer(text):
+            start = match.start()
+            if start and text[start - 1] != "\n" and not AFTER_CHINESE_RE.match(text, start - 1):
                 continue
-            span = _out_of_step(text, match.start())
-            if span is None:
+            if reported and start < reported[-1][1]:
+                continue
+            span = _out_of_step(text, start, match.end())
+            if span is None or protected_regions(doc).covers(span[0]):
                 continue
             reported.append(span)
             yield LOST_BYTES.finding(
@@ -638,11 +745,18 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
                 "GBK text decoded as GB2312: a byte was lost at the `?` and the bytes "
                 f"after it were read out of step ({text[span[0] : span[1]]!r})",
             )
-    for match in PLACEHOLDER_RE.finditer(text):
-        start, end = match.span()
-        if any(a <= start < b for a, b in reported):
+    position = 0
+    while True:
+        start_match = PLACEHOLDER_START_RE.search(text, position)
+        if start_match is None:
+            return
+        match = PLACEHOLDER_RE.match(text, start_match.start())
+        if match is None:
+            position = start_match.end()
             continue
-        if protected and protected.covers(start):
+        start, end = match.span()
+        position = end
+        if any(a <= start < b for a, b in reported) or protected_regions(doc).covers(start):
             continue
         yield LOST_BYTES.finding(start, end, f"{PLACEHOLDER_WHY[match.group()[0]]}")
 
