@@ -502,11 +502,18 @@ def statistics_records(
 
 
 def rules_markdown(rules: Sequence[Rule]) -> str:
-    """The README's rule table: code, name, fix safety, summary (from the registry)."""
+    """The README's rule table: code, name, fix safety, summary (from the registry).
+
+    Summaries quote the damage they describe (``,,``, ``浣犲ソ``); each row carries an
+    invisible ``<!-- cnfix: ignore -->`` so cnfix does not report its own docs.
+    """
     lines = ["| Code | Name | Fix | What it finds |", "| --- | --- | --- | --- |"]
     for rule in rules:
         summary = rule.summary.replace("|", "\\|")
-        lines.append(f"| {rule.code} | `{rule.name}` | {rule.fix_safety} | {summary} |")
+        lines.append(
+            f"| {rule.code} | `{rule.name}` | {rule.fix_safety} | {summary} "
+            "<!-- cnfix: ignore --> |"
+        )
     return "\n".join(lines) + "\n"
 
 
