@@ -67,31 +67,35 @@ def locate_all(text: str, findings: Iterable[Finding]) -> list[Located]:
 
 
 def text_lines(path: str, text: str, findings: Sequence[Finding]) -> list[str]:
-    """One line per finding, ``path:line:col: CODE rule message``; many findings of one
-    rule on one line are folded into one line with their count and the first few."""
-    lines: list[str] = []
-    located = locate_all(text, findings)
-    position = 0
-    while position < len(located):
-        first = located[position]
-        group = [first]
-        while (
-            position + len(group) < len(located)
-            and located[position + len(group)].line == first.line
-            and located[position + len(group)].finding.rule == first.finding.rule
-        ):
-            group.append(located[position + len(group)])
+    """One line per finding, ``path:line:col: CODE rule message``, in text order; when one
+    rule has many findings on one source line they are folded into one output line, at
+    the first of them, with their count and the first few messages."""
+    groups: dict[tuple[int, str], list[Located]] = {}
+    for item in locate_all(text, findings):
+        groups.setdefault((item.line, item.finding.rule), []).append(item)
+    entries: list[tuple[int, int, str]] = []
+    for group in groups.values():
+        first = group[0]
         head = f"{path}:{first.line}:{first.column}: {first.finding.code} {first.finding.rule}"
         if len(group) >= GROUP_AT:
             messages = list(dict.fromkeys(item.finding.message for item in group))
             shown = "; ".join(messages[:GROUP_SHOWN])
             more = " …" if len(messages) > GROUP_SHOWN else ""
-            lines.append(f"{head} {len(group)} on this line: {shown}{more}")
-            position += len(group)
-        else:
-            lines.append(f"{head} {first.finding.message}")
-            position += 1
-    return lines
+            entries.append(
+                (first.line, first.column, f"{head} {len(group)} on this line: {shown}{more}")
+            )
+            continue
+        for item in group:
+            entries.append(
+                (
+                    item.line,
+                    item.column,
+                    f"{path}:{item.line}:{item.column}: {item.finding.code} "
+                    f"{item.finding.rule} {item.finding.message}",
+                )
+            )
+    entries.sort(key=lambda entry: (entry[0], entry[1]))
+    return [line for _, _, line in entries]
 
 
 def json_records(path: str, text: str, findings: Sequence[Finding]) -> list[dict[str, object]]:
