@@ -176,6 +176,8 @@ def test_seeds_repair_leaves_no_comma_damage(tmp_path: Path) -> None:
     every ASCII comma between Chinese characters; a second run changes no byte."""
     copy = tmp_path / "seeds"
     shutil.copytree(SEEDS, copy)
+    for path in copy.iterdir():
+        path.chmod(0o644)  # the shared originals are read-only; a clone's are not
     result = cnfix("repair", "--in-place", "--diff", "none", str(copy), cwd=tmp_path)
     assert result.returncode in (0, 1), result.stderr
     han = "\u4e00-\u9fff"
