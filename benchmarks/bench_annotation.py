@@ -123,7 +123,7 @@ def bench_seeds() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
     docs = [path.read_text(encoding="utf-8") for path in CORPUS]
     bench_overhead(docs, args.rounds)

@@ -137,24 +137,33 @@ def _positions(text: str, chars: str) -> list[int]:
     return sorted(found)
 
 
+def _written_readings(text: str) -> Iterator[tuple[int, int, str]]:
+    """``(open, close, written)`` for each Han character + parenthesised reading-shaped run.
+
+    This loop is the whole cost of the rule on clean text, hence its shape: ``str.find``
+    per kind of parenthesis, the usual Han block tested inline, ASCII runs tested in C.
+    """
+    for opener, closer in PAIRS.items():
+        start = text.find(opener, 1)
+        while start != -1:
+            before = text[start - 1]
+            if "\u4e00" <= before <= "\u9fff" or is_han(before):
+                close = text.find(closer, start + 2, start + MAX_READING + 2)
+                if close != -1:
+                    written = text[start + 1 : close]
+                    if (written.isascii() and written.isalnum()) or all(
+                        _in_reading(c) for c in written
+                    ):
+                        yield start, close, written
+            start = text.find(opener, start + 1)
+
+
 def _annotations(doc: Document) -> list[_Annotation]:
-    """Every Han character followed by a parenthesised known reading of it."""
+    """Every Han character followed by a parenthesised known reading of it, in text order."""
     text = doc.text
     found: list[_Annotation] = []
     protected = None
-    for start in _positions(text, _OPEN):
-        if start == 0 or not is_han(text[start - 1]):
-            continue
-        close = text.find(PAIRS[text[start]], start + 2, start + MAX_READING + 2)
-        if close == -1:
-            continue
-        written = text[start + 1 : close]
-        if written.isascii():  # the common case, tested in C
-            if not written.isalnum() and not all(_in_reading(c) for c in written):
-                continue
-        elif not all(_in_reading(c) for c in written):
-            continue
-        end = close + 1
+    for start, close, written in _written_readings(text):
         parsed = parse_reading(written)
         if parsed is None or not is_reading_of(text[start - 1], *parsed):
             continue
@@ -162,8 +171,10 @@ def _annotations(doc: Document) -> list[_Annotation]:
             protected = protected_regions(doc)
         if protected and protected.covers(start):
             continue
+        end = close + 1
         embedded = end < len(text) and is_han(text[end])
         found.append(_Annotation(start, end, text[start - 1], *parsed, embedded))
+    found.sort(key=lambda a: a.start)
     return found
 
 
@@ -291,11 +302,10 @@ def check_pinyin_annotation(doc: Document) -> Iterator[Finding]:
     URLs, e-mail addresses and Markdown code are never touched.
     """
     text = doc.text
-    if "(" not in text and "\N{FULLWIDTH LEFT PARENTHESIS}" not in text:
-        if ")" in text or "\N{FULLWIDTH RIGHT PARENTHESIS}" in text:
-            yield from _damaged(doc, artifact=False)
-        return
     annotations = _annotations(doc)
+    if not annotations:  # the common case: five scans of the text with str.find, no more
+        yield from _damaged(doc, artifact=False)
+        return
     conflicting = _conflicting(annotations)
     consistent_embedded = sum(1 for a in annotations if a.embedded and a.char not in conflicting)
     artifact = consistent_embedded >= MIN_ARTIFACT
