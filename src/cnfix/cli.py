@@ -308,7 +308,7 @@ def scan(
                 click.echo(line)
     codes = {rule.name: rule.code for rule in RULES}
     if sarif is not None:
-        report.write_json(sarif.to_dict(), sys.stdout)  # type: ignore[arg-type]
+        report.write_json(sarif.to_dict(), sys.stdout)
     elif output_format == "json":
         stats = report.statistics_records(counts, codes, fixable) if statistics else None
         report.write_json(records if stats is None else stats, sys.stdout)

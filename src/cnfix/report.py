@@ -122,7 +122,7 @@ def json_records(path: str, text: str, findings: Sequence[Finding]) -> list[dict
     ]
 
 
-def write_json(records: list[dict[str, object]], stream: IO[str]) -> None:
+def write_json(records: object, stream: IO[str]) -> None:
     json.dump(records, stream, ensure_ascii=False, indent=2)
     stream.write("\n")
 
@@ -199,7 +199,7 @@ def changed_lines(old_text: str, new_text: str) -> list[LineChange]:
     old_lines = old_text.splitlines()
     new_lines = new_text.splitlines()
     matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    changes = []
+    changes: list[LineChange] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
