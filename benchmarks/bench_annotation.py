@@ -11,6 +11,9 @@
    clean text without a Han character before a parenthesised Latin letter never pays.
 4. Scan and repair of the four annotated seeds with this rule only.
 
+Times are CPU time of this process (``time.process_time``), so that other programs
+running on the machine disturb the figures less.
+
 Run: ``python benchmarks/bench_annotation.py [--rounds N]``.
 """
 
@@ -33,10 +36,10 @@ TARGET_MB_S = 25
 
 
 def _clock(function, docs: list[str]) -> float:
-    start = time.perf_counter()
+    start = time.process_time()
     for text in docs:
         function(text)
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def _megabytes(docs: list[str]) -> float:
@@ -95,11 +98,11 @@ def bench_rule_alone(docs: list[str], rounds: int) -> None:
 def bench_loading() -> None:
     annotation._syllables.cache_clear()
     annotation._readings.cache_clear()
-    start = time.perf_counter()
+    start = time.process_time()
     annotation._syllables()
-    middle = time.perf_counter()
+    middle = time.process_time()
     annotation._readings()
-    end = time.perf_counter()
+    end = time.process_time()
     print(
         f"  data loading (once, lazily): inventory {(middle - start) * 1000:.2f} ms, "
         f"readings table {(end - middle) * 1000:.2f} ms"
@@ -109,12 +112,12 @@ def bench_loading() -> None:
 def bench_seeds() -> None:
     texts = [path.read_text(encoding="utf-8") for path in SEEDS]
     size = _megabytes(texts)
-    start = time.perf_counter()
+    start = time.process_time()
     found = sum(len(scan_text(text, select=[RULE])) for text in texts)
-    middle = time.perf_counter()
+    middle = time.process_time()
     for text in texts:
         repair_text(text, select=[RULE])
-    end = time.perf_counter()
+    end = time.process_time()
     print(
         f"annotated seeds 000-003 ({size * 1000:.1f} kB): {found} findings, "
         f"scan {(middle - start) * 1000:.1f} ms, repair {(end - middle) * 1000:.1f} ms"
