@@ -269,8 +269,10 @@ def check_pinyin_annotation(doc: Document) -> Iterator[Finding]:
     (``yi``), in any case, ``ü`` written ``ü``, ``v`` or ``u:``, and the matching ``)``
     or ``）``; and the syllable (with its tone, when one is written) must be a known
     reading of that character in pypinyin's dictionary (Unihan-derived, Simplified and
-    Traditional). ``(WHO)``, ``(2023)``, ``(a)`` after 项, ``维生素(C)``, ``（关沮院区）``
-    and Latin words after Latin text never qualify.
+    Traditional; characters of the supplementary planes are left out, so a reading after
+    them is always left alone). Only such annotations count below. ``(WHO)``,
+    ``(2023)``, ``(a)`` after 项, ``维生素(C)``, ``（关沮院区）`` and Latin words after
+    Latin text never qualify.
 
     Artifact, not gloss — the policy. An annotation is *embedded* when a Han character
     follows it (``醫(yī)院``): the artifact sits inside words, a gloss usually does too,
@@ -284,8 +286,9 @@ def check_pinyin_annotation(doc: Document) -> Iterator[Finding]:
       or not) is reported with a **safe** fix; annotations on conflicting characters
       get an **unsafe** fix.
     - Exactly 2 embedded annotations on non-conflicting characters: could be the last
-      traces of the artifact or two deliberate glosses. Those annotations are reported
-      with an **unsafe** fix; conflicting ones are not reported.
+      traces of the artifact or two deliberate glosses. Every annotation on a
+      non-conflicting character is reported with an **unsafe** fix; annotations on
+      conflicting characters are not reported.
     - Fewer: a gloss (``荨(qián)麻疹`` in an encyclopedia entry, ``龘(dá)`` in a
       dictionary, a list such as ``龘(dá)、靐(bìng)``): no finding, no change.
 
