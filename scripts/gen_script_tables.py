@@ -38,7 +38,9 @@ one ``[section]`` per table:
     and ``战斗``/``戰斗`` (the phrases 干部→幹部, 战斗→戰鬥). Only a prefilter: the rule asks
     OpenCC's phrase dictionaries whether the phrase really applies.
 ``[ts-probe]``
-    The same for Simplified text and TSPhrases: ``凭藉`` (憑藉→凭借).
+    The same for Simplified text, from TSPhrases (``凭藉``: 憑藉→凭借) and from STPhrases
+    read backwards for characters whose Simplified default is another one (``关於``:
+    关于→關於 shows 於 where Simplified writes 于).
 ``[variants]``
     ``standard<TAB>characters``: the Traditional-only characters each variant standard
     writes otherwise — ``tw``: the keys of TWVariants (爲 裏 衆 喫 …, which Taiwan writes
@@ -152,6 +154,22 @@ def classify(tables: dict[str, Table]) -> dict[str, object]:
         keeping=True,
     )
     ts_probe = _probes([tables["TSPhrases"]], shared, text_forms_s)
+    # STPhrases read backwards: 关于 → 關於 says that 於 in Simplified text next to 关 is
+    # the Traditional form. Only for characters whose own Simplified default is another
+    # character (於 → 于, 徵 → 征): 於 as a surname stays.
+    for table in (tables["STPhrases"], tables["STPhrases_GeneratedFromRegionalPhrases"]):
+        for key, values in table.items():
+            if len(values) != 1 or len(values[0]) != len(key):
+                continue
+            value = values[0]
+            for k, char in enumerate(value):
+                if char == key[k] or not shared(char) or ts.get(char, [char])[0] == char:
+                    continue
+                left, right = ts_probe.setdefault(char, (set(), set()))
+                if k > 0:
+                    left |= {key[k - 1], *text_forms_s(value[k - 1])}
+                if k + 1 < len(key):
+                    right |= {key[k + 1], *text_forms_s(value[k + 1])}
     candidates = {c: values for c, values in st.items() if len(values) > 1}
     ts_candidates = {c: values for c, values in ts.items() if len(values) > 1}
     # What each standard rewrites, among Traditional-only characters (shared ones such as

@@ -31,13 +31,17 @@ HANS, HANT = "hans", "hant"
 SCRIPT_NAMES = {HANS: "Simplified", HANT: "Traditional"}
 STANDARD_NAMES = {"tw": "Taiwan", "hk": "Hong Kong", "opencc": "OpenCC"}
 
-#: A text is *mixed* when its minority-script characters number at least
-#: ``MIN_MINORITY`` and make up at least ``MIN_MINORITY_SHARE`` of its script-specific
-#: characters (Simplified-only + Traditional-only + phrase hits). One stray character
-#: (a quoted name, Hong Kong's Cantonese 晒) is not a defect; the damaged seeds have
-#: 9-30 remnants, 1-5 % of their script-specific characters.
+#: A text is *mixed* when its minority makes up at least ``MIN_MINORITY_SHARE`` of its
+#: script-specific characters (Simplified-only + Traditional-only + phrase hits) and
+#: numbers at least ``MIN_MINORITY`` — or is one single minority-only character (們 in
+#: Simplified text: never valid there) in a text whose majority script shows in at
+#: least ``MIN_MAJORITY_FOR_ONE`` characters. A lone phrase hit (a village name 社里 in
+#: Taiwan text reads as 社裏 to OpenCC) is not enough. The damaged seeds have 7-19
+#: remnants, 1.4-2.8 % of their script-specific characters; the clean corpus has at most
+#: one lone phrase hit per document.
 MIN_MINORITY = 2
 MIN_MINORITY_SHARE = 0.002
+MIN_MAJORITY_FOR_ONE = 5
 
 #: Text longer than this is judged in blocks of paragraphs of at least ``BLOCK_CHARS``
 #: (split at blank lines), so that a file joining a Simplified and a Traditional article
@@ -55,7 +59,19 @@ WINDOW = 8
 #: 余杭 / 余姚 keep 余 in Traditional text too (issue 5), though STPhrases gives 餘杭 / 餘姚.
 ACCEPTED_IN_TRADITIONAL = frozenset("台占雇")
 KEPT_NAMES = ("余杭", "余姚")
+#: A Taiwan village (里) in an address: 安南區 保社里, 龍山里 after a district, township,
+#: town or city; OpenCC's phrases read 社里 / 山里 as "in the club / in the mountains" (裏).
+VILLAGE_RE = re.compile(f"[區鄉鎮市][ \u3000]?[{HAN}]{{1,3}}(里)")
 _KEPT_NAMES_RE = re.compile("|".join(KEPT_NAMES))
+
+
+def kept_positions(text: str) -> set[int]:
+    """Positions that Traditional text keeps as written: 余杭 / 余姚, the 里 of a village."""
+    kept = {i for m in _KEPT_NAMES_RE.finditer(text) for i in range(m.start(), m.end())}
+    if "里" in text:
+        kept |= {m.start(1) for m in VILLAGE_RE.finditer(text)}
+    return kept
+
 
 #: Written Cantonese (Hong Kong) writes the particle 晒 ("all", 食晒) with the
 #: Simplified-looking character; it counts as Traditional in text with Cantonese particles.
@@ -160,11 +176,13 @@ def tables() -> Tables:
     ts_probe = probes("ts-probe")
     variants = pairs("variants")
     simplified_only = CharClass("".join(sections["simplified-only"]))
+    traditional_only = CharClass("".join(sections["traditional-only"]))
+    ts_candidates = pairs("ts-candidates")
     return Tables(
         simplified_only=simplified_only,
-        traditional_only=CharClass("".join(sections["traditional-only"])),
+        traditional_only=traditional_only,
         st_candidates=st_candidates,
-        ts_candidates=pairs("ts-candidates"),
+        ts_candidates=ts_candidates,
         st_probe=st_probe,
         st_probe_chars=_char_class("".join(st_probe)),
         hant_scan=_char_class(
@@ -241,7 +259,7 @@ def simplified_phrase_hits(text: str, probe_at: list[int] | None = None) -> list
             candidates.append(i)
     if not candidates:
         return []
-    kept = {i for m in _KEPT_NAMES_RE.finditer(text) for i in range(m.start(), m.end())}
+    kept = kept_positions(text)
     hits = []
     for start, end in _windows(text, candidates):
         window = text[start:end]
@@ -266,8 +284,9 @@ def simplified_phrase_hits(text: str, probe_at: list[int] | None = None) -> list
 def traditional_phrase_hits(text: str) -> list[int]:
     """Characters valid in both scripts that Simplified writes otherwise, by phrase.
 
-    ``凭藉`` → the 藉 (憑藉 → 凭借, OpenCC's TSPhrases) and ``有著`` / ``著力`` → the 著
-    (our table in :mod:`cnfix.convert`).
+    ``凭藉`` → the 藉 (憑藉 → 凭借, OpenCC's TSPhrases); ``关於`` → the 於 (the phrase 关于 is
+    關於 in Traditional: STPhrases read backwards); ``有著`` / ``著力`` → the 著 (our table in
+    :mod:`cnfix.convert`). ``樊於期`` (a TSPhrases name that keeps 於) gives nothing.
     """
     t = tables()
     candidates = []
@@ -281,12 +300,19 @@ def traditional_phrase_hits(text: str) -> list[int]:
     hits = set(zhe_positions(text))
     for start, end in _windows(text, candidates):
         window = text[start:end]
+        simplified = convert(window, "t2s")
         traditional = convert(window, "s2t")
-        decided = convert_phrases(traditional, "ts")
-        if not (_same_length(window, traditional) and _same_length(window, decided)):
+        by_ts = convert_phrases(traditional, "ts")
+        by_st = convert_phrases(simplified, "st")
+        if not all(len(form) == len(window) for form in (simplified, traditional, by_ts, by_st)):
             continue
         for i in candidates:
-            if start <= i < end and decided[i - start] != text[i]:
+            if not start <= i < end:
+                continue
+            k, char = i - start, text[i]
+            if simplified[k] == char:
+                continue  # OpenCC's t2s keeps it here
+            if by_ts[k] != char or by_st[k] == char:
                 hits.add(i)
     return sorted(hits)
 
@@ -316,7 +342,16 @@ class Verdict:
     @property
     def mixed(self) -> bool:
         count = len(self.minority)
-        return count >= MIN_MINORITY and count >= MIN_MINORITY_SHARE * self.specific
+        if not count or count < MIN_MINORITY_SHARE * self.specific:
+            return False
+        if count >= MIN_MINORITY:
+            return True
+        only, majority = (
+            (self.simplified, self.traditional)
+            if self.majority == HANT
+            else (self.traditional, self.simplified)
+        )
+        return only == 1 and majority >= MIN_MAJORITY_FOR_ONE
 
     @property
     def share(self) -> float:
@@ -397,11 +432,18 @@ class Change:
     position: int
     replacement: str
     safe: bool
+    #: the target's candidates for a one-to-many character (並併幷), else ""
     candidates: str
+    #: a variant of another Traditional standard (爲 → 為 for ``--to tw``), not a script change
+    variant: bool = False
 
 
 def _convert_positions(
-    text: str, positions: list[int], target: str, standard: str, source: str
+    text: str,
+    positions: list[int],
+    target: str,
+    standard: str,
+    source: str,
 ) -> list[Change]:
     """Phrase-aware conversion of windows around ``positions``; only those positions change.
 
@@ -415,19 +457,25 @@ def _convert_positions(
     changes = []
     for start, end in _windows(text, positions):
         window = text[start:end]
+        decided_at: set[int] = set()  # window offsets a phrase (or our 著 table) decides
         if target == HANT:
             key = convert(window, TO_SIMPLIFIED[source])
             converted = convert(key, TO_TRADITIONAL[standard])
-            decided = convert_phrases(key, "st")
+            by_phrase = convert_phrases(key, "st")
+            forms: tuple[str, ...] = (key, converted, by_phrase)
             candidates_of = t.st_candidates
-            by_table: set[int] = set()
         else:
             key = convert(window, "s2t")
             converted = convert(window, TO_SIMPLIFIED[source])
-            decided = convert_phrases(key, "ts")
+            by_phrase = convert_phrases(key, "ts")
+            # STPhrases read backwards: 关于 → 關於 decides 於 → 于 after 关.
+            backwards = convert_phrases(converted, "st")
+            forms = (key, converted, by_phrase, backwards)
             candidates_of = t.ts_candidates
-            by_table = set(zhe_positions(converted))
-        if not all(len(s) == len(window) for s in (key, converted, decided)):
+            if all(len(form) == len(window) for form in forms):
+                decided_at = {k for k, c in enumerate(window) if backwards[k] == c != converted[k]}
+            decided_at |= set(zhe_positions(converted))
+        if not all(len(form) == len(window) for form in forms):
             continue
         for i in positions:
             if not start <= i < end:
@@ -437,8 +485,13 @@ def _convert_positions(
                 continue
             lookup = key[k] if target == HANT else text[i]
             candidates = candidates_of.get(lookup, "")
-            safe = decided[k] != key[k] or k in by_table or len(candidates) < 2
-            changes.append(Change(i, converted[k], safe, candidates))
+            safe = (
+                by_phrase[k] != key[k]
+                or k in decided_at
+                or len(candidates) < 2
+                or (target == HANS and text[i] in t.traditional_only)
+            )
+            changes.append(Change(i, converted[k], safe, "" if safe else candidates))
     return changes
 
 
@@ -452,7 +505,7 @@ def _variant_changes(unit: str, source: str, standard: str) -> list[Change]:
     if len(converted) != len(unit):
         return []
     return [
-        Change(k, new, True, "")
+        Change(k, new, True, "", variant=True)
         for k, (old, new) in enumerate(zip(unit, converted, strict=True))
         if old != new
     ]
@@ -462,10 +515,13 @@ def _variant_changes(unit: str, source: str, standard: str) -> list[Change]:
 
 
 def _runs(changes: list[Change]) -> Iterator[list[Change]]:
-    """Adjacent changes of the same safety, as runs (one finding each)."""
+    """Adjacent changes of the same kind and safety, as runs (one finding each)."""
     run: list[Change] = []
     for change in sorted(changes, key=lambda c: c.position):
-        if run and (change.position != run[-1].position + 1 or change.safe != run[-1].safe):
+        if run and (
+            change.position != run[-1].position + 1
+            or (change.safe, change.variant) != (run[-1].safe, run[-1].variant)
+        ):
             yield run
             run = []
         run.append(change)
@@ -593,7 +649,8 @@ def _view_changes(
     changes: list[Change] = []
     if wanted == majority:
         if verdict.mixed:
-            changes = _convert_positions(unit, list(verdict.minority), wanted, standard, source)
+            minority = list(verdict.minority)
+            changes = _convert_positions(unit, minority, wanted, standard, source)
         if majority == HANT and standard != source:
             taken = {change.position for change in changes}
             variants = _variant_changes(unit, source, standard)
@@ -612,7 +669,7 @@ def _unit_findings(unit: str, target: str) -> Iterator[Finding]:
     minority = len(verdict.minority)
     if wanted == majority:
         context = (
-            f"in {SCRIPT_NAMES[majority]} text ({verdict.share:.1%} {SCRIPT_NAMES[majority]}: "
+            f"in {SCRIPT_NAMES[majority]} text ({verdict.share:.1%} {SCRIPT_NAMES[majority]}; "
             f"{minority} of {verdict.specific} script-specific characters are not)"
         )
     else:
@@ -623,17 +680,17 @@ def _unit_findings(unit: str, target: str) -> Iterator[Finding]:
     for run in _runs(changes):
         first, last = run[0].position, run[-1].position + 1
         old, new = unit[first:last], "".join(change.replacement for change in run)
-        if wanted != majority:
+        if run[0].variant:
+            message = f"{old} is not the {STANDARD_NAMES[target]} form: {new}"
+        elif wanted != majority:
             message = f"{old} → {new}: {context}"
-        elif run[0].candidates == "" and all(HAN_RE.match(c) for c in old) and not verdict.mixed:
-            message = f"{old} is not the {STANDARD_NAMES.get(target, '')} form: {new}"
         else:
             kind = SCRIPT_NAMES[HANS if majority == HANT else HANT]
             message = f"{kind} {old} {context}: {new}"
-        fix = None
         if not run[0].safe:
-            options = " ".join(change.candidates or change.replacement for change in run)
+            options = " ".join("/".join(change.candidates) for change in run)
             message += f" (needs review: {options})"
+        fix = None
         if target != "keep":
             applicability = Applicability.SAFE if run[0].safe else Applicability.UNSAFE
             title = f"Convert to {SCRIPT_NAMES[wanted]}"

@@ -1,0 +1,147 @@
+"""Benchmark of the ``mixed-script`` rule on real clean text and the same text with flips.
+
+Documents: excerpts of the development corpus (``tests/data/corpus``: 200 Simplified, 200
+Traditional documents, Taiwan and Hong Kong usage included), cut at a line start to
+exactly 200, 1,000 or 5,000 characters (consecutive documents of one script are joined
+with a blank line where one is too short).
+
+For each excerpt:
+
+* clean: any finding of ``mixed-script`` (``--to auto``) is a false positive;
+* flipped: a share of its Han characters is turned into the other script the way a
+  converter would write them (OpenCC ``t2s`` for Traditional text, ``s2tw`` for Simplified:
+  only characters that the conversion changes can be flipped, and not into a form that
+  Traditional text accepts, such as 台 for 臺). *Recall*: the excerpt gets
+  at least one finding. *Restored*: share of flipped characters that ``repair --to auto``
+  turns back into exactly the original character (safe fixes only, and with
+  ``--unsafe-fixes``); *collateral*: characters changed that were not flipped.
+
+Usage: ``python benchmarks/bench_script.py [--sizes 200 1000 5000] [--rates 0.01 0.02 0.05]``
+Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cnfix import repair_text, scan_text
+from cnfix.chars import HAN_RE
+from cnfix.convert import convert
+from cnfix.rules.script import ACCEPTED_IN_TRADITIONAL
+
+CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "corpus"
+FLIP = {"hant": "t2s", "hans": "s2tw"}
+
+
+def excerpts(script: str, size: int) -> list[str]:
+    """One excerpt of ``size`` characters per corpus document (or run of documents)."""
+    docs = [path.read_text(encoding="utf-8") for path in sorted((CORPUS / script).glob("*.txt"))]
+    found = []
+    for index in range(len(docs)):
+        text = docs[index]
+        following = index + 1
+        while len(text) < size and following < len(docs):
+            text += "\n" + docs[following]
+            following += 1
+        if len(text) < size:
+            break
+        found.append(text[:size])
+    return found
+
+
+def flip(text: str, script: str, rate: float, rng: random.Random) -> tuple[str, list[int]]:
+    """``text`` with ``rate`` of its Han characters turned into the other script."""
+    converted = convert(text, FLIP[script])
+    if len(converted) != len(text):
+        return text, []
+    flippable = [
+        i
+        for i, (a, b) in enumerate(zip(text, converted, strict=True))
+        if a != b and not (script == "hant" and b in ACCEPTED_IN_TRADITIONAL)
+    ]
+    wanted = math.ceil(rate * len(HAN_RE.findall(text)))
+    chosen = sorted(rng.sample(flippable, min(wanted, len(flippable))))
+    chars = list(text)
+    for i in chosen:
+        chars[i] = converted[i]
+    return "".join(chars), chosen
+
+
+@dataclass
+class Row:
+    size: int
+    script: str
+    docs: int = 0
+    false_positives: int = 0
+    detected: dict[float, int] = field(default_factory=dict)
+    flipped: dict[float, int] = field(default_factory=dict)
+    restored_safe: dict[float, int] = field(default_factory=dict)
+    restored_unsafe: dict[float, int] = field(default_factory=dict)
+    collateral: dict[float, int] = field(default_factory=dict)
+
+
+def measure(size: int, script: str, rates: list[float], seed: int) -> Row:
+    row = Row(size, script)
+    rng = random.Random(seed)
+    select = ["mixed-script"]
+    for text in excerpts(script, size):
+        row.docs += 1
+        if scan_text(text, select=select):
+            row.false_positives += 1
+        for rate in rates:
+            damaged, positions = flip(text, script, rate, rng)
+            row.flipped[rate] = row.flipped.get(rate, 0) + len(positions)
+            found = bool(positions) and bool(scan_text(damaged, select=select))
+            row.detected[rate] = row.detected.get(rate, 0) + found
+            for unsafe, restored in ((False, row.restored_safe), (True, row.restored_unsafe)):
+                result = repair_text(damaged, select=select, unsafe_fixes=unsafe).text
+                good = sum(result[i] == text[i] for i in positions)
+                restored[rate] = restored.get(rate, 0) + good
+                if unsafe:
+                    flipped = set(positions)
+                    extra = sum(
+                        1
+                        for i, (a, b) in enumerate(zip(damaged, result, strict=True))
+                        if a != b and i not in flipped
+                    )
+                    row.collateral[rate] = row.collateral.get(rate, 0) + extra
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[200, 1000, 5000])
+    parser.add_argument("--rates", type=float, nargs="+", default=[0.01, 0.02, 0.05])
+    parser.add_argument("--seed", type=int, default=5)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    rates = args.rates
+    header = ["size", "script", "docs", "FP clean"]
+    header += [f"recall {r:.0%}" for r in rates]
+    header += [f"restored {r:.0%} safe / +unsafe" for r in rates]
+    header += ["collateral"]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for size in args.sizes:
+        for script in ("hans", "hant"):
+            row = measure(size, script, rates, args.seed)
+            if not row.docs:
+                continue
+            cells = [str(size), script, str(row.docs), f"{row.false_positives / row.docs:.1%}"]
+            cells += [f"{row.detected[r] / row.docs:.1%}" for r in rates]
+            for r in rates:
+                flipped = row.flipped[r] or 1
+                safe, unsafe = row.restored_safe[r] / flipped, row.restored_unsafe[r] / flipped
+                cells.append(f"{safe:.1%} / {unsafe:.1%} (of {row.flipped[r]})")
+            cells.append(str(sum(row.collateral.values())))
+            print("| " + " | ".join(cells) + " |", flush=True)
+    print(f"\n{time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
