@@ -90,7 +90,15 @@ def char_cost(char: str, before: str = "", after: str = "") -> int:
         return 24 if same(before) or same(after) else 40
     if 0x2500 <= code <= 0x25FF or 0xE000 <= code <= 0xF8FF:
         return 44
+    if category[0] == "L" and (_same_script(char, before) or _same_script(char, after)):
+        # A letter inside a word of its own script (Greek, Cyrillic, Hebrew, Thai…).
+        return 22
     return 36
+
+
+def _same_script(char: str, other: str) -> bool:
+    """Crude but cheap: both letters in the same 256-code-point block."""
+    return bool(other) and other.isalpha() and ord(other) >> 8 == ord(char) >> 8
 
 
 def text_cost(text: str) -> int:

@@ -136,6 +136,8 @@ class Candidate:
     gain: int
     #: False when the span itself is too short to trust, however good the candidate.
     sure: bool = True
+    #: ftfy's reading: safe whenever our cost model agrees that it is more plausible.
+    vouched: bool = False
 
 
 def _best_candidate(
@@ -159,6 +161,8 @@ def _best_candidate(
 
 
 def _is_clear_win(garbled: str, candidate: Candidate) -> bool:
+    if candidate.vouched:
+        return candidate.sure
     _, mean = han_profile(candidate.text)
     return (
         candidate.sure
@@ -197,11 +201,11 @@ _LATIN_NON_ASCII_RE = re.compile(
 )
 
 
-def _ftfy_candidate(text: str) -> str | None:
-    """ftfy's reading of UTF-8 mojibake, with every non-encoding step turned off."""
+@functools.cache
+def _ftfy_config():  # type: ignore[no-untyped-def]
     import ftfy
 
-    config = ftfy.TextFixerConfig(
+    return ftfy.TextFixerConfig(
         unescape_html=False,
         remove_terminal_escapes=False,
         fix_latin_ligatures=False,
@@ -209,11 +213,78 @@ def _ftfy_candidate(text: str) -> str | None:
         uncurl_quotes=False,
         fix_line_breaks=False,
         remove_control_chars=False,
-        normalization="NFC",
-        explain=False,
+        normalization=None,
+        explain=True,
     )
-    fixed = ftfy.fix_encoding(text, config)
-    return fixed if fixed != text else None
+
+
+def _ftfy_fix(text: str) -> tuple[str, str] | None:
+    """ftfy's repair of ``text`` with every step that is not about encodings turned
+    off (no width folding, no quote uncurling, no normalisation), and the codec it undid."""
+    import ftfy
+
+    fixed, steps = ftfy.fix_and_explain(text, _ftfy_config())
+    if fixed == text:
+        return None
+    codecs_undone = [name for kind, name in steps or () if kind == "encode"]
+    return fixed, (codecs_undone[0] if codecs_undone else "an inconsistent codec")
+
+
+def _han_dense(text: str) -> bool:
+    """At least two Han characters, and more Han than non-ASCII letters: what a Chinese
+    reading of Latin-1 mojibake gives (``你好，世界``), unlike the lone Han character a
+    GBK reading makes of accented Latin (``H么tel`` for ``HÃ´tel``)."""
+    han, _ = han_profile(text)
+    letters = sum(
+        1 for char in text if char.isalpha() and not char.isascii() and not _HAN_CHAR_RE.match(char)
+    )
+    paired = _HAN_PAIR_RE.search(text) is not None
+    return (han >= 2 and han > letters and paired) or _only_common_punctuation(text)
+
+
+_HAN_PAIR_RE = re.compile(f"[{HAN}][{HAN}\u3001\u3002\uff0c\uff1a\uff1b\uff01\uff1f]")
+
+
+#: Characters in a line that make it worth asking ftfy: Latin-1 letters and symbols
+#: other than the ones Chinese text uses (· × ÷ ° ±), C1 controls, Greek, Cyrillic,
+#: box drawing and the square root of Mac Roman mojibake.
+FTFY_HINT_RE = re.compile(
+    "[\u0080-\u00a0\u00a2-\u00a6\u00a8-\u00af\u00b2-\u00b6\u00b8-\u00d6"
+    "\u00d8-\u00f6\u00f8-\u00ff\u0370-\u03ff\u0400-\u04ff\u2500-\u257f\u221a]"
+)
+
+
+def _ftfy_spans(text: str) -> Iterator[tuple[int, int, str, Candidate]]:
+    """ftfy's own family (UTF-8 read as Windows-1252, Latin-1, Mac Roman, cp437, …), line
+    by line, as the span between the first and last character ftfy changed."""
+    offset = 0
+    for line in text.split("\n"):
+        if FTFY_HINT_RE.search(line):
+            found = _ftfy_fix(line)
+            if found is not None:
+                fixed, codec = found
+                prefix = 0
+                limit = min(len(line), len(fixed))
+                while prefix < limit and line[prefix] == fixed[prefix]:
+                    prefix += 1
+                suffix = 0
+                while (
+                    suffix < limit - prefix
+                    and line[len(line) - 1 - suffix] == fixed[len(fixed) - 1 - suffix]
+                ):
+                    suffix += 1
+                garbled = line[prefix : len(line) - suffix]
+                replacement = fixed[prefix : len(fixed) - suffix]
+                # Costs of the whole line, so that neighbours count (``ZURÃœCK``).
+                gain = text_cost(line) - text_cost(fixed)
+                chain = ((f"{codec} (ftfy)", "UTF-8"),)
+                yield (
+                    offset + prefix,
+                    offset + len(line) - suffix,
+                    garbled,
+                    Candidate(replacement, chain, gain, sure=gain >= 0, vouched=True),
+                )
+        offset += len(line) + 1
 
 
 def _latin_spans(text: str) -> Iterator[tuple[int, int, str, Candidate]]:
@@ -230,10 +301,11 @@ def _latin_spans(text: str) -> Iterator[tuple[int, int, str, Candidate]]:
         best: tuple[int, str, Candidate] | None = None
         for end in ends:
             garbled = run[:end]
-            options = _expand(garbled, LATIN_LAYERS)
-            fixed = _ftfy_candidate(garbled)
-            if fixed is not None:
-                options.setdefault(fixed, (("Latin-1", "UTF-8"),))
+            options = {
+                fixed: chain
+                for fixed, chain in _expand(garbled, LATIN_LAYERS).items()
+                if _han_dense(fixed)
+            }
             candidate = _best_candidate(garbled, options)
             if candidate is not None and (best is None or candidate.gain > best[2].gain):
                 best = (end, garbled, candidate)
@@ -554,13 +626,24 @@ def _standalone_field(line: str, start: int, end: int, mapped: list[str]) -> boo
 LATIN_HINT_RE = re.compile(f"[\u0080-\u00ff{_HIGH_1252}]")
 
 
+def _rank(span: tuple[int, int, str, Candidate]) -> int:
+    candidate = span[3]
+    if candidate.vouched:
+        return 1
+    return 0 if _is_clear_win(span[2], candidate) else 2
+
+
 def _spans(text: str) -> list[tuple[int, int, str, Candidate]]:
     spans: list[tuple[int, int, str, Candidate]] = []
     if LATIN_HINT_RE.search(text):
         spans.extend(_latin_spans(text))
     spans.extend(_han_utf8_spans(text))
     spans.extend(_han_swap_spans(text))
-    spans.sort(key=lambda s: (-s[3].gain, s[0]))
+    if FTFY_HINT_RE.search(text):
+        spans.extend(_ftfy_spans(text))
+    # Where readings overlap: a clear Chinese reading first (GBK bytes read as Latin-1
+    # become Chinese, not ftfy's Cyrillic), then ftfy's, then the one that saves most.
+    spans.sort(key=lambda s: (_rank(s), -s[3].gain, s[0]))
     chosen: list[tuple[int, int, str, Candidate]] = []
     for span in spans:
         if all(span[1] <= other[0] or other[1] <= span[0] for other in chosen):
