@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -22,12 +23,19 @@ GROUP_AT = 3
 GROUP_SHOWN = 3
 #: Unchanged characters kept on each side of a change in the inline diff.
 DIFF_CONTEXT = 12
+#: The line numbers of a unified diff's hunk header (``@@ -12,3 +12,3 @@``).
+_HUNK_RE = re.compile(r"([-+])(\d+)")
 
 
 class LineIndex:
-    """Map character offsets to 1-based (line, column), columns counted in characters."""
+    """Map character offsets to 1-based (line, column), columns counted in characters.
 
-    def __init__(self, text: str) -> None:
+    ``first_line`` is the line number of the text's first line: a chunk of a streamed
+    file (``cnfix.parallel``) is located in the whole file.
+    """
+
+    def __init__(self, text: str, first_line: int = 1) -> None:
+        self.first_line = first_line
         self.starts = [0]
         position = text.find("\n")
         while position != -1:
@@ -36,7 +44,7 @@ class LineIndex:
 
     def locate(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.starts, offset) - 1
-        return line + 1, offset - self.starts[line] + 1
+        return line + self.first_line, offset - self.starts[line] + 1
 
 
 def format_location_line(text: str, finding: Finding, index: LineIndex | None = None) -> str:
@@ -56,8 +64,8 @@ class Located:
     end_column: int
 
 
-def locate_all(text: str, findings: Iterable[Finding]) -> list[Located]:
-    index = LineIndex(text)
+def locate_all(text: str, findings: Iterable[Finding], first_line: int = 1) -> list[Located]:
+    index = LineIndex(text, first_line)
     located = []
     for finding in findings:
         line, column = index.locate(finding.start)
@@ -66,12 +74,14 @@ def locate_all(text: str, findings: Iterable[Finding]) -> list[Located]:
     return located
 
 
-def text_lines(path: str, text: str, findings: Sequence[Finding]) -> list[str]:
+def text_lines(
+    path: str, text: str, findings: Sequence[Finding], *, first_line: int = 1
+) -> list[str]:
     """One line per finding, ``path:line:col: CODE rule message``, in text order; when one
     rule has many findings on one source line they are folded into one output line, at
     the first of them, with their count and the first few messages."""
     groups: dict[tuple[int, str], list[Located]] = {}
-    for item in locate_all(text, findings):
+    for item in locate_all(text, findings, first_line):
         groups.setdefault((item.line, item.finding.rule), []).append(item)
     entries: list[tuple[int, int, str]] = []
     for group in groups.values():
@@ -98,7 +108,9 @@ def text_lines(path: str, text: str, findings: Sequence[Finding]) -> list[str]:
     return [line for _, _, line in entries]
 
 
-def json_records(path: str, text: str, findings: Sequence[Finding]) -> list[dict[str, object]]:
+def json_records(
+    path: str, text: str, findings: Sequence[Finding], *, first_line: int = 1
+) -> list[dict[str, object]]:
     """Every finding as a JSON-ready dict with its exact span."""
     return [
         {
@@ -118,7 +130,7 @@ def json_records(path: str, text: str, findings: Sequence[Finding]) -> list[dict
                 "applicability": item.finding.fix.applicability.value,
             },
         }
-        for item in locate_all(text, findings)
+        for item in locate_all(text, findings, first_line)
     ]
 
 
@@ -194,8 +206,9 @@ class LineChange:
     new: list[str]
 
 
-def changed_lines(old_text: str, new_text: str) -> list[LineChange]:
-    """Lines that differ, paired one-to-one where the counts match."""
+def changed_lines(old_text: str, new_text: str, first_line: int = 1) -> list[LineChange]:
+    """Lines that differ, paired one-to-one where the counts match; numbered from
+    ``first_line``."""
     old_lines = old_text.splitlines()
     new_lines = new_text.splitlines()
     matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
@@ -205,16 +218,20 @@ def changed_lines(old_text: str, new_text: str) -> list[LineChange]:
             continue
         if i2 - i1 == j2 - j1:
             changes.extend(
-                LineChange(i1 + k + 1, [old_lines[i1 + k]], [new_lines[j1 + k]])
+                LineChange(i1 + k + first_line, [old_lines[i1 + k]], [new_lines[j1 + k]])
                 for k in range(i2 - i1)
             )
         else:
-            changes.append(LineChange(i1 + 1, old_lines[i1:i2], new_lines[j1:j2]))
+            changes.append(LineChange(i1 + first_line, old_lines[i1:i2], new_lines[j1:j2]))
     return changes
 
 
-def unified_diff(path: str, old_text: str, new_text: str) -> str:
-    """A plain unified diff that ``patch -p1`` accepts (``a/`` and ``b/`` prefixes)."""
+def unified_diff(path: str, old_text: str, new_text: str, first_line: int = 1) -> str:
+    """A plain unified diff that ``patch -p1`` accepts (``a/`` and ``b/`` prefixes).
+
+    With ``first_line`` (a chunk of a streamed file) hunks are numbered in the whole
+    file, on both sides alike: exact as long as the repairs before it kept its lines.
+    """
     diff = difflib.unified_diff(
         old_text.splitlines(keepends=True),
         new_text.splitlines(keepends=True),
@@ -223,6 +240,8 @@ def unified_diff(path: str, old_text: str, new_text: str) -> str:
     )
     out = []
     for line in diff:
+        if first_line != 1 and line.startswith("@@ "):
+            line = _HUNK_RE.sub(lambda m: f"{m[1]}{int(m[2]) + first_line - 1}", line)
         out.append(line)
         if not line.endswith("\n"):
             out.append("\n\\ No newline at end of file\n")
@@ -340,11 +359,19 @@ class Printer:
             rendered.append(text, style=self.STYLES.get(kind, ""))
         self._console.print(rendered)
 
-    def inline_diff(self, path: str, old_text: str, new_text: str, applied: Sequence[Finding]):
+    def inline_diff(
+        self,
+        path: str,
+        old_text: str,
+        new_text: str,
+        applied: Sequence[Finding],
+        *,
+        first_line: int = 1,
+    ) -> None:
         """The readable diff: a header with counts by rule, then each changed line with
         the changed characters marked inside it and unchanged stretches elided."""
         self.line(diff_header(path, applied), "header")
-        for change in changed_lines(old_text, new_text):
+        for change in changed_lines(old_text, new_text, first_line):
             if len(change.old) == len(change.new) == 1:
                 prefix = f"{change.old_number:>5} │ "
                 self.segments(prefix, inline_segments(change.old[0], change.new[0]))
@@ -354,8 +381,8 @@ class Printer:
             for line in change.new:
                 self.segments("      + ", [("insert", line)])
 
-    def unified(self, path: str, old_text: str, new_text: str) -> None:
-        self.stream.write(unified_diff(path, old_text, new_text))
+    def unified(self, path: str, old_text: str, new_text: str, *, first_line: int = 1) -> None:
+        self.stream.write(unified_diff(path, old_text, new_text, first_line))
 
 
 # --- machine formats: GitHub workflow commands, SARIF, statistics ---------------------
@@ -371,14 +398,16 @@ def _github_property(value: str) -> str:
     return _github_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def github_lines(path: str, text: str, findings: Sequence[Finding]) -> list[str]:
+def github_lines(
+    path: str, text: str, findings: Sequence[Finding], *, first_line: int = 1
+) -> list[str]:
     """One GitHub Actions ``::error`` workflow command per finding (an annotation).
 
     ``::error file=F,line=L,col=C,endLine=L2,endColumn=C2,title=T::message``; columns
     count characters from 1 and the end column is exclusive, as in the text format.
     """
     lines = []
-    for item in locate_all(text, findings):
+    for item in locate_all(text, findings, first_line):
         properties = {
             "file": path,
             "line": item.line,
@@ -432,8 +461,10 @@ class SarifLog:
         self.index = {rule.name: number for number, rule in enumerate(self.rules)}
         self.results: list[dict[str, object]] = []
 
-    def add(self, path: str, text: str, findings: Sequence[Finding]) -> None:
-        index = LineIndex(text)
+    def add(
+        self, path: str, text: str, findings: Sequence[Finding], *, first_line: int = 1
+    ) -> None:
+        index = LineIndex(text, first_line)
         uri = _sarif_uri(path)
         for finding in findings:
             result: dict[str, object] = {
