@@ -140,7 +140,7 @@ def _positions(text: str, chars: str) -> list[int]:
 def _written_readings(text: str) -> Iterator[tuple[int, int, str]]:
     """``(open, close, written)`` for each Han character + parenthesised reading-shaped run.
 
-    This loop is the whole cost of the rule on clean text, hence its shape: ``str.find``
+    This loop is most of the cost of the rule on clean text, hence its shape: ``str.find``
     per kind of parenthesis, the usual Han block tested inline, ASCII runs tested in C.
     """
     for opener, closer in PAIRS.items():
