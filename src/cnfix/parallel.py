@@ -16,15 +16,13 @@ Small files are read, repaired and written by the worker (``runner.process_file`
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from cnfix.model import Document
 from cnfix.rules.encoding import MIN_REWRITE_CONFIDENCE
@@ -38,6 +36,10 @@ from cnfix.textio import (
     iter_chunks,
     kind_for_path,
 )
+
+if TYPE_CHECKING:
+    import multiprocessing.context
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -65,6 +67,8 @@ def _context() -> multiprocessing.context.BaseContext | None:
 
     The CLI is single-threaded when it forks, which is what makes ``fork`` safe here.
     """
+    import multiprocessing
+
     if "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return None  # pragma: no cover - Windows
@@ -83,6 +87,8 @@ def ordered_map(
     if jobs <= 1:
         yield from map(function, items)
         return
+    from concurrent.futures import ProcessPoolExecutor  # only when there is a pool
+
     ahead = ahead or AHEAD_PER_JOB * jobs
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
     pending: deque[Future[R]] = deque()

@@ -1,0 +1,290 @@
+"""JSON Lines in and out: repair one string field of every record, leave the rest alone.
+
+A corpus is usually one JSON object per line (``{"id": 7, "text": "…", "meta": {…}}``).
+``cnfix scan|repair --jsonl --field text`` checks or repairs the named field of each
+record (``meta.body`` for a nested field, ``turns.0.text`` for an element of an
+array) and keeps every other byte of the line as it was: key order, spacing, number
+spelling and escapes of the other fields, and the field itself when nothing in it
+changed. The record is never re-serialised; the field's string literal is located in
+the line (by the JSON scanner that ``json`` itself uses) and only that literal is
+replaced, written in the style it had: ``\\uXXXX`` escapes when it was ASCII-only,
+UTF-8 otherwise.
+
+Records are numbered by line (1-based, blank lines count), so ``data.jsonl:12`` is
+the twelfth line. Lines that are blank, not valid JSON or not valid UTF-8 pass
+through unchanged (the invalid ones are reported); records without the field, or
+where it is not a string, pass through unchanged and are counted.
+
+The line stream is read in batches of about ``BATCH_BYTES``, processed on ``--jobs``
+processes (``cnfix.parallel.ordered_map``) and written back in order, so a file of
+any size is repaired in bounded memory.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from json.decoder import JSONDecoder, scanstring
+from typing import IO
+
+from cnfix.engine import ConvergenceError, check_document, repair_document
+from cnfix.model import Document, Finding
+from cnfix.parallel import MIN_PARALLEL_BYTES, ordered_map
+from cnfix.runner import RunOptions
+
+#: Lines are handed to a worker in batches of about this many bytes.
+BATCH_BYTES = 1 << 20
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_scan_once = JSONDecoder().scan_once
+
+
+class FieldPathError(ValueError):
+    """A ``--field`` value that is not a usable path."""
+
+
+def parse_field_path(spec: str) -> tuple[str, ...]:
+    """``meta.body`` → ``("meta", "body")``; a number selects an array element.
+
+    >>> parse_field_path("meta.body"), parse_field_path("turns.0.text")
+    (('meta', 'body'), ('turns', '0', 'text'))
+    """
+    parts = tuple(spec.split("."))
+    if not spec or any(not part for part in parts):
+        raise FieldPathError(f"invalid field path {spec!r}: use names joined by '.'")
+    return parts
+
+
+class _NotFound(Exception):
+    """The path leads nowhere in this record."""
+
+
+def _skip_ws(line: str, index: int) -> int:
+    return _WHITESPACE.match(line, index).end()  # type: ignore[union-attr]
+
+
+def _expect(line: str, index: int, char: str) -> None:
+    if line[index : index + 1] != char:
+        raise ValueError(f"expected {char!r} at column {index + 1}")
+
+
+def _find_value(line: str, index: int, path: tuple[str, ...]) -> int:
+    """Where the value at ``path`` starts, for the value that starts at ``index``.
+
+    Every member of each object on the way is scanned (a later duplicate key wins,
+    as in ``json.loads``), so malformed JSON on the path raises ValueError.
+    """
+    if not path:
+        return index
+    key, rest = path[0], path[1:]
+    opener = line[index : index + 1]
+    found: int | None = None
+    if opener == "{":
+        index = _skip_ws(line, index + 1)
+        if line[index : index + 1] == "}":
+            raise _NotFound
+        while True:
+            _expect(line, index, '"')
+            name, index = scanstring(line, index + 1)
+            index = _skip_ws(line, index)
+            _expect(line, index, ":")
+            index = _skip_ws(line, index + 1)
+            if name == key:
+                found = index
+            _, index = _scan_value(line, index)
+            index = _skip_ws(line, index)
+            if line[index : index + 1] == ",":
+                index = _skip_ws(line, index + 1)
+                continue
+            _expect(line, index, "}")
+            break
+    elif opener == "[" and key.isdigit():
+        wanted, position = int(key), 0
+        index = _skip_ws(line, index + 1)
+        if line[index : index + 1] == "]":
+            raise _NotFound
+        while True:
+            if position == wanted:
+                found = index
+            _, index = _scan_value(line, index)
+            index = _skip_ws(line, index)
+            if line[index : index + 1] == ",":
+                index, position = _skip_ws(line, index + 1), position + 1
+                continue
+            _expect(line, index, "]")
+            break
+    else:
+        _scan_value(line, index)
+        raise _NotFound
+    if found is None:
+        raise _NotFound
+    return _find_value(line, found, rest)
+
+
+def _scan_value(line: str, index: int) -> tuple[object, int]:
+    try:
+        return _scan_once(line, index)
+    except StopIteration:
+        raise ValueError(f"expected a JSON value at column {index + 1}") from None
+
+
+def locate_string(line: str, path: tuple[str, ...]) -> tuple[int, int, str] | None:
+    """The span of the string literal at ``path`` in the JSON object ``line``
+    (quotes included) and its decoded value; None when the record has no such field.
+
+    Raises ValueError for a line that is not valid JSON, TypeError when the field is
+    not a string.
+
+    >>> locate_string('{"id": 1, "meta": {"body": "a\\\\u4e2d"}}', ("meta", "body"))
+    (27, 36, 'a中')
+    """
+    start = _skip_ws(line, 0)
+    _expect(line, start, "{")
+    try:
+        value_at = _find_value(line, start, path)
+    except _NotFound:
+        _check_complete(line, start)
+        return None
+    _check_complete(line, start)
+    if line[value_at : value_at + 1] != '"':
+        raise TypeError("not a string")
+    value, end = scanstring(line, value_at + 1)
+    return value_at, end, value
+
+
+def _check_complete(line: str, start: int) -> None:
+    _, end = _scan_value(line, start)
+    if _skip_ws(line, end) != len(line):
+        raise ValueError(f"extra data after the record at column {end + 1}")
+
+
+def encode_string(value: str, like: str) -> str:
+    """``value`` as a JSON string literal in the style of the literal ``like``: ASCII
+    with ``\\uXXXX`` escapes if ``like`` is ASCII-only, else UTF-8 characters.
+
+    >>> encode_string("中，文", '"\\\\u4e2d"'), encode_string("中，文", '"中"')
+    ('"\\\\u4e2d\\\\uff0c\\\\u6587"', '"中，文"')
+    """
+    literal = json.dumps(value, ensure_ascii=like.isascii())
+    try:
+        literal.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates from \\ud800 escapes: keep them escaped
+        literal = json.dumps(value, ensure_ascii=True)
+    return literal
+
+
+@dataclass
+class RecordOutcome:
+    """What happened to one line: the field's findings, repairs and the line to write.
+
+    ``text`` is the field's value (empty when there is nothing to report on it);
+    ``line`` is the output line with its line ending, bytes as they were unless the
+    field changed; ``state`` says why a record was passed through untouched.
+    """
+
+    number: int
+    line: bytes
+    text: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    repaired: str | None = None
+    applied: list[Finding] = field(default_factory=list)
+    error: str | None = None
+    state: str = "checked"  # checked | blank | missing | not-string | invalid
+
+    @property
+    def changed(self) -> bool:
+        return self.repaired is not None and bool(self.applied)
+
+
+def process_line(
+    number: int, raw: bytes, path: tuple[str, ...], options: RunOptions
+) -> RecordOutcome:
+    """Check or repair the field ``path`` of the record on one line."""
+    body = raw.rstrip(b"\r\n")
+    ending = raw[len(body) :]
+    outcome = RecordOutcome(number, raw)
+    if not body.strip():
+        outcome.state = "blank"
+        return outcome
+    try:
+        line = body.decode("utf-8")
+        located = locate_string(line, path)
+    except UnicodeDecodeError as error:
+        outcome.state, outcome.error = "invalid", f"not UTF-8 at byte {error.start + 1}"
+        return outcome
+    except (ValueError, RecursionError) as error:
+        outcome.state, outcome.error = "invalid", f"not a JSON record: {error}"
+        return outcome
+    except TypeError:
+        outcome.state = "not-string"
+        return outcome
+    if located is None:
+        outcome.state = "missing"
+        return outcome
+    start, end, value = located
+    doc = Document(value, settings=options.settings)
+    if not options.repair:
+        outcome.findings = check_document(doc, options.rules)
+        outcome.text = value if outcome.findings else ""
+        return outcome
+    try:
+        result = repair_document(doc, options.rules, unsafe_fixes=options.unsafe_fixes)
+    except ConvergenceError as error:
+        outcome.error = str(error)
+        return outcome
+    outcome.findings = list(result.remaining)
+    if result.text != value:
+        outcome.text = value
+        outcome.repaired = result.text
+        outcome.applied = list(result.applied)
+        literal = encode_string(result.text, line[start:end])
+        outcome.line = (line[:start] + literal + line[end:]).encode("utf-8") + ending
+    elif outcome.findings:
+        outcome.text = value
+    return outcome
+
+
+def process_batch(
+    batch: list[tuple[int, bytes]], path: tuple[str, ...], options: RunOptions
+) -> list[RecordOutcome]:
+    """A batch of lines (what one worker does with one unit of work)."""
+    return [process_line(number, raw, path, options) for number, raw in batch]
+
+
+def read_batches(
+    stream: IO[bytes], batch_bytes: int = BATCH_BYTES
+) -> Iterator[list[tuple[int, bytes]]]:
+    """Numbered lines of ``stream`` (endings kept) in batches of about ``batch_bytes``."""
+    batch: list[tuple[int, bytes]] = []
+    size = 0
+    for number, raw in enumerate(stream, start=1):
+        batch.append((number, raw))
+        size += len(raw)
+        if size >= batch_bytes:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def run_records(
+    stream: IO[bytes],
+    path: tuple[str, ...],
+    options: RunOptions,
+    *,
+    jobs: int = 1,
+    size: int | None = None,
+) -> Iterator[RecordOutcome]:
+    """Every line of ``stream`` through ``process_line``, on ``jobs`` processes, in order.
+
+    ``size`` (the input's size in bytes, when known) keeps a small input in this process.
+    """
+    if size is not None and size < MIN_PARALLEL_BYTES:
+        jobs = 1
+    work = partial(process_batch, path=path, options=options)
+    batches: Iterable[list[tuple[int, bytes]]] = read_batches(stream)
+    for outcomes in ordered_map(work, batches, jobs=jobs):
+        yield from outcomes
