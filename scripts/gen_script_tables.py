@@ -42,10 +42,11 @@ one ``[section]`` per table:
     read backwards for characters whose Simplified default is another one (``关於``:
     关于→關於 shows 於 where Simplified writes 于).
 ``[variants]``
-    ``standard<TAB>characters``: the Traditional-only characters each variant standard
-    writes otherwise — ``tw``: the keys of TWVariants (爲 裏 衆 喫 …, which Taiwan writes
-    為 裡 眾 吃), ``hk``: the keys of HKVariants (說 稅 爲 …), ``opencc``: the values of both
-    (為 裡 眾 説 …). The standard a document uses is the one that would rewrite least.
+    ``standard<TAB>characters``: the Traditional-only forms each variant standard does not
+    write — ``tw``: the keys of TWVariants (爲 裏 衆 喫 …, which Taiwan writes 為 裡 眾 吃)
+    and Hong Kong's own forms (説 税); ``hk``: the keys of HKVariants (說 稅 爲 …) and
+    Taiwan's own forms (裡); ``opencc``: the values of both (為 裡 眾 説 …). The standard a
+    document uses is the one with the fewest foreign forms in it.
 
 Usage: ``python scripts/gen_script_tables.py [--dict-dir DIR]``.
 """
@@ -172,14 +173,25 @@ def classify(tables: dict[str, Table]) -> dict[str, object]:
                     right |= {key[k + 1], *text_forms_s(value[k + 1])}
     candidates = {c: values for c, values in st.items() if len(values) > 1}
     ts_candidates = {c: values for c, values in ts.items() if len(values) > 1}
-    # What each standard rewrites, among Traditional-only characters (shared ones such as
-    # 才 核 吃 群 say nothing about the standard): t2tw turns 爲 裏 衆 into 為 裡 眾, t2hk
-    # turns 說 稅 into 説 税, and tw2t / hk2t turn the Taiwan / Hong Kong forms back.
+
+    # The forms each standard does not write, among Traditional-only characters (shared
+    # ones such as 才 核 吃 群 say nothing about the standard): Taiwan rewrites the keys of
+    # TWVariants (爲 裏 衆 → 為 裡 眾) and never writes Hong Kong's own forms (説 税);
+    # Hong Kong likewise; OpenCC's standard writes neither region's forms.
+    def rewritten(table: Table) -> set[str]:
+        return {k for k, values in table.items() if k not in values}
+
+    def written(table: Table) -> set[str]:
+        return {v for k, values in table.items() for v in values if v != k}
+
+    # A region's own form that is also an OpenCC-standard form (煙, 濕: values of
+    # STCharacters) is written everywhere and marks nothing.
+    own_tw = written(tw) - _flat(st.values())
+    own_hk = written(hk) - _flat(st.values())
     variants = {
-        "tw": {k for k, values in tw.items() if k not in values} & traditional_only,
-        "hk": {k for k, values in hk.items() if k not in values} & traditional_only,
-        "opencc": {v for table in (tw, hk) for k, values in table.items() for v in values if v != k}
-        & traditional_only,
+        "tw": (rewritten(tw) | (own_hk - own_tw)) & traditional_only,
+        "hk": (rewritten(hk) | (own_tw - own_hk)) & traditional_only,
+        "opencc": (own_tw | own_hk) & traditional_only,
     }
     return {
         "simplified-only": simplified_only,

@@ -43,11 +43,12 @@ MIN_MINORITY = 2
 MIN_MINORITY_SHARE = 0.002
 MIN_MAJORITY_FOR_ONE = 5
 
-#: Text longer than this is judged in blocks of paragraphs of at least ``BLOCK_CHARS``
-#: (split at blank lines), so that a file joining a Simplified and a Traditional article
-#: is two clean texts; JSON (and JSON Lines) is judged record by record (line by line).
+#: Text longer than this that holds both scripts is judged in sections: runs of
+#: paragraphs (split at blank lines) of the same majority script, so that a file joining
+#: a Simplified and a Traditional article is two clean texts, while a paragraph with a
+#: few remnants joins its neighbours. JSON (and JSON Lines) is judged record by record
+#: (line by line).
 LONG_TEXT = 20_000
-BLOCK_CHARS = 5_000
 
 #: Characters around a minority character that its conversion sees (phrases are short).
 WINDOW = 8
@@ -102,8 +103,8 @@ class Tables:
     st_keep: dict[str, frozenset[str]]
     ts_probe: dict[str, tuple[frozenset[str], frozenset[str]]]
     ts_probe_chars: re.Pattern[str]
-    #: per standard, the characters that standard writes differently (its rewrites)
-    rewrites: dict[str, re.Pattern[str]]
+    #: per standard, the Traditional-only forms it does not write (爲 for Taiwan)
+    foreign: dict[str, re.Pattern[str]]
 
 
 def _char_class(chars: str) -> re.Pattern[str]:
@@ -191,7 +192,7 @@ def tables() -> Tables:
         st_keep={char: right for char, (_, right) in probes("st-keep").items()},
         ts_probe=ts_probe,
         ts_probe_chars=_char_class("".join(ts_probe) + "著"),
-        rewrites={name: _char_class(chars) for name, chars in variants.items()},
+        foreign={name: _char_class(chars) for name, chars in variants.items()},
     )
 
 
@@ -207,18 +208,27 @@ def units(doc: Document) -> list[tuple[int, int]]:
             spans.append((start, start + len(line)))
             start += len(line)
         return spans
-    if len(text) <= LONG_TEXT:
+    t = tables()
+    if len(text) <= LONG_TEXT or not (
+        t.simplified_only.search(text) and t.traditional_only.search(text)
+    ):
         return [(0, len(text))]
-    spans, start = [], 0
-    for match in _BLANK_LINE_RE.finditer(text):
-        if match.end() - start >= BLOCK_CHARS:
-            spans.append((start, match.end()))
-            start = match.end()
-    if start < len(text):
-        if spans and len(text) - start < BLOCK_CHARS:
-            spans[-1] = (spans[-1][0], len(text))
+    spans: list[tuple[int, int]] = []
+    current: str | None = None
+    start = 0
+    breaks = [match.end() for match in _BLANK_LINE_RE.finditer(text)]
+    for end in [*breaks, len(text)]:
+        paragraph = text[start:end]
+        simplified = len(t.simplified_only.positions(paragraph))
+        traditional = len(t.traditional_only.positions(paragraph))
+        script = HANS if simplified > traditional else HANT if traditional > simplified else None
+        if spans and (script is None or current is None or script == current):
+            spans[-1] = (spans[-1][0], end)
+            current = current or script
         else:
-            spans.append((start, len(text)))
+            spans.append((start, end))
+            current = script
+        start = end
     return spans
 
 
@@ -362,11 +372,11 @@ class Verdict:
 def standard_of(text: str) -> str:
     """The Traditional variant standard ``text`` uses: ``tw``, ``hk`` or ``opencc``.
 
-    The standard that would rewrite the fewest of its characters wins (ties: Taiwan,
-    then Hong Kong): 裡/為/眾 → Taiwan, 裏/爲/衆 → OpenCC's, 爲 with 説/綫 → Hong Kong.
+    The standard with the fewest forms foreign to it wins (ties: Taiwan, then Hong Kong):
+    為/裡/眾 → Taiwan, 為/説/税 → Hong Kong, 爲/裏/衆 → OpenCC's.
     """
-    rewrites = tables().rewrites
-    counts = {name: len(rewrites[name].findall(text)) for name in ("tw", "hk", "opencc")}
+    foreign = tables().foreign
+    counts = {name: len(foreign[name].findall(text)) for name in ("tw", "hk", "opencc")}
     return min(("tw", "hk", "opencc"), key=lambda name: counts[name])
 
 
@@ -550,7 +560,7 @@ def check_mixed_script(doc: Document) -> Iterator[Finding]:
     our 著 → 着 table: 有著 → 有着); one-to-many character defaults (岳 → 嶽/岳, 后 → 後/后)
     never count, a phrase that starts at the character and keeps it wins (新征程: 征程), and
     台 (for 臺) and the place names 余杭 / 余姚 are accepted in Traditional text. The text
-    (JSON: each line; beyond 20,000 characters: blocks of paragraphs) is *mixed* when
+    (JSON: each line; beyond 20,000 characters: runs of paragraphs in one script) is *mixed* when
     its minority characters number at least 2 and at least 0.2 % of its script-specific
     characters. Text with kana (Japanese) is not judged. One finding per run of minority
     characters, with the majority script and its share.

@@ -1,0 +1,340 @@
+"""The mixed-script rule (S001) and the conversion layer behind ``--to``."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, SEEDS
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cnfix import Applicability, Settings, repair_text, scan_text
+from cnfix.chars import count_han
+from cnfix.convert import (
+    TARGET_SCRIPTS,
+    TargetScriptError,
+    convert,
+    fix_zhe,
+    validate_target_script,
+)
+from cnfix.model import Document
+from cnfix.rules.script import (
+    HANS,
+    HANT,
+    LONG_TEXT,
+    check_mixed_script,
+    judge,
+    standard_of,
+    tables,
+    units,
+    without_glosses,
+)
+
+RULE = ["mixed-script"]
+
+
+def scan(text: str, to: str = "auto") -> list:
+    return scan_text(text, select=RULE, settings=Settings(target_script=to))
+
+
+def repair(text: str, to: str = "auto", *, unsafe: bool = False) -> str:
+    settings = Settings(target_script=to)
+    return repair_text(text, select=RULE, settings=settings, unsafe_fixes=unsafe).text
+
+
+# -- tables ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("chars", "kind"),
+    [
+        ("们这并发恒为", "simplified"),
+        ("們這並為爲裡裏喫羣於後"[:9], "traditional"),
+        ("干于里后台面周吃群斗范余岳征着著人", "shared"),
+    ],
+)
+def test_classification_comes_from_opencc(chars: str, kind: str) -> None:
+    t = tables()
+    for char in chars:
+        in_s, in_t = char in t.simplified_only, char in t.traditional_only
+        assert (in_s, in_t) == (kind == "simplified", kind == "traditional"), char
+
+
+def test_data_file_names_its_source_and_licence() -> None:
+    path = Path(__file__).parent.parent / "src" / "cnfix" / "data" / "script_tables.txt"
+    header = "".join(line for line in path.read_text("utf-8").splitlines(True)[:4])
+    assert "OpenCC" in header and "Apache" in header and "gen_script_tables.py" in header
+
+
+def test_standard_of_a_traditional_text() -> None:
+    assert standard_of("為了這裡的眾人") == "tw"
+    assert standard_of("爲了這裏的衆人") == "opencc"
+    assert standard_of("為了這説明的税") == "hk"
+
+
+# -- the --to setting -----------------------------------------------------------------------
+
+
+def test_target_scripts_validated_in_one_place() -> None:
+    assert TARGET_SCRIPTS == ("auto", "hans", "hant", "tw", "hk", "keep")
+    assert validate_target_script(" HK ") == "hk"
+    with pytest.raises(TargetScriptError, match="known: auto, hans"):
+        validate_target_script("s2twp")
+    with pytest.raises(ValueError):
+        scan("这是们", to="zh-cn")
+
+
+# -- detection ------------------------------------------------------------------------------
+
+TRADITIONAL = "醫院召開理論學習會議，全體同仁參加。會議強調，要發揮黨員的帶頭作用，做好各項工作。"
+
+
+@pytest.mark.parametrize(
+    ("remnant", "expected"),
+    [
+        ("全體中層干部參加", "幹"),
+        ("發揮示范作用", "範"),
+        ("在艱苦奮斗中成長", "鬥"),
+        ("談到關于人才", "於"),
+        ("今后一個時期", "後"),
+        ("持之以恒", "恆"),
+    ],
+)
+def test_simplified_remnants_in_traditional_text(remnant: str, expected: str) -> None:
+    text = TRADITIONAL + remnant + "。並且" + remnant + "。"
+    findings = scan(text)
+    assert len(findings) == 2
+    assert all("Simplified" in f.message and "Traditional text" in f.message for f in findings)
+    assert all(f.fix and f.fix.edits[0].replacement == expected for f in findings)
+
+
+@pytest.mark.parametrize(
+    "legit",
+    [
+        "邁向新征程",
+        "岳勇組長",
+        "余杭區",
+        "受到干擾",
+        "若干部分",
+        "台灣的夥伴",
+        "安南區 保社里萬金路",
+    ],
+)
+def test_false_remnants_are_left_alone(legit: str) -> None:
+    text = TRADITIONAL + legit + "。" + legit + "。"
+    assert scan(text) == []
+
+
+def test_one_to_many_without_a_phrase_needs_review() -> None:
+    text = TRADITIONAL + "主持會議并講話。全體中層干部出席。"
+    findings = {f.message.split()[1]: f for f in scan(text)}
+    assert findings["并"].fix.applicability is Applicability.UNSAFE
+    assert "needs review: 並/併/幷" in findings["并"].message
+    assert findings["干"].fix.applicability is Applicability.SAFE
+
+
+def test_traditional_remnants_in_simplified_text() -> None:
+    text = "我们在这个项目里使用了新的构建工具，它們带来了明显的变化，文档中有著详细的说明。"
+    assert repair(text) == text.replace("們", "们").replace("有著", "有着")
+
+
+def test_single_character_needs_a_clear_majority() -> None:
+    assert len(scan(TRADITIONAL + "這裡的说明。")) == 1
+    assert scan("說明说明") == []  # one each: no majority
+    assert scan(TRADITIONAL + "社里") == []  # a lone phrase hit is not enough
+
+
+def test_finding_gives_majority_ratio_and_every_position() -> None:
+    text = TRADITIONAL + "們" * 0 + "干部示范。全體干部。"
+    findings = scan(text)
+    assert [text[f.start : f.end] for f in findings] == ["干", "范", "干"]
+    assert all("Traditional text (" in f.message and "%" in f.message for f in findings)
+
+
+def test_japanese_is_not_judged() -> None:
+    text = "東京の会議では新しい技術について議論しました。學習と学习が混在しています。"
+    assert scan(text) == []
+
+
+def test_romanisation_glosses_are_looked_through() -> None:
+    view, index = without_glosses("規(guī)范性")
+    assert view == "規范性" and index == [0, 6, 7]
+    findings = scan(TRADITIONAL + "堅持規(guī)范管理，發揮模范作用。")
+    assert [f.message.split()[1] for f in findings] == ["范", "范"]
+
+
+def test_json_lines_are_judged_record_by_record() -> None:
+    text = '{"t": "这是我们的简体中文记录"}\n{"t": "這是我們的繁體中文記錄"}\n'
+    assert list(check_mixed_script(Document(text, kind="json"))) == []
+    assert scan(text)  # as one plain text, the two scripts are mixed
+
+
+def test_long_text_is_judged_in_paragraph_blocks() -> None:
+    paragraph_s = "这是一个简体中文段落，我们在这里写了很多内容。" * 20
+    paragraph_t = "這是一個繁體中文段落，我們在這裡寫了很多內容。" * 20
+    text = "\n\n".join([paragraph_s] * 25 + [paragraph_t] * 25)
+    assert len(text) > LONG_TEXT
+    spans = units(Document(text))
+    assert len(spans) == 2 and text[spans[1][0] :].startswith(paragraph_t)
+    assert scan(text) == []
+    remnant = text.replace("我們在這裡", "我們在这里", 30)  # remnants stay in their section
+    assert len(units(Document(remnant))) == 2
+    assert len(scan(remnant)) == 30
+    assert repair(remnant) == text
+
+
+# -- repair ---------------------------------------------------------------------------------
+
+
+def test_auto_changes_only_the_minority() -> None:
+    text = TRADITIONAL + "全體中層干部參加，發揮示范作用，在奮斗中成長。"
+    out = repair(text)
+    changed = [(a, b) for a, b in zip(text, out, strict=True) if a != b]
+    assert changed == [("干", "幹"), ("范", "範"), ("斗", "鬥")]
+
+
+def test_to_hans_and_hant_convert_the_whole_text() -> None:
+    traditional = "這是一篇以繁體中文寫成的短文，內容關於軟體開發與團隊合作。"
+    simplified = "这是一篇以简体中文写成的短文，内容关于软件开发与团队合作，我们使用的设备很新。"
+    assert (
+        repair(traditional, "hans") == "这是一篇以繁体中文写成的短文，内容关于软体开发与团队合作。"
+    )
+    # Characters, not vocabulary: 设备 is 設備 (s2twp would say 裝置), 软件 is 軟件.
+    assert repair(simplified, "hant") == (
+        "這是一篇以簡體中文寫成的短文，內容關於軟件開發與團隊合作，我們使用的設備很新。"
+    )
+    assert repair(simplified, "hans") == simplified
+    assert repair(traditional, "hant") == traditional
+
+
+def test_hant_keeps_the_standard_the_text_uses() -> None:
+    taiwan = "我們為了這裡的眾人，大家都吃得很開心，群組裡有" + "们" * 2 + "的說明。"
+    hong_kong_style = "我們爲了這裏的衆人，大家都喫得很開心，" + "们" * 2 + "的說明。"
+    assert repair(taiwan, "hant") == taiwan.replace("们", "們")
+    assert repair(hong_kong_style, "hant") == hong_kong_style.replace("们", "們")
+    assert repair(hong_kong_style, "tw") == "我們為了這裡的眾人，大家都吃得很開心，們們的說明。"
+    assert "裏" in repair(taiwan, "hk")
+
+
+def test_keep_reports_without_fixes() -> None:
+    findings = scan(TRADITIONAL + "全體干部發揮示范作用。", to="keep")
+    assert findings and all(f.fix is None for f in findings)
+
+
+def test_zhe_gap_closed_by_our_phrase_table() -> None:
+    assert fix_zhe("有著 著力 蕴含著 随著 著名 显著 名著 有著名的") == (
+        "有着 着力 蕴含着 随着 著名 显著 名著 有著名的"
+    )
+    assert convert("蘊含著巨大的能量，要著力推動", "t2s") == "蕴含着巨大的能量，要着力推动"
+    assert convert("魯迅的名著", "t2s") == "鲁迅的名著"
+
+
+def test_opencc_is_imported_lazily() -> None:
+    code = (
+        "import sys, cnfix\n"
+        "cnfix.scan_text('這是一段乾淨的繁體中文，我們在這裡說明。')\n"
+        "cnfix.scan_text('这是一段干净的简体中文，我们在这里说明。')\n"
+        "print('opencc' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+# -- seeds and corpus -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_texts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    copy = tmp_path_factory.mktemp("seeds")
+    texts = {}
+    for path in sorted(SEEDS.glob("*.txt")):
+        shutil.copy(path, copy / path.name)
+        texts[path.name[:3]] = (copy / path.name).read_bytes().decode("utf-8", "replace")
+    return texts
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "002", "003"])
+def test_damaged_seeds_are_mixed_with_traditional_majority(
+    seed_texts: dict[str, str], seed: str
+) -> None:
+    text = seed_texts[seed]
+    verdict = judge(text)
+    assert verdict is not None and verdict.majority == HANT and verdict.mixed
+    assert verdict.share > 0.95
+    findings = scan(text)
+    assert len(findings) >= 5
+    assert all("in Traditional text" in f.message for f in findings)
+
+
+def test_simplified_seed_is_not_reported(seed_texts: dict[str, str]) -> None:
+    text = seed_texts["004"]
+    verdict = judge(text)
+    assert verdict is not None and verdict.majority == HANS and not verdict.mixed
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "002", "003"])
+def test_auto_on_seeds_changes_only_minority_characters(
+    seed_texts: dict[str, str], seed: str
+) -> None:
+    text = seed_texts[seed]
+    t = tables()
+    out = repair(text, unsafe=True)
+    assert len(out) == len(text)
+    changed = [i for i, (a, b) in enumerate(zip(text, out, strict=True)) if a != b]
+    assert changed
+    for i in changed:
+        assert text[i] not in t.traditional_only  # only Simplified-looking characters moved
+        assert out[i] not in t.simplified_only  # and they became Traditional
+    assert len(changed) <= len(judge(without_glosses(text)[0]).minority)
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "002", "003", "004"])
+def test_to_hans_leaves_no_traditional_only_character(
+    seed_texts: dict[str, str], seed: str
+) -> None:
+    out = repair(seed_texts[seed], "hans")
+    assert not tables().traditional_only.search(out)
+
+
+def _clean_corpus() -> list[Path]:
+    return [
+        path
+        for path in sorted(CORPUS.glob("*/*.txt"))
+        if len(path.read_text(encoding="utf-8")) >= 200
+    ]
+
+
+def test_clean_corpus_has_no_finding_and_no_change() -> None:
+    paths = _clean_corpus()
+    assert len(paths) >= 390
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        assert scan(text) == [], path.name
+        assert repair(text) == text, path.name
+
+
+@pytest.mark.parametrize("script", ["hans", "hant"])
+def test_clean_corpus_is_byte_identical_in_its_own_script(script: str) -> None:
+    for path in sorted((CORPUS / script).glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        assert repair(text, script) == text, path.name
+
+
+# -- properties -----------------------------------------------------------------------------
+
+MIXED_ALPHABET = "們们這这干幹部示范範並并說说爲為裏裡里台於于後后著着的是一，。 \nabc(ī)"
+
+
+@given(st.text(alphabet=MIXED_ALPHABET, max_size=80))
+def test_repair_never_raises_and_is_idempotent(text: str) -> None:
+    for to in ("auto", "hans", "hant", "tw", "hk"):
+        once = repair(text, to, unsafe=True)
+        assert repair(once, to, unsafe=True) == once
+        assert count_han(once) == count_han(text)
