@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-#: Han ideographs: CJK Unified Ideographs, Extension A, Compatibility Ideographs,
-#: and the supplementary-plane extensions B–H.
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+#: Han ideographs: IDEOGRAPHIC NUMBER ZERO, CJK Unified Ideographs, Extension A,
+#: Compatibility Ideographs, and the supplementary-plane extensions B–H.
+HAN = "\N{IDEOGRAPHIC NUMBER ZERO}\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 
 #: CJK punctuation that only occurs in East Asian text: CJK Symbols and Punctuation
 #: (、。〈〉《》「」『』【】〔〕…), the full-width forms (，；：！？（）), and the
@@ -29,10 +29,12 @@ CHINESE = HAN + CJK_PUNCT
 HAN_RE = re.compile(f"[{HAN}]")
 HAN_RUN_RE = re.compile(f"[{HAN}]+")
 
-#: Spans that are never prose: URLs and e-mail addresses.
+#: Spans that are never prose: URLs and e-mail addresses. A URL ends at white space,
+#: quotes, CJK punctuation or a Han character (text glued to a link is prose).
+_URL_CHARS = f"[^\\s<>\"'{CJK_PUNCT}{HAN}]"
 URL_OR_EMAIL_RE = re.compile(
-    r"(?:https?|ftp)://[^\s<>\"'\u3000-\u303f\uff01-\uff65]+"
-    r"|www\.[A-Za-z0-9.-]+[^\s<>\"'\u3000-\u303f\uff01-\uff65]*"
+    f"(?:https?|ftp)://{_URL_CHARS}+"
+    f"|www\\.[A-Za-z0-9.-]+{_URL_CHARS}*"
     r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
 )
 

@@ -1,5 +1,5 @@
 """RULES: the one ordered registry. Order is repair priority: byte-level damage first,
-then artifacts glued into the text, then punctuation, then script."""
+then artifacts glued into the text, then punctuation, then script, then layout style."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from cnfix.model import Rule
 from cnfix.rules.annotation import PINYIN_ANNOTATION
 from cnfix.rules.encoding import ENCODING
+from cnfix.rules.layout import BLANK_LINES, SPACE_BEFORE_QUOTE
 from cnfix.rules.mojibake import LOST_BYTES, MOJIBAKE
 from cnfix.rules.punctuation import HALFWIDTH_PUNCTUATION, STRAY_COMMA
 from cnfix.rules.script import MIXED_SCRIPT
@@ -20,6 +21,8 @@ RULES: tuple[Rule, ...] = (
     STRAY_COMMA,
     HALFWIDTH_PUNCTUATION,
     MIXED_SCRIPT,
+    BLANK_LINES,
+    SPACE_BEFORE_QUOTE,
 )
 
 RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}

@@ -1,0 +1,96 @@
+"""Layout noise: style findings, reported but repaired only when the user asks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from cnfix.chars import HAN
+from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
+from cnfix.regions import protected_regions
+
+#: Three or more blank lines in a row (a blank line may hold spaces; CRLF counts too).
+BLANK_RUN_RE = re.compile(r"\n(?:[ \t\u3000]*\r?\n){3,}")
+
+
+def check_blank_lines(doc: Document) -> Iterator[Finding]:
+    """Three or more blank lines in a row.
+
+    Example: captions removed from a scraped page leave ``开展活动。\\n\\n\\n\\n\\n下一段`` —
+    paragraphs separated by four blank lines where one was meant.
+
+    Why: the runs carry no meaning and bloat diffs and training text; but a document may
+    space its sections on purpose, so this is style, not damage.
+
+    Fix (unsafe: applied only with ``--unsafe-fixes``): keep one blank line. Blank lines
+    inside Markdown code blocks are never touched.
+    """
+    text = doc.text
+    if "\n\n\n" not in text and "\n\r\n\r\n" not in text:
+        return
+    protected = protected_regions(doc)
+    for match in BLANK_RUN_RE.finditer(text):
+        start, end = match.span()
+        if protected and protected.covers(start + 1):
+            continue
+        newline = "\r\n" if text[start - 1 : start] == "\r" else "\n"
+        blank = text[start:end].count("\n") - 1
+        yield BLANK_LINES.finding(
+            start,
+            end,
+            f"{blank} blank lines in a row",
+            Fix(
+                (Edit(start + 1, end, newline),),
+                "Keep one blank line",
+                Applicability.UNSAFE,
+            ),
+        )
+
+
+BLANK_LINES = Rule(
+    code="L001",
+    name="blank-lines",
+    summary="three or more blank lines in a row (style)",
+    fix_safety="unsafe",
+    check=check_blank_lines,
+)
+
+#: A space between a Han character and an opening quote whose content starts with Han.
+SPACE_BEFORE_QUOTE_RE = re.compile(f"[ \\t](?<=[{HAN}][ \\t])(?=[“「『][{HAN}])")
+
+
+def check_space_before_quote(doc: Document) -> Iterator[Finding]:
+    """A space between a Chinese character and an opening Chinese quote.
+
+    Example: ``大力實施 “雙帶頭人”培育工程`` — a space left where a converter or an editor
+    joined two pieces of text.
+
+    Why: Chinese puts no space before ``“`` or ``「``; the stray space shows in print and
+    splits search terms. A quote around Latin text (``是 “p”``, ``單詞 「yes」``) is
+    mixed writing and stays.
+
+    Fix (unsafe: applied only with ``--unsafe-fixes``): remove the space.
+    """
+    text = doc.text
+    if "“" not in text and "「" not in text and "『" not in text:
+        return
+    protected = protected_regions(doc)
+    for match in SPACE_BEFORE_QUOTE_RE.finditer(text):
+        start = match.start()
+        if protected and protected.covers(start):
+            continue
+        yield SPACE_BEFORE_QUOTE.finding(
+            start,
+            start + 1,
+            f"space before {text[start + 1]!r} in Chinese text",
+            Fix((Edit(start, start + 1),), "Remove the space", Applicability.UNSAFE),
+        )
+
+
+SPACE_BEFORE_QUOTE = Rule(
+    code="L002",
+    name="space-before-quote",
+    summary="space between a Chinese character and an opening quote (style)",
+    fix_safety="unsafe",
+    check=check_space_before_quote,
+)
