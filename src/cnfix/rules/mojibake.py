@@ -98,7 +98,7 @@ def _chain_message(chain: tuple[tuple[str, str], ...]) -> str:
 PLAUSIBLE_HAN_MEAN = 30.0
 #: … and it must save at least this much cost per garbled character to be a clear win.
 SAFE_GAIN_PER_CHAR = 6.0
-SAFE_MIN_GAIN = 40
+SAFE_MIN_GAIN = 30
 
 
 @functools.cache
@@ -235,22 +235,28 @@ def _han_dense(text: str) -> bool:
     reading of Latin-1 mojibake gives (``你好，世界``), unlike the lone Han character a
     GBK reading makes of accented Latin (``H么tel`` for ``HÃ´tel``)."""
     han, _ = han_profile(text)
+    cjk = han + sum(1 for char in text if _cost(char) == COMMON_PUNCT_COST)
     letters = sum(
         1 for char in text if char.isalpha() and not char.isascii() and not _HAN_CHAR_RE.match(char)
     )
     paired = _HAN_PAIR_RE.search(text) is not None
-    return (han >= 2 and han > letters and paired) or _only_common_punctuation(text)
+    enough = han >= 2 or (han == 1 and cjk >= 3)
+    return (enough and han > letters and paired) or _only_common_punctuation(text)
 
 
-_HAN_PAIR_RE = re.compile(f"[{HAN}][{HAN}\u3001\u3002\uff0c\uff1a\uff1b\uff01\uff1f]")
+_HAN_PAIR_RE = re.compile(
+    f"[{HAN}][{HAN}\u3001\u3002\uff0c\uff1a\uff1b\uff01\uff1f]"
+    f"|[\u3000\u3001\u3002\uff0c\uff1a][{HAN}]"
+)
 
 
 #: Characters in a line that make it worth asking ftfy: Latin-1 letters and symbols
-#: other than the ones Chinese text uses (· × ÷ ° ±), C1 controls, Greek, Cyrillic,
-#: box drawing and the square root of Mac Roman mojibake.
+#: other than the ones Chinese text uses (· × ÷ ° ±, no-break space), C1 controls,
+#: Greek, Cyrillic, the box drawing of cp437 mojibake (not the plain ─ │ ┌ of tables)
+#: and the square root of Mac Roman mojibake.
 FTFY_HINT_RE = re.compile(
-    "[\u0080-\u00a0\u00a2-\u00a6\u00a8-\u00af\u00b2-\u00b6\u00b8-\u00d6"
-    "\u00d8-\u00f6\u00f8-\u00ff\u0370-\u03ff\u0400-\u04ff\u2500-\u257f\u221a]"
+    "[\u0080-\u009f\u00a2-\u00a6\u00a8-\u00af\u00b2-\u00b6\u00b8-\u00d6"
+    "\u00d8-\u00f6\u00f8-\u00ff\u0370-\u03ff\u0400-\u04ff\u2510-\u257f\u221a]"
 )
 
 
@@ -287,7 +293,10 @@ def _ftfy_spans(text: str) -> Iterator[tuple[int, int, str, Candidate]]:
         offset += len(line) + 1
 
 
-def _latin_spans(text: str) -> Iterator[tuple[int, int, str, Candidate]]:
+def _latin_spans(text: str) -> Iterator[tuple[int, int, str, Candidate | None]]:
+    """Latin-1/cp1252 runs that read as Chinese once re-encoded; a byte that no
+    candidate codec can decode splits the run and is reported as (start, end, char,
+    None)."""
     for match in LATIN_RUN_RE.finditer(text):
         run = match.group()
         # Trim ASCII from the right, but keep one ASCII byte that may be a GBK/Big5
@@ -295,23 +304,75 @@ def _latin_spans(text: str) -> Iterator[tuple[int, int, str, Candidate]]:
         core = run.rstrip(_PRINTABLE_ASCII)
         if len(_LATIN_NON_ASCII_RE.findall(core)) < 2:
             continue
-        ends = [len(core)]
-        if len(core) < len(run) and "\u0040" <= run[len(core)] <= "\u007e":
-            ends.append(len(core) + 1)
-        best: tuple[int, str, Candidate] | None = None
-        for end in ends:
-            garbled = run[:end]
-            options = {
-                fixed: chain
-                for fixed, chain in _expand(garbled, LATIN_LAYERS).items()
-                if _han_dense(fixed)
-            }
-            candidate = _best_candidate(garbled, options)
-            if candidate is not None and (best is None or candidate.gain > best[2].gain):
-                best = (end, garbled, candidate)
-        if best is not None:
-            start = match.start()
-            yield start, start + best[0], best[1], best[2]
+        start = match.start()
+        found = _latin_candidate(run, len(core))
+        if found is not None:
+            yield start, start + found[0], run[: found[0]], found[1]
+            continue
+        yield from _split_at_bad_bytes(run[: len(core)], start)
+
+
+def _latin_candidate(run: str, core_end: int) -> tuple[int, Candidate] | None:
+    ends = [core_end]
+    if core_end < len(run) and "\u0040" <= run[core_end] <= "\u007e":
+        ends.append(core_end + 1)
+    best: tuple[int, Candidate] | None = None
+    for end in ends:
+        garbled = run[:end]
+        options = {
+            fixed: chain
+            for fixed, chain in _expand(garbled, LATIN_LAYERS).items()
+            if _han_dense(fixed)
+        }
+        candidate = _best_candidate(garbled, options)
+        if candidate is not None and (best is None or candidate.gain > best[1].gain):
+            best = (end, candidate)
+    return best
+
+
+def _split_at_bad_bytes(core: str, offset: int) -> Iterator[tuple[int, int, str, Candidate | None]]:
+    """GBK read as Latin-1 with a byte GBK cannot decode (cp936's lone 0x80 €): the
+    run is read piece by piece around it (one character is one byte here), and the
+    byte is reported, not guessed."""
+    data = sloppy_encode_1252(core)
+    if data is None:
+        return
+    for original in ("GBK", "Big5"):
+        pieces: list[tuple[int, int]] = []
+        bad: list[int] = []
+        position = 0
+        while position < len(data):
+            error = _first_error(data[position:], original)
+            if error is None:
+                pieces.append((position, len(data)))
+                break
+            pieces.append((position, position + error))
+            bad.append(position + error)
+            position += error + 1
+        found = []
+        for begin, end in pieces:
+            piece = core[begin:end].rstrip(_PRINTABLE_ASCII)
+            piece = piece[len(piece) - len(piece.lstrip(_PRINTABLE_ASCII)) :]
+            lead = core[begin:end].find(piece) + begin if piece else begin
+            if len(_LATIN_NON_ASCII_RE.findall(piece)) < 2:
+                continue
+            result = _latin_candidate(piece, len(piece))
+            if result is not None and _is_clear_win(piece, result[1]):
+                found.append((offset + lead, offset + lead + result[0], piece, result[1]))
+        if found:
+            yield from found
+            for index in bad:
+                yield offset + index, offset + index + 1, core[index], None
+            return
+
+
+def _first_error(data: bytes, original: str) -> int | None:
+    """Offset of the first byte that ``original``'s codecs cannot decode."""
+    try:
+        data.decode(CODECS[original][0])
+    except UnicodeDecodeError as error:
+        return error.start
+    return None
 
 
 # ---------------------------------------------------------------------------
@@ -626,30 +687,66 @@ def _standalone_field(line: str, start: int, end: int, mapped: list[str]) -> boo
 LATIN_HINT_RE = re.compile(f"[\u0080-\u00ff{_HIGH_1252}]")
 
 
-def _rank(span: tuple[int, int, str, Candidate]) -> int:
+def _rank(span: tuple[int, int, str, Candidate | None]) -> int:
     candidate = span[3]
+    if candidate is None:
+        return 0
     if candidate.vouched:
         return 1
     return 0 if _is_clear_win(span[2], candidate) else 2
 
 
-def _spans(text: str) -> list[tuple[int, int, str, Candidate]]:
-    spans: list[tuple[int, int, str, Candidate]] = []
+Span = tuple[int, int, str, "Candidate | None"]
+
+
+def _spans(text: str) -> list[Span]:
+    spans: list[Span] = []
     if LATIN_HINT_RE.search(text):
         spans.extend(_latin_spans(text))
     spans.extend(_han_utf8_spans(text))
     spans.extend(_han_swap_spans(text))
     if FTFY_HINT_RE.search(text):
-        spans.extend(_ftfy_spans(text))
-    # Where readings overlap: a clear Chinese reading first (GBK bytes read as Latin-1
-    # become Chinese, not ftfy's Cyrillic), then ftfy's, then the one that saves most.
-    spans.sort(key=lambda s: (_rank(s), -s[3].gain, s[0]))
-    chosen: list[tuple[int, int, str, Candidate]] = []
+        spans = _settle_with_ftfy(text, spans)
+    # Where readings overlap: a clear Chinese reading first, then ftfy's, then the
+    # one that saves most.
+    spans.sort(key=lambda s: (_rank(s), -(s[3].gain if s[3] else 0), s[0]))
+    chosen: list[Span] = []
     for span in spans:
         if all(span[1] <= other[0] or other[1] <= span[0] for other in chosen):
             chosen.append(span)
     chosen.sort()
     return chosen
+
+
+def _settle_with_ftfy(text: str, spans: list[Span]) -> list[Span]:
+    """Add ftfy's line repairs; where one overlaps Chinese readings, keep whichever
+    makes the line more plausible: GBK bytes read as Latin-1 become Chinese (ftfy
+    would leave them or make them Cyrillic), Russian mojibake becomes Russian."""
+    result = list(spans)
+    for ftfy_span in _ftfy_spans(text):
+        start, end, _, candidate = ftfy_span
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        rivals = [s for s in result if s[0] < end and start < s[1] and not _vouched(s)]
+        if not rivals:
+            result.append(ftfy_span)
+            continue
+        line = text[line_start:line_end]
+        ftfy_line = line[: start - line_start] + candidate.text + line[end - line_start :]
+        chinese_line = line
+        for rival in sorted(rivals, reverse=True):
+            if rival[3] is not None:
+                a, b = rival[0] - line_start, rival[1] - line_start
+                chinese_line = chinese_line[:a] + rival[3].text + chinese_line[b:]
+        if text_cost(ftfy_line) < text_cost(chinese_line):
+            result = [s for s in result if s not in rivals]
+            result.append(ftfy_span)
+    return result
+
+
+def _vouched(span: Span) -> bool:
+    return span[3] is not None and span[3].vouched
 
 
 def check_mojibake(doc: Document) -> Iterator[Finding]:
@@ -681,6 +778,15 @@ def check_mojibake(doc: Document) -> Iterator[Finding]:
         return
     for start, end, garbled, candidate in _spans(text):
         if protected_regions(doc).covers(start):
+            continue
+        if candidate is None:
+            yield MOJIBAKE.finding(
+                start,
+                end,
+                f"byte 0x{ord(garbled) if ord(garbled) < 256 else CP1252_HIGH[garbled]:02X} "
+                f"({garbled!r}) inside GBK text read as Latin-1 has no GBK character; "
+                "left as it is",
+            )
             continue
         safe = _is_clear_win(garbled, candidate)
         shown = candidate.text if len(candidate.text) <= 40 else candidate.text[:39] + "…"
