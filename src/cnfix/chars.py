@@ -42,3 +42,14 @@ URL_OR_EMAIL_RE = re.compile(
 def count_han(text: str) -> int:
     """Number of Han characters in ``text``."""
     return sum(len(run) for run in HAN_RUN_RE.findall(text))
+
+
+def is_han(char: str) -> bool:
+    """True for one Han ideograph (the ranges of ``HAN``), without a regex."""
+    return (
+        "\u4e00" <= char <= "\u9fff"
+        or "\u3400" <= char <= "\u4dbf"
+        or char == "\N{IDEOGRAPHIC NUMBER ZERO}"
+        or "\uf900" <= char <= "\ufaff"
+        or "\U00020000" <= char <= "\U0003134f"
+    )

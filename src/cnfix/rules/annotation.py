@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from cnfix.chars import is_han
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
 from cnfix.regions import protected_regions
 
@@ -22,16 +23,6 @@ PAIRS = {"(": ")", "\N{FULLWIDTH LEFT PARENTHESIS}": "\N{FULLWIDTH RIGHT PARENTH
 _DAMAGE = "?\N{FULLWIDTH QUESTION MARK}\N{REPLACEMENT CHARACTER}"
 #: Longest written reading: ``zhuàng`` is 7 characters in NFD; ``u:`` and a digit add two.
 MAX_READING = 10
-
-
-def is_han(char: str) -> bool:
-    """True for a Han ideograph (the ranges of ``cnfix.chars.HAN``)."""
-    return (
-        "\u4e00" <= char <= "\u9fff"
-        or "\u3400" <= char <= "\u4dbf"
-        or "\uf900" <= char <= "\ufaff"
-        or "\U00020000" <= char <= "\U0003134f"
-    )
 
 
 def _in_reading(char: str) -> bool:
