@@ -57,6 +57,26 @@ def _common_options(function: F) -> F:
             type=click.Choice(TARGET_SCRIPTS),
             help="Script to unify mixed text to (default: auto, the majority script).",
         ),
+        click.option(
+            "-j",
+            "--jobs",
+            type=click.IntRange(min=0),
+            default=0,
+            show_default=True,
+            metavar="N",
+            help="Worker processes; 0: one per core; 1: none (all work in this process).",
+        ),
+        click.option(
+            "--jsonl",
+            is_flag=True,
+            help="Input is JSON Lines: check or repair one string field of each record.",
+        ),
+        click.option(
+            "--field",
+            "field_spec",
+            metavar="PATH",
+            help="With --jsonl: the field to work on (default: text); nested: meta.body.",
+        ),
     ]
     for option in reversed(options):
         function = option(function)
@@ -223,12 +243,20 @@ def _stdin_outcome(options: RunOptions) -> FileOutcome:
     return outcome
 
 
-def _run(paths: list[Path], options: RunOptions) -> Iterable[FileOutcome]:
-    for path in paths:
-        if path == STDIN:
-            yield _stdin_outcome(options)
-        else:
-            yield process_file(path, options)
+def _jobs(jobs: int) -> int:
+    from cnfix.parallel import default_jobs
+
+    return jobs or default_jobs()
+
+
+def _run(paths: list[Path], options: RunOptions, jobs: int = 1) -> Iterable[FileOutcome]:
+    """Outcomes in input order; files on ``jobs`` processes, large files in chunks."""
+    from cnfix.parallel import run_files
+
+    files = [path for path in paths if path != STDIN]
+    if len(files) < len(paths):
+        yield _stdin_outcome(options)
+    yield from run_files(files, options, jobs=_jobs(jobs))
 
 
 def _color(stream: Any) -> bool:
@@ -265,6 +293,9 @@ def scan(
     output_format: str,
     statistics: bool,
     reporting: Reporting,
+    jobs: int,
+    jsonl: bool,
+    field_spec: str | None,
     **options: Any,
 ) -> None:
     """Report problems in PATHS (files, folders, or - for stdin); write nothing.
@@ -276,13 +307,15 @@ def scan(
     if statistics and output_format == "sarif":
         raise click.UsageError("--statistics works with --format text, json or github")
     config, run = _options(paths=paths, **options)
+    if jsonl or field_spec is not None:
+        _scan_jsonl(paths, run, field_spec, output_format, statistics, reporting, jobs)
     files = _paths(paths, config, include, exclude, reporting)
     records: list[dict[str, object]] = []
     sarif = report.SarifLog(RULES, __version__) if output_format == "sarif" else None
     counts: Counter[str] = Counter()
     fixable: Counter[str] = Counter()
     errors = 0
-    for outcome in _with_progress(_run(files, run), len(files), reporting):
+    for outcome in _with_progress(_run(files, run, jobs), len(files), reporting):
         if outcome.error:
             errors += 1
             _error(f"{outcome.path}: {outcome.error}")
@@ -294,17 +327,18 @@ def scan(
         counts.update(report.count_by_rule(outcome.findings))
         fixable.update(report.count_by_rule(f for f in outcome.findings if f.fixable))
         path = str(outcome.path)
-        if statistics:
+        if statistics or not outcome.findings:
             continue
+        at = getattr(outcome, "first_line", 1)  # a chunk of a streamed file starts there
         if sarif is not None:
-            sarif.add(path, outcome.text, outcome.findings)
+            sarif.add(path, outcome.text, outcome.findings, first_line=at)
         elif output_format == "json":
-            records.extend(report.json_records(path, outcome.text, outcome.findings))
+            records.extend(report.json_records(path, outcome.text, outcome.findings, first_line=at))
         elif output_format == "github":
-            for line in report.github_lines(path, outcome.text, outcome.findings):
+            for line in report.github_lines(path, outcome.text, outcome.findings, first_line=at):
                 click.echo(line)
         else:
-            for line in report.text_lines(path, outcome.text, outcome.findings):
+            for line in report.text_lines(path, outcome.text, outcome.findings, first_line=at):
                 click.echo(line)
     codes = {rule.name: rule.code for rule in RULES}
     if sarif is not None:
@@ -335,8 +369,9 @@ def scan(
 @click.option(
     "-o",
     "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Write repaired copies into this folder, mirroring the input tree.",
+    type=click.Path(path_type=Path),
+    help="Write repaired copies into this folder, mirroring the input tree "
+    "(with --jsonl: into this file, or - for stdout).",
 )
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file would change.")
 @click.option(
@@ -372,6 +407,9 @@ def repair(
     interactive: bool,
     exit_non_zero_on_fix: bool,
     reporting: Reporting,
+    jobs: int,
+    jsonl: bool,
+    field_spec: str | None,
     **options: Any,
 ) -> None:
     """Show (and with --in-place or -o, write) the repairs for PATHS.
@@ -384,6 +422,8 @@ def repair(
 
     if in_place and output is not None:
         raise click.UsageError("--in-place and -o are exclusive")
+    if not (jsonl or field_spec is not None) and output is not None and output.is_file():
+        raise click.UsageError(f"-o names a folder to write into; {output} is a file")
     if check and (in_place or output is not None):
         raise click.UsageError("--check writes nothing; drop --in-place / -o")
     if interactive and (check or paths == (STDIN,)):
@@ -408,6 +448,10 @@ def repair(
         output_root=output,
         input_root=paths[0] if len(paths) == 1 and paths[0].is_dir() else None,
     )
+    if jsonl or field_spec is not None:
+        if interactive:
+            raise click.UsageError("--interactive does not work with --jsonl")
+        _repair_jsonl(paths, run, field_spec, output, check, diff_style, reporting, jobs)
     if paths == (STDIN,):
         outcome = _stdin_outcome(run)
         if outcome.error:
@@ -424,9 +468,11 @@ def repair(
         diff_style = "inline" if diff_style == "none" else diff_style
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
     printer = report.Printer(sys.stdout, color=_color(sys.stdout), width=width)
-    errors = changed = remaining = written = 0
+    errors = remaining = 0
+    changed_files: set[Path] = set()  # by path: a streamed file comes in several chunks
+    written_files: set[Path] = set()
     approve_all = False
-    outcomes = _run(files, run)
+    outcomes = _run(files, run, 1 if interactive else jobs)
     if not interactive:
         outcomes = _with_progress(outcomes, len(files), reporting)
     for outcome in outcomes:
@@ -442,14 +488,17 @@ def repair(
         remaining += len(outcome.findings)
         if not outcome.changed:
             continue
-        changed += 1
+        changed_files.add(outcome.path)
         assert outcome.repaired is not None
         if interactive or not reporting.quiet:
+            at = getattr(outcome, "first_line", 1)  # a chunk of a streamed file starts there
             if diff_style == "inline":
                 path = str(outcome.path)
-                printer.inline_diff(path, outcome.text, outcome.repaired, outcome.applied)
+                printer.inline_diff(
+                    path, outcome.text, outcome.repaired, outcome.applied, first_line=at
+                )
             elif diff_style == "unified":
-                printer.unified(str(outcome.path), outcome.text, outcome.repaired)
+                printer.unified(str(outcome.path), outcome.text, outcome.repaired, first_line=at)
         if interactive:
             answer = "y" if approve_all else _ask(outcome)
             if answer == "q":
@@ -469,7 +518,8 @@ def repair(
         if writes and outcome.written is None:
             remaining += 1  # repairs that could not be written are still to do
         elif outcome.written is not None:
-            written += 1
+            written_files.add(outcome.path)
+    changed, written = len(changed_files), len(written_files)
     if not reporting.quiet:
         done = f"{written} file(s) repaired" if writes else f"{changed} file(s) would be repaired"
         _notice(f"{done}, {remaining} finding(s) left, {errors} error(s)")
@@ -500,6 +550,202 @@ def _ask(outcome: FileOutcome) -> str:
         click.echo(err=True)
         return "q"
     return str(answer)[0].lower()
+
+
+# --- JSON Lines (--jsonl) ---------------------------------------------------------------
+
+
+def _jsonl_field(field_spec: str | None) -> tuple[str, tuple[str, ...]]:
+    from cnfix.jsonl import FieldPathError, parse_field_path
+
+    spec = field_spec or "text"
+    try:
+        return spec, parse_field_path(spec)
+    except FieldPathError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _jsonl_inputs(paths: tuple[Path, ...]) -> list[Path]:
+    """The files named (``-`` for stdin), folders expanded to their ``*.jsonl`` files."""
+    if not paths:
+        raise click.UsageError("--jsonl needs input files (or - for stdin)")
+    inputs: list[Path] = []
+    for path in paths:
+        inputs.extend(sorted(path.rglob("*.jsonl")) if path.is_dir() else [path])
+    return inputs
+
+
+def _open_jsonl(path: Path) -> tuple[Any, int | None]:
+    """A binary stream of ``path`` and its size (None for stdin)."""
+    if path == STDIN:
+        return open(sys.stdin.fileno(), "rb", closefd=False), None
+    stream = path.open("rb")
+    return stream, os.fstat(stream.fileno()).st_size
+
+
+def _scan_jsonl(
+    paths: tuple[Path, ...],
+    run: RunOptions,
+    field_spec: str | None,
+    output_format: str,
+    statistics: bool,
+    reporting: Reporting,
+    jobs: int,
+) -> None:
+    """``scan --jsonl``: findings by record, as ``path:record:field:line:col: …``."""
+    from cnfix import report
+    from cnfix.jsonl import run_records
+
+    if output_format not in ("text", "json"):
+        raise click.UsageError("--jsonl reports with --format text or json")
+    spec, field_path = _jsonl_field(field_spec)
+    counts: Counter[str] = Counter()
+    fixable: Counter[str] = Counter()
+    states: Counter[str] = Counter()
+    records: list[dict[str, object]] = []
+    errors = 0
+    for path in _jsonl_inputs(paths):
+        try:
+            stream, size = _open_jsonl(path)
+        except OSError as error:
+            errors += 1
+            _error(f"{path}: cannot read: {error.strerror or error}")
+            continue
+        with stream:
+            for record in run_records(stream, field_path, run, jobs=_jobs(jobs), size=size):
+                states[record.state] += 1
+                if record.error:
+                    errors += 1
+                    _error(f"{path}:{record.number}: {record.error}")
+                    continue
+                if not record.findings:
+                    continue
+                counts.update(report.count_by_rule(record.findings))
+                fixable.update(report.count_by_rule(f for f in record.findings if f.fixable))
+                if statistics:
+                    continue
+                if output_format == "json":
+                    for item in report.json_records(str(path), record.text, record.findings):
+                        records.append(
+                            {"path": str(path), "record": record.number, "field": spec} | item
+                        )
+                    continue
+                label = f"{path}:{record.number}:{spec}"
+                for line in report.text_lines(label, record.text, record.findings):
+                    click.echo(line)
+    codes = {rule.name: rule.code for rule in RULES}
+    if output_format == "json":
+        stats = report.statistics_records(counts, codes, fixable) if statistics else None
+        report.write_json(records if stats is None else stats, sys.stdout)
+    elif (counts and not reporting.quiet) or statistics:
+        if not statistics:
+            click.echo()
+        for line in report.summary_lines(counts, codes, fixable):
+            click.echo(line)
+    _jsonl_skipped(states, spec, reporting)
+    if errors:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if counts and not reporting.exit_zero else EXIT_CLEAN)
+
+
+def _jsonl_skipped(states: Counter[str], spec: str, reporting: Reporting) -> None:
+    if reporting.quiet:
+        return
+    if states["missing"]:
+        _notice(f"{states['missing']} record(s) without the field {spec!r}: left as they are")
+    if states["not-string"]:
+        _notice(f"{states['not-string']} record(s) where {spec!r} is not a string: left alone")
+
+
+def _repair_jsonl(
+    paths: tuple[Path, ...],
+    run: RunOptions,
+    field_spec: str | None,
+    output: Path | None,
+    check: bool,
+    diff_style: str,
+    reporting: Reporting,
+    jobs: int,
+) -> None:
+    """``repair --jsonl``: diffs by record; ``-o FILE``/``-o -`` or ``-w`` to write.
+
+    Every line is written, in order, byte for byte unless its field changed; invalid
+    lines pass through (and are reported). ``-w`` replaces each file atomically.
+    """
+    from cnfix import report
+    from cnfix.jsonl import run_records
+    from cnfix.textio import FileIdentity, InputError, StreamWriter
+
+    spec, field_path = _jsonl_field(field_spec)
+    inputs = _jsonl_inputs(paths)
+    if output is not None and len(inputs) != 1:
+        raise click.UsageError("with --jsonl, -o names one output file (or -): give one input")
+    if run.write and output is None and STDIN in inputs:
+        raise click.UsageError("--in-place needs files, not stdin; use -o FILE or -o -")
+    to_stdout = output == STDIN
+    printer = report.Printer(sys.stdout, color=_color(sys.stdout))
+    show = not (to_stdout or reporting.quiet or diff_style == "none")
+    states: Counter[str] = Counter()
+    errors = remaining = changed = 0
+    for path in inputs:
+        sink: Any = None
+        try:
+            stream, size = _open_jsonl(path)
+            if to_stdout:
+                sink = sys.stdout.buffer
+            elif output is not None:
+                sink = StreamWriter(output)
+            elif run.write:
+                sink = StreamWriter(path, expected=FileIdentity.of(os.fstat(stream.fileno())))
+        except (OSError, InputError) as error:
+            errors += 1
+            _error(f"{path}: {getattr(error, 'strerror', None) or error}")
+            continue
+        changed_here = 0
+        try:
+            with stream:
+                for record in run_records(stream, field_path, run, jobs=_jobs(jobs), size=size):
+                    states[record.state] += 1
+                    if sink is not None:
+                        sink.write(record.line)
+                    if record.error:
+                        errors += 1
+                        _error(f"{path}:{record.number}: {record.error}")
+                        continue
+                    remaining += len(record.findings)
+                    if not record.changed:
+                        continue
+                    changed_here += 1
+                    assert record.repaired is not None and record.original is not None
+                    if show and diff_style == "unified":
+                        old, new = record.original.decode(), record.line.decode()
+                        printer.unified(str(path), old, new, first_line=record.number)
+                    elif show:
+                        label = f"{path}:{record.number}:{spec}"
+                        printer.inline_diff(label, record.text, record.repaired, record.applied)
+            if isinstance(sink, StreamWriter):
+                if changed_here or output is not None:
+                    sink.commit()
+                else:
+                    sink.abort()
+                sink = None
+        except (OSError, InputError) as error:
+            errors += 1
+            _error(f"{path}: {getattr(error, 'strerror', None) or error}")
+        finally:
+            if isinstance(sink, StreamWriter):
+                sink.abort()
+        changed += changed_here
+    _jsonl_skipped(states, spec, reporting)
+    writes = run.write or output is not None
+    if not reporting.quiet:
+        verb = "repaired" if writes else "would be repaired"
+        _notice(f"{changed} record(s) {verb}, {remaining} finding(s) left, {errors} error(s)")
+    if errors:
+        sys.exit(EXIT_ERROR)
+    if check or not writes:
+        sys.exit(EXIT_FINDINGS if changed or remaining else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if remaining and not reporting.exit_zero else EXIT_CLEAN)
 
 
 @cli.command()

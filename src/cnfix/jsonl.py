@@ -187,6 +187,7 @@ class RecordOutcome:
 
     number: int
     line: bytes
+    original: bytes | None = None  # the line as it was, when the field changed
     text: str = ""
     findings: list[Finding] = field(default_factory=list)
     repaired: str | None = None
@@ -241,6 +242,7 @@ def process_line(
         outcome.repaired = result.text
         outcome.applied = list(result.applied)
         literal = encode_string(result.text, line[start:end])
+        outcome.original = raw
         outcome.line = (line[:start] + literal + line[end:]).encode("utf-8") + ending
     elif outcome.findings:
         outcome.text = value
