@@ -167,6 +167,8 @@ def test_git_ignored_files_are_skipped_when_walking(tmp_path: Path) -> None:
     assert _files(tmp_path, paths=[tmp_path / "build" / "x.txt"]) == ["build/x.txt"]
     # Walking a subfolder of the work tree asks git about that subfolder.
     assert _files(tmp_path, paths=[tmp_path / "sub"]) == []
+    # A folder git ignores as a whole, named on the command line, is walked.
+    assert _files(tmp_path, paths=[tmp_path / "build"]) == ["build/x.txt"]
 
 
 def test_outside_a_git_work_tree_nothing_is_git_ignored(tmp_path: Path) -> None:

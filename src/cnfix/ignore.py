@@ -151,6 +151,19 @@ def git_ignored(folder: Path) -> frozenset[str] | None:
     return frozenset(os.fsdecode(item) for item in result.stdout.split(b"\0") if item)
 
 
+def _git_ignores(folder: Path) -> bool:
+    """True when git ignores ``folder`` itself (``git check-ignore``)."""
+    import subprocess
+
+    try:
+        result = subprocess.run(
+            ["git", "check-ignore", "-q", "."], cwd=folder, capture_output=True, timeout=60
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return result.returncode == 0
+
+
 # --- the filter used while discovering files ----------------------------------------
 
 
@@ -207,6 +220,8 @@ class IgnoreFilter:
         if entry is None:
             return False
         base, ignored = entry
+        if "./" in ignored:
+            return True
         relative = path.relative_to(base).as_posix()
         return (relative + "/" if is_dir else relative) in ignored
 
@@ -215,7 +230,13 @@ class IgnoreFilter:
         root = Path(os.path.abspath(root))
         if self.respect_gitignore and root not in self._git:
             ignored = git_ignored(root)
-            self._git[root] = None if ignored is None else (root, ignored)
+            # A folder that git ignores as a whole ("./") was named on purpose: walk it.
+            # "./": git ignores everything under root. If root itself is ignored, the
+            # user named it on purpose: walk it all (as ripgrep does).
+            if ignored is None or ("./" in ignored and _git_ignores(root)):
+                self._git[root] = None
+            else:
+                self._git[root] = (root, ignored)
 
     def ignored(self, path: Path, *, is_dir: bool = False, explicit: bool = False) -> bool:
         """True when ``path`` is to be skipped."""
