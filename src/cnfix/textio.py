@@ -457,7 +457,7 @@ def _stream_codec(head: bytes, encoding: str | None) -> tuple[str, int, bool, fl
 
 
 def iter_chunks(
-    path: Path, *, encoding: str | None = None, chunk_bytes: int = CHUNK_BYTES
+    path: Path, *, encoding: str | None = None, chunk_bytes: int | None = None
 ) -> Iterator[Chunk]:
     """Decode ``path`` incrementally and yield it as chunks of whole paragraphs.
 
@@ -465,8 +465,9 @@ def iter_chunks(
     every later block is decoded strictly with it. A chunk ends after a blank line
     when there is one in its second half, else after a line end; a line longer than
     four blocks is cut where the block ends (never inside ``\\r\\n``). At most a few
-    blocks are in memory at once.
+    blocks are in memory at once. ``chunk_bytes`` defaults to ``CHUNK_BYTES``.
     """
+    chunk_bytes = chunk_bytes or CHUNK_BYTES
     with path.open("rb") as stream:
         data = stream.read(chunk_bytes)
         codec, skip, bom, confidence = _stream_codec(data, encoding)
