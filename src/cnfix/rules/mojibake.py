@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from cnfix.chars import HAN
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
 from cnfix.mojibake_model import (
+    ASCII_COST,
     COMMON_PUNCT_COST,
     CP1252_HIGH,
     UNUSUAL_HAN_COST,
@@ -175,11 +176,14 @@ def _is_clear_win(garbled: str, candidate: Candidate) -> bool:
 def _expand(text: str, first_layers: tuple[tuple[str, str], ...]) -> dict[str, tuple]:
     """Every strict re-decoding of ``text`` by one layer, and by a second Han layer."""
     options: dict[str, tuple] = {}
+    firsts = []
     for layer in first_layers:
         once = redecode(text, *layer)
-        if once is None:
-            continue
-        options.setdefault(once, (layer,))
+        if once is not None:
+            options.setdefault(once, (layer,))
+            firsts.append((layer, once))
+    # Second layers after all first ones: a one-layer explanation is preferred.
+    for layer, once in firsts:
         for second in HAN_LAYERS:
             twice = redecode(once, *second)
             if twice is not None:
@@ -654,7 +658,8 @@ def _swap_in_line(
     start, end = _to_run_edges(line, mapped, start, end)
     garbled = line[start:end]
     wide = [char for char in garbled if not char.isascii()]
-    mean = sum(_cost(char) for char in wide) / max(1, len(wide))
+    # In context: kana in a Japanese word are cheap, kana scattered among Han are not.
+    mean = (text_cost(garbled) - ASCII_COST * (len(garbled) - len(wide))) / max(1, len(wide))
     short = len(wide) < MIN_SWAP_CHARS
     if short and not _standalone_field(line, start, end, mapped):
         return
@@ -866,6 +871,10 @@ def _out_of_step(text: str, mark: int, mark_end: int) -> tuple[int, int] | None:
             break
         if char in "?\ufffd":
             end = position + 1
+            trail = TRAIL_BYTE_RE.match(text, end)
+            if trail:
+                end = position = trail.end()
+                continue
         elif _HAN_CHAR_RE.match(char):
             if costs.get(char, 99) >= UNUSUAL_HAN_COST:
                 evidence += 1
