@@ -96,19 +96,43 @@ class Tables:
     traditional_only: CharClass
     st_candidates: dict[str, str]
     ts_candidates: dict[str, str]
-    st_probe: dict[str, tuple[frozenset[str], frozenset[str]]]
+    #: per probed character, its left and right neighbours in the phrases that change it
+    st_probe: dict[str, tuple[str, str]]
     st_probe_chars: re.Pattern[str]
     #: Simplified-only (BMP) and probed characters in one class: one pass over Traditional text
     hant_scan: re.Pattern[str]
-    st_keep: dict[str, frozenset[str]]
-    ts_probe: dict[str, tuple[frozenset[str], frozenset[str]]]
+    st_keep: dict[str, str]
+    ts_probe: dict[str, tuple[str, str]]
     ts_probe_chars: re.Pattern[str]
     #: per standard, the Traditional-only forms it does not write (爲 for Taiwan)
     foreign: dict[str, re.Pattern[str]]
 
 
 def _char_class(chars: str) -> re.Pattern[str]:
-    return re.compile("[" + "".join(re.escape(c) for c in sorted(set(chars))) + "]")
+    """A compiled ``[...]`` of ``chars``, runs of consecutive code points as ranges.
+
+    Ranges keep the pattern short: ``re`` parses a class member by member, and the
+    script classes have thousands of members.
+    """
+    codes = sorted({ord(c) for c in chars})
+    parts: list[str] = []
+    start = previous = -2
+    for code in [*codes, -2]:
+        if code == previous + 1:
+            previous = code
+            continue
+        if start >= 0:
+            first, last = _literal(chr(start)), _literal(chr(previous))
+            parts.append(first if start == previous else f"{first}-{last}")
+        start = previous = code
+    return re.compile("[" + "".join(parts) + "]")
+
+
+def _literal(char: str) -> str:
+    return "\\" + char if char in _CLASS_SYNTAX else char
+
+
+_CLASS_SYNTAX = "\\]^[-"
 
 
 class CharClass:
@@ -158,11 +182,11 @@ def tables() -> Tables:
     def pairs(name: str) -> dict[str, str]:
         return dict(line.split("\t") for line in sections[name])  # type: ignore[misc]
 
-    def probes(name: str) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    def probes(name: str) -> dict[str, tuple[str, str]]:
         table = {}
         for line in sections[name]:
             char, left, right = line.split("\t")
-            table[char] = (frozenset(left), frozenset(right))
+            table[char] = (left, right)
         return table
 
     st_candidates = pairs("st-candidates")
@@ -176,7 +200,9 @@ def tables() -> Tables:
     }
     ts_probe = probes("ts-probe")
     variants = pairs("variants")
-    simplified_only = CharClass("".join(sections["simplified-only"]))
+    simplified_chars = "".join(sections["simplified-only"])
+    simplified_only = CharClass(simplified_chars)
+    simplified_bmp = "".join(c for c in simplified_chars if ord(c) < 0x10000)
     traditional_only = CharClass("".join(sections["traditional-only"]))
     ts_candidates = pairs("ts-candidates")
     return Tables(
@@ -186,9 +212,7 @@ def tables() -> Tables:
         ts_candidates=ts_candidates,
         st_probe=st_probe,
         st_probe_chars=_char_class("".join(st_probe)),
-        hant_scan=_char_class(
-            "".join(st_probe) + simplified_only.bmp.pattern[1:-1].replace("\\", "")
-        ),
+        hant_scan=_char_class("".join(st_probe) + simplified_bmp),
         st_keep={char: right for char, (_, right) in probes("st-keep").items()},
         ts_probe=ts_probe,
         ts_probe_chars=_char_class("".join(ts_probe) + "著"),
