@@ -148,12 +148,6 @@ def classify(tables: dict[str, Table]) -> dict[str, object]:
         shared,
         text_forms_t,
     )
-    st_keep = _probes(
-        [tables["STPhrases"], tables["STPhrases_GeneratedFromRegionalPhrases"]],
-        shared,
-        text_forms_t,
-        keeping=True,
-    )
     ts_probe = _probes([tables["TSPhrases"]], shared, text_forms_s)
     # STPhrases read backwards: 关于 → 關於 says that 於 in Simplified text next to 关 is
     # the Traditional form. Only for characters whose own Simplified default is another
@@ -199,7 +193,6 @@ def classify(tables: dict[str, Table]) -> dict[str, object]:
         "st-candidates": candidates,
         "ts-candidates": ts_candidates,
         "st-probe": st_probe,
-        "st-keep": st_keep,
         "ts-probe": ts_probe,
         "variants": variants,
     }
@@ -209,32 +202,16 @@ Probes = dict[str, tuple[set[str], set[str]]]
 
 
 def _probes(
-    dictionaries: list[Table],
-    shared: Callable[[str], bool],
-    text_forms: Callable[[str], set[str]],
-    *,
-    keeping: bool = False,
+    dictionaries: list[Table], shared: Callable[[str], bool], text_forms: Callable[[str], set[str]]
 ) -> Probes:
-    """For each shared character, the neighbours (left, right) of the phrases that change it.
-
-    With ``keeping``: the right neighbours of phrases that *start* with the character and
-    keep it (征程 keeps 征), which outvote a phrase that ends there (新征 → 新徵).
-    """
+    """For each shared character, the neighbours (left, right) of the phrases that change it."""
     probes: Probes = {}
     for table in dictionaries:
         for key, values in table.items():
             if any(len(value) != len(key) for value in values):
                 continue
             for k, char in enumerate(key):
-                if not shared(char):
-                    continue
-                kept = any(value[k] == char for value in values)
-                if keeping:
-                    if k == 0 and all(value[k] == char for value in values):
-                        right = probes.setdefault(char, (set(), set()))[1]
-                        right |= text_forms(key[1])
-                    continue
-                if kept:
+                if not shared(char) or any(value[k] == char for value in values):
                     continue
                 left, right = probes.setdefault(char, (set(), set()))
                 if k > 0:
@@ -264,7 +241,7 @@ def render(tables: dict[str, object], source: str) -> str:
     lines.append("[ts-candidates]")
     candidates = tables["ts-candidates"]  # type: ignore[assignment]
     lines.extend(f"{c}\t{''.join(v)}" for c, v in sorted(candidates.items()))
-    for name in ("st-probe", "st-keep", "ts-probe"):
+    for name in ("st-probe", "ts-probe"):
         lines.append(f"[{name}]")
         probes: Probes = tables[name]  # type: ignore[assignment]
         for char, (left, right) in sorted(probes.items()):

@@ -101,7 +101,6 @@ class Tables:
     st_probe_chars: re.Pattern[str]
     #: Simplified-only (BMP) and probed characters in one class: one pass over Traditional text
     hant_scan: re.Pattern[str]
-    st_keep: dict[str, str]
     ts_probe: dict[str, tuple[str, str]]
     ts_probe_chars: re.Pattern[str]
     #: per standard, the Traditional-only forms it does not write (爲 for Taiwan)
@@ -213,7 +212,6 @@ def tables() -> Tables:
         st_probe=st_probe,
         st_probe_chars=_char_class("".join(st_probe)),
         hant_scan=_char_class("".join(st_probe) + simplified_bmp),
-        st_keep={char: right for char, (_, right) in probes("st-keep").items()},
         ts_probe=ts_probe,
         ts_probe_chars=_char_class("".join(ts_probe) + "著"),
         foreign={name: _char_class(chars) for name, chars in variants.items()},
@@ -309,8 +307,12 @@ def simplified_phrase_hits(text: str, probe_at: list[int] | None = None) -> list
             char = text[i]
             if any(len(form) != len(window) or form[i - start] == char for form in forms):
                 continue
-            if i + 1 < len(text) and text[i + 1] in t.st_keep.get(char, ()):
-                continue  # a phrase starting here keeps the character (新征程: 征程)
+            # A phrase that starts here and keeps the character outvotes one that ends
+            # here (新征程: 征程 keeps 征 against 新征 → 新徵). Probed characters are never
+            # their own default, so an unchanged start means such a phrase matched.
+            k = i - start
+            if convert(simplified[k : k + WINDOW], "s2t")[0] == simplified[k]:
+                continue
             hits.append(i)
     return hits
 
