@@ -449,8 +449,12 @@ def _stream_codec(head: bytes, encoding: str | None) -> tuple[str, int, bool, fl
         return "utf-8", 0, False, 1.0
     from cnfix.detect import detect_encoding
 
-    # The head may end inside a character: judge it without its last few bytes.
-    detected = detect_encoding(head[: max(len(head) - 4, 1)])
+    # The head may end inside a character: then judge it without its last bytes.
+    detected = None
+    for trim in range(min(4, len(head))):
+        detected = detect_encoding(head[: len(head) - trim])
+        if detected is not None:
+            break
     if detected is None:
         raise BinaryFileError("binary or undecodable file (not UTF-8, GB18030, Big5 or UTF-16)")
     return detected[0], 0, False, detected[1]

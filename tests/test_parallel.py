@@ -1,0 +1,239 @@
+"""--jobs and streaming: the same results on one process or several, whole or in chunks."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import SEEDS, corpus_documents
+
+import cnfix.parallel as parallel
+import cnfix.textio as textio
+from cnfix import repair_text
+from cnfix.cli import cli
+from cnfix.jsonl import run_records
+from cnfix.parallel import ChunkOutcome, default_jobs, ordered_map, run_files
+from cnfix.report import locate_all
+from cnfix.rules import RULES, select_rules
+from cnfix.runner import RunOptions
+from cnfix.textio import iter_chunks
+
+#: Rules that judge each position locally, so a chunked repair equals a whole one.
+LOCAL = select_rules(["stray-comma", "halfwidth-punctuation"])
+
+
+def _seed_text() -> str:
+    return "".join(path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt")))
+
+
+def _fail_on_three(value: int) -> int:
+    if value == 3:
+        raise ValueError("three")
+    return value * 2
+
+
+def test_default_jobs_is_the_core_count() -> None:
+    assert default_jobs() == len(os.sched_getaffinity(0))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_ordered_map_keeps_order_and_reads_lazily(jobs: int) -> None:
+    pulled: list[int] = []
+
+    def items():
+        for value in range(40):
+            pulled.append(value)
+            yield value
+
+    results = ordered_map(abs, items(), jobs=jobs, ahead=4)
+    first = [next(results) for _ in range(5)]
+    assert first == [0, 1, 2, 3, 4]
+    assert len(pulled) <= 5 + 4  # never more than `ahead` items beyond what was taken
+    assert first + list(results) == list(range(40))
+
+
+def test_ordered_map_raises_worker_errors_in_order() -> None:
+    results = ordered_map(_fail_on_three, range(10), jobs=2)
+    assert [next(results) for _ in range(3)] == [0, 2, 4]
+    with pytest.raises(ValueError, match="three"):
+        next(results)
+
+
+@pytest.fixture
+def small_files(tmp_path: Path) -> list[Path]:
+    """Corpus documents, some of them damaged the way the seeds are."""
+    paths = []
+    for number, source in enumerate(corpus_documents()[:60]):
+        text = source.read_text(encoding="utf-8")
+        if number % 3 == 0:
+            text = text.replace("，", ",,").replace("。", ",。")
+        path = tmp_path / f"{number:03}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _summary(outcomes: list) -> list[tuple]:
+    return [
+        (o.path.name, o.error, [(f.code, f.start, f.end) for f in o.findings], o.repaired)
+        for o in outcomes
+    ]
+
+
+@pytest.mark.parametrize("repair", [False, True])
+def test_many_files_same_on_two_processes(
+    small_files: list[Path], repair: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(parallel, "BATCH_FILES", 7)
+    options = RunOptions(rules=RULES, repair=repair)
+    one = list(run_files(small_files, options, jobs=1))
+    two = list(run_files(small_files, options, jobs=2))
+    assert [o.path for o in two] == small_files
+    assert _summary(one) == _summary(two)
+    assert any(o.findings or o.changed for o in two)
+
+
+def test_chunks_cover_the_file_at_line_ends(tmp_path: Path) -> None:
+    text = _seed_text().replace("\n", "\r\n") * 3
+    path = tmp_path / "big.txt"
+    path.write_bytes(text.encode("utf-8"))
+    chunks = list(iter_chunks(path, chunk_bytes=4096))
+    assert len(chunks) > 10
+    assert "".join(chunk.text for chunk in chunks) == text
+    line = 1
+    for chunk in chunks:
+        assert chunk.first_line == line
+        assert chunk.text.endswith("\n") or chunk is chunks[-1]
+        line += chunk.text.count("\n")
+
+
+def test_chunks_of_a_gb18030_file_and_of_a_long_line(tmp_path: Path) -> None:
+    text = _seed_text()
+    path = tmp_path / "gbk.txt"
+    path.write_bytes(text.encode("gb18030"))
+    chunks = list(iter_chunks(path, chunk_bytes=2048))
+    assert "".join(chunk.text for chunk in chunks) == text
+    assert {chunk.encoding for chunk in chunks} == {"gb18030"}
+    long_line = "中" * 20000 + "\r\n" + "文" * 10
+    path.write_bytes(long_line.encode("utf-8"))
+    chunks = list(iter_chunks(path, chunk_bytes=1000))
+    assert "".join(chunk.text for chunk in chunks) == long_line
+    assert all(not chunk.text.endswith("\r") for chunk in chunks)
+
+
+def test_invalid_bytes_late_in_a_streamed_file_are_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(("中文。\n" * 3000).encode("utf-8") + b"\xff\xfe broken\n")
+    with pytest.raises(textio.InputError, match="cannot decode as utf-8"):
+        list(iter_chunks(path, chunk_bytes=1024))
+
+
+@pytest.fixture
+def streamed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A file above the (lowered) streaming threshold, read in small chunks."""
+    monkeypatch.setattr(parallel, "STREAM_THRESHOLD", 10_000)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(textio, "CHUNK_BYTES", 8192)
+    path = tmp_path / "big.txt"
+    path.write_text(_seed_text() * 4, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_streamed_scan_locates_findings_in_the_whole_file(streamed: Path, jobs: int) -> None:
+    text = streamed.read_text(encoding="utf-8")
+    whole = repair_text(text, select=[r.name for r in LOCAL])  # noqa: F841 - warm caches
+    outcomes = list(run_files([streamed], RunOptions(rules=LOCAL), jobs=jobs))
+    assert len(outcomes) > 5 and all(isinstance(o, ChunkOutcome) for o in outcomes)
+    assert outcomes[-1].last and not outcomes[0].last
+    located = [
+        (item.finding.code, item.line, item.column)
+        for o in outcomes
+        for item in locate_all(o.text, o.findings, o.first_line)
+    ]
+    from cnfix import scan_text
+
+    expected = [
+        (item.finding.code, item.line, item.column)
+        for item in locate_all(text, scan_text(text, select=[r.name for r in LOCAL]))
+    ]
+    assert sorted(located) == sorted(expected)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_streamed_repair_in_place(streamed: Path, jobs: int) -> None:
+    text = streamed.read_text(encoding="utf-8")
+    options = RunOptions(rules=LOCAL, repair=True, write=True)
+    outcomes = list(run_files([streamed], options, jobs=jobs))
+    assert not [o.error for o in outcomes if o.error]
+    assert outcomes[-1].written == streamed
+    assert (
+        streamed.read_text(encoding="utf-8")
+        == repair_text(text, select=[r.name for r in LOCAL]).text
+    )
+    before = os.stat(streamed)
+    list(run_files([streamed], options, jobs=jobs))  # nothing left to fix: not rewritten
+    after = os.stat(streamed)
+    assert (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns)
+    assert not list(streamed.parent.glob(".cnfix-tmp-*"))
+
+
+def test_streamed_file_changed_while_repairing_is_not_overwritten(streamed: Path) -> None:
+    options = RunOptions(rules=LOCAL, repair=True, write=True)
+    outcomes = run_files([streamed], options, jobs=1)
+    first = next(outcomes)
+    assert isinstance(first, ChunkOutcome)
+    streamed.write_text("replaced by someone else\n", encoding="utf-8")
+    rest = list(outcomes)
+    assert any("changed on disk" in (o.error or "") for o in rest)
+    assert streamed.read_text(encoding="utf-8") == "replaced by someone else\n"
+    assert not list(streamed.parent.glob(".cnfix-tmp-*"))
+
+
+def test_cli_jobs_gives_the_same_report(
+    small_files: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
+    folder = str(small_files[0].parent)
+    runner = CliRunner()
+    one = runner.invoke(cli, ["scan", "--jobs", "1", folder])
+    two = runner.invoke(cli, ["scan", "--jobs", "2", folder])
+    assert one.exit_code == two.exit_code == 1
+    assert one.output == two.output
+
+
+def test_cli_streamed_scan_and_repair(streamed: Path) -> None:
+    runner = CliRunner()
+    scan = runner.invoke(cli, ["scan", "--select", "stray-comma", str(streamed)])
+    text = streamed.read_text(encoding="utf-8")
+    expected_lines = {
+        item.line for item in locate_all(text, __import__("cnfix").scan_text(text, select=["P001"]))
+    }
+    reported = {int(line.split(":")[1]) for line in scan.output.splitlines() if ": P001 " in line}
+    assert reported == expected_lines
+    done = runner.invoke(cli, ["repair", "-w", "--select", "P001,P002", str(streamed)])
+    assert done.exit_code in (0, 1), done.output
+    assert "1 file(s) repaired" in done.output
+    assert streamed.read_text(encoding="utf-8") == repair_text(text, select=["P001", "P002"]).text
+
+
+def test_one_large_jsonl_file_same_on_two_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cnfix.jsonl as jsonl
+
+    monkeypatch.setattr(jsonl, "BATCH_BYTES", 4096)
+    texts = [p.read_text(encoding="utf-8") for p in corpus_documents()[:40]]
+    texts += [_seed_text()[i : i + 800] for i in range(0, 8000, 800)]
+    data = b"".join(
+        json.dumps({"id": n, "text": t}, ensure_ascii=False).encode() + b"\n"
+        for n, t in enumerate(texts)
+    )
+    options = RunOptions(rules=RULES, repair=True)
+    one = [r.line for r in run_records(io.BytesIO(data), ("text",), options, jobs=1)]
+    two = [r.line for r in run_records(io.BytesIO(data), ("text",), options, jobs=2)]
+    assert one == two
+    assert one != data.splitlines(keepends=True)
