@@ -98,6 +98,7 @@ def _run(project: Path, home: Path, *args: str) -> subprocess.CompletedProcess[s
 
 def _stage(project: Path, name: str, data: bytes) -> Path:
     path = project / name
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     _git(project, "add", name)
     return path
@@ -174,6 +175,21 @@ def test_args_are_passed_through(
     _stage(project, "notes.txt", DAMAGED.encode("utf-8"))
     result = _run(project, precommit_home, "cnfix-check")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_cnfixignore_and_pragmas_hold_under_the_hook(
+    tmp_path: Path, hook_repo: tuple[Path, str], precommit_home: Path
+) -> None:
+    """pre-commit names every staged file; .cnfixignore and `cnfix: ignore` still count."""
+    project = _project(tmp_path, hook_repo, [{"id": "cnfix"}, {"id": "cnfix-check"}])
+    _stage(project, ".cnfixignore", b"quoted/\n")
+    quoted = _stage(project, "quoted/source.txt", DAMAGED.encode("utf-8"))
+    marked_text = DAMAGED.rstrip("\n") + "  <!-- cnfix: ignore -->\n"
+    marked = _stage(project, "marked.md", marked_text.encode("utf-8"))
+    result = _run(project, precommit_home)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert quoted.read_text(encoding="utf-8") == DAMAGED
+    assert marked.read_text(encoding="utf-8") == marked_text
 
 
 def test_project_config_checks_its_own_docs(
