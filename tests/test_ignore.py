@@ -254,3 +254,8 @@ def test_whole_file_findings_are_not_dropped_by_a_line_pragma() -> None:
 
     doc = Document("cnfix: ignore\n正文。\n", encoding="gb18030", confidence=1.0)
     assert [f.rule for f in check_document(doc)] == ["encoding"]
+
+
+def test_two_pragmas_on_one_line_add_up() -> None:
+    line = "会议指出,,要抓实学习教育,。 <!-- cnfix: ignore[stray-comma] --> cnfix: ignore[P002]"
+    assert scan_text(line, select=["stray-comma", "halfwidth-punctuation"]) == []

@@ -17,6 +17,7 @@ Three mechanisms, from coarse to fine:
 
 from __future__ import annotations
 
+import bisect
 import functools
 import os
 import re
@@ -287,17 +288,23 @@ def drop_suppressed(text: str, findings: list[Finding]) -> list[Finding]:
     """
     if PRAGMA not in text or not findings:
         return findings
-    lines = pragma_lines(text)
-    if not lines:
+    by_line: dict[tuple[int, int], frozenset[str] | None] = {}
+    for start, end, names in pragma_lines(text):
+        known = by_line.get((start, end), frozenset())
+        by_line[start, end] = None if names is None or known is None else known | names
+    if not by_line:
         return findings
+    lines = sorted(by_line.items())
+    starts = [start for (start, _), _ in lines]
     kept = []
     for finding in findings:
-        whole_file = finding.fix is not None and not finding.fix.edits
-        if not whole_file and any(
-            start <= finding.start <= end
-            and (names is None or finding.rule in names or finding.code.lower() in names)
-            for start, end, names in lines
-        ):
-            continue
+        index = bisect.bisect_right(starts, finding.start) - 1
+        if index >= 0 and not (finding.fix is not None and not finding.fix.edits):
+            (_, end), names = lines[index]
+            on_line = finding.start <= end
+            if on_line and (
+                names is None or finding.rule in names or finding.code.lower() in names
+            ):
+                continue
         kept.append(finding)
     return kept
