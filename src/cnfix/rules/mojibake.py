@@ -954,9 +954,12 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
             continue
         start, end = match.span()
         position = end
-        if any(a <= start < b for a, b in reported) or protected_regions(doc).covers(start):
-            continue
-        yield LOST_BYTES.finding(start, end, f"{PLACEHOLDER_WHY[match.group()[0]]}")
+        for a, b in reported:
+            if a <= start < b:
+                start = b
+        if start < end:
+            # Placeholders are damage even inside a URL: no protected regions here.
+            yield LOST_BYTES.finding(start, end, f"{PLACEHOLDER_WHY[match.group()[0]]}")
 
 
 LOST_BYTES = Rule(

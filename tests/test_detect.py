@@ -1,0 +1,115 @@
+"""Whole-file encoding detection (cnfix.detect) and its use by textio."""
+
+from __future__ import annotations
+
+import codecs
+import random
+
+import pytest
+from conftest import FIXTURES
+from damage import corpus
+
+from cnfix.detect import detect_encoding
+from cnfix.rules.encoding import MIN_REWRITE_CONFIDENCE
+from cnfix.textio import decode_bytes
+
+ALLOWED = {
+    "gb18030",
+    "big5",
+    "cp950",
+    "big5hkscs",
+    "utf-16-le",
+    "utf-16-be",
+    "utf-32-le",
+    "utf-32-be",
+}
+
+HANS = "如果你的项目确实需要使用额外的贡献者协议，请考虑使用集成来减少贡献者分心。"
+HANT = "馬英九總統今天下午前往屏東縣瑪家鄉參加永久屋入住儀式，並向部落居民致意。"
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "expected"),
+    [
+        (HANS, "gbk", "gb18030"),
+        (HANS + "€𠀀", "gb18030", "gb18030"),
+        (HANT, "big5", "big5"),
+        (HANS, "utf-16-le", "utf-16-le"),
+        (HANT, "utf-16-be", "utf-16-be"),
+        ("Plain ASCII mostly, 中文一点点。", "utf-16-le", "utf-16-le"),
+    ],
+)
+def test_detects_chinese_encodings_confidently(text: str, codec: str, expected: str) -> None:
+    data = text.encode(codec)
+    found = detect_encoding(data)
+    assert found is not None
+    name, confidence = found
+    assert name == expected
+    assert data.decode(name) == text
+    assert confidence >= MIN_REWRITE_CONFIDENCE
+
+
+def test_short_gbk_is_never_korean_and_never_trusted() -> None:
+    for word in ("你好", "中文", "编码", "谢谢你"):
+        name, confidence = detect_encoding(word.encode("gbk"))  # type: ignore[misc]
+        assert name in ALLOWED
+        assert confidence < MIN_REWRITE_CONFIDENCE
+
+
+def test_undecodable_bytes_give_none_or_low_confidence() -> None:
+    found = detect_encoding(b"\xff\xfe\xff\x00\x80\x81\xff")
+    assert found is None or found[1] < MIN_REWRITE_CONFIDENCE
+
+
+def test_textio_uses_detection_after_bom_and_utf8() -> None:
+    assert decode_bytes(codecs.BOM_UTF8 + HANS.encode()).bom
+    decoded = decode_bytes(HANS.encode("gbk"))
+    assert (decoded.text, decoded.encoding) == (HANS, "gb18030")
+    # UTF-16 without BOM of mostly-ASCII text is valid UTF-8 with NULs: still detected.
+    ascii_heavy = "README: install with pip, then run cnfix scan.\n"
+    decoded = decode_bytes(ascii_heavy.encode("utf-16-le"))
+    assert (decoded.text, decoded.encoding) == (ascii_heavy, "utf-16-le")
+
+
+def test_encoding_fixtures_decode_to_their_golden_text() -> None:
+    for case in sorted((FIXTURES / "encoding").glob("*.in.txt")):
+        expected = case.with_name(case.name.replace(".in.", ".out.")).read_bytes().decode()
+        assert decode_bytes(case.read_bytes()).text == expected, case.name
+
+
+def test_accuracy_on_corpus_snippets_of_20_bytes_or_more() -> None:
+    """The issue's gate: >= 99% right on files of 20+ bytes, and nothing wrong trusted."""
+    rng = random.Random(20)
+    docs = corpus()
+    total = right = wrong_trusted = 0
+    for codec, script in (
+        ("gbk", "hans"),
+        ("gb18030", None),
+        ("big5", "hant"),
+        ("utf-16-le", None),
+        ("utf-16-be", None),
+    ):
+        pool = [t for n, t in docs if script is None or n.startswith(script)]
+        for _ in range(60):
+            text = rng.choice(pool)
+            start = rng.randrange(len(text) - 10)
+            chunk = text[start : start + rng.randint(10, 200)]
+            try:
+                data = chunk.encode(codec)
+            except UnicodeEncodeError:
+                continue
+            if len(data) < 20:
+                continue
+            try:
+                chunk.encode("ascii")
+                continue  # ASCII-only chunks are UTF-8 already
+            except UnicodeEncodeError:
+                pass
+            decoded = decode_bytes(data)
+            total += 1
+            ok = decoded.text == chunk
+            right += ok
+            wrong_trusted += not ok and decoded.confidence >= MIN_REWRITE_CONFIDENCE
+    assert total > 200
+    assert right / total >= 0.99
+    assert wrong_trusted <= 1
