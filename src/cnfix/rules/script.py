@@ -99,6 +99,9 @@ class Tables:
     #: per probed character, its left and right neighbours in the phrases that change it
     st_probe: dict[str, tuple[str, str]]
     st_probe_chars: re.Pattern[str]
+    #: the same for characters that are their own default (布 → 布/佈): weak evidence
+    st_weak_probe: dict[str, tuple[str, str]]
+    st_weak_chars: re.Pattern[str]
     #: Simplified-only (BMP) and probed characters in one class: one pass over Traditional text
     hant_scan: re.Pattern[str]
     ts_probe: dict[str, tuple[str, str]]
@@ -192,11 +195,13 @@ def tables() -> Tables:
     # Only characters whose OpenCC default is another form are probed: where the
     # character is its own default (布 → 布/佈, 周 → 周/週, 了 → 了/瞭), a phrase that picks
     # the other form is a weak signal that Taiwan and Hong Kong usage often contradicts.
-    st_probe = {
-        char: contexts
-        for char, contexts in probes("st-probe").items()
-        if st_candidates.get(char, char)[0] != char and char not in ACCEPTED_IN_TRADITIONAL
-    }
+    # In text that is mixed anyway they are reported, as needing review.
+    st_probe, st_weak_probe = {}, {}
+    for char, contexts in probes("st-probe").items():
+        if char in ACCEPTED_IN_TRADITIONAL:
+            continue
+        strong = st_candidates.get(char, char)[0] != char
+        (st_probe if strong else st_weak_probe)[char] = contexts
     ts_probe = probes("ts-probe")
     variants = pairs("variants")
     simplified_chars = "".join(sections["simplified-only"])
@@ -211,6 +216,8 @@ def tables() -> Tables:
         ts_candidates=ts_candidates,
         st_probe=st_probe,
         st_probe_chars=_char_class("".join(st_probe)),
+        st_weak_probe=st_weak_probe,
+        st_weak_chars=_char_class("".join(st_weak_probe)),
         hant_scan=_char_class("".join(st_probe) + simplified_bmp),
         ts_probe=ts_probe,
         ts_probe_chars=_char_class("".join(ts_probe) + "著"),
@@ -273,20 +280,25 @@ def _same_length(original: str, converted: str) -> bool:
     return len(original) == len(converted)
 
 
-def simplified_phrase_hits(text: str, probe_at: list[int] | None = None) -> list[int]:
+def simplified_phrase_hits(
+    text: str, probe_at: list[int] | None = None, *, weak: bool = False
+) -> list[int]:
     """Characters valid in both scripts that a phrase turns into another Traditional form.
 
     ``紅安干部`` → the 干 (干部 → 幹部); ``戰斗`` → the 斗 (战斗 → 戰鬥). ``干擾``, ``若干部分``
     (若干 is the phrase), ``新征程`` (征程 keeps 征), ``岳勇`` (no phrase) give nothing.
     ``probe_at``: the positions of probed characters, when the caller has found them.
+    ``weak``: probe the characters that are their own default instead (``關系`` → 係,
+    but also Taiwan's legitimate ``公布`` → 佈).
     """
     t = tables()
+    probe, chars = (t.st_weak_probe, t.st_weak_chars) if weak else (t.st_probe, t.st_probe_chars)
     if probe_at is None:
-        probe_at = [m.start() for m in t.st_probe_chars.finditer(text)]
+        probe_at = [m.start() for m in chars.finditer(text)]
     candidates = []
     for i in probe_at:
         char = text[i]
-        left, right = t.st_probe[char]
+        left, right = probe[char]
         if (i > 0 and text[i - 1] in left) or (i + 1 < len(text) and text[i + 1] in right):
             candidates.append(i)
     if not candidates:
@@ -311,7 +323,7 @@ def simplified_phrase_hits(text: str, probe_at: list[int] | None = None) -> list
             # here (新征程: 征程 keeps 征 against 新征 → 新徵). Probed characters are never
             # their own default, so an unchanged start means such a phrase matched.
             k = i - start
-            if convert(simplified[k : k + WINDOW], "s2t")[0] == simplified[k]:
+            if not weak and convert(simplified[k : k + WINDOW], "s2t")[0] == simplified[k]:
                 continue
             hits.append(i)
     return hits
@@ -480,6 +492,7 @@ def _convert_positions(
     target: str,
     standard: str,
     source: str,
+    unsure: frozenset[int] = frozenset(),
 ) -> list[Change]:
     """Phrase-aware conversion of windows around ``positions``; only those positions change.
 
@@ -526,7 +539,7 @@ def _convert_positions(
                 or k in decided_at
                 or len(candidates) < 2
                 or (target == HANS and text[i] in t.traditional_only)
-            )
+            ) and i not in unsure
             changes.append(Change(i, converted[k], safe, "" if safe else candidates))
     return changes
 
@@ -685,8 +698,11 @@ def _view_changes(
     changes: list[Change] = []
     if wanted == majority:
         if verdict.mixed:
-            minority = list(verdict.minority)
-            changes = _convert_positions(unit, minority, wanted, standard, source)
+            weak: frozenset[int] = frozenset()
+            if majority == HANT:
+                weak = frozenset(simplified_phrase_hits(unit, weak=True))
+            positions = sorted({*verdict.minority, *weak})
+            changes = _convert_positions(unit, positions, wanted, standard, source, weak)
         if majority == HANT and standard != source:
             taken = {change.position for change in changes}
             variants = _variant_changes(unit, source, standard)
