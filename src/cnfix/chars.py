@@ -35,7 +35,9 @@ _URL_CHARS = f"[^\\s<>\"'{CJK_PUNCT}{HAN}]"
 URL_OR_EMAIL_RE = re.compile(
     f"(?:https?|ftp)://{_URL_CHARS}+"
     f"|www\\.[A-Za-z0-9.-]+{_URL_CHARS}*"
-    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
+    # Only from the start of a run of address characters: tried from every letter of a
+    # long word without ``@``, the pattern rescanned the word each time (quadratic).
+    r"|(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
 )
 
 

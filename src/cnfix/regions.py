@@ -9,11 +9,67 @@ import re
 from cnfix.chars import URL_OR_EMAIL_RE
 from cnfix.model import Document
 
-FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?$.*?^ {0,3}\1[`~]*[ \t]*$", re.M | re.S)
-INLINE_CODE_RE = re.compile(r"(`+)[^`\n]+?\1")
+FENCE_OPEN_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$", re.M)
+# A code span opens and closes with a whole run of backticks of the same length
+# (CommonMark). Anchoring both ends to whole runs also keeps the scan linear: tried
+# from inside a long run of backticks, the unanchored pattern backtracked cubically.
+INLINE_CODE_RE = re.compile(r"(?<!`)(`+)(?!`)[^`\n]+?(?<!`)\1(?!`)")
 MARKDOWN_LINK_TARGET_RE = re.compile(r"\]\([^()\s]*\)")
 #: HTML elements whose content is code or verbatim text (in Markdown and in markup).
-HTML_CODE_RE = re.compile(r"<(code|pre|kbd|samp|tt|script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+HTML_CODE_OPEN_RE = re.compile(r"<(code|pre|kbd|samp|tt|script|style)\b[^>]*>", re.I)
+
+
+@functools.lru_cache(maxsize=32)
+def _closing(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I | re.M)
+
+
+def fenced_code_spans(text: str) -> list[tuple[int, int]]:
+    """Markdown fenced code blocks, from the opening fence line to the closing one.
+
+    As in CommonMark, a fence that is never closed runs to the end of the document,
+    and the info string of a backtick fence holds no backtick. One forward scan: an
+    unclosed fence ends the search instead of being retried from every later line
+    (the single-regex version was quadratic in the number of unclosed fences).
+    """
+    spans: list[tuple[int, int]] = []
+    position = 0
+    while (opening := FENCE_OPEN_RE.search(text, position)) is not None:
+        fence = opening[1]
+        if fence[0] == "`" and "`" in opening[2]:
+            position = opening.end() + 1
+            continue
+        closing = _closing(rf"^ {{0,3}}{re.escape(fence)}{re.escape(fence[0])}*[ \t]*$").search(
+            text, opening.end() + 1
+        )
+        end = closing.end() if closing is not None else len(text)
+        spans.append((opening.start(), end))
+        position = end + 1
+    return spans
+
+
+def html_code_spans(text: str) -> list[tuple[int, int]]:
+    """``<code> <pre> <kbd> <samp> <tt> <script> <style>`` elements, open tag to close tag.
+
+    Linear: once an element has no closing tag after some point, later opening tags
+    of the same name are not searched again (an unclosed ``<code>`` repeated many
+    times made the single-regex version quadratic).
+    """
+    spans: list[tuple[int, int]] = []
+    unclosed: set[str] = set()
+    position = 0
+    while (opening := HTML_CODE_OPEN_RE.search(text, position)) is not None:
+        name = opening[1].lower()
+        position = opening.end()
+        if name in unclosed:
+            continue
+        closing = _closing(rf"</{name}\s*>").search(text, opening.end())
+        if closing is None:
+            unclosed.add(name)
+            continue
+        spans.append((opening.start(), closing.end()))
+        position = closing.end()
+    return spans
 LIST_ITEM_RE = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]")
 
 
@@ -74,11 +130,12 @@ class Regions:
 def _protected(text: str, kind: str) -> Regions:
     spans = [match.span() for match in URL_OR_EMAIL_RE.finditer(text)]
     if kind == "markdown":
-        for pattern in (FENCE_RE, INLINE_CODE_RE, MARKDOWN_LINK_TARGET_RE):
+        spans.extend(fenced_code_spans(text))
+        for pattern in (INLINE_CODE_RE, MARKDOWN_LINK_TARGET_RE):
             spans.extend(match.span() for match in pattern.finditer(text))
         spans.extend(indented_code_spans(text))
     if kind in ("markdown", "markup") and "<" in text:
-        spans.extend(match.span() for match in HTML_CODE_RE.finditer(text))
+        spans.extend(html_code_spans(text))
     return Regions(spans)
 
 
