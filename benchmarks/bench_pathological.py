@@ -1,7 +1,8 @@
 """Pathological inputs for every regex: time per MB must stay flat as the size grows.
 
 Each case repeats one unit (``(``, ``,``, ``,。``, a rare character, a half-open URL …)
-up to the target size in UTF-8 bytes, then times ``check_document`` with every
+up to the target size in UTF-8 bytes and ends it with ``TAIL`` (so that every rule's
+cheap prefilter lets the text through to its regexes), then times ``check_document`` with every
 registered rule (and ``repair_document`` for the cases marked ``repair``). A regex
 that backtracks (a quadratic scan) shows as a time per MB that grows with the size:
 a growth over 2 between two sizes (4x apart by default) marks the case SUPERLINEAR.
@@ -85,6 +86,9 @@ def _cases() -> list[Case]:
         Case("control-chars", "\x01\x1b"),
         Case("backticks-md", "`", kind="markdown"),
         Case("fences-md", "```\n", kind="markdown"),
+        Case("unclosed-fences-md", " ```x\n", kind="markdown"),
+        Case("unclosed-code-md", "<code>", kind="markdown"),
+        Case("unclosed-pre-html", "<pre>", kind="markup"),
         Case("inline-code-md", "`a", kind="markdown"),
         Case("link-target-md", "](", kind="markdown"),
         Case("brackets-md", "[中](", kind="markdown"),
@@ -92,9 +96,13 @@ def _cases() -> list[Case]:
     ]
 
 
+#: Ends every input: Han, ASCII marks and parentheses wake every rule up.
+TAIL = "中,文(中)；a@b"
+
+
 def build(unit: str, size: int) -> str:
-    """``unit`` repeated to about ``size`` bytes of UTF-8."""
-    return unit * max(1, size // len(unit.encode("utf-8")))
+    """``unit`` repeated to about ``size`` bytes of UTF-8, then ``TAIL``."""
+    return unit * max(1, size // len(unit.encode("utf-8"))) + TAIL
 
 
 def timed(function: Callable[[], object]) -> float:
