@@ -14,7 +14,8 @@ For each excerpt:
   Traditional text accepts, such as 台 for 臺). *Recall*: the excerpt gets
   at least one finding. *Restored*: share of flipped characters that ``repair --to auto``
   turns back into exactly the original character (safe fixes only, and with
-  ``--unsafe-fixes``); *collateral*: characters changed that were not flipped.
+  ``--unsafe-fixes``); *collateral*: characters changed that were not flipped, per
+  flipped character (all rates together).
 
 Usage: ``python benchmarks/bench_script.py [--sizes 200 1000 5000] [--rates 0.01 0.02 0.05]``
 Prints a Markdown table.
@@ -82,7 +83,9 @@ class Row:
     flipped: dict[float, int] = field(default_factory=dict)
     restored_safe: dict[float, int] = field(default_factory=dict)
     restored_unsafe: dict[float, int] = field(default_factory=dict)
-    collateral: dict[float, int] = field(default_factory=dict)
+    #: characters changed that were not flipped: safe fixes only, and with unsafe ones
+    collateral_safe: int = 0
+    collateral_unsafe: int = 0
 
 
 def measure(size: int, script: str, rates: list[float], seed: int) -> Row:
@@ -98,18 +101,20 @@ def measure(size: int, script: str, rates: list[float], seed: int) -> Row:
             row.flipped[rate] = row.flipped.get(rate, 0) + len(positions)
             found = bool(positions) and bool(scan_text(damaged, select=select))
             row.detected[rate] = row.detected.get(rate, 0) + found
+            flipped = set(positions)
             for unsafe, restored in ((False, row.restored_safe), (True, row.restored_unsafe)):
                 result = repair_text(damaged, select=select, unsafe_fixes=unsafe).text
                 good = sum(result[i] == text[i] for i in positions)
                 restored[rate] = restored.get(rate, 0) + good
+                extra = sum(
+                    1
+                    for i, (a, b) in enumerate(zip(damaged, result, strict=True))
+                    if a != b and i not in flipped
+                )
                 if unsafe:
-                    flipped = set(positions)
-                    extra = sum(
-                        1
-                        for i, (a, b) in enumerate(zip(damaged, result, strict=True))
-                        if a != b and i not in flipped
-                    )
-                    row.collateral[rate] = row.collateral.get(rate, 0) + extra
+                    row.collateral_unsafe += extra
+                else:
+                    row.collateral_safe += extra
     return row
 
 
@@ -124,7 +129,7 @@ def main() -> None:
     header = ["size", "script", "docs", "FP clean"]
     header += [f"recall {r:.0%}" for r in rates]
     header += [f"restored {r:.0%} safe / +unsafe" for r in rates]
-    header += ["collateral"]
+    header += ["collateral safe / +unsafe"]
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for size in args.sizes:
@@ -138,7 +143,10 @@ def main() -> None:
                 flipped = row.flipped[r] or 1
                 safe, unsafe = row.restored_safe[r] / flipped, row.restored_unsafe[r] / flipped
                 cells.append(f"{safe:.1%} / {unsafe:.1%} (of {row.flipped[r]})")
-            cells.append(str(sum(row.collateral.values())))
+            changed = sum(row.flipped.values())
+            cells.append(
+                f"{row.collateral_safe / changed:.2%} / {row.collateral_unsafe / changed:.2%}"
+            )
             print("| " + " | ".join(cells) + " |", flush=True)
     print(f"\n{time.perf_counter() - started:.0f} s")
 

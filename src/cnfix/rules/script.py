@@ -196,7 +196,8 @@ def tables() -> Tables:
     # character is its own default (布 → 布/佈, 周 → 周/週, 了 → 了/瞭), a phrase that picks
     # the other form is a weak signal that Taiwan and Hong Kong usage often contradicts.
     # In text that is mixed anyway they are reported, as needing review.
-    st_probe, st_weak_probe = {}, {}
+    st_probe: dict[str, tuple[str, str]] = {}
+    st_weak_probe: dict[str, tuple[str, str]] = {}
     for char, contexts in probes("st-probe").items():
         if char in ACCEPTED_IN_TRADITIONAL:
             continue
@@ -231,8 +232,9 @@ def tables() -> Tables:
 def units(doc: Document) -> list[tuple[int, int]]:
     """The spans judged on their own: the text, its records (JSON) or paragraph blocks."""
     text = doc.text
+    spans: list[tuple[int, int]] = []
+    start = 0
     if doc.kind == "json":
-        spans, start = [], 0
         for line in text.splitlines(keepends=True):
             spans.append((start, start + len(line)))
             start += len(line)
@@ -242,9 +244,7 @@ def units(doc: Document) -> list[tuple[int, int]]:
         t.simplified_only.search(text) and t.traditional_only.search(text)
     ):
         return [(0, len(text))]
-    spans: list[tuple[int, int]] = []
     current: str | None = None
-    start = 0
     breaks = [match.end() for match in _BLANK_LINE_RE.finditer(text)]
     for end in [*breaks, len(text)]:
         paragraph = text[start:end]
@@ -428,7 +428,8 @@ def judge(text: str, *, count_clean: bool = True) -> Verdict | None:
     t = tables()
     if t.traditional_only.search(text):
         # One pass finds the Simplified-only characters and the probed shared ones.
-        simplified_at, probe_at = [], []
+        simplified_at: list[int] = []
+        probe_at: list[int] = []
         for match in t.hant_scan.finditer(text):
             (probe_at if match.group() in t.st_probe else simplified_at).append(match.start())
         if t.simplified_only.astral and CharClass.ASTRAL_RE.search(text):
@@ -754,6 +755,6 @@ MIXED_SCRIPT = Rule(
     code="S001",
     name="mixed-script",
     summary="Traditional and Simplified characters mixed in one text",
-    fix_safety="safe where a phrase or a one-to-one mapping decides; else unsafe (needs review)",
+    fix_safety="mixed",
     check=check_mixed_script,
 )
