@@ -88,6 +88,9 @@ class Finding:
 
 Check = Callable[[Document], Iterable[Finding]]
 
+#: A rule's fix safety in one word; its docstring says when each applies.
+FIX_SAFETY = ("safe", "unsafe", "mixed", "none")
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -106,6 +109,10 @@ class Rule:
     summary: str
     fix_safety: str
     check: Check
+
+    def __post_init__(self) -> None:
+        if self.fix_safety not in FIX_SAFETY:
+            raise ValueError(f"rule {self.name}: fix_safety must be one of {FIX_SAFETY}")
 
     @property
     def doc(self) -> str:

@@ -328,7 +328,6 @@ PINYIN_ANNOTATION = Rule(
     code="A001",
     name="pinyin-annotation",
     summary="pinyin reading glued after a Han character by a converter (`醫(yī)院`)",
-    fix_safety="safe where the document shows the artifact pattern; otherwise unsafe, "
-    "or display-only next to lost bytes",
+    fix_safety="mixed",
     check=check_pinyin_annotation,
 )

@@ -811,7 +811,7 @@ MOJIBAKE = Rule(
     code="E002",
     name="mojibake",
     summary="text decoded with the wrong codec (浣犲ソ, ÄãºÃ, ä½ å¥½), re-decoded",
-    fix_safety="safe when one re-decoding is clearly more plausible; unsafe when close",
+    fix_safety="mixed",
     check=check_mojibake,
 )
 
@@ -966,6 +966,6 @@ LOST_BYTES = Rule(
     code="E003",
     name="lost-bytes",
     summary="bytes lost in decoding (�, 锟斤拷, 烫烫烫, GBK read as GB2312), reported",
-    fix_safety="no fix: the original text is gone",
+    fix_safety="none",
     check=check_lost_bytes,
 )

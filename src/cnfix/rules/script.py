@@ -596,27 +596,39 @@ def check_mixed_script(doc: Document) -> Iterator[Finding]:
     (們 這 並 為 爲 裡 裏 喫) or shared (干 于 里 后 台 面 周 吃 群), by tables generated from
     OpenCC's own dictionaries (``scripts/gen_script_tables.py``). Shared characters count
     only where a phrase of OpenCC's phrase dictionaries gives them another form in the
-    majority script (干部 → 幹部, 关于 → 關於, 战斗 → 戰鬥; for Simplified text TSPhrases and
-    our 著 → 着 table: 有著 → 有着); one-to-many character defaults (岳 → 嶽/岳, 后 → 後/后)
-    never count, a phrase that starts at the character and keeps it wins (新征程: 征程), and
-    台 (for 臺) and the place names 余杭 / 余姚 are accepted in Traditional text. The text
-    (JSON: each line; beyond 20,000 characters: runs of paragraphs in one script) is *mixed* when
-    its minority characters number at least 2 and at least 0.2 % of its script-specific
-    characters. Text with kana (Japanese) is not judged. One finding per run of minority
-    characters, with the majority script and its share.
+    majority script (干部 → 幹部, 关于 → 關於, 战斗 → 戰鬥; in Simplified text TSPhrases,
+    STPhrases read backwards (关於 → 关于) and our 著 → 着 table: 有著 → 有着). Character
+    defaults never count (岳勇: 岳 → 嶽/岳 has no phrase); a phrase that starts at the
+    character and keeps it wins (新征程: 征程); 台/占/雇 for 臺/佔/僱, a Taiwan village
+    里 in an address and the place names 余杭 / 余姚 are accepted in Traditional text, and
+    the Cantonese particle 晒 in Cantonese text. A phrase hit on a character that is its
+    own default (周 → 周/週 in 周年, 了 in 了解: forms Taiwan also writes) is weak: it never
+    makes a text mixed, and in a mixed text it is reported as needing review.
+
+    The unit judged is the text (JSON and JSON Lines: each line; a text over 20,000
+    characters with both scripts: each run of paragraphs of one script). It is *mixed*
+    when the minority is at least 0.2 % of its script-specific characters and counts at
+    least 2 — or is a single minority-only character (们 in Traditional text) against at
+    least 5 of the majority. Text with kana (Japanese) is not judged. One finding per run
+    of minority characters (every position, in JSON too), with the majority script and
+    its share. Romanisation glued between characters (``規(guī)范``) is looked through.
 
     The fix follows ``--to`` (``Settings.target_script``):
 
     - ``auto`` (default): convert only the minority characters to the majority script,
       by phrase-aware conversion of a window around each (in the Traditional standard the
-      text already uses: Taiwan 裡/為, Hong Kong, or OpenCC's 裏/爲); the rest of the text
-      stays byte-identical. ``hans`` / ``hant`` / ``tw`` / ``hk``: the same when the text is
-      already mostly in that script; otherwise every character not yet in it is
-      converted (and ``tw`` / ``hk`` also convert variant forms of other standards).
-      ``keep``: report only.
+      text already uses: Taiwan 裡/為, Hong Kong 為/説, or OpenCC's 裏/爲); the rest of the
+      text stays byte-identical. ``hans`` / ``hant`` / ``tw`` / ``hk``: the same when the
+      text is already mostly in that script; otherwise every character not yet in it is
+      converted (Simplified into ``hant`` is written in the Taiwan standard), and ``tw`` /
+      ``hk`` also convert variant forms of other standards (爲 → 為). ``keep``: report only.
+      Characters only, never vocabulary (设备 → 設備, not s2twp's 裝置), never a round trip
+      of the text.
     - Safe when a phrase decides (干部 → 幹部) or the character has one form in the target
       (们 → 們); unsafe, "needs review" with the candidates, when a one-to-many character
-      has no phrase (``并讲话``: 並/併/幷).
+      has no phrase (``并讲话``: 並/併/幷) and for weak hits (``周年``: 周/週/賙). Into
+      Simplified, Traditional-only characters are safe (們 → 们). URLs, e-mail addresses
+      and Markdown code are never changed.
     """
     target = validate_target_script(doc.settings.target_script)
     text = doc.text
