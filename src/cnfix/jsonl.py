@@ -36,7 +36,7 @@ from cnfix.parallel import MIN_PARALLEL_BYTES, ordered_map
 from cnfix.runner import RunOptions
 
 #: Lines are handed to a worker in batches of about this many bytes.
-BATCH_BYTES = 1 << 20
+BATCH_BYTES = 1 << 18
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _scan_once = JSONDecoder().scan_once

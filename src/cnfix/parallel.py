@@ -45,7 +45,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 #: Small files are handed to a worker in batches of about this many bytes...
-BATCH_BYTES = 1 << 20
+BATCH_BYTES = 1 << 18
 #: ...or this many files, whichever comes first.
 BATCH_FILES = 256
 #: Units in flight per worker: enough to keep every worker busy, few enough to bound memory.
