@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib import resources
 
 from cnfix.chars import HAN, HAN_RE
@@ -265,16 +265,21 @@ def units(doc: Document) -> list[tuple[int, int]]:
 # -- probes --------------------------------------------------------------------------------
 
 
-def _windows(text: str, positions: list[int]) -> list[tuple[int, int]]:
-    """Merged ``[start, end)`` windows of ``WINDOW`` characters around each position."""
-    spans: list[tuple[int, int]] = []
+def _windows(text: str, positions: list[int]) -> list[tuple[int, int, list[int]]]:
+    """Merged ``[start, end)`` windows of ``WINDOW`` characters around the (sorted)
+    positions, each with the positions it holds."""
+    windows: list[tuple[int, int, list[int]]] = []
+    start, end, members = 0, -1, []
     for position in positions:
-        start, end = max(0, position - WINDOW), min(len(text), position + WINDOW + 1)
-        if spans and start <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], end)
-        else:
-            spans.append((start, end))
-    return spans
+        if position - WINDOW > end:
+            if members:
+                windows.append((start, end, members))
+            start, members = max(0, position - WINDOW), []
+        end = min(len(text), position + WINDOW + 1)
+        members.append(position)
+    if members:
+        windows.append((start, end, members))
+    return windows
 
 
 def _same_length(original: str, converted: str) -> bool:
@@ -306,7 +311,7 @@ def simplified_phrase_hits(
         return []
     kept = kept_positions(text)
     hits = []
-    for start, end in _windows(text, candidates):
+    for start, end, members in _windows(text, candidates):
         window = text[start:end]
         simplified = convert(window, "t2s")
         decided = convert_phrases(simplified, "st")
@@ -314,8 +319,8 @@ def simplified_phrase_hits(
             continue
         # The phrase's form in each standard (覈 is 核 in Taiwan text): any one will do.
         forms = [decided, *(convert(decided, config) for config in BETWEEN_STANDARDS.values())]
-        for i in candidates:
-            if not start <= i < end or i in kept:
+        for i in members:
+            if i in kept:
                 continue
             char = text[i]
             if any(len(form) != len(window) or form[i - start] == char for form in forms):
@@ -347,7 +352,7 @@ def traditional_phrase_hits(text: str) -> list[int]:
             if (i > 0 and text[i - 1] in left) or (i + 1 < len(text) and text[i + 1] in right):
                 candidates.append(i)
     hits = set(zhe_positions(text))
-    for start, end in _windows(text, candidates):
+    for start, end, members in _windows(text, candidates):
         window = text[start:end]
         simplified = convert(window, "t2s")
         traditional = convert(window, "s2t")
@@ -355,9 +360,7 @@ def traditional_phrase_hits(text: str) -> list[int]:
         by_st = convert_phrases(simplified, "st")
         if not all(len(form) == len(window) for form in (simplified, traditional, by_ts, by_st)):
             continue
-        for i in candidates:
-            if not start <= i < end:
-                continue
+        for i in members:
             k, char = i - start, text[i]
             if simplified[k] == char:
                 continue  # OpenCC's t2s keeps it here
@@ -506,7 +509,7 @@ def _convert_positions(
     """
     t = tables()
     changes = []
-    for start, end in _windows(text, positions):
+    for start, end, members in _windows(text, positions):
         window = text[start:end]
         decided_at: set[int] = set()  # window offsets a phrase (or our 著 table) decides
         if target == HANT:
@@ -528,9 +531,7 @@ def _convert_positions(
             decided_at |= set(zhe_positions(converted))
         if not all(len(form) == len(window) for form in forms):
             continue
-        for i in positions:
-            if not start <= i < end:
-                continue
+        for i in members:
             k = i - start
             if converted[k] == text[i]:
                 continue
@@ -693,7 +694,10 @@ def unit_changes(unit: str, target: str) -> tuple[Verdict | None, str | None, li
         verdict = judge(view, count_clean=count_clean)
     wanted, changes = _view_changes(view, verdict, target)
     if index is not None:
-        changes = [replace(change, position=index[change.position]) for change in changes]
+        changes = [
+            Change(index[c.position], c.replacement, c.safe, c.candidates, c.variant)
+            for c in changes
+        ]
     return verdict, wanted, changes
 
 
