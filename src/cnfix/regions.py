@@ -128,7 +128,10 @@ class Regions:
 
 @functools.lru_cache(maxsize=8)
 def _protected(text: str, kind: str) -> Regions:
-    spans = [match.span() for match in URL_OR_EMAIL_RE.finditer(text)]
+    # Every URL or address holds one of these; most prose holds none, and three
+    # substring tests cost less than one pass of the regex (which has no literal prefix).
+    maybe_address = "://" in text or "www." in text or "@" in text
+    spans = [match.span() for match in URL_OR_EMAIL_RE.finditer(text)] if maybe_address else []
     if kind == "markdown":
         spans.extend(fenced_code_spans(text))
         for pattern in (INLINE_CODE_RE, MARKDOWN_LINK_TARGET_RE):
