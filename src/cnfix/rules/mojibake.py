@@ -6,7 +6,7 @@ import codecs
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from cnfix.chars import HAN
@@ -38,6 +38,10 @@ CODECS: dict[str, tuple[str, ...]] = {
     "GBK": ("gb18030",),
     "Big5": ("big5", "cp950"),
 }
+
+
+#: Layers undone, outermost first: (codec the bytes were read as, their real codec).
+Chain = tuple[tuple[str, str], ...]
 
 
 def _encode(text: str, read_as: str) -> bytes | None:
@@ -79,7 +83,7 @@ LATIN_LAYERS = (("Latin-1", "UTF-8"), ("Latin-1", "GBK"), ("Latin-1", "Big5"))
 HAN_LAYERS = (("GBK", "UTF-8"), ("Big5", "UTF-8"), ("GBK", "Big5"), ("Big5", "GBK"))
 
 
-def _chain_message(chain: tuple[tuple[str, str], ...]) -> str:
+def _chain_message(chain: Chain) -> str:
     """``((Latin-1, GBK), (GBK, UTF-8))`` → 'UTF-8 bytes read as GBK, then as Latin-1'."""
     # The chain lists layers as they are undone (outermost first); say them in the
     # order the damage happened.
@@ -133,7 +137,7 @@ def _only_common_punctuation(text: str) -> bool:
 @dataclass(frozen=True, slots=True)
 class Candidate:
     text: str
-    chain: tuple[tuple[str, str], ...]
+    chain: Chain
     gain: int
     #: False when the span itself is too short to trust, however good the candidate.
     sure: bool = True
@@ -141,9 +145,7 @@ class Candidate:
     vouched: bool = False
 
 
-def _best_candidate(
-    garbled: str, options: dict[str, tuple[tuple[str, str], ...]]
-) -> Candidate | None:
+def _best_candidate(garbled: str, options: Mapping[str, Chain]) -> Candidate | None:
     """The most plausible re-decoding of ``garbled`` that beats it, or None."""
     base = text_cost(garbled)
     best: Candidate | None = None
@@ -173,9 +175,9 @@ def _is_clear_win(garbled: str, candidate: Candidate) -> bool:
     )
 
 
-def _expand(text: str, first_layers: tuple[tuple[str, str], ...]) -> dict[str, tuple]:
+def _expand(text: str, first_layers: tuple[tuple[str, str], ...]) -> dict[str, Chain]:
     """Every strict re-decoding of ``text`` by one layer, and by a second Han layer."""
-    options: dict[str, tuple] = {}
+    options: dict[str, Chain] = {}
     firsts = []
     for layer in first_layers:
         once = redecode(text, *layer)
@@ -948,18 +950,18 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
         start_match = PLACEHOLDER_START_RE.search(text, position)
         if start_match is None:
             return
-        match = PLACEHOLDER_RE.match(text, start_match.start())
-        if match is None:
+        placeholder = PLACEHOLDER_RE.match(text, start_match.start())
+        if placeholder is None:
             position = start_match.end()
             continue
-        start, end = match.span()
+        start, end = placeholder.span()
         position = end
         for a, b in reported:
             if a <= start < b:
                 start = b
         if start < end:
             # Placeholders are damage even inside a URL: no protected regions here.
-            yield LOST_BYTES.finding(start, end, f"{PLACEHOLDER_WHY[match.group()[0]]}")
+            yield LOST_BYTES.finding(start, end, PLACEHOLDER_WHY[placeholder.group()[0]])
 
 
 LOST_BYTES = Rule(
