@@ -14,7 +14,9 @@ SYNTAX_COMMA_KINDS = frozenset({"table"})
 
 FULLWIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
 
-STRAY_COMMA_RE = re.compile(f"(?<=[{CHINESE}]),(?=[,;:!?，。、；：！？])")
+# Written to start with the comma (the lookbehind comes after it): a pattern that starts
+# with a literal lets the regex engine skip to the next comma at C speed.
+STRAY_COMMA_RE = re.compile(f",(?<=[{CHINESE}],)(?=[,;:!?，。、；：！？])")
 
 
 def check_stray_comma(doc: Document) -> Iterator[Finding]:
@@ -64,10 +66,13 @@ FLATTENABLE = "，；：！？（）"
 # space on its right (`日,湖`, `指出:` at a line end, `共,1`) is Chinese punctuation: safe;
 # a mark after Latin, a digit, `%` or `)` and right before Han (`100%,其中`) is safe too;
 # `中文,English` and `中文, 中文` could be either: unsafe. Between ASCII: never.
+# One leading character class, the alternatives after it: a pattern that starts with a
+# class is skipped ahead at C speed; an alternation of three is tried at every position
+# (5x slower on clean text).
 SAFE_MARK_RE = re.compile(
-    f"[,;:?](?<=[{CHINESE}].)(?![A-Za-z \t])"
-    f"|!(?<=[{CHINESE}].)(?![A-Za-z \t\\[])"
-    f"|[,;:!?](?<=[A-Za-z0-9%)].)(?=[{HAN}])"
+    f"[,;:!?](?:(?<=[{CHINESE}][,;:?])(?![A-Za-z \t])"
+    f"|(?<=[{CHINESE}]!)(?![A-Za-z \t\\[])"
+    f"|(?<=[A-Za-z0-9%)].)(?=[{HAN}]))"
 )
 UNSAFE_MARK_RE = re.compile(f"[,;:!?](?<=[{CHINESE}].)(?=[A-Za-z]| (?=[{HAN}]))")
 # In a document that otherwise writes full-width marks, only a mark squeezed between two
