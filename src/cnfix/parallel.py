@@ -17,6 +17,7 @@ Small files are read, repaired and written by the worker (``runner.process_file`
 from __future__ import annotations
 
 import os
+import stat
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -192,10 +193,13 @@ def _process_unit(unit: Unit, options: RunOptions) -> list[FileOutcome]:
 
 
 def _size(path: Path) -> int:
+    """Size of a regular file; 0 for anything else, symlinks included: those go through
+    ``process_file``, which applies the symlink policy (never out of the tree)."""
     try:
-        return path.stat().st_size if path.is_file() else 0
+        status = path.lstat()
     except OSError:
         return 0
+    return status.st_size if stat.S_ISREG(status.st_mode) else 0
 
 
 def _stream_units(path: Path, options: RunOptions) -> Iterator[Unit]:
@@ -315,7 +319,14 @@ def run_files(
                         repair.writer.abort()
                         repair = None
                     else:
-                        repair.add(outcome)
+                        try:
+                            repair.add(outcome)
+                        except OSError as error:  # disk full, I/O error: report, keep going
+                            repair.writer.abort()
+                            repair = None
+                            outcome.error = f"cannot write: {error.strerror or error}"
+                            yield outcome
+                            continue
                         outcome.written = repair.destination
                         if outcome.last:
                             try:
