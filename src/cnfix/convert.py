@@ -26,11 +26,7 @@ import re
 import tempfile
 from typing import Any
 
-#: Values of ``--to`` / ``[tool.cnfix] to``. ``auto``: unify each text to its majority
-#: script; ``hans``: Simplified; ``hant``: Traditional in the variant standard the text
-#: already uses (Taiwan 裡/為, Hong Kong, or OpenCC's 裏/爲); ``tw`` / ``hk``: Traditional in
-#: that standard; ``keep``: report only, never convert.
-TARGET_SCRIPTS: tuple[str, ...] = ("auto", "hans", "hant", "tw", "hk", "keep")
+from cnfix.model import TARGET_SCRIPTS
 
 #: OpenCC configurations this layer exposes (``tests/test_opencc_cases.py`` runs OpenCC's
 #: own test cases through every one). Simplified → Traditional: OpenCC standard, Taiwan,

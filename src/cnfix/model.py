@@ -38,8 +38,11 @@ class Fix:
     applicability: Applicability = Applicability.SAFE
 
 
-#: Values of the ``--to`` option (``Settings.target_script``).
-TARGET_SCRIPTS = ("auto", "hans", "hant", "tw", "hk", "keep")
+#: Values of ``--to`` / ``[tool.cnfix] to`` (``Settings.target_script``). ``auto``: unify
+#: each text to its majority script; ``hans``: Simplified; ``hant``: Traditional in the
+#: variant standard the text already uses (Taiwan 裡/為, Hong Kong, or OpenCC's 裏/爲);
+#: ``tw`` / ``hk``: Traditional in that standard; ``keep``: report only, never convert.
+TARGET_SCRIPTS: tuple[str, ...] = ("auto", "hans", "hant", "tw", "hk", "keep")
 
 
 @dataclass(frozen=True, slots=True)
