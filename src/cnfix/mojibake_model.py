@@ -70,6 +70,8 @@ def char_cost(char: str, before: str = "", after: str = "") -> int:
         if char in "\t\n\r" or 0x20 <= code < 0x7F:
             return ASCII_COST
         return NOISE_COST
+    if char == "\u00a0":
+        return ASCII_COST  # no-break space: a space
     if char in COMMON_CJK_PUNCT or char in "\u201c\u201d\u2018\u2019\u2014\u2026\u00b7":
         return COMMON_PUNCT_COST
     if _HAN_RE.match(char):

@@ -143,6 +143,8 @@ class Candidate:
     sure: bool = True
     #: ftfy's reading: safe whenever our cost model agrees that it is more plausible.
     vouched: bool = False
+    #: A short garble next to a confirmed one of the same chain: safe when it gains.
+    neighbour: bool = False
 
 
 def _best_candidate(garbled: str, options: Mapping[str, Chain]) -> Candidate | None:
@@ -166,6 +168,8 @@ def _best_candidate(garbled: str, options: Mapping[str, Chain]) -> Candidate | N
 def _is_clear_win(garbled: str, candidate: Candidate) -> bool:
     if candidate.vouched:
         return candidate.sure
+    if candidate.neighbour:
+        return candidate.gain > 0
     _, mean = han_profile(candidate.text)
     return (
         candidate.sure
@@ -302,20 +306,55 @@ def _ftfy_spans(text: str) -> Iterator[tuple[int, int, str, Candidate]]:
 def _latin_spans(text: str) -> Iterator[tuple[int, int, str, Candidate | None]]:
     """Latin-1/cp1252 runs that read as Chinese once re-encoded; a byte that no
     candidate codec can decode splits the run and is reported as (start, end, char,
-    None)."""
+    None). Once a chain is certain somewhere in the text, short runs (``ºÍ`` for 和,
+    ``°²×°`` for 安装) are read with it too."""
+    confirmed: set[Chain] = set()
+    leftovers: list[tuple[int, str]] = []
     for match in LATIN_RUN_RE.finditer(text):
         run = match.group()
         # Trim ASCII from the right, but keep one ASCII byte that may be a GBK/Big5
         # trail byte (0x40–0x7E) of the last double-byte character.
         core = run.rstrip(_PRINTABLE_ASCII)
-        if len(_LATIN_NON_ASCII_RE.findall(core)) < 2:
-            continue
         start = match.start()
+        if len(_LATIN_NON_ASCII_RE.findall(core)) < 2:
+            leftovers.append((start, run))
+            continue
         found = _latin_candidate(run, len(core))
         if found is not None:
+            if _is_clear_win(run[: found[0]], found[1]):
+                confirmed.add(found[1].chain)
             yield start, start + found[0], run[: found[0]], found[1]
             continue
-        yield from _split_at_bad_bytes(run[: len(core)], start)
+        pieces = list(_split_at_bad_bytes(run[: len(core)], start))
+        if not pieces:
+            leftovers.append((start, run))
+        for piece in pieces:
+            if piece[3] is not None:
+                confirmed.add(piece[3].chain)
+            yield piece
+    for chain in confirmed:
+        if len(chain) == 1:
+            yield from _latin_leftovers(leftovers, chain[0])
+
+
+def _latin_leftovers(
+    leftovers: list[tuple[int, str]], layer: tuple[str, str]
+) -> Iterator[tuple[int, int, str, Candidate]]:
+    for start, run in leftovers:
+        core = run.rstrip(_PRINTABLE_ASCII)
+        ends = [len(core)]
+        if len(core) < len(run) and "\u0040" <= run[len(core)] <= "\u007e":
+            ends.append(len(core) + 1)
+        for end in reversed(ends):
+            garbled = run[:end]
+            fixed = redecode(garbled, *layer)
+            if fixed is None or fixed.isascii() or noise_count(fixed) or _odd_count(fixed):
+                continue
+            gain = text_cost(garbled) - text_cost(fixed)
+            if gain > 0:
+                candidate = Candidate(fixed, (layer,), gain, neighbour=True)
+                yield start, start + end, garbled, candidate
+                break
 
 
 def _latin_candidate(run: str, core_end: int) -> tuple[int, Candidate] | None:
@@ -438,14 +477,16 @@ def _unusual_han_re() -> re.Pattern[str]:
 MAX_WINDOW = 400
 
 
-def _utf8_in_han(text: str, start: int, read_as: str) -> tuple[int, str, int] | None:
+def _utf8_in_han(
+    text: str, start: int, read_as: str, limit: int | None = None
+) -> tuple[int, str, int] | None:
     """The best span from ``start`` whose ``read_as`` bytes are UTF-8: (end, decoded, gain).
 
     The bytes are fed to an incremental UTF-8 decoder one character at a time, so a
     clean stretch stops the walk after a character or two.
     """
     decoder = codecs.getincrementaldecoder("utf-8")()
-    stop = min(len(text), start + MAX_WINDOW)
+    stop = min(len(text) if limit is None else limit, start + MAX_WINDOW)
     garbled_cost = decoded_cost = 0
     pieces: list[str] = []
     best: tuple[int, str, int] | None = None
@@ -477,6 +518,8 @@ def _long_enough(text: str, end: int, garbled: str, decoded: str) -> bool:
     ASCII byte that continues a word (``鍜孋hervonenkis`` = ``和Chervonenkis``)."""
     if len(garbled) >= 3 and sum(not c.isascii() for c in decoded) >= 2:
         return True
+    if _english_punctuation(text, end - len(garbled), decoded):
+        return True
     if len(garbled) != 2 or not decoded[-1:].isalnum() or not decoded[-1].isascii():
         return False
     following = text[end : end + 1]
@@ -490,13 +533,28 @@ def _long_enough(text: str, end: int, garbled: str, decoded: str) -> bool:
     )
 
 
+def _english_punctuation(text: str, start: int, decoded: str) -> bool:
+    """``Director鈥檚`` = ``Director’s``: a curly quote or dash and a letter, glued to an
+    English word, where two rare Han characters make no sense."""
+    before = text[start - 1 : start]
+    return (
+        len(decoded) == 2
+        and decoded[0] in "\u2018\u2019\u201c\u201d\u2013\u2014"
+        and decoded[1].isascii()
+        and decoded[1].isalpha()
+        and before.isascii()
+        and before.isalpha()
+    )
+
+
 #: A lone re-decoded character must be at least this common.
 COMMON_HAN_COST = 26
 
 
 def _han_utf8_spans(text: str) -> Iterator[tuple[int, int, str, Candidate]]:
-    taken_until = -1
     for read_as in ("GBK", "Big5"):
+        taken_until = -1
+        confirmed: list[tuple[int, int]] = []
         for match in _utf8_lead_re(read_as).finditer(text):
             start = match.start()
             if start < taken_until:
@@ -513,7 +571,49 @@ def _han_utf8_spans(text: str) -> Iterator[tuple[int, int, str, Candidate]]:
             if candidate is None:
                 continue
             taken_until = end
+            if _is_clear_win(garbled, candidate):
+                confirmed.append((start, end))
             yield start, end, garbled, candidate
+        if confirmed:
+            yield from _utf8_leftovers(text, read_as, confirmed)
+
+
+def _utf8_leftovers(
+    text: str, read_as: str, confirmed: list[tuple[int, int]]
+) -> Iterator[tuple[int, int, str, Candidate]]:
+    """Short garbles on a line that certainly holds UTF-8 read as ``read_as``: ``聽`` for
+    a no-break space, ``鈥檚`` for ``’s``. Alone they could be real text; next to a
+    confirmed garble on the same line they are the same damage."""
+    lines = sorted(
+        {(text.rfind("\n", 0, start) + 1, _line_end(text, end)) for start, end in confirmed}
+    )
+    for line_start, line_end in lines:
+        position = line_start
+        while position < line_end:
+            if text[position].isascii() or any(a <= position < b for a, b in confirmed):
+                position += 1
+                continue
+            following = [a for a, _ in confirmed if a > position]
+            found = _utf8_in_han(text, position, read_as, min([line_end, *following]))
+            if found is None:
+                position += 1
+                continue
+            end, decoded, gain = found
+            garbled = text[position:end]
+            if gain > 0 and not decoded.isascii() and not noise_count(decoded):
+                if not _odd_count(decoded) and not any(
+                    position < b and a < end for a, b in confirmed
+                ):
+                    chain = ((read_as, "UTF-8"),)
+                    yield position, end, garbled, Candidate(decoded, chain, gain, neighbour=True)
+                    position = end
+                    continue
+            position += 1
+
+
+def _line_end(text: str, position: int) -> int:
+    end = text.find("\n", position)
+    return len(text) if end < 0 else end
 
 
 @functools.cache
@@ -784,7 +884,10 @@ def check_mojibake(doc: Document) -> Iterator[Finding]:
     if text.isascii():
         return
     for start, end, garbled, candidate in _spans(text):
-        if protected_regions(doc).covers(start):
+        protected = protected_regions(doc)
+        if protected.covers(start) and protected.covers(end - 1):
+            # Inside a URL or code from end to end. A garble that only starts in one
+            # (a URL regex runs on through Latin-1 mojibake) is still repaired.
             continue
         if candidate is None:
             yield MOJIBAKE.finding(
