@@ -600,14 +600,12 @@ def _utf8_leftovers(
                 continue
             end, decoded, gain = found
             garbled = text[position:end]
-            if gain > 0 and not decoded.isascii() and not noise_count(decoded):
-                if not _odd_count(decoded) and not any(
-                    position < b and a < end for a, b in confirmed
-                ):
-                    chain = ((read_as, "UTF-8"),)
-                    yield position, end, garbled, Candidate(decoded, chain, gain, neighbour=True)
-                    position = end
-                    continue
+            plausible = gain > 0 and not decoded.isascii()
+            if plausible and not noise_count(decoded) and not _odd_count(decoded):
+                chain = ((read_as, "UTF-8"),)
+                yield position, end, garbled, Candidate(decoded, chain, gain, neighbour=True)
+                position = end
+                continue
             position += 1
 
 
