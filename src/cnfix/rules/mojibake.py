@@ -1004,7 +1004,29 @@ def _out_of_step(text: str, mark: int, mark_end: int) -> tuple[int, int] | None:
 #: mark and a Han character.
 TRAIL_BYTE_RE = re.compile(f"[\x40-\x7e](?=[{HAN}?\ufffd])")
 MARK_RE = re.compile("[?\ufffd]+")
+#: With this many certain out-of-step spans the document is known to be GBK read as
+#: GB2312, and every other `?` run touching Chinese text is reported as well.
+DAMAGED_DOCUMENT = 3
 AFTER_CHINESE_RE = re.compile(f"[{HAN}\u3001-\u3011\uff01-\uff1f\u201c\u201d]")
+
+
+def _remaining_marks(doc: Document, reported: list[tuple[int, int]]) -> Iterator[Finding]:
+    text = doc.text
+    for match in MARK_RE.finditer(text):
+        start, end = match.span()
+        if any(a <= start < b for a, b in reported):
+            continue
+        before = text[start - 1 : start]
+        after = text[end : end + 1]
+        touching = AFTER_CHINESE_RE.match(before) or AFTER_CHINESE_RE.match(after)
+        glued = (before.isascii() and before.strip()) or TRAIL_BYTE_RE.match(text, end)
+        if not (touching or glued) or protected_regions(doc).covers(start):
+            continue
+        yield LOST_BYTES.finding(
+            start,
+            end,
+            "`?` in a document decoded as GB2312: probably a GBK character whose bytes were lost",
+        )
 
 
 def check_lost_bytes(doc: Document) -> Iterator[Finding]:
@@ -1046,6 +1068,8 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
                 "GBK text decoded as GB2312: a byte was lost at the `?` and the bytes "
                 f"after it were read out of step ({text[span[0] : span[1]]!r})",
             )
+        if len(reported) >= DAMAGED_DOCUMENT:
+            yield from _remaining_marks(doc, reported)
     position = 0
     while True:
         start_match = PLACEHOLDER_START_RE.search(text, position)
