@@ -1,0 +1,406 @@
+"""cnfix throughput, start-up, scaling and memory, side by side with the floor and ftfy.
+
+One command::
+
+    python benchmarks/run.py            # 16 MB texts, 20,000 small files, a 64 MB file
+    python benchmarks/run.py --quick    # smaller inputs, for a first look
+    python benchmarks/run.py --gb       # the large-file row on a 1 GB file
+
+It builds its inputs (once; they are reused while the sizes match) in the git-ignored
+folder ``benchmarks/.corpus/`` from ``seeds/`` (damaged text) and
+``tests/data/corpus/`` (clean Simplified and Traditional text):
+
+- ``clean.txt``: the clean corpus repeated to ``--mb`` MB;
+- ``damaged.txt``: the seeds repeated to ``--damaged-mb`` MB (annotations, stray commas,
+  flattened punctuation, mixed script, a few garbled spans);
+- ``small/``: ``--files`` files of 2–5 KB cut from the clean corpus at line ends;
+- ``records.jsonl``: clean corpus documents as JSON Lines records, ``--mb`` MB;
+- ``large.txt``: clean and damaged text, ``--large-mb`` MB (``--gb``: 1024).
+
+Then it measures, and prints one table:
+
+- the floor: read + UTF-8 decode, one ``re`` pass (every Han run), three ``re.sub``
+  repair passes (stray comma, ASCII comma, parenthesised pinyin);
+- ftfy: ``fix_text`` (default), ``fix_text`` without width and quote fixes, and
+  ``fix_encoding``, on a 1 MB sample (ftfy is slow; MB/s do not depend on the size);
+- cnfix in this process (no start-up): ``scan`` of the clean text and ``repair`` of the
+  damaged text, through ``cnfix.parallel.run_files`` — what the CLI runs, streaming
+  files above 8 MB in chunks;
+- cnfix as a command (``python -m cnfix``, start-up included): the small files and
+  the JSON Lines file with ``--jobs 1`` and ``--jobs 2``; ``scan one-file.txt`` wall
+  time; peak memory (max RSS) of ``repair`` on the large file and its time per MB
+  against a 1 MB file.
+
+In-process rows are CPU time of this process (``time.process_time``); command rows
+are wall time (the point of ``--jobs`` is wall time). Every row is the best of
+``--repeat`` runs: other programs on the machine only ever make a run slower.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "benchmarks" / ".corpus"
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+CLEAN = sorted((ROOT / "tests" / "data" / "corpus").glob("*/*.txt"))
+MB = 1_000_000
+
+#: Targets of issue 7 (MB/s per core unless said otherwise).
+TARGET_SCAN = 25.0
+TARGET_REPAIR = 10.0
+TARGET_SMALL = 15.0
+TARGET_SCALING = 1.8
+TARGET_STARTUP_MS = 150.0
+TARGET_PEAK_MB = 200.0
+
+
+# --- the corpus ---------------------------------------------------------------------------
+
+
+def _repeat_to(pieces: list[str], size: int) -> str:
+    out: list[str] = []
+    total = 0
+    while total < size:
+        for piece in pieces:
+            out.append(piece)
+            total += len(piece.encode("utf-8"))
+            if total >= size:
+                break
+    return "\n\n".join(out) + "\n"
+
+
+def _write_if_missing(path: Path, make: Callable[[], bytes], size: int) -> Path:
+    """Write ``make()`` to ``path`` unless it is there with roughly the wanted size."""
+    if path.exists() and abs(path.stat().st_size - size) < max(size // 10, 50_000):
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_suffix(".tmp")
+    temp.write_bytes(make())
+    temp.replace(path)
+    return path
+
+
+def _texts(paths: list[Path]) -> list[str]:
+    return [path.read_text(encoding="utf-8").strip() for path in paths]
+
+
+def _small_files(folder: Path, count: int) -> Path:
+    marker = folder / ".count"
+    if marker.exists() and marker.read_text() == str(count):
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    lines = [line for text in _texts(CLEAN) for line in text.splitlines() if line.strip()]
+    position = 0
+    for number in range(count):
+        wanted = 2000 + (number * 7919) % 3000  # 2–5 KB, spread evenly
+        piece: list[str] = []
+        size = 0
+        while size < wanted:
+            line = lines[position % len(lines)]
+            position += 1
+            piece.append(line)
+            size += len(line.encode("utf-8")) + 1
+        (folder / f"{number // 1000:02}").mkdir(exist_ok=True)
+        (folder / f"{number // 1000:02}" / f"{number:05}.txt").write_text(
+            "\n".join(piece) + "\n", encoding="utf-8"
+        )
+    marker.write_text(str(count))
+    return folder
+
+
+def _records(size: int) -> bytes:
+    out: list[bytes] = []
+    total, number = 0, 0
+    texts = _texts(CLEAN)
+    while total < size:
+        text = texts[number % len(texts)]
+        line = json.dumps({"id": number, "text": text, "meta": {"source": "corpus"}})
+        out.append(line.encode("utf-8") + b"\n")
+        total += len(out[-1])
+        number += 1
+    return b"".join(out)
+
+
+def _large(size: int) -> bytes:
+    # 1 MB of 80% clean and 20% damaged text, so that any 1 MB prefix is a fair sample.
+    block = (_repeat_to(_texts(CLEAN), 800_000) + _repeat_to(_texts(SEEDS), 200_000)).encode()
+    return block * (size // len(block) + 1)
+
+
+def build(args: argparse.Namespace) -> dict[str, Path]:
+    """The benchmark inputs, made once in ``benchmarks/.corpus/``."""
+    size = int(args.mb * MB)
+    damaged = int(args.damaged_mb * MB)
+    large = int(args.large_mb * MB)
+    return {
+        "clean": _write_if_missing(
+            CORPUS / "clean.txt", lambda: _repeat_to(_texts(CLEAN), size).encode(), size
+        ),
+        "damaged": _write_if_missing(
+            CORPUS / "damaged.txt", lambda: _repeat_to(_texts(SEEDS), damaged).encode(), damaged
+        ),
+        "one": _write_if_missing(
+            CORPUS / "one-file.txt", lambda: _texts(CLEAN)[0].encode() + b"\n", 0
+        ),
+        "mb1": _write_if_missing(CORPUS / "one-mb.txt", lambda: _large(MB)[:MB], MB),
+        "small": _small_files(CORPUS / "small", args.files),
+        "jsonl": _write_if_missing(CORPUS / "records.jsonl", lambda: _records(size), size),
+        "large": _write_if_missing(CORPUS / "large.txt", lambda: _large(large)[:large], large),
+    }
+
+
+# --- measuring ------------------------------------------------------------------------------
+
+
+def best_cpu(function: Callable[[], object], repeat: int) -> float:
+    """Least CPU time of this process over ``repeat`` runs, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        function()
+        times.append(time.process_time() - start)
+    return min(times)
+
+
+def command(args: list[str]) -> list[str]:
+    return [sys.executable, "-m", "cnfix", *args]
+
+
+def best_wall(argv: list[str], repeat: int) -> float:
+    """Least wall time of a command over ``repeat`` runs, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def peak_rss_mb(argv: list[str]) -> tuple[float, float]:
+    """Peak resident memory (MB) and wall time of one run of ``argv``, measured by a
+    fresh Python parent so that only this command's children count."""
+    probe = (
+        "import resource, subprocess, sys, time\n"
+        "start = time.perf_counter()\n"
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "wall = time.perf_counter() - start\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, wall)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=True
+    )
+    peak, wall = out.stdout.split()
+    return float(peak), float(wall)
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*.txt"))
+
+
+class Table:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str]] = []
+
+    def add(self, name: str, value: str, ratio: str = "", verdict: str = "") -> None:
+        self.rows.append((name, value, ratio, verdict))
+        print(f"  {name}: {value} {ratio} {verdict}", file=sys.stderr, flush=True)
+
+    def print(self) -> None:
+        headers = ("operation", "result", "ratio", "target")
+        widths = [max(len(row[i]) for row in [*self.rows, headers]) for i in range(4)]
+        line = "| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)) + " |"
+        print(line)
+        print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+        for row in self.rows:
+            cells = [row[0].ljust(widths[0])] + [
+                c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+            ]
+            print("| " + " | ".join(cells) + " |")
+
+
+def verdict(ok: bool, target: str) -> str:
+    return f"{target} {'ok' if ok else 'MISSED'}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=16, help="size of the text inputs in MB")
+    parser.add_argument("--files", type=int, default=20_000, help="number of small files")
+    parser.add_argument("--damaged-mb", type=float, default=4, help="size of the damaged text")
+    parser.add_argument("--large-mb", type=float, default=64, help="size of the large file")
+    parser.add_argument("--gb", action="store_true", help="a 1 GB large file")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (best)")
+    parser.add_argument("--quick", action="store_true", help="small inputs, one run each")
+    args = parser.parse_args()
+    if args.quick:
+        args.mb, args.damaged_mb, args.files, args.large_mb, args.repeat = 4, 1, 2000, 16, 1
+    if args.gb:
+        args.large_mb = 1024
+    sys.path.insert(0, str(ROOT / "src"))
+    import ftfy
+
+    from cnfix.chars import HAN
+    from cnfix.parallel import run_files
+    from cnfix.rules import RULES
+    from cnfix.runner import RunOptions
+
+    print(f"building inputs in {CORPUS} ...", file=sys.stderr)
+    paths = build(args)
+    repeat = args.repeat
+    table = Table()
+    clean_bytes = paths["clean"].read_bytes()
+    clean = clean_bytes.decode("utf-8")
+    clean_mb = len(clean_bytes) / MB
+    sample = clean_bytes[:MB].decode("utf-8", errors="ignore")
+    sample_mb = len(sample.encode("utf-8")) / MB
+
+    def rate(mb: float, seconds: float) -> float:
+        return mb / seconds
+
+    # The floor.
+    decode = rate(clean_mb, best_cpu(lambda: paths["clean"].read_bytes().decode("utf-8"), repeat))
+    table.add("read + UTF-8 decode (floor), clean text", f"{decode:.0f} MB/s")
+    han_runs = re.compile(f"[{HAN}]+")
+    regex = rate(clean_mb, best_cpu(lambda: sum(1 for _ in han_runs.finditer(clean)), repeat))
+    table.add("one re pass over the text (every Han run)", f"{regex:.1f} MB/s")
+    subs = [
+        (re.compile(f"(?<=[{HAN}]),(?=[,。、；：])"), ""),
+        (re.compile(f"(?<=[{HAN}]),(?=[{HAN}])"), "，"),
+        (re.compile(f"(?<=[{HAN}])\\([a-zü]{{1,6}}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]?[a-z]{{0,3}}\\)"), ""),
+    ]
+
+    def three_subs() -> None:
+        text = clean
+        for pattern, replacement in subs:
+            text = pattern.sub(replacement, text)
+
+    three = rate(clean_mb, best_cpu(three_subs, repeat))
+    table.add("three re.sub repair passes", f"{three:.1f} MB/s")
+
+    # ftfy on a sample.
+    def ftfy_rate(function: Callable[[str], str]) -> float:
+        return rate(sample_mb, best_cpu(lambda: function(sample), min(repeat, 2)))
+
+    ftfy_default = ftfy_rate(ftfy.fix_text)
+    table.add("ftfy.fix_text, default (1 MB sample)", f"{ftfy_default:.1f} MB/s")
+    ftfy_off = ftfy_rate(
+        lambda text: ftfy.fix_text(text, fix_character_width=False, uncurl_quotes=False)
+    )
+    table.add("ftfy.fix_text, width/quotes off", f"{ftfy_off:.1f} MB/s")
+    ftfy_encoding = ftfy_rate(ftfy.fix_encoding)
+    table.add("ftfy.fix_encoding", f"{ftfy_encoding:.1f} MB/s")
+
+    # cnfix in this process: what the CLI runs, without start-up.
+    scan_options = RunOptions(rules=RULES)
+    repair_options = RunOptions(rules=RULES, repair=True)
+    list(run_files([paths["one"]], scan_options))  # load lazily loaded tables once
+
+    scan = rate(clean_mb, best_cpu(lambda: list(run_files([paths["clean"]], scan_options)), repeat))
+    table.add(
+        "cnfix scan, clean text (in process)",
+        f"{scan:.1f} MB/s",
+        f"{scan / ftfy_off:.1f}x ftfy w/q off, {scan / regex:.2f} of one re pass",
+        verdict(
+            scan >= TARGET_SCAN and scan >= 7 * ftfy_off and scan >= regex / 3,
+            ">=25 MB/s, >=7x, >=1/3",
+        ),
+    )
+    damaged_mb = paths["damaged"].stat().st_size / MB
+    repair = rate(
+        damaged_mb,
+        best_cpu(lambda: list(run_files([paths["damaged"]], repair_options)), repeat),
+    )
+    table.add(
+        "cnfix repair, seed-like damaged text (in process)",
+        f"{repair:.2f} MB/s",
+        f"{repair / ftfy_off:.1f}x ftfy w/q off",
+        verdict(repair >= TARGET_REPAIR, ">=10 MB/s"),
+    )
+
+    # cnfix as a command.
+    small_mb = folder_bytes(paths["small"]) / MB
+    small = {}
+    for jobs in (1, 2):
+        seconds = best_wall(
+            command(["scan", "-q", "--jobs", str(jobs), str(paths["small"])]), repeat
+        )
+        small[jobs] = rate(small_mb, seconds)
+    table.add(
+        f"cnfix scan {args.files} files of 2-5 KB, --jobs 1",
+        f"{small[1]:.1f} MB/s",
+        "",
+        verdict(small[1] >= TARGET_SMALL, ">=15 MB/s"),
+    )
+    table.add(
+        f"cnfix scan {args.files} files of 2-5 KB, --jobs 2",
+        f"{small[2]:.1f} MB/s",
+        f"{small[2] / small[1]:.2f}x --jobs 1",
+        verdict(small[2] / small[1] >= TARGET_SCALING, ">=1.8x"),
+    )
+    jsonl_mb = paths["jsonl"].stat().st_size / MB
+    jsonl = {}
+    with tempfile.TemporaryDirectory() as out:
+        for jobs in (1, 2):
+            target = str(Path(out) / "out.jsonl")
+            argv = ["repair", "--jsonl", "--jobs", str(jobs), str(paths["jsonl"]), "-o", target]
+            jsonl[jobs] = rate(jsonl_mb, best_wall(command(argv), repeat))
+    table.add("cnfix repair --jsonl, one file, --jobs 1", f"{jsonl[1]:.1f} MB/s")
+    table.add(
+        "cnfix repair --jsonl, one file, --jobs 2",
+        f"{jsonl[2]:.1f} MB/s",
+        f"{jsonl[2] / jsonl[1]:.2f}x --jobs 1",
+        verdict(jsonl[2] / jsonl[1] >= TARGET_SCALING, ">=1.8x"),
+    )
+    bare = best_wall([sys.executable, "-c", "pass"], max(repeat, 5)) * 1000
+    startup = best_wall(command(["scan", str(paths["one"])]), max(repeat, 5)) * 1000
+    table.add(
+        "cnfix scan one-file.txt, wall time",
+        f"{startup:.0f} ms",
+        f"python itself: {bare:.0f} ms",
+        verdict(startup <= TARGET_STARTUP_MS, "<=150 ms"),
+    )
+    large_mb = paths["large"].stat().st_size / MB
+    with tempfile.TemporaryDirectory() as out:
+        argv = ["repair", "--jobs", "1", "-q", "-o", out, str(paths["large"])]
+        peak, wall = peak_rss_mb(command(argv))
+        small_argv = ["repair", "--jobs", "1", "-q", "-o", out, str(paths["mb1"])]
+        one_wall = best_wall(command(small_argv), repeat) - startup / 1000
+    per_mb_large = wall / large_mb
+    per_mb_one = one_wall / (paths["mb1"].stat().st_size / MB)
+    table.add(
+        f"cnfix repair -o, one {large_mb:.0f} MB file: peak memory",
+        f"{peak:.0f} MB",
+        "",
+        verdict(peak <= TARGET_PEAK_MB, "<=200 MB"),
+    )
+    table.add(
+        f"  time per MB: 1 MB file vs {large_mb:.0f} MB file",
+        f"{per_mb_one * 1000:.0f} / {per_mb_large * 1000:.0f} ms",
+        f"{per_mb_large / per_mb_one:.2f}x",
+        "flat",
+    )
+    print()
+    print(
+        f"cnfix {__import__('cnfix').__version__}, Python {sys.version.split()[0]}, "
+        f"{os.cpu_count()} cores; inputs: clean {clean_mb:.0f} MB, damaged {damaged_mb:.0f} MB, "
+        f"{args.files} small files ({small_mb:.0f} MB), JSON Lines {jsonl_mb:.0f} MB, "
+        f"large {large_mb:.0f} MB; best of {repeat}"
+    )
+    print()
+    table.print()
+
+
+if __name__ == "__main__":
+    main()
