@@ -693,6 +693,8 @@ def _repair_jsonl(
             stream, size = _open_jsonl(path)
             if to_stdout:
                 sink = sys.stdout.buffer
+            elif output is not None and output.exists() and not output.is_file():
+                sink = output.open("wb")  # /dev/null, a FIFO: written as a stream
             elif output is not None:
                 sink = StreamWriter(output)
             elif run.write:
@@ -735,6 +737,8 @@ def _repair_jsonl(
         finally:
             if isinstance(sink, StreamWriter):
                 sink.abort()
+            elif sink is not None and sink is not sys.stdout.buffer:
+                sink.close()
         changed += changed_here
     _jsonl_skipped(states, spec, reporting)
     writes = run.write or output is not None
