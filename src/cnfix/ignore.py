@@ -18,7 +18,6 @@ Three mechanisms, from coarse to fine:
 from __future__ import annotations
 
 import bisect
-import functools
 import os
 import re
 from collections.abc import Iterable
@@ -179,6 +178,7 @@ class IgnoreFilter:
         self.respect_gitignore = respect_gitignore
         self._files: dict[Path, IgnoreFile | None] = {}
         self._git: dict[Path, tuple[Path, frozenset[str]] | None] = {}
+        self._chains: dict[Path, tuple[Path, ...]] = {}
 
     def _ignore_file(self, folder: Path) -> IgnoreFile | None:
         if folder not in self._files:
@@ -190,16 +190,25 @@ class IgnoreFilter:
                 self._files[folder] = IgnoreFile.from_text(text)
         return self._files[folder]
 
-    @staticmethod
-    @functools.lru_cache(maxsize=256)
-    def _folders_above(folder: Path) -> tuple[Path, ...]:
-        """``folder`` and its parents up to the top of its git work tree, deepest first."""
-        chain = []
-        for current in (folder, *folder.parents):
-            chain.append(current)
-            if (current / ".git").exists():
+    def _folders_above(self, folder: Path) -> tuple[Path, ...]:
+        """``folder`` and its parents up to the top of its git work tree, deepest first.
+
+        Built on the parent's cached chain: one ``stat`` per folder, however deep the
+        tree (checking every parent of every folder was quadratic in the depth).
+        """
+        chain: list[Path] = []
+        current = folder
+        while True:
+            cached = self._chains.get(current)
+            if cached is not None:
+                chain.extend(cached)
                 break
-        return tuple(chain)
+            chain.append(current)
+            if (current / ".git").exists() or current.parent == current:
+                break
+            current = current.parent
+        result = self._chains[folder] = tuple(chain)
+        return result
 
     def _cnfixignored(self, path: Path, *, is_dir: bool) -> bool:
         for folder in self._folders_above(path.parent):
