@@ -72,6 +72,22 @@ def _cost(text: str) -> int:
     return text_cost(text) + HANGUL_PENALTY * len(_HANGUL_RE.findall(text))
 
 
+def has_wide_nul_pattern(data: bytes) -> bool:
+    """NUL bytes where UTF-16/32 puts them for ASCII text (every other byte, or three
+    of four), not scattered as in binary data. Looks at the first 4 KiB."""
+    head = data[:4096]
+    if len(head) < 4:
+        return False
+    even = head[0::2].count(0) / len(head[0::2])
+    odd = head[1::2].count(0) / len(head[1::2])
+    if even > 0.9 and odd > 0.9:
+        return False  # NULs only: binary (a sparse file, an empty disk image)
+    if (odd >= 0.3 and even <= 0.1) or (even >= 0.3 and odd <= 0.1):
+        return True
+    quarters = [head[i::4].count(0) / max(1, len(head[i::4])) for i in range(4)]
+    return min(quarters[1:]) >= 0.9 or min(quarters[:3]) >= 0.9
+
+
 def detect_encoding(data: bytes) -> tuple[str, float] | None:
     """The codec of ``data`` among Chinese encodings, and how sure that is."""
     readings = _readings(data)

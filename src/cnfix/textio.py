@@ -107,7 +107,11 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
     else:
         if "\x00" not in text:
             return Decoded(text, "utf-8", False, 1.0)
-        # NUL bytes: UTF-16/32 without BOM (mostly ASCII text) or binary.
+        from cnfix.detect import has_wide_nul_pattern
+
+        if not has_wide_nul_pattern(data):
+            raise BinaryFileError("binary file (NUL bytes)")
+        # NULs at every other byte: UTF-16/32 without BOM of mostly ASCII text.
     from cnfix.detect import detect_encoding
 
     detected = detect_encoding(data)
