@@ -84,12 +84,20 @@ def ordered_map(
     results are pending at once. ``function`` and the items must pickle (a module-level
     function, or a ``functools.partial`` of one). An exception in a worker is raised
     here, in order; pending work is cancelled when the caller stops early.
+
+    The first item is done here, before the pool starts: whatever the work loads on
+    first use (rule tables, compiled classes, OpenCC's dictionaries) is then loaded
+    once, and the forked workers inherit it instead of each loading it again.
     """
     if jobs <= 1:
         yield from map(function, items)
         return
     from concurrent.futures import ProcessPoolExecutor  # only when there is a pool
 
+    items = iter(items)
+    for first in items:
+        yield function(first)
+        break
     ahead = ahead or AHEAD_PER_JOB * jobs
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
     pending: deque[Future[R]] = deque()
