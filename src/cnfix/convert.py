@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import re
 import tempfile
 from typing import Any
 
@@ -88,22 +87,29 @@ _ZHE_BEFORE_CHARS = "力眼手重陆想急迷落实装色凉火地魔意墨笔"
 #: ``著`` read zhù (名著, 著名, 著作): never changed, even after a word of the list above.
 _ZHU_FOLLOWERS = "名作称述录书者"
 
-_ZHE_RE = re.compile(
-    "(?:" + "|".join(sorted(_ZHE_AFTER_WORDS.split("|"), key=len, reverse=True)) + ")"
-    "(著)(?![" + _ZHU_FOLLOWERS + "])"
-    "|(著)(?=[" + _ZHE_BEFORE_CHARS + "])"
-)
+_ZHE_WORDS = tuple(_ZHE_AFTER_WORDS.split("|"))
 
 
 def zhe_positions(text: str) -> list[int]:
     """Offsets of ``著`` that Simplified writes ``着``, by the phrase table above.
 
-    >>> zhe_positions("有著 著力 著名 显著")
+    Each ``著`` is found with ``str.find`` and judged by its neighbours: a word of the
+    list right before it (and no zhù follower after it), or a zhuó follower after it.
+    (A regex alternation of the words was tried at every position: 7 MB/s.)
+
+    >>> zhe_positions("有著 著力 著名 显著 有著名")
     [1, 3]
     """
-    if "著" not in text:
-        return []
-    return [m.start(1) if m.start(1) >= 0 else m.start(2) for m in _ZHE_RE.finditer(text)]
+    found = []
+    position = text.find("著")
+    while position != -1:
+        after = text[position + 1 : position + 2]
+        if (
+            (not after or after not in _ZHU_FOLLOWERS) and text.endswith(_ZHE_WORDS, 0, position)
+        ) or (after and after in _ZHE_BEFORE_CHARS):
+            found.append(position)
+        position = text.find("著", position + 1)
+    return found
 
 
 def fix_zhe(text: str) -> str:
