@@ -308,3 +308,13 @@ def test_clean_chinese_is_never_reported(s: str) -> None:
 def test_repair_never_raises_and_is_idempotent(s: str) -> None:
     once = repair_text(s, select=RULES, unsafe_fixes=True).text
     assert repair_text(once, select=RULES, unsafe_fixes=True).text == once
+
+
+def test_a_strongly_preferred_lost_character_is_only_an_unsafe_guess() -> None:
+    # 辦 is GBK 0xDE6B: GB2312 lacks it, its lead byte was lost, its trail byte is `k`.
+    text = "他在?k公室等你。"
+    (finding,) = scan_text(text, select=["lost-bytes"])
+    assert finding.fix is not None
+    assert finding.fix.applicability is Applicability.UNSAFE
+    assert repair_text(text, select=RULES).text == text
+    assert repair_text(text, select=RULES, unsafe_fixes=True).text == "他在辦公室等你。"

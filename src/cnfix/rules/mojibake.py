@@ -985,7 +985,9 @@ def _out_of_step(text: str, mark: int, mark_end: int) -> tuple[int, int] | None:
         elif char.isascii() and char.isalpha():
             before = text[position - 1]
             after = text[position + 1 : position + 2]
-            glued = _HAN_CHAR_RE.match(before) and (after == "(" or _HAN_CHAR_RE.match(after))
+            glued = _HAN_CHAR_RE.match(before) and (
+                after in ("(", "?", "\ufffd") or _HAN_CHAR_RE.match(after)
+            )
             if not glued:
                 break
             evidence += 2
@@ -1001,13 +1003,60 @@ def _out_of_step(text: str, mark: int, mark_end: int) -> tuple[int, int] | None:
 
 
 #: The trail byte (0x40–0x7E) of a character whose lead byte was lost, between the
-#: mark and a Han character.
-TRAIL_BYTE_RE = re.compile(f"[\x40-\x7e](?=[{HAN}?\ufffd])")
+#: mark and a Han character. Not the backtick: `?` is inline code in Markdown.
+TRAIL_BYTE_RE = re.compile(f"[\x40-\x5f\x61-\x7e](?=[{HAN}?\ufffd])")
 MARK_RE = re.compile("[?\ufffd]+")
 #: With this many certain out-of-step spans the document is known to be GBK read as
 #: GB2312, and every other `?` run touching Chinese text is reported as well.
 DAMAGED_DOCUMENT = 3
 AFTER_CHINESE_RE = re.compile(f"[{HAN}\u3001-\u3011\uff01-\uff1f\u201c\u201d]")
+
+
+#: A guess is offered only when the best character is this much cheaper (half-bits,
+#: so 8 = 16 times likelier) than the next best, and common itself.
+GUESS_MARGIN = 8
+GUESS_MAX_COST = 30
+
+
+def _guess_lost_characters(text: str, start: int, end: int) -> Fix | None:
+    """Stretch repair, unsafe only: ``?y`` is a GBK character whose lead byte was lost
+    and whose trail byte 0x79 survived as ``y``. Of the characters that end in that
+    byte, offer the one the frequency model strongly prefers (``?W`` → 學)."""
+    edits = []
+    for match in GUESS_RE.finditer(text, start, min(len(text), end + 1)):
+        if match.start() >= end:
+            break
+        trail = match.group(1).encode("ascii")
+        ranked = sorted((text_cost(char), char) for char in _characters_with_trail(trail[0]))
+        if len(ranked) < 2 or ranked[0][0] > GUESS_MAX_COST:
+            continue
+        if ranked[1][0] - ranked[0][0] >= GUESS_MARGIN:
+            edits.append(Edit(match.start(), match.end(), ranked[0][1]))
+    if not edits:
+        return None
+    guesses = "".join(edit.replacement for edit in edits)
+    return Fix(tuple(edits), f"Guess the lost characters: {guesses}", Applicability.UNSAFE)
+
+
+GUESS_RE = re.compile(f"[?\ufffd]([\x40-\x7e])(?=[{HAN}?\ufffd])")
+
+
+@functools.cache
+def _characters_with_trail(trail: int) -> tuple[str, ...]:
+    """Every GBK character whose second byte is ``trail`` and that GB2312 lacks (the
+    reason its lead byte was lost)."""
+    found = []
+    for lead in range(0x81, 0xFF):
+        pair = bytes([lead, trail])
+        try:
+            char = pair.decode("gbk")
+        except UnicodeDecodeError:
+            continue
+        try:
+            pair.decode("gb2312")
+        except UnicodeDecodeError:
+            found.append(char)
+    return tuple(found)
 
 
 def _remaining_marks(doc: Document, reported: list[tuple[int, int]]) -> Iterator[Finding]:
@@ -1026,6 +1075,7 @@ def _remaining_marks(doc: Document, reported: list[tuple[int, int]]) -> Iterator
             start,
             end,
             "`?` in a document decoded as GB2312: probably a GBK character whose bytes were lost",
+            _guess_lost_characters(text, start, min(len(text), end + 1)),
         )
 
 
@@ -1043,8 +1093,11 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
     Why: such spans are silent data loss. They survive every later conversion, poison
     search and training data, and only a person (or the source file) can restore them.
 
-    Fix: none. Each damaged span is reported with its position and the kind of
-    damage; cnfix never invents text to fill it.
+    Fix: none that is safe. Each damaged span is reported with its position and the
+    kind of damage; cnfix never invents text in a safe fix. Where a ``?`` is followed
+    by the surviving ASCII trail byte of the lost character (``?W``), and one GBK
+    character with that trail byte is far more common than all others (``學``), it is
+    offered as an unsafe guess.
     """
     text = doc.text
     has_mark = "?" in text or "\ufffd" in text
@@ -1055,7 +1108,11 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
         for match in MARK_RE.finditer(text):
             start = match.start()
             if start and text[start - 1] != "\n" and not AFTER_CHINESE_RE.match(text, start - 1):
-                continue
+                # Also after the trail byte of an earlier lost character: 尼t?W.
+                if start < 2 or not text[start - 1].isascii() or not text[start - 1].isalpha():
+                    continue
+                if not AFTER_CHINESE_RE.match(text, start - 2):
+                    continue
             if reported and start < reported[-1][1]:
                 continue
             span = _out_of_step(text, start, match.end())
@@ -1067,6 +1124,7 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
                 span[1],
                 "GBK text decoded as GB2312: a byte was lost at the `?` and the bytes "
                 f"after it were read out of step ({text[span[0] : span[1]]!r})",
+                _guess_lost_characters(text, *span),
             )
         if len(reported) >= DAMAGED_DOCUMENT:
             yield from _remaining_marks(doc, reported)
