@@ -33,6 +33,7 @@ def _rules_findings(text: str) -> list:
 EXAMPLES = [
     ("你好世界".encode().decode("gb18030"), "你好世界", "UTF-8 bytes read as GBK"),
     ("ÄãºÃ£¬ÊÀ½ç", "你好，世界", "GBK bytes read as Latin-1"),
+    ("确认步骤".encode().decode("big5"), "确认步骤", "UTF-8 bytes read as Big5"),
     ("你好，世界".encode().decode("latin-1"), "你好，世界", "UTF-8 bytes read as Latin-1"),
     ("總統致詞感謝".encode("big5").decode("latin-1"), "總統致詞感謝", "Big5 bytes read as Latin-1"),
     (
