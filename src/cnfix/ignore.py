@@ -179,6 +179,7 @@ class IgnoreFilter:
         self._files: dict[Path, IgnoreFile | None] = {}
         self._git: dict[Path, tuple[Path, frozenset[str]] | None] = {}
         self._chains: dict[Path, tuple[Path, ...]] = {}
+        self._roots: dict[Path, Path | None] = {}
 
     def _ignore_file(self, folder: Path) -> IgnoreFile | None:
         if folder not in self._files:
@@ -220,13 +221,24 @@ class IgnoreFilter:
                 return decision
         return False
 
-    def _gitignored(self, path: Path, *, is_dir: bool) -> bool:
-        root = path.parent
-        for folder in (path.parent, *path.parent.parents):
-            if folder in self._git:
-                root = folder
+    def _walk_root(self, folder: Path) -> Path | None:
+        """The nearest folder at or above ``folder`` that ``start_walk`` saw (cached per
+        folder, so a deep tree costs one step per folder, not one per parent)."""
+        pending: list[Path] = []
+        current = folder
+        while current not in self._git and current not in self._roots:
+            pending.append(current)
+            if current.parent == current:
                 break
-        entry = self._git.get(root)
+            current = current.parent
+        root = current if current in self._git else self._roots.get(current)
+        for seen in pending:
+            self._roots[seen] = root
+        return root
+
+    def _gitignored(self, path: Path, *, is_dir: bool) -> bool:
+        root = self._walk_root(path.parent)
+        entry = self._git.get(root) if root is not None else None
         if entry is None:
             return False
         base, ignored = entry
@@ -239,6 +251,7 @@ class IgnoreFilter:
         """Ask git once for what it ignores under ``root`` (a folder about to be walked)."""
         root = Path(os.path.abspath(root))
         if self.respect_gitignore and root not in self._git:
+            self._roots.clear()  # a new walk root may be nearer than the cached ones
             ignored = git_ignored(root)
             # A folder that git ignores as a whole ("./") was named on purpose: walk it.
             # "./": git ignores everything under root. If root itself is ignored, the
