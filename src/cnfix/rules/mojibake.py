@@ -6,7 +6,7 @@ import codecs
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from cnfix.chars import HAN
@@ -445,33 +445,56 @@ def _utf8_lead_re(read_as: str) -> re.Pattern[str]:
     byte (E1–EF) and a continuation byte, followed by one whose first byte is a
     continuation byte too and whose second starts the next UTF-8 character
     (浣犲 = e4 bd | a0 e5 | …)."""
-    leads = set()
-    for lead in range(0xE1, 0xF0):
-        for trail in range(0x80, 0xC0):
-            decoded = _decode(bytes([lead, trail]), read_as)
-            if decoded is not None and len(decoded) == 1:
-                leads.add(decoded)
-    follows = set()
-    for lead in range(0x80, 0xC0):
-        for trail in [*range(0x40, 0x7F), *range(0xC2, 0xF5)]:
-            decoded = _decode(bytes([lead, trail]), read_as)
-            if decoded is not None and len(decoded) == 1:
-                follows.add(decoded)
+    leads = _pair_chars(range(0xE1, 0xF0), range(0x80, 0xC0), read_as)
+    follows = _pair_chars(range(0x80, 0xC0), [*range(0x40, 0x7F), *range(0xC2, 0xF5)], read_as)
     return re.compile(f"[{_char_class(leads)}](?=[{_char_class(follows)}])")
+
+
+def _pair_chars(leads: Iterable[int], trails: Iterable[int], read_as: str) -> set[str]:
+    """The single characters that the byte pairs ``lead trail`` decode to in ``read_as``
+    (pairs that do not decode, or decode to more than one character, give nothing).
+
+    All pairs are decoded in one call per codec, each followed by a newline: no trail
+    byte of GBK or Big5 is a newline, so a pair that fails cannot swallow the next one,
+    and a pair decodes strictly exactly when its piece has no U+FFFD (neither codec
+    maps a pair to U+FFFD). One call instead of one per pair: 20 ms → 1 ms.
+    """
+    first, second = bytes(leads), bytes(trails)
+    count = len(first) * len(second)
+    data = bytearray(3 * count)
+    data[0::3] = b"".join(bytes([lead]) * len(second) for lead in first)
+    data[1::3] = second * len(first)
+    data[2::3] = b"\n" * count
+    readings = [data.decode(codec, "replace").split("\n")[:count] for codec in CODECS[read_as]]
+    chars: set[str] = set()
+    for pieces in zip(*readings, strict=True):
+        for piece in pieces:  # the first codec that decodes the pair decides it
+            if "\ufffd" not in piece:
+                if len(piece) == 1:
+                    chars.add(piece)
+                break
+    return chars
 
 
 @functools.cache
 def _unusual_han_re() -> re.Pattern[str]:
     """Han characters outside the common part of the frequency table, and the symbols
     that a wrong double-byte reading scatters among them."""
-    costs = char_costs()
-    common = {c for c, cost in costs.items() if cost < UNUSUAL_HAN_COST}
-    unusual = {chr(code) for code in range(0x4E00, 0xA000) if chr(code) not in common}
-    unusual |= {chr(code) for code in range(0x3400, 0x4DC0)}
-    # Private use, kana, Cyrillic, vertical forms and circled numbers are what GBK and
-    # Big5 read as each other scatter among Han characters.
-    others = "\ue000-\uf8ff\u3040-\u30ff\u0400-\u04ff\ufe30-\ufe4f\u2460-\u24ff"
-    return re.compile(f"[{_char_class(unusual)}\uf900-\ufaff\U00020000-\U0003134f{others}]")
+    common = sorted(
+        code
+        for code in map(ord, (c for c, cost in char_costs().items() if cost < UNUSUAL_HAN_COST))
+        if 0x4E00 <= code < 0xA000
+    )
+    # The unusual Unified Ideographs are the gaps between the common ones, as ranges.
+    gaps, start = [], 0x4E00
+    for code in [*common, 0xA000]:
+        if code > start:
+            gaps.append(f"{chr(start)}-{chr(code - 1)}" if code - 1 > start else chr(start))
+        start = max(start, code + 1)
+    # Extension A, private use, kana, Cyrillic, vertical forms and circled numbers: what
+    # GBK and Big5 read as each other scatter among Han characters.
+    others = "\u3400-\u4dbf\ue000-\uf8ff\u3040-\u30ff\u0400-\u04ff\ufe30-\ufe4f\u2460-\u24ff"
+    return re.compile(f"[{''.join(gaps)}\uf900-\ufaff\U00020000-\U0003134f{others}]")
 
 
 MAX_WINDOW = 400
