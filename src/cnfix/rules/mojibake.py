@@ -426,16 +426,24 @@ def _first_error(data: bytes, original: str) -> int | None:
 
 
 def _char_class(chars: set[str]) -> str:
-    codes = sorted(ord(c) for c in chars)
+    """The inside of ``[...]`` for ``chars``, runs of consecutive code points as ranges
+    (letters and Han as they are: ``re.escape`` on thousands of them is slow)."""
+
+    def literal(code: int) -> str:
+        char = chr(code)
+        return char if char.isalnum() else re.escape(char)
+
     parts: list[str] = []
-    index = 0
-    while index < len(codes):
-        start = end = codes[index]
-        while index + 1 < len(codes) and codes[index + 1] == end + 1:
-            index += 1
-            end = codes[index]
-        parts.append(re.escape(chr(start)) + ("-" + re.escape(chr(end)) if end > start else ""))
-        index += 1
+    start = previous = -2
+    for code in [*sorted(map(ord, chars)), -2]:
+        if code == previous + 1:
+            previous = code
+            continue
+        if start >= 0:
+            parts.append(
+                literal(start) if start == previous else f"{literal(start)}-{literal(previous)}"
+            )
+        start = previous = code
     return "".join(parts)
 
 
