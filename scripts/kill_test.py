@@ -1,0 +1,206 @@
+"""Kill ``cnfix repair --in-place`` at random moments and check that no file is damaged.
+
+Usage::
+
+    python scripts/kill_test.py 200            # 200 kills; prints "files intact: X/X"
+    python scripts/kill_test.py 50 --files 60 --max-delay 0.1 --seed 3
+
+A tree of small files (damaged and clean, UTF-8 with LF and CRLF, GB18030, a BOM) is
+repaired once normally to learn each file's repaired bytes. Then, N times: the files
+are reset to their originals, a child process runs the real CLI
+(``repair -w --diff none TREE``) and is sent SIGKILL after a random delay of
+0–``--max-delay`` seconds (by default the duration of a full run, measured first).
+Afterwards every file must be byte-identical to its original or to its repaired
+version, and every file left behind must be a recognisable temporary file
+(``.cnfix-tmp-<pid>-*`` of a killed child).
+
+The children are forked from this process after cnfix is imported, so the delay is
+spent in cnfix's own work (discovery, repair, writes), not in interpreter start-up.
+
+Finally a normal run over the tree (with the last kill's leftovers still there) must
+repair every file and remove every stale temporary file: ``leftovers after the next
+run: 0``. Exit status 0 when everything held, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import cnfix.cli
+import cnfix.engine
+import cnfix.files
+import cnfix.report
+import cnfix.rules
+import cnfix.runner
+import cnfix.textio
+
+DAMAGED = [
+    "会议指出,,要抓实学习教育,。6月19日,湖北省召开会议,部署下一阶段工作。\n",
+    "医院(关沮院区)今天开放;市民可以预约:电话12345,网站www.example.cn。\n",
+    "他说:我们要坚持问题导向!怎么办?先调查,再决定。\n",
+]
+CLEAN = "这是一段干净的中文文本，不需要任何修复。\n"
+TEMP_RE = re.compile(re.escape(cnfix.textio.TEMP_PREFIX) + r"(\d+)-")
+
+
+def originals(count: int, rng: random.Random) -> dict[str, bytes]:
+    """``count`` small files of several kinds, by relative path."""
+    files: dict[str, bytes] = {}
+    for index in range(count):
+        folder = f"part{index % 3}"
+        lines = [rng.choice(DAMAGED) for _ in range(rng.randint(5, 60))]
+        kind = index % 6
+        if kind == 0:
+            data = CLEAN.encode() * rng.randint(1, 30)
+        elif kind == 1:
+            data = "".join(lines).replace("\n", "\r\n").encode()
+        elif kind == 2:
+            data = "".join(lines).encode("gb18030")
+        elif kind == 3:
+            data = b"\xef\xbb\xbf" + "".join(lines).encode()
+        else:
+            data = "".join(lines).encode()
+        files[f"{folder}/doc{index:03}.{'md' if index % 4 == 0 else 'txt'}"] = data
+    return files
+
+
+def reset(tree: Path, files: dict[str, bytes]) -> None:
+    for name, data in files.items():
+        path = tree / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def run_cli(tree: Path, *, kill_after: float | None) -> tuple[int, bool]:
+    """Fork a child running ``cnfix repair -w``; kill it after ``kill_after`` seconds.
+
+    Returns the child's pid and whether it was still running when killed.
+    """
+    pid = os.fork()
+    if pid == 0:  # the child: the real CLI, output discarded
+        code = 70
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1)
+            os.dup2(null, 2)
+            cnfix.cli.cli.main(["repair", "-w", "--diff", "none", str(tree)], prog_name="cnfix")
+        except SystemExit as exit:
+            code = exit.code if isinstance(exit.code, int) else 1
+        finally:
+            os._exit(code)
+    if kill_after is None:
+        os.waitpid(pid, 0)
+        return pid, False
+    time.sleep(kill_after)
+    finished, _ = os.waitpid(pid, os.WNOHANG)
+    if finished:
+        return pid, False
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    return pid, True
+
+
+def warm_up(tree: Path, files: dict[str, bytes]) -> None:
+    """Load every lazy table and module here, once, so forked children start warm."""
+    import cnfix.parallel  # the CLI's file runner
+
+    options = cnfix.runner.RunOptions(rules=cnfix.rules.RULES, repair=True)
+    for name in files:
+        cnfix.runner.process_file(tree / name, options)
+
+
+def leftovers(tree: Path) -> list[Path]:
+    return [path for path in tree.rglob("*") if path.is_file() and TEMP_RE.match(path.name)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("kills", type=int, nargs="?", default=200, help="how many kills")
+    parser.add_argument("--files", type=int, default=30, help="files in the tree")
+    parser.add_argument(
+        "--max-delay",
+        type=float,
+        help="seconds (default: the time a full run takes, so kills land all over it)",
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    rng = random.Random(args.seed)
+    files = originals(args.files, rng)
+    work = Path(tempfile.mkdtemp(prefix="cnfix-kill-"))
+    try:
+        reference, tree = work / "reference", work / "tree"
+        reset(reference, files)
+        warm_up(reference, files)
+        started = time.monotonic()
+        run_cli(reference, kill_after=None)
+        full_run = time.monotonic() - started
+        repaired = {name: (reference / name).read_bytes() for name in files}
+        changed = sum(repaired[name] != files[name] for name in files)
+        clean_run_leftovers = len(leftovers(reference))
+
+        max_delay = args.max_delay if args.max_delay is not None else full_run
+        intact = checked = mid_run = cut = 0
+        foreign: list[str] = []
+        killed: set[int] = set()
+        seen: set[Path] = set()
+        for _ in range(args.kills):
+            reset(tree, files)
+            pid, was_running = run_cli(tree, kill_after=rng.uniform(0, max_delay))
+            killed.add(pid)
+            mid_run += was_running
+            states = set()
+            for name in files:
+                data = (tree / name).read_bytes()
+                checked += 1
+                if files[name] != repaired[name]:
+                    states.add(data == repaired[name])
+                if data in (files[name], repaired[name]):
+                    intact += 1
+                else:
+                    print(f"DAMAGED: {name} after a kill of pid {pid}", file=sys.stderr)
+            cut += len(states) == 2
+            for path in leftovers(tree):
+                seen.add(path)
+                match = TEMP_RE.match(path.name)
+                if match is None or int(match[1]) not in killed:
+                    foreign.append(path.name)
+        stale_before = len(leftovers(tree))
+        reset(tree, files)
+        run_cli(tree, kill_after=None)
+        after = leftovers(tree)
+        final_ok = all((tree / name).read_bytes() == repaired[name] for name in files)
+
+        print(f"tree: {len(files)} files ({changed} to repair); a full run takes {full_run:.3f} s")
+        print(
+            f"kills: {args.kills} after 0-{max_delay * 1000:.0f} ms "
+            f"({mid_run} while cnfix was still running)"
+        )
+        print(f"kills that left some files repaired and others not yet: {cut}")
+        print(f"temporary files left by kills: {len(seen)} (all recognised: {not foreign})")
+        print(f"temporary files after a normal run: {clean_run_leftovers}")
+        print(f"leftovers before the next run: {stale_before}, after it: {len(after)}")
+        print(f"next run repaired every file: {final_ok}")
+        print(f"files intact: {intact}/{checked}")
+        ok = (
+            intact == checked
+            and not foreign
+            and not after
+            and final_ok
+            and clean_run_leftovers == 0
+        )
+        return 0 if ok else 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
