@@ -1105,7 +1105,8 @@ def _remaining_marks(doc: Document, reported: list[tuple[int, int]]) -> Iterator
         yield LOST_BYTES.finding(
             start,
             end,
-            "`?` in a document decoded as GB2312: probably a GBK character whose bytes were lost",
+            "`?` in a document that lost bytes in decoding (GBK read as GB2312, Big5 "
+            "bytes lost): probably a character whose bytes were lost",
             _guess_lost_characters(text, start, min(len(text), end + 1)),
         )
 
