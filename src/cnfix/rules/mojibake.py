@@ -273,34 +273,39 @@ FTFY_HINT_RE = re.compile(
 def _ftfy_spans(text: str) -> Iterator[tuple[int, int, str, Candidate]]:
     """ftfy's own family (UTF-8 read as Windows-1252, Latin-1, Mac Roman, cp437, …), line
     by line, as the span between the first and last character ftfy changed."""
-    offset = 0
-    for line in text.split("\n"):
-        if FTFY_HINT_RE.search(line):
-            found = _ftfy_fix(line)
-            if found is not None:
-                fixed, codec = found
-                prefix = 0
-                limit = min(len(line), len(fixed))
-                while prefix < limit and line[prefix] == fixed[prefix]:
-                    prefix += 1
-                suffix = 0
-                while (
-                    suffix < limit - prefix
-                    and line[len(line) - 1 - suffix] == fixed[len(fixed) - 1 - suffix]
-                ):
-                    suffix += 1
-                garbled = line[prefix : len(line) - suffix]
-                replacement = fixed[prefix : len(fixed) - suffix]
-                # Costs of the whole line, so that neighbours count (``ZURÃœCK``).
-                gain = text_cost(line) - text_cost(fixed)
-                chain = ((f"{codec} (ftfy)", "UTF-8"),)
-                yield (
-                    offset + prefix,
-                    offset + len(line) - suffix,
-                    garbled,
-                    Candidate(replacement, chain, gain, sure=gain >= 0, vouched=True),
-                )
-        offset += len(line) + 1
+    # Only the lines holding a hint are looked at: one search through the text finds
+    # them (splitting into lines and searching each cost more than the rest of the rule).
+    position = 0
+    while (hint := FTFY_HINT_RE.search(text, position)) is not None:
+        offset = text.rfind("\n", 0, hint.start()) + 1
+        end = text.find("\n", hint.end())
+        end = len(text) if end == -1 else end
+        line = text[offset:end]
+        position = end + 1
+        found = _ftfy_fix(line)
+        if found is not None:
+            fixed, codec = found
+            prefix = 0
+            limit = min(len(line), len(fixed))
+            while prefix < limit and line[prefix] == fixed[prefix]:
+                prefix += 1
+            suffix = 0
+            while (
+                suffix < limit - prefix
+                and line[len(line) - 1 - suffix] == fixed[len(fixed) - 1 - suffix]
+            ):
+                suffix += 1
+            garbled = line[prefix : len(line) - suffix]
+            replacement = fixed[prefix : len(fixed) - suffix]
+            # Costs of the whole line, so that neighbours count (``ZURÃœCK``).
+            gain = text_cost(line) - text_cost(fixed)
+            chain = ((f"{codec} (ftfy)", "UTF-8"),)
+            yield (
+                offset + prefix,
+                offset + len(line) - suffix,
+                garbled,
+                Candidate(replacement, chain, gain, sure=gain >= 0, vouched=True),
+            )
 
 
 def _latin_spans(text: str) -> Iterator[tuple[int, int, str, Candidate | None]]:
@@ -904,10 +909,18 @@ def check_mojibake(doc: Document) -> Iterator[Finding]:
     already plausible — classical Chinese, rare names, Japanese, Korean, accented
     Latin, mixed Chinese and English — has no candidate that beats it.
 
+    ftfy handles its own family (UTF-8 read as Windows-1252, Latin-1, Mac Roman…),
+    with width folding, quote uncurling and normalisation turned off; where its
+    reading and a Chinese one overlap, the more plausible line wins (GBK read as
+    Latin-1 becomes Chinese, not ftfy's Cyrillic).
+
     Fix: the span is replaced by the re-decoded text; the message names the chain,
     e.g. ``UTF-8 bytes read as GBK; re-decoded: 你好，世界``. Safe when the candidate
-    is common Chinese and much more plausible than the garble; a close call is an
-    unsafe suggestion.
+    is common Chinese and much more plausible than the garble, when ftfy's reading is
+    more plausible too, or when a short garble (``聽`` for a no-break space) sits on a
+    line whose chain is already certain; a close call, or a short GBK/Big5 swap on its
+    own, is an unsafe suggestion. A byte that the original codec cannot decode at all
+    (cp936's lone 0x80) is reported without a fix.
     """
     text = doc.text
     if text.isascii():
