@@ -97,13 +97,16 @@ def _texts(paths: list[Path]) -> list[str]:
 
 def _small_files(folder: Path, count: int) -> Path:
     marker = folder / ".count"
-    if marker.exists() and marker.read_text() == str(count):
+    if marker.exists() and marker.read_text() == f"{count} per document":
         return folder
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    lines = [line for text in _texts(CLEAN) for line in text.splitlines() if line.strip()]
-    position = 0
+    documents = [[line for line in text.splitlines() if line.strip()] for text in _texts(CLEAN)]
     for number in range(count):
+        # Each file is cut from one document (files of one script, as real files are),
+        # starting at a different line each time round, repeating it if it is short.
+        lines = documents[number % len(documents)]
+        position = number // len(documents)
         wanted = 2000 + (number * 7919) % 3000  # 2–5 KB, spread evenly
         piece: list[str] = []
         size = 0
@@ -116,7 +119,7 @@ def _small_files(folder: Path, count: int) -> Path:
         (folder / f"{number // 1000:02}" / f"{number:05}.txt").write_text(
             "\n".join(piece) + "\n", encoding="utf-8"
         )
-    marker.write_text(str(count))
+    marker.write_text(f"{count} per document")
     return folder
 
 
