@@ -48,7 +48,10 @@ def find_pyproject(start: Path) -> Path | None:
                 data = tomllib.loads(candidate.read_text(encoding="utf-8"))
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
                 raise ConfigError(f"{candidate}: invalid TOML: {error}") from None
-            if "cnfix" in data.get("tool", {}):
+            except OSError as error:
+                raise ConfigError(f"{candidate}: cannot read: {error.strerror or error}") from None
+            tool = data.get("tool", {})
+            if isinstance(tool, dict) and "cnfix" in tool:
                 return candidate
     return None
 
@@ -59,6 +62,8 @@ def load_config(start: Path) -> Config:
     if path is None:
         return Config()
     table = tomllib.loads(path.read_text(encoding="utf-8"))["tool"]["cnfix"]
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.cnfix] must be a table, not {type(table).__name__}")
     for key, value in table.items():
         expected = CONFIG_KEYS.get(key)
         if expected is None:
