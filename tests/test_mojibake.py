@@ -319,3 +319,13 @@ def test_a_strongly_preferred_lost_character_is_only_an_unsafe_guess() -> None:
     assert finding.fix.applicability is Applicability.UNSAFE
     assert repair_text(text, select=RULES).text == text
     assert repair_text(text, select=RULES, unsafe_fixes=True).text == "他在辦公室等你。"
+
+
+def test_big5_read_as_gbk_leftovers_only_on_certain_lines() -> None:
+    # ■ read as GBK is 〗, which alone looks fine; Big5 has no 〗, so on a line that is
+    # certainly Big5 read as GBK it is repaired. The clean Simplified line stays.
+    line = "■馬英九總統今天下午前往屏東縣瑪家鄉參加永久屋入住儀式。"
+    garbled = line.encode("big5").decode("gb18030")
+    assert garbled.startswith("〗")
+    clean = "这是一段简体中文，没有任何问题。"
+    assert _fixed(f"{garbled}\n{clean}\n") == f"{line}\n{clean}\n"

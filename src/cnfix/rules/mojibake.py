@@ -697,8 +697,46 @@ def _han_swap_spans(text: str) -> Iterator[tuple[int, int, str, Candidate]]:
                 windows[-1][1] = max(windows[-1][1], end)
             else:
                 windows.append([start, end])
-        for start, end in windows:
-            yield from _swap_in_line(text[start:end], start, layer)
+        found = [
+            span for start, end in windows for span in _swap_in_line(text[start:end], start, layer)
+        ]
+        yield from found
+        if layer == ("GBK", "Big5"):
+            yield from _big5_leftovers(text, found)
+
+
+def _big5_leftovers(
+    text: str, found: list[tuple[int, int, str, Candidate]]
+) -> Iterator[tuple[int, int, str, Candidate]]:
+    """On a line that is certainly Big5 read as GBK, a character that Big5 cannot
+    encode is garble too, however plausible it looks alone: ``〗`` for ``■``. (Only on
+    such lines: elsewhere the document may hold clean Simplified text.)"""
+    layer = ("GBK", "Big5")
+    lines = sorted(
+        {
+            (text.rfind("\n", 0, start) + 1, _line_end(text, end))
+            for start, end, garbled, candidate in found
+            if _is_clear_win(garbled, candidate)
+        }
+    )
+    matches = (m for a, b in lines for m in _NOT_ASCII_RE.finditer(text, a, b))
+    for match in matches:
+        index = match.start()
+        if any(a <= index < b for a, b, _, _ in found):
+            continue
+        char = match.group()
+        if _encode(char, "Big5") is not None:
+            continue
+        swapped = _swap(char, *layer)
+        if swapped is None or noise_count(swapped) or _odd_count(swapped):
+            continue
+        # The evidence is structural (no Big5 file holds this character), not the
+        # cost: ■ may well cost more than 〗. Count it as a gain.
+        gain = max(1, _cost(char) - sum(_cost(c) for c in swapped))
+        yield index, index + 1, char, Candidate(swapped, (layer,), gain, neighbour=True)
+
+
+_NOT_ASCII_RE = re.compile("[^\\x00-\\x7f]")
 
 
 def _swap_gain(text: str, layer: tuple[str, str]) -> int:
