@@ -23,11 +23,11 @@ any size is repaired in bounded memory.
 from __future__ import annotations
 
 import json
+import json.decoder
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from json.decoder import JSONDecoder, scanstring
 from typing import IO
 
 from cnfix.engine import ConvergenceError, check_document, repair_document
@@ -39,7 +39,11 @@ from cnfix.runner import RunOptions
 BATCH_BYTES = 1 << 18
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-_scan_once = JSONDecoder().scan_once
+# The scanner ``json`` itself uses (C code), public but not in the type stubs:
+# scanstring(s, index after the opening quote) -> (value, index after the closing quote);
+# scan_once(s, index of a value) -> (value, index after it), StopIteration if none.
+scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+_scan_once: Callable[[str, int], tuple[object, int]] = json.decoder.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 class FieldPathError(ValueError):
