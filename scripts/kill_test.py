@@ -25,6 +25,7 @@ run: 0``. Exit status 0 when everything held, 1 otherwise.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import re
@@ -52,12 +53,12 @@ CLEAN = "这是一段干净的中文文本，不需要任何修复。\n"
 TEMP_RE = re.compile(re.escape(cnfix.textio.TEMP_PREFIX) + r"(\d+)-")
 
 
-def originals(count: int, rng: random.Random) -> dict[str, bytes]:
+def originals(count: int, rng: random.Random, scale: int = 1) -> dict[str, bytes]:
     """``count`` small files of several kinds, by relative path."""
     files: dict[str, bytes] = {}
     for index in range(count):
         folder = f"part{index % 3}"
-        lines = [rng.choice(DAMAGED) for _ in range(rng.randint(5, 60))]
+        lines = [rng.choice(DAMAGED) for _ in range(rng.randint(5, 60) * scale)]
         kind = index % 6
         if kind == 0:
             data = CLEAN.encode() * rng.randint(1, 30)
@@ -80,19 +81,22 @@ def reset(tree: Path, files: dict[str, bytes]) -> None:
         path.write_bytes(data)
 
 
-def run_cli(tree: Path, *, kill_after: float | None) -> tuple[int, bool]:
+def run_cli(tree: Path, *, kill_after: float | None, jobs: int = 1) -> tuple[int, bool]:
     """Fork a child running ``cnfix repair -w``; kill it after ``kill_after`` seconds.
 
-    Returns the child's pid and whether it was still running when killed.
+    The child leads its own process group and the whole group is killed, workers of
+    ``--jobs`` included. Returns the child's pid and whether it was still running.
     """
     pid = os.fork()
     if pid == 0:  # the child: the real CLI, output discarded
         code = 70
         try:
+            os.setpgid(0, 0)
             null = os.open(os.devnull, os.O_WRONLY)
             os.dup2(null, 1)
             os.dup2(null, 2)
-            cnfix.cli.cli.main(["repair", "-w", "--diff", "none", str(tree)], prog_name="cnfix")
+            arguments = ["repair", "-w", "--diff", "none", "--jobs", str(jobs), str(tree)]
+            cnfix.cli.cli.main(arguments, prog_name="cnfix")
         except SystemExit as exit:
             code = exit.code if isinstance(exit.code, int) else 1
         finally:
@@ -104,7 +108,8 @@ def run_cli(tree: Path, *, kill_after: float | None) -> tuple[int, bool]:
     finished, _ = os.waitpid(pid, os.WNOHANG)
     if finished:
         return pid, False
-    os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
     return pid, True
 
@@ -132,16 +137,18 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds (default: the time a full run takes, so kills land all over it)",
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--jobs", type=int, default=1, help="cnfix --jobs")
+    parser.add_argument("--scale", type=int, default=1, help="make every file this much longer")
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
-    files = originals(args.files, rng)
+    files = originals(args.files, rng, args.scale)
     work = Path(tempfile.mkdtemp(prefix="cnfix-kill-"))
     try:
         reference, tree = work / "reference", work / "tree"
         reset(reference, files)
         warm_up(reference, files)
         started = time.monotonic()
-        run_cli(reference, kill_after=None)
+        run_cli(reference, kill_after=None, jobs=args.jobs)
         full_run = time.monotonic() - started
         repaired = {name: (reference / name).read_bytes() for name in files}
         changed = sum(repaired[name] != files[name] for name in files)
@@ -154,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
         seen: set[Path] = set()
         for _ in range(args.kills):
             reset(tree, files)
-            pid, was_running = run_cli(tree, kill_after=rng.uniform(0, max_delay))
+            delay = rng.uniform(0, max_delay)
+            pid, was_running = run_cli(tree, kill_after=delay, jobs=args.jobs)
             killed.add(pid)
             mid_run += was_running
             states = set()
@@ -175,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
                     foreign.append(path.name)
         stale_before = len(leftovers(tree))
         reset(tree, files)
-        run_cli(tree, kill_after=None)
+        run_cli(tree, kill_after=None, jobs=args.jobs)
         after = leftovers(tree)
         final_ok = all((tree / name).read_bytes() == repaired[name] for name in files)
 
