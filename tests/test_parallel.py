@@ -237,3 +237,31 @@ def test_one_large_jsonl_file_same_on_two_processes(monkeypatch: pytest.MonkeyPa
     two = [r.line for r in run_records(io.BytesIO(data), ("text",), options, jobs=2)]
     assert one == two
     assert one != data.splitlines(keepends=True)
+
+
+def test_scanning_clean_utf8_imports_no_heavy_library(tmp_path: Path) -> None:
+    """Start-up: valid UTF-8 never reaches charset-normalizer; ftfy, OpenCC and rich are
+    not imported for clean Simplified text; no process pool for a few small files."""
+    import subprocess
+    import sys
+
+    paths = []
+    for number, source in enumerate(corpus_documents("hans")[:3]):
+        path = tmp_path / f"{number}.txt"
+        path.write_bytes(source.read_bytes())
+        paths.append(str(path))
+    probe = (
+        "import sys\n"
+        "from cnfix.cli import main\n"
+        f"sys.argv = ['cnfix', 'scan', *{paths!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exit:\n"
+        "    code = exit.code\n"
+        "heavy = ('ftfy', 'opencc', 'charset_normalizer', 'rich', 'concurrent.futures')\n"
+        "print(code, sorted(name for name in heavy if name in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split("\n")[-2] == "0 []", result.stdout
