@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -433,11 +434,16 @@ def _sarif_uri(path: str) -> str:
     from urllib.parse import quote
 
     pure = PurePath(path)
+    # A file name that is not UTF-8 holds lone surrogates: percent-encode its raw bytes.
+    raw = os.fsencode(pure.as_posix())
     if pure.is_absolute():
         from pathlib import Path
 
-        return Path(path).as_uri()
-    return quote(pure.as_posix())
+        try:
+            return Path(path).as_uri()
+        except UnicodeEncodeError:
+            return "file://" + quote(raw)
+    return quote(raw)
 
 
 def _sarif_region(index: LineIndex, start: int, end: int) -> dict[str, int]:
