@@ -523,3 +523,15 @@ def test_every_error_is_one_line_naming_the_file(tmp_path: Path) -> None:
     assert len(lines) == 3
     assert all(ERROR_LINE.match(line) for line in lines)
     assert [line.split(b":")[2].strip() for line in lines] == [b"huge.txt", b"ro.txt", b"gone.md"]
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "github", "sarif"])
+def test_file_name_that_is_not_utf8_in_every_report_format(
+    tmp_path: Path, output_format: str
+) -> None:
+    with open(os.path.join(os.fsencode(tmp_path), b"bad\xff.txt"), "wb") as stream:
+        stream.write(DAMAGED.encode())
+    result = run_cnfix("scan", "--format", output_format, ".", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert b"Traceback" not in result.stderr
+    assert b"bad" in result.stdout
