@@ -187,10 +187,11 @@ def read_snapshot(path: Path, *, max_size: int | None = DEFAULT_MAX_SIZE) -> Sna
         if kind is not None:
             raise NotTextError(f"not a regular file ({kind}); never opened")
         _check_size(status.st_size, max_size)
-        limit = status.st_size + 1 if max_size is None else max_size + 1
+        # Read to the end (a file may grow meanwhile), but never past the limit.
+        limit = None if max_size is None else max_size + 1
         chunks, total = [], 0
-        while total < limit:
-            chunk = os.read(fd, min(limit - total, 1 << 24))
+        while limit is None or total < limit:
+            chunk = os.read(fd, 1 << 24 if limit is None else min(limit - total, 1 << 24))
             if not chunk:
                 break
             chunks.append(chunk)
