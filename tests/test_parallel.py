@@ -265,3 +265,17 @@ def test_scanning_clean_utf8_imports_no_heavy_library(tmp_path: Path) -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.split("\n")[-2] == "0 []", result.stdout
+
+
+def test_ordered_map_does_not_fork_a_threaded_process() -> None:
+    """With another thread running, workers come from a fork server (same results)."""
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert list(ordered_map(abs, range(-6, 6), jobs=2)) == [abs(n) for n in range(-6, 6)]
+    finally:
+        stop.set()
+        thread.join()

@@ -64,14 +64,18 @@ def default_jobs() -> int:
 
 
 def _context() -> multiprocessing.context.BaseContext | None:
-    """``fork`` where there is one: workers start at once, with cnfix already imported.
-
-    The CLI is single-threaded when it forks, which is what makes ``fork`` safe here.
-    """
+    """``fork`` where there is one and this process runs one thread: workers start at
+    once, with cnfix and its loaded tables already there. Forking a process with other
+    threads can deadlock a child on a lock one of them held (a library embedding cnfix
+    may run threads): then ``forkserver`` or the platform's default."""
     import multiprocessing
+    import threading
 
-    if "fork" in multiprocessing.get_all_start_methods():
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        return multiprocessing.get_context("forkserver")
     return None  # pragma: no cover - Windows
 
 
