@@ -63,6 +63,13 @@ def test_invalid_records_raise(line: str) -> None:
         locate_string(line, ("text",))
 
 
+def test_a_byte_order_mark_before_the_first_record_is_kept() -> None:
+    raw = "\ufeff".encode() + json.dumps({"text": DAMAGED}, ensure_ascii=False).encode() + b"\n"
+    outcome = process_line(1, raw, ("text",), REPAIR)
+    assert outcome.changed and outcome.line.startswith("\ufeff".encode())
+    assert json.loads(outcome.line.decode("utf-8-sig"))["text"] == repair_text(DAMAGED).text
+
+
 def test_missing_and_non_string_fields() -> None:
     assert locate_string('{"id": 1}', ("text",)) is None
     assert locate_string('{"meta": 3}', ("meta", "body")) is None

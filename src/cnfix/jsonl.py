@@ -145,7 +145,7 @@ def locate_string(line: str, path: tuple[str, ...]) -> tuple[int, int, str] | No
     >>> locate_string('{"id": 1, "meta": {"body": "a\\\\u4e2d"}}', ("meta", "body"))
     (27, 36, 'a中')
     """
-    start = _skip_ws(line, 0)
+    start = _skip_ws(line, 1 if line.startswith("\ufeff") else 0)  # a BOM on the first line
     _expect(line, start, "{")
     try:
         value_at = _find_value(line, start, path)
