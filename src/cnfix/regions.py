@@ -70,6 +70,8 @@ def html_code_spans(text: str) -> list[tuple[int, int]]:
         spans.append((opening.start(), closing.end()))
         position = closing.end()
     return spans
+
+
 LIST_ITEM_RE = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]")
 
 
