@@ -595,6 +595,10 @@ def _han_utf8_spans(text: str) -> Iterator[tuple[int, int, str, Candidate]]:
             start = match.start()
             if start < taken_until:
                 continue
+            placeholder = PLACEHOLDER_RE.match(text, start)
+            if placeholder:  # 锟斤拷 is U+FFFD's bytes: lost-bytes reports it; skip it whole
+                taken_until = placeholder.end()
+                continue
             found = _utf8_in_han(text, start, read_as)
             if found is None:
                 continue
