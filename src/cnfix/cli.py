@@ -152,8 +152,6 @@ def _options(
         chosen = _split(select) or config.get("select")
         dropped = _split(ignore) + list(config.get("ignore", []))
         rules = select_rules(chosen, dropped)
-        for name in dropped:
-            resolve_rule(name)
     except (ConfigError, UnknownRuleError) as error:
         raise click.UsageError(str(error)) from None
     script = target or config.get("to", "auto")

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cnfix.rules import UnknownRuleError, resolve_rule
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
@@ -74,4 +76,10 @@ def load_config(start: Path) -> Config:
                 f"{path}: [tool.cnfix] {key} must be a {expected.__name__}, "
                 f"not {type(value).__name__}"
             )
+    for key in ("select", "ignore"):
+        for name in table.get(key, []):
+            try:
+                resolve_rule(str(name))
+            except UnknownRuleError as error:
+                raise ConfigError(f"{path}: [tool.cnfix] {key}: {error}") from None
     return Config(path, dict(table))
