@@ -30,6 +30,7 @@ from cnfix.rules.encoding import MIN_REWRITE_CONFIDENCE
 from cnfix.runner import FileOutcome, RunOptions, _destination, process_document, process_file
 from cnfix.textio import (
     STREAM_THRESHOLD,
+    BinaryFileError,
     Chunk,
     FileIdentity,
     InputError,
@@ -146,6 +147,7 @@ class _ChunkUnit:
 class _StreamError:
     path: Path
     error: str
+    skipped: bool = False  # binary data: a notice, as for a small file, not an error
 
 
 Unit = list[Path] | _ChunkUnit | _StreamError
@@ -200,6 +202,8 @@ def _process_unit(unit: Unit, options: RunOptions) -> list[FileOutcome]:
     if isinstance(unit, _ChunkUnit):
         return [process_chunk(unit, options)]
     if isinstance(unit, _StreamError):
+        if unit.skipped:
+            return [FileOutcome(unit.path, notice=f"skipped: {unit.error}")]
         return [FileOutcome(unit.path, error=unit.error)]
     return process_paths(unit, options)
 
@@ -223,6 +227,9 @@ def _stream_units(path: Path, options: RunOptions) -> Iterator[Unit]:
             if previous is not None:
                 yield _ChunkUnit(path, previous, index - 1, last=False)
             previous = chunk
+    except BinaryFileError as error:
+        yield _StreamError(path, str(error), skipped=True)
+        return
     except InputError as error:
         yield _StreamError(path, str(error))
         return
