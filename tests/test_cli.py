@@ -198,3 +198,14 @@ def test_seeds_repair_leaves_no_comma_damage(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert json.loads(scan.stdout) == []
+
+
+def test_large_binary_file_is_a_notice_like_a_small_one(tmp_path: Path) -> None:
+    """Files over the streaming threshold take another path; binary data is still skipped
+    with a notice, not reported as an error."""
+    from cnfix.textio import STREAM_THRESHOLD
+
+    (tmp_path / "blob.txt").write_bytes(bytes(range(256)) * (STREAM_THRESHOLD // 256 + 1))
+    result = cnfix("scan", ".", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert b"blob.txt: skipped: binary" in result.stderr
