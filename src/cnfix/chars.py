@@ -7,6 +7,7 @@ so that a reader can tell what each class holds without a Unicode table.
 from __future__ import annotations
 
 import re
+from typing import Any, cast
 
 #: Han ideographs: IDEOGRAPHIC NUMBER ZERO, CJK Unified Ideographs, Extension A,
 #: Compatibility Ideographs, and the supplementary-plane extensions B–H.
@@ -26,13 +27,42 @@ CJK_PUNCT = (
 #: A character that puts the text around it in Chinese context.
 CHINESE = HAN + CJK_PUNCT
 
-HAN_RE = re.compile(f"[{HAN}]")
-HAN_RUN_RE = re.compile(f"[{HAN}]+")
+
+class _LazyPattern:
+    """A regular expression compiled on first use.
+
+    ``re`` parses and compiles in pure Python, and a class holding the Han ranges
+    costs 1–3 ms to compile; dozens of them made ``cnfix scan`` start slowly although
+    a clean text never reaches most. On first use the compiled pattern's methods are
+    stored on the instance, so later calls cost what calls on the pattern itself cost.
+    """
+
+    _METHODS = ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split")
+
+    def __init__(self, pattern: str, flags: int) -> None:
+        self._source = (pattern, flags)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # copy, pickle and friends: not a pattern attribute
+            raise AttributeError(name)
+        compiled = re.compile(*self._source)
+        for method in self._METHODS:
+            setattr(self, method, getattr(compiled, method))
+        return getattr(compiled, name)
+
+
+def lazy_compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(pattern, flags)``, compiled the first time it is used."""
+    return cast("re.Pattern[str]", _LazyPattern(pattern, flags))
+
+
+HAN_RE = lazy_compile(f"[{HAN}]")
+HAN_RUN_RE = lazy_compile(f"[{HAN}]+")
 
 #: Spans that are never prose: URLs and e-mail addresses. A URL ends at white space,
 #: quotes, CJK punctuation or a Han character (text glued to a link is prose).
 _URL_CHARS = f"[^\\s<>\"'{CJK_PUNCT}{HAN}]"
-URL_OR_EMAIL_RE = re.compile(
+URL_OR_EMAIL_RE = lazy_compile(
     f"(?:https?|ftp)://{_URL_CHARS}+"
     f"|www\\.[A-Za-z0-9.-]+{_URL_CHARS}*"
     # Only from the start of a run of address characters: tried from every letter of a

@@ -15,9 +15,10 @@ True
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 from importlib import resources
+
+from cnfix.chars import lazy_compile
 
 #: Cost of a Han character missing from the table (it holds the 10,000 most common).
 RARE_HAN_COST = 52
@@ -39,7 +40,7 @@ COMMON_CJK_PUNCT = frozenset(
     "，。、；：！？（）“”‘’《》「」『』【】〔〕…—·～\u3000％＋－＝／０１２３４５６７８９"
 )
 
-_HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_HAN_RE = lazy_compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 
 @functools.cache

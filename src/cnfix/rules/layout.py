@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from cnfix.chars import HAN
+from cnfix.chars import HAN, lazy_compile
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
 from cnfix.regions import protected_regions
 
@@ -56,7 +56,7 @@ BLANK_LINES = Rule(
 )
 
 #: A space between a Han character and an opening quote whose content starts with Han.
-SPACE_BEFORE_QUOTE_RE = re.compile(f"[ \\t](?<=[{HAN}][ \\t])(?=[“「『][{HAN}])")
+SPACE_BEFORE_QUOTE_RE = lazy_compile(f"[ \\t](?<=[{HAN}][ \\t])(?=[“「『][{HAN}])")
 
 
 def check_space_before_quote(doc: Document) -> Iterator[Finding]:

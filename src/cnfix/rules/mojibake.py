@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from cnfix.chars import HAN
+from cnfix.chars import HAN, lazy_compile
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
 from cnfix.mojibake_model import (
     ASCII_COST,
@@ -25,7 +25,7 @@ from cnfix.mojibake_model import (
 )
 from cnfix.regions import protected_regions
 
-_HAN_CHAR_RE = re.compile(f"[{HAN}]")
+_HAN_CHAR_RE = lazy_compile(f"[{HAN}]")
 
 # ---------------------------------------------------------------------------
 # Codecs and chains
@@ -202,11 +202,11 @@ def _expand(text: str, first_layers: tuple[tuple[str, str], ...]) -> dict[str, C
 # ---------------------------------------------------------------------------
 
 _HIGH_1252 = "".join(re.escape(c) for c in CP1252_HIGH)
-LATIN_RUN_RE = re.compile(f"[\u0080-\u00ff{_HIGH_1252}][\u0020-\u00ff{_HIGH_1252}]*")
+LATIN_RUN_RE = lazy_compile(f"[\u0080-\u00ff{_HIGH_1252}][\u0020-\u00ff{_HIGH_1252}]*")
 _PRINTABLE_ASCII = "".join(map(chr, range(0x20, 0x7F)))
 #: Latin-1 characters that count as evidence of a Latin-1 reading: not the middle dot,
 #: multiplication sign and other symbols that Chinese text uses on purpose.
-_LATIN_NON_ASCII_RE = re.compile(
+_LATIN_NON_ASCII_RE = lazy_compile(
     "[\u0080-\u00a0\u00a2-\u00a6\u00a8-\u00af\u00b2-\u00b6\u00b8-\u00d6\u00d8-\u00f6\u00f8-\u00ff]"
 )
 
@@ -254,7 +254,7 @@ def _han_dense(text: str) -> bool:
     return (enough and han > letters and paired) or _only_common_punctuation(text)
 
 
-_HAN_PAIR_RE = re.compile(
+_HAN_PAIR_RE = lazy_compile(
     f"[{HAN}][{HAN}\u3001\u3002\uff0c\uff1a\uff1b\uff01\uff1f]"
     f"|[\u3000\u3001\u3002\uff0c\uff1a][{HAN}]"
 )
@@ -264,7 +264,7 @@ _HAN_PAIR_RE = re.compile(
 #: other than the ones Chinese text uses (· × ÷ ° ±, no-break space), C1 controls,
 #: Greek, Cyrillic, the box drawing of cp437 mojibake (not the plain ─ │ ┌ of tables)
 #: and the square root of Mac Roman mojibake.
-FTFY_HINT_RE = re.compile(
+FTFY_HINT_RE = lazy_compile(
     "[\u0080-\u009f\u00a2-\u00a6\u00a8-\u00af\u00b2-\u00b6\u00b8-\u00d6"
     "\u00d8-\u00f6\u00f8-\u00ff\u0370-\u03ff\u0400-\u04ff\u2510-\u257f\u221a]"
 )
@@ -1009,7 +1009,7 @@ MOJIBAKE = Rule(
 # Lost bytes
 # ---------------------------------------------------------------------------
 
-PLACEHOLDER_RE = re.compile(
+PLACEHOLDER_RE = lazy_compile(
     "(?:锟斤拷)+(?:锟斤?)?"  # U+FFFD's UTF-8 bytes read as GBK, once or many times
     "|\ufffd+"  # replacement characters
     "|烫{3,}|屯{3,}"  # 0xCC / 0xCD filler bytes of uninitialised memory read as GBK
@@ -1026,8 +1026,8 @@ _PINYIN_LETTERS = (
     "a-zA-Z\u00e0-\u00fc\u0101\u0113\u011b\u012b\u014d\u016b"
     "\u01ce\u01d0\u01d2\u01d4\u01d6\u01d8\u01da\u01dc"
 )
-LOST_PAREN_RE = re.compile(f"[{_PINYIN_LETTERS}]{{1,7}}\\)")
-ANNOTATION_RE = re.compile(f"\\([{_PINYIN_LETTERS}]{{1,7}}\\)")
+LOST_PAREN_RE = lazy_compile(f"[{_PINYIN_LETTERS}]{{1,7}}\\)")
+ANNOTATION_RE = lazy_compile(f"\\([{_PINYIN_LETTERS}]{{1,7}}\\)")
 LOOKAHEAD = 12
 
 
@@ -1090,12 +1090,12 @@ def _out_of_step(text: str, mark: int, mark_end: int) -> tuple[int, int] | None:
 
 #: The trail byte (0x40–0x7E) of a character whose lead byte was lost, between the
 #: mark and a Han character. Not the backtick: `?` is inline code in Markdown.
-TRAIL_BYTE_RE = re.compile(f"[\x40-\x5f\x61-\x7e](?=[{HAN}?\ufffd])")
+TRAIL_BYTE_RE = lazy_compile(f"[\x40-\x5f\x61-\x7e](?=[{HAN}?\ufffd])")
 MARK_RE = re.compile("[?\ufffd]+")
 #: With this many certain out-of-step spans the document is known to be GBK read as
 #: GB2312, and every other `?` run touching Chinese text is reported as well.
 DAMAGED_DOCUMENT = 3
-AFTER_CHINESE_RE = re.compile(f"[{HAN}\u3001-\u3011\uff01-\uff1f\u201c\u201d]")
+AFTER_CHINESE_RE = lazy_compile(f"[{HAN}\u3001-\u3011\uff01-\uff1f\u201c\u201d]")
 
 
 #: A guess is offered only when the best character is this much cheaper (half-bits,
@@ -1124,7 +1124,7 @@ def _guess_lost_characters(text: str, start: int, end: int) -> Fix | None:
     return Fix(tuple(edits), f"Guess the lost characters: {guesses}", Applicability.UNSAFE)
 
 
-GUESS_RE = re.compile(f"[?\ufffd]([\x40-\x7e])(?=[{HAN}?\ufffd])")
+GUESS_RE = lazy_compile(f"[?\ufffd]([\x40-\x7e])(?=[{HAN}?\ufffd])")
 
 
 @functools.cache

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from cnfix.chars import CHINESE, HAN
+from cnfix.chars import CHINESE, HAN, lazy_compile
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
 from cnfix.regions import protected_regions
 
@@ -16,7 +16,7 @@ FULLWIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "�
 
 # Written to start with the comma (the lookbehind comes after it): a pattern that starts
 # with a literal lets the regex engine skip to the next comma at C speed.
-STRAY_COMMA_RE = re.compile(f",(?<=[{CHINESE}],)(?=[,;:!?，。、；：！？])")
+STRAY_COMMA_RE = lazy_compile(f",(?<=[{CHINESE}],)(?=[,;:!?，。、；：！？])")
 
 
 def check_stray_comma(doc: Document) -> Iterator[Finding]:
@@ -69,19 +69,19 @@ FLATTENABLE = "，；：！？（）"
 # One leading character class, the alternatives after it: a pattern that starts with a
 # class is skipped ahead at C speed; an alternation of three is tried at every position
 # (5x slower on clean text).
-SAFE_MARK_RE = re.compile(
+SAFE_MARK_RE = lazy_compile(
     f"[,;:!?](?:(?<=[{CHINESE}][,;:?])(?![A-Za-z \t])"
     f"|(?<=[{CHINESE}]!)(?![A-Za-z \t\\[])"
     f"|(?<=[A-Za-z0-9%)].)(?=[{HAN}]))"
 )
-UNSAFE_MARK_RE = re.compile(f"[,;:!?](?<=[{CHINESE}].)(?=[A-Za-z]| (?=[{HAN}]))")
+UNSAFE_MARK_RE = lazy_compile(f"[,;:!?](?<=[{CHINESE}].)(?=[A-Za-z]| (?=[{HAN}]))")
 # In a document that otherwise writes full-width marks, only a mark squeezed between two
 # Han characters is damage; `如下:` before a code block or `分;` at a line end is the
 # author's style and stays.
-BETWEEN_HAN_RE = re.compile(f"[,;:!?](?<=[{HAN}].)(?=[{HAN}])")
+BETWEEN_HAN_RE = lazy_compile(f"[,;:!?](?<=[{HAN}].)(?=[{HAN}])")
 # A pair of ASCII parentheses around text with Han in it, opened in Chinese context, after
 # a space or digit, or at a line start: `(关沮院区)`. Latin-only content (`(WHO)`) stays.
-PAREN_PAIR_RE = re.compile(
+PAREN_PAIR_RE = lazy_compile(
     f"\\((?:(?<=[{CHINESE}\\s\\d]\\()|(?<=^\\())[^()\\n]{{0,200}}?[{HAN}][^()\\n]{{0,200}}?\\)",
     re.M,
 )

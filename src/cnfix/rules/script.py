@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 
-from cnfix.chars import HAN, HAN_RE
+from cnfix.chars import HAN, HAN_RE, lazy_compile
 from cnfix.convert import (
     BETWEEN_STANDARDS,
     FROM_STANDARD,
@@ -63,8 +63,8 @@ ACCEPTED_IN_TRADITIONAL = frozenset("台占雇")
 KEPT_NAMES = ("余杭", "余姚")
 #: A Taiwan village (里) in an address: 安南區 保社里, 龍山里 after a district, township,
 #: town or city; OpenCC's phrases read 社里 / 山里 as "in the club / in the mountains" (裏).
-VILLAGE_RE = re.compile(f"[區鄉鎮市][ \u3000]?[{HAN}]{{1,3}}(里)")
-_KEPT_NAMES_RE = re.compile("|".join(KEPT_NAMES))
+VILLAGE_RE = lazy_compile(f"[區鄉鎮市][ \u3000]?[{HAN}]{{1,3}}(里)")
+_KEPT_NAMES_RE = lazy_compile("|".join(KEPT_NAMES))
 
 
 def kept_positions(text: str) -> set[int]:
@@ -85,7 +85,7 @@ CANTONESE_OK = "晒"
 KANA_RE = re.compile("[\u3041-\u3096\u30a1-\u30fa]")
 #: Romanisation in parentheses between two Han characters (``規(guī)范``).
 #: (Starts with the parenthesis, not a look-behind, so that ``re`` scans for it fast.)
-GLOSS_RE = re.compile(f"[(（][A-Za-z\u00c0-\u024f\u0300-\u036f']{{1,12}}[)）](?=[{HAN}])")
+GLOSS_RE = lazy_compile(f"[(（][A-Za-z\u00c0-\u024f\u0300-\u036f']{{1,12}}[)）](?=[{HAN}])")
 _BLANK_LINE_RE = re.compile(r"\n[ \t\u3000]*\n")
 
 
