@@ -136,6 +136,18 @@ def _notice(message: str) -> None:
     click.echo(f"cnfix: {message}", err=True)
 
 
+def _announce(outcome: FileOutcome, reporting: Reporting, detail: str) -> bool:
+    """Print a file's error or notice (and ``detail`` with -v); False when it failed."""
+    if outcome.error:
+        _error(f"{outcome.path}: {outcome.error}")
+        return False
+    if outcome.notice and not reporting.quiet:
+        _notice(f"{outcome.path}: {outcome.notice}")
+    if reporting.verbose:
+        _notice(f"{outcome.path}: {detail}")
+    return True
+
+
 def _options(
     *,
     select: tuple[str, ...],
@@ -314,14 +326,9 @@ def scan(
     fixable: Counter[str] = Counter()
     errors = 0
     for outcome in _with_progress(_run(files, run, jobs), len(files), reporting):
-        if outcome.error:
+        if not _announce(outcome, reporting, f"{len(outcome.findings)} finding(s)"):
             errors += 1
-            _error(f"{outcome.path}: {outcome.error}")
             continue
-        if outcome.notice and not reporting.quiet:
-            _notice(f"{outcome.path}: {outcome.notice}")
-        if reporting.verbose:
-            _notice(f"{outcome.path}: {len(outcome.findings)} finding(s)")
         counts.update(report.count_by_rule(outcome.findings))
         fixable.update(report.count_by_rule(f for f in outcome.findings if f.fixable))
         path = str(outcome.path)
@@ -474,15 +481,10 @@ def repair(
     if not interactive:
         outcomes = _with_progress(outcomes, len(files), reporting)
     for outcome in outcomes:
-        if outcome.error:
+        state = f"{len(outcome.applied)} fix(es)" if outcome.changed else "nothing to fix"
+        if not _announce(outcome, reporting, f"{state}, {len(outcome.findings)} finding(s) left"):
             errors += 1
-            _error(f"{outcome.path}: {outcome.error}")
             continue
-        if outcome.notice and not reporting.quiet:
-            _notice(f"{outcome.path}: {outcome.notice}")
-        if reporting.verbose:
-            state = f"{len(outcome.applied)} fix(es)" if outcome.changed else "nothing to fix"
-            _notice(f"{outcome.path}: {state}, {len(outcome.findings)} finding(s) left")
         remaining += len(outcome.findings)
         if not outcome.changed:
             continue
