@@ -52,13 +52,8 @@ def test_golden_case(case: Path, update_golden: bool) -> None:
     rules = select_rules(None if rule == NEGATIVE else [rule])
     settings, unsafe = _options(case)
     decoded = decode_bytes(case.read_bytes())
-    doc = Document(
-        decoded.text,
-        kind=kind_for_path(case.with_name(case.name.replace(".in.", "."))),
-        encoding=decoded.encoding,
-        bom=decoded.bom,
-        confidence=decoded.confidence,
-        settings=settings,
+    doc = decoded.document(
+        kind=kind_for_path(case.with_name(case.name.replace(".in.", "."))), settings=settings
     )
     findings = check_document(doc, rules)
     result = repair_document(doc, rules, unsafe_fixes=unsafe)

@@ -231,9 +231,6 @@ def _stdin_is_terminal() -> bool:
 
 
 def _stdin_outcome(options: RunOptions) -> FileOutcome:
-    from dataclasses import replace
-
-    from cnfix.model import Document
     from cnfix.textio import InputError, decode_bytes
 
     outcome = FileOutcome(STDIN)
@@ -242,14 +239,7 @@ def _stdin_outcome(options: RunOptions) -> FileOutcome:
     except InputError as error:
         outcome.error = str(error)
         return outcome
-    doc = Document(
-        decoded.text,
-        encoding=decoded.encoding,
-        bom=decoded.bom,
-        confidence=decoded.confidence,
-        settings=options.settings,
-    )
-    process_document(replace(doc), options, outcome)
+    process_document(decoded.document(settings=options.settings), options, outcome)
     return outcome
 
 

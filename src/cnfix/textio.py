@@ -12,7 +12,6 @@ import contextlib
 import os
 import re
 import stat
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -75,6 +74,17 @@ class Decoded:
     encoding: str
     bom: bool
     confidence: float
+
+    def document(self, *, kind: str = "text", settings: Settings | None = None) -> Document:
+        """The Document the rules see: this text and what is known of its bytes."""
+        return Document(
+            self.text,
+            kind=kind,
+            encoding=self.encoding,
+            bom=self.bom,
+            confidence=self.confidence,
+            settings=settings or Settings(),
+        )
 
 
 def kind_for_path(path: Path | str) -> str:
@@ -222,15 +232,7 @@ def read_document(
     """Read and decode ``path``; return the Document and the original bytes (a Snapshot)."""
     data = read_snapshot(path, max_size=max_size)
     decoded = decode_bytes(data, encoding)
-    doc = Document(
-        decoded.text,
-        kind=kind_for_path(path),
-        encoding=decoded.encoding,
-        bom=decoded.bom,
-        confidence=decoded.confidence,
-        settings=settings or Settings(),
-    )
-    return doc, data
+    return decoded.document(kind=kind_for_path(path), settings=settings), data
 
 
 def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None) -> None:
@@ -271,6 +273,8 @@ def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None) -> N
         status = None
     if status is not None:
         _check_replaceable(status)
+    import tempfile  # only when writing: keeps start-up fast
+
     fd, temp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=target.parent)
     try:
         try:
@@ -537,6 +541,8 @@ class StreamWriter:
             self.status = None
         if self.status is not None:
             _check_replaceable(self.status)
+        import tempfile  # only when writing: keeps start-up fast
+
         prefix = f"{TEMP_PREFIX}{os.getpid()}-"
         self.fd, self.temp_name = tempfile.mkstemp(prefix=prefix, dir=self.target.parent)
 
