@@ -9,11 +9,6 @@ from typing import Any
 
 from cnfix.rules import UnknownRuleError, resolve_rule
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
 #: Keys accepted in ``[tool.cnfix]`` and what type each takes.
 CONFIG_KEYS: dict[str, type] = {
     "select": list,
@@ -40,12 +35,22 @@ class Config:
         return self.values.get(key, default)
 
 
+def _tomllib() -> Any:
+    """The TOML parser, imported only when there is a ``pyproject.toml`` to read."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+    return tomllib
+
+
 def find_pyproject(start: Path) -> Path | None:
     """The nearest ``pyproject.toml`` at or above ``start`` that has ``[tool.cnfix]``."""
     start = start.resolve()
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
+            tomllib = _tomllib()
             try:
                 data = tomllib.loads(candidate.read_text(encoding="utf-8"))
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
@@ -63,7 +68,7 @@ def load_config(start: Path) -> Config:
     path = find_pyproject(start)
     if path is None:
         return Config()
-    table = tomllib.loads(path.read_text(encoding="utf-8"))["tool"]["cnfix"]
+    table = _tomllib().loads(path.read_text(encoding="utf-8"))["tool"]["cnfix"]
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.cnfix] must be a table, not {type(table).__name__}")
     for key, value in table.items():

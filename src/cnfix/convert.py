@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import tempfile
 from typing import Any
 
 from cnfix.model import TARGET_SCRIPTS
@@ -159,6 +158,8 @@ def _phrase_converter(direction: str) -> Any:
         "name": f"cnfix {direction} phrases only",
         "conversion_chain": [{"dict": {"type": "group", "match_policy": "union", "dicts": dicts}}],
     }
+    import tempfile  # only when OpenCC is configured: keeps start-up fast
+
     handle, path = tempfile.mkstemp(suffix=".json", prefix="cnfix-opencc-")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from importlib import resources
 
 from cnfix.chars import lazy_compile
+from cnfix.datafiles import read_data
 
 #: Cost of a Han character missing from the table (it holds the 10,000 most common).
 RARE_HAN_COST = 52
@@ -47,7 +47,7 @@ _HAN_RE = lazy_compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000
 def char_costs() -> dict[str, int]:
     """The frequency table: Han character → cost in half-bits (``-2·log2 p``)."""
     table: dict[str, int] = {}
-    text = resources.files("cnfix.data").joinpath("charfreq.txt").read_text(encoding="utf-8")
+    text = read_data("charfreq.txt")
     for line in text.splitlines():
         if not line or line.startswith("#"):
             continue

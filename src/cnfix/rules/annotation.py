@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cnfix.chars import is_han
+from cnfix.datafiles import read_data
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
 from cnfix.regions import protected_regions
 
@@ -47,9 +48,7 @@ MIN_SUSPECT = 2
 @functools.cache
 def _syllables() -> frozenset[str]:
     """The closed inventory of toneless syllables (``src/cnfix/data/pinyin_syllables.txt``)."""
-    from importlib import resources
-
-    text = resources.files("cnfix.data").joinpath("pinyin_syllables.txt").read_text("utf-8")
+    text = read_data("pinyin_syllables.txt")
     return frozenset(
         word for line in text.splitlines() if not line.startswith("#") for word in line.split()
     )
@@ -58,9 +57,7 @@ def _syllables() -> frozenset[str]:
 @functools.cache
 def _readings() -> dict[str, str]:
     """Toned syllable (``yi1``, neutral tone ``de5``) → the characters that have that reading."""
-    from importlib import resources
-
-    text = resources.files("cnfix.data").joinpath("pinyin_readings.txt").read_text("utf-8")
+    text = read_data("pinyin_readings.txt")
     table: dict[str, str] = {}
     for line in text.splitlines():
         if line and not line.startswith("#"):

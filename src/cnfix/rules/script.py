@@ -11,7 +11,6 @@ import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
 
 from cnfix.chars import HAN, HAN_RE, lazy_compile
 from cnfix.convert import (
@@ -24,6 +23,7 @@ from cnfix.convert import (
     validate_target_script,
     zhe_positions,
 )
+from cnfix.datafiles import read_data
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
 from cnfix.regions import protected_regions
 
@@ -112,7 +112,7 @@ class Tables:
 
 
 def _char_class(chars: str) -> re.Pattern[str]:
-    """A compiled ``[...]`` of ``chars``, runs of consecutive code points as ranges.
+    """A ``[...]`` of ``chars`` (compiled on first use), consecutive code points as ranges.
 
     Ranges keep the pattern short: ``re`` parses a class member by member, and the
     script classes have thousands of members.
@@ -128,7 +128,7 @@ def _char_class(chars: str) -> re.Pattern[str]:
             first, last = _literal(chr(start)), _literal(chr(previous))
             parts.append(first if start == previous else f"{first}-{last}")
         start = previous = code
-    return re.compile("[" + "".join(parts) + "]")
+    return lazy_compile("[" + "".join(parts) + "]")  # most are never needed on clean text
 
 
 def _literal(char: str) -> str:
@@ -178,7 +178,7 @@ class CharClass:
 @functools.cache
 def tables() -> Tables:
     """Parse ``data/script_tables.txt`` once, on first use."""
-    text = resources.files("cnfix.data").joinpath("script_tables.txt").read_text("utf-8")
+    text = read_data("script_tables.txt")
     sections: dict[str, list[str]] = {}
     current: list[str] = []
     for line in text.splitlines():
