@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -42,3 +45,20 @@ def corpus_documents(script: str | None = None) -> list[Path]:
     """Clean corpus files (``hans``, ``hant`` or both), sorted."""
     scripts = [script] if script else ["hans", "hant"]
     return sorted(path for name in scripts for path in (CORPUS / name).glob("*.txt"))
+
+
+def run_cnfix(
+    *args: str, cwd: Path, timeout: float = 120, **kwargs: Any
+) -> subprocess.CompletedProcess:
+    """``python -m cnfix ARGS`` in a real subprocess, output captured, colour off.
+
+    Extra keyword arguments go to ``subprocess.run`` (``input=``, ``text=True`` …).
+    """
+    return subprocess.run(
+        [sys.executable, "-m", "cnfix", *args],
+        cwd=cwd,
+        capture_output=True,
+        timeout=timeout,
+        env={**os.environ, "NO_COLOR": "1"},
+        **kwargs,
+    )

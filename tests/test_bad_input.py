@@ -17,7 +17,6 @@ import re
 import resource
 import stat
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import run_cnfix
 
 import cnfix
 from cnfix import runner, textio
@@ -36,16 +36,6 @@ from cnfix.runner import RunOptions, process_file
 DAMAGED = "会议指出,,要抓实学习教育,。6月19日,湖北省召开会议。\n"
 REPAIRED = cnfix.repair_text(DAMAGED).text
 ERROR_LINE = re.compile(rb"^cnfix: error: .+: .+$")
-
-
-def run_cnfix(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "cnfix", *args],
-        cwd=cwd,
-        capture_output=True,
-        timeout=timeout,
-        env={**os.environ, "NO_COLOR": "1"},
-    )
 
 
 def error_lines(result: subprocess.CompletedProcess[bytes]) -> list[bytes]:

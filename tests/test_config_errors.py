@@ -3,28 +3,20 @@ that names the problem (the option, the rule, the file and key)."""
 
 from __future__ import annotations
 
+import functools
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_cnfix
 
 from cnfix.textio import TEMP_PREFIX
 
+#: Output as text: these tests read messages.
+run_text = functools.partial(run_cnfix, text=True)
+
 DAMAGED = "会议指出,,要抓实学习教育,。6月19日,湖北省召开会议。\n"
 PAST = 1_000_000_000 * 10**9  # 2001: any write would move the mtime
-
-
-def run_cnfix(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cnfix", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "NO_COLOR": "1"},
-    )
 
 
 CASES = [
@@ -81,7 +73,7 @@ def test_config_error_exits_2_before_any_file_is_touched(
     if pyproject is not None:
         data = pyproject.encode() if isinstance(pyproject, str) else pyproject
         (tmp_path / "pyproject.toml").write_bytes(data)
-    result = run_cnfix(*command, *args, "docs", cwd=tmp_path)
+    result = run_text(*command, *args, "docs", cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     assert message in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
@@ -118,6 +110,6 @@ def test_valid_config_still_runs(tmp_path: Path) -> None:
         '[tool.cnfix]\nselect = ["stray-comma"]\n', encoding="utf-8"
     )
     (tmp_path / "a.txt").write_text(DAMAGED, encoding="utf-8")
-    result = run_cnfix("scan", "a.txt", cwd=tmp_path)
+    result = run_text("scan", "a.txt", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     assert "P001" in result.stdout and "P002" not in result.stdout

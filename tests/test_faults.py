@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run_cnfix
 
 import cnfix
 from cnfix import parallel, textio
@@ -34,17 +34,6 @@ REPAIR = RunOptions(rules=RULES, repair=True, write=True)
 
 def temps(folder: Path) -> list[Path]:
     return sorted(folder.rglob(textio.TEMP_PREFIX + "*"))
-
-
-def run_cnfix(*args: str, cwd: Path, **kwargs: Any) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "cnfix", *args],
-        cwd=cwd,
-        capture_output=True,
-        timeout=60,
-        env={**os.environ, "NO_COLOR": "1"},
-        **kwargs,
-    )
 
 
 @pytest.fixture
