@@ -329,3 +329,15 @@ def test_big5_read_as_gbk_leftovers_only_on_certain_lines() -> None:
     assert garbled.startswith("〗")
     clean = "这是一段简体中文，没有任何问题。"
     assert _fixed(f"{garbled}\n{clean}\n") == f"{line}\n{clean}\n"
+
+
+def test_generated_classes_are_current() -> None:
+    """``data/mojibake_classes.txt`` holds what the rule would build at run time
+    (regenerate with ``python scripts/gen_mojibake_classes.py`` when this fails)."""
+    from cnfix.rules.mojibake import generated_classes, unusual_han_source, utf8_lead_source
+
+    assert generated_classes() == {
+        "utf8-lead-GBK": utf8_lead_source("GBK"),
+        "utf8-lead-Big5": utf8_lead_source("Big5"),
+        "unusual-han": unusual_han_source(),
+    }

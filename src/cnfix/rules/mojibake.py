@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from cnfix.chars import HAN, lazy_compile
+from cnfix.datafiles import read_data
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
 from cnfix.mojibake_model import (
     ASCII_COST,
@@ -452,15 +453,32 @@ def _char_class(chars: set[str]) -> str:
     return "".join(parts)
 
 
-@functools.cache
-def _utf8_lead_re(read_as: str) -> re.Pattern[str]:
+def utf8_lead_source(read_as: str) -> str:
     """Where ``read_as`` garble of UTF-8 can start: a character made of a UTF-8 lead
     byte (E1–EF) and a continuation byte, followed by one whose first byte is a
     continuation byte too and whose second starts the next UTF-8 character
-    (浣犲 = e4 bd | a0 e5 | …)."""
+    (浣犲 = e4 bd | a0 e5 | …). The pattern's source, stored in
+    ``data/mojibake_classes.txt`` by ``scripts/gen_mojibake_classes.py``."""
     leads = _pair_chars(range(0xE1, 0xF0), range(0x80, 0xC0), read_as)
     follows = _pair_chars(range(0x80, 0xC0), [*range(0x40, 0x7F), *range(0xC2, 0xF5)], read_as)
-    return re.compile(f"[{_char_class(leads)}](?=[{_char_class(follows)}])")
+    return f"[{_char_class(leads)}](?=[{_char_class(follows)}])"
+
+
+@functools.cache
+def generated_classes() -> dict[str, str]:
+    """``data/mojibake_classes.txt``: name → pattern source, as the ``*_source``
+    functions build them (building them took ~20 ms of each run's start-up)."""
+    classes: dict[str, str] = {}
+    for line in read_data("mojibake_classes.txt").split("\n"):
+        if line and not line.startswith("#"):
+            name, _, source = line.partition("\t")
+            classes[name] = source
+    return classes
+
+
+@functools.cache
+def _utf8_lead_re(read_as: str) -> re.Pattern[str]:
+    return re.compile(generated_classes()[f"utf8-lead-{read_as}"])
 
 
 def _pair_chars(leads: Iterable[int], trails: Iterable[int], read_as: str) -> set[str]:
@@ -489,10 +507,10 @@ def _pair_chars(leads: Iterable[int], trails: Iterable[int], read_as: str) -> se
     return chars
 
 
-@functools.cache
-def _unusual_han_re() -> re.Pattern[str]:
+def unusual_han_source() -> str:
     """Han characters outside the common part of the frequency table, and the symbols
-    that a wrong double-byte reading scatters among them."""
+    that a wrong double-byte reading scatters among them (the pattern's source, stored
+    in ``data/mojibake_classes.txt``)."""
     common = sorted(
         code
         for code in map(ord, (c for c, cost in char_costs().items() if cost < UNUSUAL_HAN_COST))
@@ -507,7 +525,12 @@ def _unusual_han_re() -> re.Pattern[str]:
     # Extension A, private use, kana, Cyrillic, vertical forms and circled numbers: what
     # GBK and Big5 read as each other scatter among Han characters.
     others = "\u3400-\u4dbf\ue000-\uf8ff\u3040-\u30ff\u0400-\u04ff\ufe30-\ufe4f\u2460-\u24ff"
-    return re.compile(f"[{''.join(gaps)}\uf900-\ufaff\U00020000-\U0003134f{others}]")
+    return f"[{''.join(gaps)}\uf900-\ufaff\U00020000-\U0003134f{others}]"
+
+
+@functools.cache
+def _unusual_han_re() -> re.Pattern[str]:
+    return re.compile(generated_classes()["unusual-han"])
 
 
 MAX_WINDOW = 400
