@@ -72,7 +72,7 @@ def check_space_before_quote(doc: Document) -> Iterator[Finding]:
     Fix (unsafe: applied only with ``--unsafe-fixes``): remove the space.
     """
     text = doc.text
-    if "“" not in text and "「" not in text and "『" not in text:
+    if not any(space + quote in text for space in " \t" for quote in "“「『"):
         return
     protected = protected_regions(doc)
     for match in SPACE_BEFORE_QUOTE_RE.finditer(text):
