@@ -7,6 +7,7 @@ so that a reader can tell what each class holds without a Unicode table.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, cast
 
 #: Han ideographs: IDEOGRAPHIC NUMBER ZERO, CJK Unified Ideographs, Extension A,
@@ -35,24 +36,27 @@ class _LazyPattern:
     costs 1–3 ms to compile; dozens of them made ``cnfix scan`` start slowly although
     a clean text never reaches most. On first use the compiled pattern's methods are
     stored on the instance, so later calls cost what calls on the pattern itself cost.
+    The pattern may be given as a function that builds its source, called then too.
     """
 
     _METHODS = ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split")
 
-    def __init__(self, pattern: str, flags: int) -> None:
+    def __init__(self, pattern: str | Callable[[], str], flags: int) -> None:
         self._source = (pattern, flags)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):  # copy, pickle and friends: not a pattern attribute
             raise AttributeError(name)
-        compiled = re.compile(*self._source)
+        pattern, flags = self._source
+        compiled = re.compile(pattern if isinstance(pattern, str) else pattern(), flags)
         for method in self._METHODS:
             setattr(self, method, getattr(compiled, method))
         return getattr(compiled, name)
 
 
-def lazy_compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """``re.compile(pattern, flags)``, compiled the first time it is used."""
+def lazy_compile(pattern: str | Callable[[], str], flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(pattern, flags)``, compiled the first time it is used (``pattern``
+    may be a function returning the source: it is called only then)."""
     return cast("re.Pattern[str]", _LazyPattern(pattern, flags))
 
 

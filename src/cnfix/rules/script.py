@@ -112,7 +112,13 @@ class Tables:
 
 
 def _char_class(chars: str) -> re.Pattern[str]:
-    """A ``[...]`` of ``chars`` (compiled on first use), consecutive code points as ranges.
+    """A ``[...]`` of ``chars``, built and compiled on first use: most are never needed
+    on clean text, and building them all cost ~6 ms of start-up."""
+    return lazy_compile(functools.partial(_class_source, chars))
+
+
+def _class_source(chars: str) -> str:
+    """``[...]`` of ``chars``, runs of consecutive code points as ranges.
 
     Ranges keep the pattern short: ``re`` parses a class member by member, and the
     script classes have thousands of members.
@@ -128,7 +134,7 @@ def _char_class(chars: str) -> re.Pattern[str]:
             first, last = _literal(chr(start)), _literal(chr(previous))
             parts.append(first if start == previous else f"{first}-{last}")
         start = previous = code
-    return lazy_compile("[" + "".join(parts) + "]")  # most are never needed on clean text
+    return "[" + "".join(parts) + "]"
 
 
 def _literal(char: str) -> str:
