@@ -334,10 +334,47 @@ def test_big5_read_as_gbk_leftovers_only_on_certain_lines() -> None:
 def test_generated_classes_are_current() -> None:
     """``data/mojibake_classes.txt`` holds what the rule would build at run time
     (regenerate with ``python scripts/gen_mojibake_classes.py`` when this fails)."""
-    from cnfix.rules.mojibake import generated_classes, unusual_han_source, utf8_lead_source
+    from cnfix.rules.mojibake import (
+        generated_classes,
+        unusual_han_source,
+        utf8_lead_chars,
+        utf8_lead_source,
+    )
 
-    assert generated_classes() == {
-        "utf8-lead-GBK": utf8_lead_source("GBK"),
-        "utf8-lead-Big5": utf8_lead_source("Big5"),
-        "unusual-han": unusual_han_source(),
-    }
+    expected = {"unusual-han": unusual_han_source()}
+    for read_as in ("GBK", "Big5"):
+        expected[f"utf8-lead-{read_as}"] = utf8_lead_source(read_as)
+        leads, follows = utf8_lead_chars(read_as)
+        expected[f"utf8-lead-chars-{read_as}"] = leads
+        expected[f"utf8-follow-chars-{read_as}"] = follows
+    assert generated_classes() == expected
+
+
+def test_python_scans_match_the_patterns() -> None:
+    """Short texts are scanned in Python instead of compiling the big classes: the
+    positions must be the patterns' on every code point and on real text."""
+    from cnfix.rules import mojibake
+
+    costs = char_costs()
+    unusual = mojibake._unusual_han_re()
+    for code in range(0x80, 0x32000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        char = chr(code)
+        assert mojibake.is_unusual_han(char, costs) == bool(unusual.match(char)), hex(code)
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    texts += ["浣犲ソ锛屼笘鐣", "銝剜?蝢", "a浣", "浣"]
+    for text in texts:
+        for read_as in ("GBK", "Big5"):
+            mojibake._utf8_lead_re.cache_clear()
+            mojibake._PYTHON_SCANS.scanned = 0
+            python = mojibake._utf8_lead_starts(text, read_as)
+            assert mojibake._utf8_lead_re.cache_info().currsize == 0  # the Python path ran
+            pattern = mojibake._utf8_lead_re(read_as)
+            assert python == [m.start() for m in pattern.finditer(text)]
+            assert python == mojibake._utf8_lead_starts(text, read_as)  # the pattern's path
+        mojibake._unusual_han_re.cache_clear()
+        mojibake._PYTHON_SCANS.scanned = 0
+        python = mojibake._unusual_han_positions(text)
+        assert mojibake._unusual_han_re.cache_info().currsize == 0
+        assert python == [m.start() for m in mojibake._unusual_han_re().finditer(text)]

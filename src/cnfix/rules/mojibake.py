@@ -481,6 +481,64 @@ def _utf8_lead_re(read_as: str) -> re.Pattern[str]:
     return re.compile(generated_classes()[f"utf8-lead-{read_as}"])
 
 
+def utf8_lead_chars(read_as: str) -> tuple[str, str]:
+    """The characters of ``utf8_lead_source``'s two classes: (leads, follows), sorted."""
+    return (
+        "".join(sorted(_pair_chars(range(0xE1, 0xF0), range(0x80, 0xC0), read_as))),
+        "".join(
+            sorted(
+                _pair_chars(range(0x80, 0xC0), [*range(0x40, 0x7F), *range(0xC2, 0xF5)], read_as)
+            )
+        ),
+    )
+
+
+@functools.cache
+def _utf8_lead_sets(read_as: str) -> tuple[frozenset[str], frozenset[str]]:
+    classes = generated_classes()
+    return (
+        frozenset(classes[f"utf8-lead-chars-{read_as}"]),
+        frozenset(classes[f"utf8-follow-chars-{read_as}"]),
+    )
+
+
+class _PythonScans:
+    """Where the big classes are matched in Python instead of compiled patterns.
+
+    Compiling ``_utf8_lead_re`` and ``_unusual_han_re`` costs ~15 ms, most of a short
+    run's work; a set lookup per character costs ~50 ns. The first texts, up to
+    ``budget`` characters in all, are scanned in Python (same positions as the
+    patterns); after that the patterns are compiled, once, and used: they are faster.
+    """
+
+    budget = 200_000
+
+    def __init__(self) -> None:
+        self.scanned = 0
+
+    def take(self, text: str) -> bool:
+        """True (and counted) when ``text`` still fits in the budget."""
+        if self.scanned + len(text) > self.budget:
+            return False
+        self.scanned += len(text)
+        return True
+
+
+_PYTHON_SCANS = _PythonScans()
+
+
+def _utf8_lead_starts(text: str, read_as: str) -> list[int]:
+    """Where ``_utf8_lead_re(read_as)`` matches ``text``."""
+    if _utf8_lead_re.cache_info().currsize == 0 and _PYTHON_SCANS.take(text):
+        leads, follows = _utf8_lead_sets(read_as)
+        return [
+            index
+            for index, char in enumerate(text)
+            if char in leads and text[index + 1 : index + 2] in follows
+        ]
+    return [match.start() for match in _utf8_lead_re(read_as).finditer(text)]
+
+
 def _pair_chars(leads: Iterable[int], trails: Iterable[int], read_as: str) -> set[str]:
     """The single characters that the byte pairs ``lead trail`` decode to in ``read_as``
     (pairs that do not decode, or decode to more than one character, give nothing).
@@ -531,6 +589,36 @@ def unusual_han_source() -> str:
 @functools.cache
 def _unusual_han_re() -> re.Pattern[str]:
     return re.compile(generated_classes()["unusual-han"])
+
+
+def is_unusual_han(char: str, costs: Mapping[str, int]) -> bool:
+    """One character of ``unusual_han_source``'s class, without the pattern (``costs``:
+    ``char_costs()``; a test checks the two agree on every code point)."""
+    code = ord(char)
+    if 0x4E00 <= code < 0xA000:
+        return costs.get(char, UNUSUAL_HAN_COST) >= UNUSUAL_HAN_COST
+    return (
+        0x3400 <= code <= 0x4DBF
+        or 0xF900 <= code <= 0xFAFF
+        or 0x20000 <= code <= 0x3134F
+        or 0xE000 <= code <= 0xF8FF
+        or 0x3040 <= code <= 0x30FF
+        or 0x0400 <= code <= 0x04FF
+        or 0xFE30 <= code <= 0xFE4F
+        or 0x2460 <= code <= 0x24FF
+    )
+
+
+def _unusual_han_positions(text: str) -> list[int]:
+    """Where ``_unusual_han_re()`` matches ``text``."""
+    if _unusual_han_re.cache_info().currsize == 0 and _PYTHON_SCANS.take(text):
+        costs = char_costs()
+        return [
+            index
+            for index, char in enumerate(text)
+            if not char.isascii() and is_unusual_han(char, costs)
+        ]
+    return [match.start() for match in _unusual_han_re().finditer(text)]
 
 
 MAX_WINDOW = 400
@@ -614,8 +702,7 @@ def _han_utf8_spans(text: str) -> Iterator[tuple[int, int, str, Candidate]]:
     for read_as in ("GBK", "Big5"):
         taken_until = -1
         confirmed: list[tuple[int, int]] = []
-        for match in _utf8_lead_re(read_as).finditer(text):
-            start = match.start()
+        for start in _utf8_lead_starts(text, read_as):
             if start < taken_until:
                 continue
             placeholder = PLACEHOLDER_RE.match(text, start)
@@ -701,7 +788,7 @@ def _han_swap_spans(text: str) -> Iterator[tuple[int, int, str, Candidate]]:
     within its line, the span is the stretch where re-decoding saves the most cost
     (Kadane's maximum sum).
     """
-    positions = [match.start() for match in _unusual_han_re().finditer(text)]
+    positions = _unusual_han_positions(text)
     regions: list[list[int]] = []
     for first, third in zip(positions, positions[CLUSTER_SIZE - 1 :], strict=False):
         if third - first > CLUSTER_WIDTH:
