@@ -340,3 +340,29 @@ def test_repair_never_raises_and_is_idempotent(text: str) -> None:
         once = repair(text, to, unsafe=True)
         assert repair(once, to, unsafe=True) == once
         assert count_han(once) == count_han(text)
+
+
+def test_char_class_python_path_matches_the_pattern() -> None:
+    """Short runs look characters up in Python instead of compiling the big classes:
+    same answers as the compiled classes."""
+    from cnfix.rules import script
+    from cnfix.rules.script import CharClass, tables
+
+    t = tables()
+    paths = [*sorted(SEEDS.glob("*.txt")), *sorted(CORPUS.glob("*/000*.txt"))]
+    texts = [path.read_text(encoding="utf-8") for path in paths] + ["", "们們𠀀", "abc"]
+    for table in (t.simplified_only, t.traditional_only):
+        chars = "".join(table.chars)
+        python, compiled = CharClass(chars), CharClass(chars)
+        compiled.compiled = True
+        for text in texts:
+            python.compiled = False  # the Python path, whatever is left of the budget
+            script._PYTHON_SCANS.scanned = 0
+            python_answers = (python.search(text), python.count(text), python.positions(text))
+            assert not python.compiled
+            python.compiled = True
+            assert python_answers == (
+                compiled.search(text),
+                compiled.count(text),
+                compiled.positions(text),
+            )

@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from cnfix.chars import HAN, lazy_compile
+from cnfix.chars import HAN, ScanBudget, lazy_compile
 from cnfix.datafiles import read_data
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
 from cnfix.mojibake_model import (
@@ -502,29 +502,9 @@ def _utf8_lead_sets(read_as: str) -> tuple[frozenset[str], frozenset[str]]:
     )
 
 
-class _PythonScans:
-    """Where the big classes are matched in Python instead of compiled patterns.
-
-    Compiling ``_utf8_lead_re`` and ``_unusual_han_re`` costs ~15 ms, most of a short
-    run's work; a set lookup per character costs ~50 ns. The first texts, up to
-    ``budget`` characters in all, are scanned in Python (same positions as the
-    patterns); after that the patterns are compiled, once, and used: they are faster.
-    """
-
-    budget = 200_000
-
-    def __init__(self) -> None:
-        self.scanned = 0
-
-    def take(self, text: str) -> bool:
-        """True (and counted) when ``text`` still fits in the budget."""
-        if self.scanned + len(text) > self.budget:
-            return False
-        self.scanned += len(text)
-        return True
-
-
-_PYTHON_SCANS = _PythonScans()
+#: Compiling ``_utf8_lead_re`` and ``_unusual_han_re`` costs ~15 ms, most of a short
+#: run's work: the first texts are matched against their characters in Python.
+_PYTHON_SCANS = ScanBudget()
 
 
 def _utf8_lead_starts(text: str, read_as: str) -> list[int]:

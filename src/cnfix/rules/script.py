@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from cnfix.chars import HAN, HAN_RE, lazy_compile
+from cnfix.chars import HAN, HAN_RE, ScanBudget, lazy_compile
 from cnfix.convert import (
     BETWEEN_STANDARDS,
     FROM_STANDARD,
@@ -144,6 +144,9 @@ def _literal(char: str) -> str:
 _CLASS_SYNTAX = "\\]^[-"
 
 
+_PYTHON_SCANS = ScanBudget()
+
+
 class CharClass:
     """A large set of characters with a fast ``findall``.
 
@@ -155,25 +158,43 @@ class CharClass:
     ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
 
     def __init__(self, chars: str) -> None:
+        self.chars = frozenset(chars)
         self.bmp = _char_class("".join(c for c in chars if ord(c) < 0x10000))
         self.astral = frozenset(c for c in chars if ord(c) >= 0x10000)
+        self.compiled = False
+
+    def _in_python(self, text: str) -> bool:
+        """True: look ``text`` up in ``chars`` in Python. Short runs never compile the
+        class (a few ms each); past the budget it is compiled and used (faster)."""
+        if self.compiled:
+            return False
+        if _PYTHON_SCANS.take(text):
+            return True
+        self.compiled = True
+        return False
 
     def __contains__(self, char: str) -> bool:
-        return char in self.astral if ord(char) >= 0x10000 else bool(self.bmp.match(char))
+        return char in self.chars
 
     def search(self, text: str) -> bool:
+        if self._in_python(text):
+            return not self.chars.isdisjoint(text)
         if self.bmp.search(text):
             return True
         return any(m.group() in self.astral for m in self.ASTRAL_RE.finditer(text))
 
     def count(self, text: str) -> int:
         """How many characters of ``text`` are in the class (``findall`` stays in C)."""
+        if self._in_python(text):
+            return sum(map(self.chars.__contains__, text))
         found = len(self.bmp.findall(text))
         if self.astral and self.ASTRAL_RE.search(text):
             found += sum(m.group() in self.astral for m in self.ASTRAL_RE.finditer(text))
         return found
 
     def positions(self, text: str) -> list[int]:
+        if self._in_python(text):
+            return [index for index, char in enumerate(text) if char in self.chars]
         found = [m.start() for m in self.bmp.finditer(text)]
         if self.astral and self.ASTRAL_RE.search(text):
             found += [m.start() for m in self.ASTRAL_RE.finditer(text) if m.group() in self.astral]
