@@ -180,6 +180,7 @@ class IgnoreFilter:
         self._git: dict[Path, tuple[Path, frozenset[str]] | None] = {}
         self._chains: dict[Path, tuple[Path, ...]] = {}
         self._roots: dict[Path, Path | None] = {}
+        self._contexts: dict[str, _FolderContext] = {}
 
     def _ignore_file(self, folder: Path) -> IgnoreFile | None:
         if folder not in self._files:
@@ -236,22 +237,12 @@ class IgnoreFilter:
             self._roots[seen] = root
         return root
 
-    def _gitignored(self, path: Path, *, is_dir: bool) -> bool:
-        root = self._walk_root(path.parent)
-        entry = self._git.get(root) if root is not None else None
-        if entry is None:
-            return False
-        base, ignored = entry
-        if "./" in ignored:
-            return True
-        relative = path.relative_to(base).as_posix()
-        return (relative + "/" if is_dir else relative) in ignored
-
     def start_walk(self, root: Path) -> None:
         """Ask git once for what it ignores under ``root`` (a folder about to be walked)."""
         root = Path(os.path.abspath(root))
         if self.respect_gitignore and root not in self._git:
             self._roots.clear()  # a new walk root may be nearer than the cached ones
+            self._contexts.clear()
             ignored = git_ignored(root)
             # A folder that git ignores as a whole ("./") was named on purpose: walk it.
             # "./": git ignores everything under root. If root itself is ignored, the
@@ -271,9 +262,49 @@ class IgnoreFilter:
             if any(self._cnfixignored(folder, is_dir=True) for folder in reversed(below_top)):
                 return True
             return self._cnfixignored(path, is_dir=is_dir)
-        if self._cnfixignored(path, is_dir=is_dir):
-            return True
-        return self.respect_gitignore and self._gitignored(path, is_dir=is_dir)
+        absolute = os.path.abspath(path)
+        rules, git = self._context(os.path.dirname(absolute))
+        for folder, ignore_file in rules:
+            decision = ignore_file.decide(_relative(absolute, folder), is_dir=is_dir)
+            if decision is not None:
+                if decision:
+                    return True
+                break
+        if git is None:
+            return False
+        base, ignored = git
+        relative = _relative(absolute, base)
+        return "./" in ignored or (relative + "/" if is_dir else relative) in ignored
+
+    def _context(self, folder: str) -> _FolderContext:
+        """The ignore files above ``folder`` and its git entry, worked out once per folder:
+        a walk asks about every file, and pathlib per file cost more than the rules."""
+        context = self._contexts.get(folder)
+        if context is None:
+            path = Path(folder)
+            rules = tuple(
+                (str(above), ignore_file)
+                for above in self._folders_above(path)
+                if (ignore_file := self._ignore_file(above)) is not None
+            )
+            git = None
+            if self.respect_gitignore:
+                root = self._walk_root(path)
+                entry = self._git.get(root) if root is not None else None
+                git = None if entry is None else (str(entry[0]), entry[1])
+            context = self._contexts[folder] = (rules, git)
+        return context
+
+
+#: Per folder: the (folder, rules) of the ``.cnfixignore`` files above it, deepest first,
+#: and the git walk root with what git ignores under it (None when git does not apply).
+_FolderContext = tuple[tuple[tuple[str, "IgnoreFile"], ...], "tuple[str, frozenset[str]] | None"]
+
+
+def _relative(absolute: str, folder: str) -> str:
+    """``absolute`` relative to its ancestor ``folder``, with ``/`` separators."""
+    relative = absolute[len(folder) :].lstrip(os.sep)
+    return relative if os.sep == "/" else relative.replace(os.sep, "/")
 
 
 # --- inline pragmas -----------------------------------------------------------------
