@@ -24,6 +24,13 @@ def _matches(path: Path, patterns: Iterable[str]) -> bool:
     )
 
 
+def _skipped(ignore: IgnoreFilter | None, folder: str, name: str, is_dir: bool = False) -> bool:
+    """Whether ``ignore`` skips ``name`` in the walked folder ``folder`` (absolute)."""
+    return ignore is not None and ignore.ignored_in(
+        folder, os.path.join(folder, name), is_dir=is_dir
+    )
+
+
 def discover(
     paths: Iterable[Path],
     *,
@@ -58,28 +65,27 @@ def discover(
         if ignore is not None:
             ignore.start_walk(root)
         for base, dirnames, filenames, problems in _walk(root):
+            folder = os.path.abspath(base)
             dirnames[:] = sorted(
                 name
                 for name in dirnames
                 if not name.startswith(".")
                 and not _matches(base / name, exclude)
-                and not (ignore is not None and ignore.ignored(base / name, is_dir=True))
+                and not _skipped(ignore, folder, name, is_dir=True)
             )
             for name in sorted(filenames):
                 path = base / name
                 if name.startswith(".") or _matches(path, exclude):
                     continue
-                if ignore is not None and ignore.ignored(path):
-                    continue
                 wanted = path.suffix.lower() in TEXT_SUFFIXES or _matches(path, include)
-                if wanted and path not in seen:
+                if wanted and path not in seen and not _skipped(ignore, folder, name):
                     seen.add(path)
                     yield path
             for name in problems:
                 path = base / name
                 if name.startswith(".") or _matches(path, exclude) or path in seen:
                     continue
-                if ignore is not None and ignore.ignored(path, is_dir=True):
+                if _skipped(ignore, folder, name, is_dir=True):
                     continue
                 seen.add(path)
                 yield path

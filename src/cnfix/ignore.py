@@ -254,18 +254,23 @@ class IgnoreFilter:
 
     def ignored(self, path: Path, *, is_dir: bool = False, explicit: bool = False) -> bool:
         """True when ``path`` is to be skipped."""
-        path = Path(os.path.abspath(path))
+        absolute = os.path.abspath(path)
         if explicit:
             # A parent folder that is ignored takes its files with it, as in git (a
             # walk never enters such a folder; a named file must check its parents).
-            below_top = self._folders_above(path.parent)[:-1]
+            named = Path(absolute)
+            below_top = self._folders_above(named.parent)[:-1]
             if any(self._cnfixignored(folder, is_dir=True) for folder in reversed(below_top)):
                 return True
-            return self._cnfixignored(path, is_dir=is_dir)
-        absolute = os.path.abspath(path)
-        rules, git = self._context(os.path.dirname(absolute))
-        for folder, ignore_file in rules:
-            decision = ignore_file.decide(_relative(absolute, folder), is_dir=is_dir)
+            return self._cnfixignored(named, is_dir=is_dir)
+        return self.ignored_in(os.path.dirname(absolute), absolute, is_dir=is_dir)
+
+    def ignored_in(self, folder: str, absolute: str, *, is_dir: bool = False) -> bool:
+        """``ignored`` for a path met by a walk, given as strings: its absolute folder and
+        its absolute path (a walk knows the folder once for all its entries)."""
+        rules, git = self._context(folder)
+        for above, ignore_file in rules:
+            decision = ignore_file.decide(_relative(absolute, above), is_dir=is_dir)
             if decision is not None:
                 if decision:
                     return True
