@@ -240,6 +240,16 @@ def _stream_units(path: Path, options: RunOptions) -> Iterator[Unit]:
         yield _ChunkUnit(path, previous, index, last=True)
 
 
+def _at_least(paths: Iterable[Path], total: int) -> bool:
+    """Whether the files hold ``total`` bytes or more (stops counting once they do)."""
+    seen = 0
+    for path in paths:
+        seen += _size(path)
+        if seen >= total:
+            return True
+    return False
+
+
 def _units(paths: Iterable[Path], options: RunOptions) -> Iterator[Unit]:
     batch: list[Path] = []
     batch_bytes = 0
@@ -317,7 +327,7 @@ def run_files(
     never held whole, so it does not apply to them.
     """
     paths = list(paths)
-    if jobs > 1 and sum(_size(path) for path in paths) < MIN_PARALLEL_BYTES:
+    if jobs > 1 and not _at_least(paths, MIN_PARALLEL_BYTES):
         jobs = 1
     work = partial(_process_unit, options=options)
     repair: _StreamedRepair | None = None
