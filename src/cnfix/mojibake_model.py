@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 
-from cnfix.chars import lazy_compile
+from cnfix.chars import HAN_RE, is_han
 from cnfix.datafiles import read_data
 
 #: Cost of a Han character missing from the table (it holds the 10,000 most common).
@@ -39,8 +39,6 @@ CP1252_HIGH = {
 COMMON_CJK_PUNCT = frozenset(
     "，。、；：！？（）“”‘’《》「」『』【】〔〕…—·～\u3000％＋－＝／０１２３４５６７８９"
 )
-
-_HAN_RE = lazy_compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 
 @functools.cache
@@ -75,7 +73,7 @@ def char_cost(char: str, before: str = "", after: str = "") -> int:
         return ASCII_COST  # no-break space: a space
     if char in COMMON_CJK_PUNCT or char in "\u201c\u201d\u2018\u2019\u2014\u2026\u00b7":
         return COMMON_PUNCT_COST
-    if _HAN_RE.match(char):
+    if is_han(char):
         return RARE_HAN_COST if code <= 0x9FFF else RARE_HAN_COST + 10
     if code < 0xA0 or char == "\ufffd" or 0xE000 <= code <= 0xF8FF or code >= 0xF0000:
         return NOISE_COST
@@ -118,7 +116,7 @@ def text_cost(text: str) -> int:
 def han_profile(text: str) -> tuple[int, float]:
     """Number of Han characters in ``text`` and their mean cost (0.0 when none)."""
     costs = char_costs()
-    values = [costs.get(c, RARE_HAN_COST) for c in _HAN_RE.findall(text)]
+    values = [costs.get(c, RARE_HAN_COST) for c in HAN_RE.findall(text)]
     return len(values), (sum(values) / len(values) if values else 0.0)
 
 

@@ -25,8 +25,6 @@ RULES: tuple[Rule, ...] = (
     SPACE_BEFORE_QUOTE,
 )
 
-RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}
-
 
 class UnknownRuleError(ValueError):
     """A rule name or code that is not registered."""
