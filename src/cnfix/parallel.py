@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from cnfix.model import Document
 from cnfix.rules.encoding import MIN_REWRITE_CONFIDENCE
-from cnfix.runner import FileOutcome, RunOptions, _destination, process_document, process_file
+from cnfix.runner import FileOutcome, RunOptions, destination_for, process_document, process_file
 from cnfix.textio import (
     STREAM_THRESHOLD,
     BinaryFileError,
@@ -275,7 +275,7 @@ class _StreamedRepair:
 
     def __init__(self, outcome: ChunkOutcome, options: RunOptions) -> None:
         self.path = outcome.path
-        self.destination = _destination(outcome.path, options)
+        self.destination = destination_for(outcome.path, options)
         self.in_place = self.destination == outcome.path
         identity = FileIdentity.of(os.stat(outcome.path)) if self.in_place else None
         if not self.in_place:

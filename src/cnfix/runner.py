@@ -61,7 +61,8 @@ class FileOutcome:
         return self.repaired is not None and bool(self.applied)
 
 
-def _destination(path: Path, options: RunOptions) -> Path:
+def destination_for(path: Path, options: RunOptions) -> Path:
+    """Where the repair of ``path`` is written: in place, or mirrored under ``-o``."""
     if options.output_root is None:
         return path
     base = options.input_root
@@ -154,7 +155,7 @@ def process_file(path: Path, options: RunOptions) -> FileOutcome:
         return outcome
     if not options.write:
         return outcome
-    destination = _destination(path, options)
+    destination = destination_for(path, options)
     _clean_once(Path(os.path.realpath(destination)).parent)
     if outcome.repaired is None or outcome.error is not None:
         return outcome

@@ -135,7 +135,7 @@ def _written_readings(text: str) -> Iterator[tuple[int, int, str]]:
         start = text.find(opener, 1)
         while start != -1:
             before = text[start - 1]
-            if "\u4e00" <= before <= "\u9fff" or is_han(before):
+            if is_han(before):
                 close = text.find(closer, start + 2, start + MAX_READING + 2)
                 if close != -1:
                     written = text[start + 1 : close]
