@@ -14,13 +14,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from cnfix import __version__
 from cnfix.config import Config, ConfigError, load_config
-from cnfix.model import TARGET_SCRIPTS, Settings
+from cnfix.model import TARGET_SCRIPTS, Finding, Settings
 from cnfix.rules import RULES, UnknownRuleError, resolve_rule, select_rules
 from cnfix.runner import FileOutcome, RunOptions, process_document, process_file
 from cnfix.textio import DEFAULT_MAX_SIZE
@@ -259,6 +259,22 @@ def _run(paths: list[Path], options: RunOptions, jobs: int = 1) -> Iterable[File
     yield from run_files(files, options, jobs=_jobs(jobs))
 
 
+def _tally(counts: Counter[str], fixable: Counter[str], findings: Iterable[Finding]) -> None:
+    """Add ``findings`` to the per-rule counts of a scan (all, and fixable)."""
+    from cnfix.report import count_by_rule
+
+    findings = list(findings)
+    counts.update(count_by_rule(findings))
+    fixable.update(count_by_rule(f for f in findings if f.fixable))
+
+
+def _exit_scan(errors: int, counts: Counter[str], reporting: Reporting) -> NoReturn:
+    """Scan's exit status: 2 on errors, else 1 with findings (unless --exit-zero), else 0."""
+    if errors:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if counts and not reporting.exit_zero else EXIT_CLEAN)
+
+
 def _color(stream: Any) -> bool:
     return bool(stream.isatty()) and "NO_COLOR" not in os.environ
 
@@ -319,8 +335,7 @@ def scan(
         if not _announce(outcome, reporting, f"{len(outcome.findings)} finding(s)"):
             errors += 1
             continue
-        counts.update(report.count_by_rule(outcome.findings))
-        fixable.update(report.count_by_rule(f for f in outcome.findings if f.fixable))
+        _tally(counts, fixable, outcome.findings)
         path = str(outcome.path)
         if statistics or not outcome.findings:
             continue
@@ -353,9 +368,7 @@ def scan(
             f"Found {total} finding(s) in {files_with} file(s); {sum(fixable.values())} fixable "
             "with `cnfix repair`."
         )
-    if errors:
-        sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if counts and not reporting.exit_zero else EXIT_CLEAN)
+    _exit_scan(errors, counts, reporting)
 
 
 @cli.command()
@@ -610,8 +623,7 @@ def _scan_jsonl(
                     continue
                 if not record.findings:
                     continue
-                counts.update(report.count_by_rule(record.findings))
-                fixable.update(report.count_by_rule(f for f in record.findings if f.fixable))
+                _tally(counts, fixable, record.findings)
                 if statistics:
                     continue
                 if output_format == "json":
@@ -633,9 +645,7 @@ def _scan_jsonl(
         for line in report.summary_lines(counts, codes, fixable):
             click.echo(line)
     _jsonl_skipped(states, spec, reporting)
-    if errors:
-        sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if counts and not reporting.exit_zero else EXIT_CLEAN)
+    _exit_scan(errors, counts, reporting)
 
 
 def _jsonl_skipped(states: Counter[str], spec: str, reporting: Reporting) -> None:
