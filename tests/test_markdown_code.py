@@ -4,8 +4,12 @@ punctuation rules leave it alone, while the prose around it is still checked."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cnfix import repair_text, scan_text
+from cnfix.chars import URL_OR_EMAIL_RE
+from cnfix.regions import address_spans
 
 PUNCTUATION = ["stray-comma", "halfwidth-punctuation"]
 CODE = "会议指出,,要抓实学习教育,。"
@@ -64,3 +68,30 @@ def test_html_code_elements_are_left_alone(tag: str) -> None:
 def test_code_fences_in_plain_text_are_prose() -> None:
     """Only Markdown has code fences; in a .txt file the backticks are just text."""
     assert scan_text(f"```\n{CODE}\n```\n", select=PUNCTUATION, kind="text")
+
+
+ADDRESS_PIECES = [
+    "https://example.com/a?b=1",
+    "ftp://x",
+    "www.example.org/路径",
+    "user.name@example.com",
+    "a@b",
+    "@",
+    "://",
+    "www.",
+    "中文",
+    "，",
+    " ",
+    "\n",
+    "\r\n",
+    "abc",
+    "(",
+    '"',
+]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(ADDRESS_PIECES), max_size=30).map("".join))
+def test_address_spans_match_the_full_pattern_over_the_whole_text(text: str) -> None:
+    """Running the address pattern only on lines with an anchor finds the same spans."""
+    assert address_spans(text) == [m.span() for m in URL_OR_EMAIL_RE.finditer(text)]

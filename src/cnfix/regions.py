@@ -128,12 +128,29 @@ class Regions:
         return index >= 0 and position < self.ends[index]
 
 
+#: Every URL or e-mail address holds one of these, and none of them spans a line.
+_ADDRESS_ANCHOR_RE = re.compile(r"://|www\.|@")
+
+
+def address_spans(text: str) -> list[tuple[int, int]]:
+    """URLs and e-mail addresses. The full pattern has no literal prefix and costs a pass
+    over every character, so it runs only on the lines that hold an anchor."""
+    spans: list[tuple[int, int]] = []
+    line_end = -1
+    for anchor in _ADDRESS_ANCHOR_RE.finditer(text):
+        if anchor.start() < line_end:
+            continue
+        line_start = text.rfind("\n", 0, anchor.start()) + 1
+        line_end = text.find("\n", anchor.end())
+        if line_end < 0:
+            line_end = len(text)
+        spans.extend(match.span() for match in URL_OR_EMAIL_RE.finditer(text, line_start, line_end))
+    return spans
+
+
 @functools.lru_cache(maxsize=8)
 def _protected(text: str, kind: str) -> Regions:
-    # Every URL or address holds one of these; most prose holds none, and three
-    # substring tests cost less than one pass of the regex (which has no literal prefix).
-    maybe_address = "://" in text or "www." in text or "@" in text
-    spans = [match.span() for match in URL_OR_EMAIL_RE.finditer(text)] if maybe_address else []
+    spans = address_spans(text)
     if kind == "markdown":
         spans.extend(fenced_code_spans(text))
         for pattern in (INLINE_CODE_RE, MARKDOWN_LINK_TARGET_RE):
