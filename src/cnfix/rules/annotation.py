@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cnfix.chars import is_han
 from cnfix.datafiles import read_data
@@ -104,8 +104,17 @@ def is_reading_of(char: str, syllable: str, tone: int | None) -> bool:
     return any(char in table.get(f"{syllable}{t}", "") for t in tones)
 
 
-@dataclass(frozen=True, slots=True)
-class _Annotation:
+@functools.lru_cache(maxsize=65536)
+def _reading_after(char: str, written: str) -> tuple[str, int | None] | None:
+    """``written`` parsed when it is a reading of ``char``, else None. Cached: an artifact
+    document annotates the same few hundred characters thousands of times."""
+    parsed = parse_reading(written)
+    if parsed is None or not is_reading_of(char, *parsed):
+        return None
+    return parsed
+
+
+class _Annotation(NamedTuple):
     start: int  # the opening parenthesis
     end: int  # after the closing parenthesis
     char: str  # the Han character before it
@@ -152,8 +161,8 @@ def _annotations(doc: Document) -> list[_Annotation]:
     found: list[_Annotation] = []
     protected = None
     for start, close, written in _written_readings(text):
-        parsed = parse_reading(written)
-        if parsed is None or not is_reading_of(text[start - 1], *parsed):
+        parsed = _reading_after(text[start - 1], written)
+        if parsed is None:
             continue
         if protected is None:
             protected = protected_regions(doc)
@@ -179,12 +188,17 @@ def _conflicting(annotations: list[_Annotation]) -> set[str]:
     }
 
 
-def _broken_candidates(text: str, artifact: bool) -> Iterator[tuple[int, int]]:
+def _broken_candidates(
+    text: str, artifact: bool, whole: frozenset[int] = frozenset()
+) -> Iterator[tuple[int, int]]:
     """``(begin, close)`` of each reading-shaped run of letters right before a closing
-    parenthesis. In a document without the artifact pattern only runs right after a damage
-    mark count, and those are found forwards from the (rare) marks."""
+    parenthesis, except the closing parentheses in ``whole`` (of intact annotations,
+    which are never broken). In a document without the artifact pattern only runs right
+    after a damage mark count, and those are found forwards from the (rare) marks."""
     if artifact:
         for close in _positions(text, _CLOSE):
+            if close in whole:
+                continue
             begin = close
             while begin > 0 and close - begin < MAX_READING and _in_reading(text[begin - 1]):
                 begin -= 1
@@ -199,7 +213,9 @@ def _broken_candidates(text: str, artifact: bool) -> Iterator[tuple[int, int]]:
             yield mark + 1, close
 
 
-def _damaged(doc: Document, artifact: bool) -> Iterator[Finding]:
+def _damaged(
+    doc: Document, artifact: bool, whole: frozenset[int] = frozenset()
+) -> Iterator[Finding]:
     """Annotations broken by lost bytes: report, leave the repair to the mojibake rules.
 
     What precedes a reading-shaped run before a closing parenthesis decides: a damage mark
@@ -207,7 +223,7 @@ def _damaged(doc: Document, artifact: bool) -> Iterator[Finding]:
     ``(`` after a stray Latin letter glued into Han text means the character was.
     """
     text = doc.text
-    for begin, close in _broken_candidates(text, artifact):
+    for begin, close in _broken_candidates(text, artifact, whole):
         before = text[begin - 1]
         if before in _DAMAGE or (artifact and is_han(before)):
             start, where = begin, "that lost its '(' in damaged text"
@@ -318,7 +334,7 @@ def check_pinyin_annotation(doc: Document) -> Iterator[Finding]:
             message,
             Fix((Edit(a.start, a.end),), "Remove the pinyin annotation", applicability),
         )
-    yield from _damaged(doc, artifact)
+    yield from _damaged(doc, artifact, frozenset(a.end - 1 for a in annotations))
 
 
 PINYIN_ANNOTATION = Rule(
