@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cnfix.engine import (
     MAX_PASSES,
     ConvergenceError,
+    _without_conflicts,
     apply_fixes,
     check_document,
     repair_document,
@@ -110,3 +113,37 @@ def test_public_api_round_trip() -> None:
     assert cnfix.repair_text(result.text).text == result.text
     assert cnfix.scan_text(result.text) == []
     assert {f.rule for f in cnfix.scan_text(damaged)} >= {"stray-comma", "halfwidth-punctuation"}
+
+
+_SPANS = st.tuples(st.integers(0, 12), st.integers(0, 4)).map(lambda t: (t[0], t[0] + t[1]))
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["first", "second", "third"]), st.lists(_SPANS, min_size=1, max_size=2)
+        ),
+        max_size=12,
+    )
+)
+def test_conflict_free_shortcut_takes_what_ranking_takes(
+    raw: list[tuple[str, list[tuple[int, int]]]],
+) -> None:
+    """apply_fixes keeps every fix when none conflict, and otherwise exactly the fixes
+    that ranking by rule and position keeps: the one-pass conflict test never disagrees."""
+    rules = tuple(_rule(name, lambda doc: iter(())) for name in ("first", "second", "third"))
+    findings = [
+        Finding(
+            name,
+            "X",
+            min(s for s, _ in spans),
+            max(e for _, e in spans),
+            "found",
+            Fix(tuple(Edit(s, e, f"<{i}>") for s, e in sorted(set(spans))), "fix"),
+        )
+        for i, (name, spans) in enumerate(raw)
+    ]
+    order = {rule.name: index for index, rule in enumerate(rules)}
+    expected = _without_conflicts(findings, order)
+    _, taken = apply_fixes("abcdefghijklmnop", findings, rules)
+    assert sorted(map(id, taken)) == sorted(map(id, expected))

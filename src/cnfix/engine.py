@@ -77,15 +77,39 @@ class _TakenSpans:
         bisect.insort(self.spans, (start, end))
 
 
-def apply_fixes(
-    text: str, findings: Iterable[Finding], rules: Sequence[Rule] = RULES
-) -> tuple[str, list[Finding]]:
-    """Apply the fixes that do not overlap one already taken; return text and those taken.
+def _contested(findings: list[Finding]) -> set[int]:
+    """Indexes of the findings that have an edit in a cluster of conflicting edits.
 
-    Fixes of earlier rules in the registry win a conflict; the loser waits for the
-    next pass, where it is checked again against the changed text (ruff's way).
-    """
-    order = {rule.name: index for index, rule in enumerate(rules)}
+    Sorted by start, an edit conflicts with an earlier one when it starts before the
+    furthest end so far or inserts where the previous edit inserts; such chains form the
+    clusters. A finding outside every cluster conflicts with nothing and is always taken,
+    so only the (usually few) contested findings need ranking."""
+    edits = sorted(
+        (edit.start, edit.end, owner)
+        for owner, finding in enumerate(findings)
+        for edit in finding.fix.edits  # type: ignore[union-attr]
+    )
+    contested: set[int] = set()
+    cluster: list[int] = []
+    furthest = -1
+    previous = (-1, -1)
+    for start, end, owner in edits:
+        if start < furthest or (start == end and (start, end) == previous):
+            cluster.append(owner)
+        else:
+            if len(cluster) > 1:
+                contested.update(cluster)
+            cluster = [owner]
+        furthest = max(furthest, end)
+        previous = (start, end)
+    if len(cluster) > 1:
+        contested.update(cluster)
+    return contested
+
+
+def _without_conflicts(findings: list[Finding], order: dict[str, int]) -> list[Finding]:
+    """The findings whose edits do not conflict with those of a finding ranked earlier
+    (earlier rule in the registry, then earlier position)."""
     ranked = sorted(findings, key=lambda f: (order[f.rule], f.start, f.end))
     taken = _TakenSpans()
     chosen: list[Finding] = []
@@ -96,16 +120,34 @@ def apply_fixes(
         for start, end in spans:
             taken.add(start, end)
         chosen.append(finding)
+    return chosen
+
+
+def apply_fixes(
+    text: str, findings: Iterable[Finding], rules: Sequence[Rule] = RULES
+) -> tuple[str, list[Finding]]:
+    """Apply the fixes that do not overlap one already taken; return text and those taken.
+
+    Fixes of earlier rules in the registry win a conflict; the loser waits for the
+    next pass, where it is checked again against the changed text (ruff's way).
+    """
+    order = {rule.name: index for index, rule in enumerate(rules)}
+    candidates = list(findings)
+    contested = _contested(candidates)
+    chosen = [f for index, f in enumerate(candidates) if index not in contested]
+    if contested:
+        chosen += _without_conflicts([candidates[index] for index in contested], order)
     edits = sorted(
-        (edit for finding in chosen for edit in finding.fix.edits),  # type: ignore[union-attr]
-        key=lambda e: (e.start, e.end),
+        (edit.start, edit.end, edit.replacement)
+        for finding in chosen
+        for edit in finding.fix.edits  # type: ignore[union-attr]
     )
     pieces: list[str] = []
     cursor = 0
-    for edit in edits:
-        pieces.append(text[cursor : edit.start])
-        pieces.append(edit.replacement)
-        cursor = edit.end
+    for start, end, replacement in edits:
+        pieces.append(text[cursor:start])
+        pieces.append(replacement)
+        cursor = end
     pieces.append(text[cursor:])
     chosen.sort(key=lambda f: (f.start, order[f.rule]))
     return "".join(pieces), chosen
