@@ -95,13 +95,15 @@ PAREN_PAIR_RE = lazy_compile(
 )
 
 
-def is_flattened(text: str, ascii_marks: int) -> bool:
+def fullwidth_marks(text: str) -> int:
+    """How many full-width ``，；：！？（）`` the text has."""
+    return sum(text.count(mark) for mark in FLATTENABLE)
+
+
+def is_flattened(fullwidth: int, ascii_marks: int) -> bool:
     """True when the text has ASCII marks in Chinese context and (almost) no full-width
     ``，；：！？（）``: the signature of a width "fix" applied to the whole document."""
-    if not ascii_marks:
-        return False
-    fullwidth = sum(text.count(mark) for mark in FLATTENABLE)
-    return fullwidth * 10 <= ascii_marks
+    return bool(ascii_marks) and fullwidth * 10 <= ascii_marks
 
 
 def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
@@ -144,9 +146,15 @@ def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
             return False
         return not (protected and protected.covers(position))
 
-    safe_marks = [m.start() for m in SAFE_MARK_RE.finditer(text) if allowed(m.start())]
-    unsafe_marks = [m.start() for m in UNSAFE_MARK_RE.finditer(text) if allowed(m.start())]
-    if is_flattened(text, len(safe_marks) + len(unsafe_marks)):
+    fullwidth = fullwidth_marks(text)
+    # Marks in Chinese context are ASCII marks: when even all of those could not make the
+    # text flattened (the usual case in clean text), the two context scans are skipped.
+    if is_flattened(fullwidth, sum(text.count(mark) for mark in ",;:!?")):
+        safe_marks = [m.start() for m in SAFE_MARK_RE.finditer(text) if allowed(m.start())]
+        unsafe_marks = [m.start() for m in UNSAFE_MARK_RE.finditer(text) if allowed(m.start())]
+    else:
+        safe_marks, unsafe_marks = [], []
+    if is_flattened(fullwidth, len(safe_marks) + len(unsafe_marks)):
         parens = [m.span() for m in PAREN_PAIR_RE.finditer(text)] if "(" in text else []
     else:
         safe_marks = [m.start() for m in BETWEEN_HAN_RE.finditer(text) if allowed(m.start())]
