@@ -15,8 +15,10 @@ SYNTAX_COMMA_KINDS = frozenset({"table"})
 FULLWIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
 
 # Written to start with the comma (the lookbehind comes after it): a pattern that starts
-# with a literal lets the regex engine skip to the next comma at C speed.
-STRAY_COMMA_RE = lazy_compile(f",(?<=[{CHINESE}],)(?=[,;:!?，。、；：！？])")
+# with a literal lets the regex engine skip to the next comma at C speed. A run of commas
+# is one finding, all of them up to the last one before the mark: ``,,,要`` → ``,要``
+# and ``,,。`` → ``。`` in one pass, not one comma per pass.
+STRAY_COMMA_RE = lazy_compile(f",(?<=[{CHINESE}],),*(?=[,;:!?，。、；：！？])")
 # Its cheap prefilter (no Han class to compile): a comma glued before a mark at all.
 COMMA_BEFORE_MARK_RE = re.compile(",[,;:!?，。、；：！？]")
 
@@ -30,8 +32,9 @@ def check_stray_comma(doc: Document) -> Iterator[Finding]:
     Why: no Chinese writing has a comma directly before another mark; the doubled
     mark is pure damage that also hides the real mark from readers and search.
 
-    Fix (safe): delete the stray comma; the mark that remains is then restored to
-    full width by ``halfwidth-punctuation`` (``,,`` → ``,`` → ``，``). Only commas right
+    Fix (safe): delete the stray comma (a run of them, ``,,,要``, in one fix, up to the
+    last one before the mark); the mark that remains is then restored to full width by
+    ``halfwidth-punctuation`` (``,,`` → ``,`` → ``，``). Only commas right
     after a Han character or a CJK mark count; CSV/TSV files, URLs and (in Markdown)
     code are never touched, so ``a,,b`` in a table keeps its empty field.
     """
@@ -41,15 +44,21 @@ def check_stray_comma(doc: Document) -> Iterator[Finding]:
         return
     protected = protected_regions(doc)
     for match in STRAY_COMMA_RE.finditer(doc.text):
-        start = match.start()
-        if protected and protected.covers(start):
+        start, end = match.span()
+        if protected and (protected.covers(start) or protected.covers(end - 1)):
             continue
-        following = doc.text[start + 1]
+        following = doc.text[end]
+        count = end - start
         yield STRAY_COMMA.finding(
             start,
-            start + 1,
-            f"stray ASCII comma before {following!r}",
-            Fix((Edit(start, start + 1),), "Remove the stray comma"),
+            end,
+            f"stray ASCII comma before {following!r}"
+            if count == 1
+            else f"{count} stray ASCII commas before {following!r}",
+            Fix(
+                (Edit(start, end),),
+                "Remove the stray comma" if count == 1 else "Remove the stray commas",
+            ),
         )
 
 
