@@ -261,9 +261,11 @@ def _run(paths: list[Path], options: RunOptions, jobs: int = 1) -> Iterable[File
 
 def _tally(counts: Counter[str], fixable: Counter[str], findings: Iterable[Finding]) -> None:
     """Add ``findings`` to the per-rule counts of a scan (all, and fixable)."""
+    findings = list(findings)
+    if not findings:  # most files and records: nothing to count
+        return
     from cnfix.report import count_by_rule
 
-    findings = list(findings)
     counts.update(count_by_rule(findings))
     fixable.update(count_by_rule(f for f in findings if f.fixable))
 

@@ -1,21 +1,29 @@
 """Files and large files through the engine on several processes (``--jobs``).
 
-The unit of work is either a batch of small files (about ``BATCH_BYTES`` of input, so
-the cost of handing work to a process is paid once per batch, not once per file) or
-one chunk of a large file (``textio.iter_chunks``: about 1 MB of whole paragraphs).
-Units go to a pool of worker processes and come back **in input order**, with at most
-a few units per worker in flight, so memory stays bounded however many files or
-however large the file. With ``jobs=1`` the same code runs in this process, without
-a pool: results are identical, only the speed differs.
+The unit of work is either a batch of small files or one chunk of a large file
+(``textio.iter_chunks``: about 1 MB of whole paragraphs). Units go to a pool of worker
+processes and come back **in input order**, with at most a few units per worker in
+flight, so memory stays bounded however many files or however large the file. With
+``jobs=1`` the same code runs in this process, without a pool: results are identical,
+only the speed differs.
 
-Large files are read and decoded here, chunk by chunk; workers only see text. A
-streamed repair is written here too, chunk by chunk, into a temporary file that
-replaces the target atomically once the last chunk is in (``textio.StreamWriter``).
-Small files are read, repaired and written by the worker (``runner.process_file``).
+Everything that can be done per file is done by the worker, so that the parent, which
+is one process however many workers there are, does as little as possible per file
+(its serial work is what limits the speed-up): a batch is a list of file names, cut by
+count, never ``stat``-ed here; the worker looks at each file (one ``lstat``), reads,
+checks or repairs and writes it, and sends back only the outcomes that say something
+(findings, a repair, an error, a notice, a write), ``None`` for the others.
+
+A file found to be larger than ``STREAM_THRESHOLD`` is sent back unread, and streamed
+here instead: read and decoded chunk by chunk, the chunks checked by the same pool
+(while the batches after it keep the workers busy), and a repair written chunk by
+chunk into a temporary file that replaces the target atomically once the last chunk
+is in (``textio.StreamWriter``).
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections import deque
@@ -23,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from cnfix.model import Document
 from cnfix.rules.encoding import MIN_REWRITE_CONFIDENCE
@@ -41,19 +49,25 @@ from cnfix.textio import (
 
 if TYPE_CHECKING:
     import multiprocessing.context
-    from concurrent.futures import Future
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-#: Small files are handed to a worker in batches of about this many bytes...
-BATCH_BYTES = 1 << 18
-#: ...or this many files, whichever comes first.
-BATCH_FILES = 256
+#: Small files are handed to a worker in batches of this many files: enough that
+#: handing work over costs little per file, few enough to spread the work evenly.
+BATCH_FILES = 64
+#: A worker stops a batch once it has read this many bytes and sends the rest back
+#: undone (the parent hands it out again): a batch of large files stays small in memory.
+BATCH_BYTES = 4 << 20
 #: Units in flight per worker: enough to keep every worker busy, few enough to bound memory.
 AHEAD_PER_JOB = 3
 #: Below this much input a pool costs more than it saves (process start, pickling).
 MIN_PARALLEL_BYTES = 2 << 20
+
+
+def _same(item: T) -> T:
+    return item
 
 
 def default_jobs() -> int:
@@ -80,41 +94,87 @@ def _context() -> multiprocessing.context.BaseContext | None:
     return None  # pragma: no cover - Windows
 
 
+class Pool:
+    """``jobs`` worker processes, started on first need; work comes back in order.
+
+    ``ordered`` may be called again while an earlier ``ordered`` is still being read
+    (a large file met in a batch is streamed through the same workers while the
+    batches after it run): each call keeps its own queue of pending results.
+    """
+
+    def __init__(self, jobs: int, ahead: int | None = None) -> None:
+        self.jobs = jobs
+        self.ahead = ahead or AHEAD_PER_JOB * jobs
+        self._executor: ProcessPoolExecutor | None = None
+
+    def ordered(
+        self,
+        function: Callable[[Any], R],
+        items: Iterable[T],
+        send: Callable[[T], Any] | None = None,
+    ) -> Iterator[tuple[T, R]]:
+        """``(item, function(send(item)))`` for each item, in input order.
+
+        ``items`` is consumed lazily: at most ``ahead`` results are pending at once.
+        ``function`` and the items must pickle (a module-level function, or a
+        ``functools.partial`` of one); ``send`` makes what goes to the worker out of an
+        item (something lighter to pickle, say). An exception in a worker is raised here, in
+        order; pending work is cancelled when the caller stops early.
+
+        The first item of a pool is done here, before the workers start: whatever the
+        work loads on first use (rule tables, compiled classes, OpenCC's dictionaries)
+        is then loaded once, and the forked workers inherit it.
+        """
+        if send is None:
+            send = _same
+        if self.jobs <= 1:
+            for item in items:
+                yield item, function(send(item))
+            return
+        pending: deque[tuple[T, Future[R]]] = deque()
+        try:
+            for item in items:
+                if self._executor is None:
+                    result = function(send(item))
+                    self._start()
+                    yield item, result
+                    continue
+                pending.append((item, self._executor.submit(function, send(item))))
+                if len(pending) >= self.ahead:
+                    done, future = pending.popleft()
+                    yield done, future.result()
+            while pending:
+                done, future = pending.popleft()
+                yield done, future.result()
+        finally:
+            for _, future in pending:
+                future.cancel()
+
+    def _start(self) -> None:
+        from concurrent.futures import ProcessPoolExecutor  # only when there is a pool
+
+        self._executor = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_context())
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def ordered_map(
     function: Callable[[T], R], items: Iterable[T], *, jobs: int, ahead: int | None = None
 ) -> Iterator[R]:
-    """``map(function, items)`` on ``jobs`` processes, results in input order.
-
-    ``items`` is consumed lazily: at most ``ahead`` (default ``AHEAD_PER_JOB * jobs``)
-    results are pending at once. ``function`` and the items must pickle (a module-level
-    function, or a ``functools.partial`` of one). An exception in a worker is raised
-    here, in order; pending work is cancelled when the caller stops early.
-
-    The first item is done here, before the pool starts: whatever the work loads on
-    first use (rule tables, compiled classes, OpenCC's dictionaries) is then loaded
-    once, and the forked workers inherit it instead of each loading it again.
-    """
-    if jobs <= 1:
-        yield from map(function, items)
-        return
-    from concurrent.futures import ProcessPoolExecutor  # only when there is a pool
-
-    items = iter(items)
-    for first in items:
-        yield function(first)
-        break
-    ahead = ahead or AHEAD_PER_JOB * jobs
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
-    pending: deque[Future[R]] = deque()
-    try:
-        for item in items:
-            pending.append(pool.submit(function, item))
-            if len(pending) >= ahead:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    """``map(function, items)`` on ``jobs`` processes, results in input order
+    (``Pool.ordered`` on a pool of its own)."""
+    with Pool(jobs, ahead) as pool:
+        for _, result in pool.ordered(function, items):
+            yield result
 
 
 # --- the units of work ------------------------------------------------------------------
@@ -150,29 +210,49 @@ class _StreamError:
     skipped: bool = False  # binary data: a notice, as for a small file, not an error
 
 
-Unit = list[Path] | _ChunkUnit | _StreamError
+#: In a batch's results: this file is larger than STREAM_THRESHOLD, stream it.
+STREAM = "stream"
+#: What ``Path.exists`` takes for "no such file" (it raises on the other errors).
+_ABSENT = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
+
+BatchResult = list[FileOutcome | str | None]
 
 
-def _missing(path: Path) -> bool:
-    return not path.exists() and not path.is_symlink()
-
-
-def process_paths(paths: list[Path], options: RunOptions) -> list[FileOutcome]:
+def process_batch(names: list[str], options: RunOptions) -> BatchResult:
     """A batch of small files, one after the other (what a worker does with a batch).
 
-    The text of a file with nothing to report is dropped from its outcome before it
-    goes back to the parent: it is not needed there, and shipping it costs time.
+    One entry per file, in order: ``None`` for a file with nothing to report (no
+    finding, no change, nothing written, no error or notice: the parent knows its path
+    and needs nothing else), ``STREAM`` for a file to stream, else its FileOutcome,
+    without the text when it has no finding and no change. Fewer entries than names
+    when the batch was cut after ``BATCH_BYTES`` read: the rest is still to do.
     """
-    outcomes = []
-    for path in paths:
-        if _missing(path):
-            outcomes.append(FileOutcome(path, error="no such file or directory"))
+    results: BatchResult = []
+    read = 0
+    for name in names:
+        if read >= BATCH_BYTES:
+            break
+        path = Path(name)
+        try:
+            status: os.stat_result | None = os.lstat(name)
+        except OSError as error:
+            if error.errno in _ABSENT:
+                results.append(FileOutcome(path, error="no such file or directory"))
+                continue
+            status = None  # process_file's own checks say what is wrong
+        regular = status is not None and stat.S_ISREG(status.st_mode)
+        if regular and status.st_size > STREAM_THRESHOLD:  # type: ignore[union-attr]
+            results.append(STREAM)
             continue
-        outcome = process_file(path, options)
+        read += status.st_size if regular else 0  # type: ignore[union-attr]
+        outcome = process_file(path, options, regular=regular)
         if not outcome.findings and not outcome.changed:
+            if outcome.written is None and outcome.error is None and outcome.notice is None:
+                results.append(None)
+                continue
             outcome.text, outcome.repaired = "", None
-        outcomes.append(outcome)
-    return outcomes
+        results.append(outcome)
+    return results
 
 
 def process_chunk(unit: _ChunkUnit, options: RunOptions) -> ChunkOutcome:
@@ -198,14 +278,12 @@ def process_chunk(unit: _ChunkUnit, options: RunOptions) -> ChunkOutcome:
     return outcome
 
 
-def _process_unit(unit: Unit, options: RunOptions) -> list[FileOutcome]:
+def _process_stream_unit(unit: _ChunkUnit | _StreamError, options: RunOptions) -> FileOutcome:
     if isinstance(unit, _ChunkUnit):
-        return [process_chunk(unit, options)]
-    if isinstance(unit, _StreamError):
-        if unit.skipped:
-            return [FileOutcome(unit.path, notice=f"skipped: {unit.error}")]
-        return [FileOutcome(unit.path, error=unit.error)]
-    return process_paths(unit, options)
+        return process_chunk(unit, options)
+    if unit.skipped:
+        return FileOutcome(unit.path, notice=f"skipped: {unit.error}")
+    return FileOutcome(unit.path, error=unit.error)
 
 
 def _size(path: Path) -> int:
@@ -218,7 +296,7 @@ def _size(path: Path) -> int:
     return status.st_size if stat.S_ISREG(status.st_mode) else 0
 
 
-def _stream_units(path: Path, options: RunOptions) -> Iterator[Unit]:
+def _stream_units(path: Path, options: RunOptions) -> Iterator[_ChunkUnit | _StreamError]:
     """The chunks of a large file, each knowing whether it is the last; then any error."""
     previous: Chunk | None = None
     index = -1
@@ -248,26 +326,6 @@ def _at_least(paths: Iterable[Path], total: int) -> bool:
         if seen >= total:
             return True
     return False
-
-
-def _units(paths: Iterable[Path], options: RunOptions) -> Iterator[Unit]:
-    batch: list[Path] = []
-    batch_bytes = 0
-    for path in paths:
-        size = _size(path)
-        if size > STREAM_THRESHOLD:
-            if batch:
-                yield batch
-                batch, batch_bytes = [], 0
-            yield from _stream_units(path, options)
-            continue
-        batch.append(path)
-        batch_bytes += size
-        if batch_bytes >= BATCH_BYTES or len(batch) >= BATCH_FILES:
-            yield batch
-            batch, batch_bytes = [], 0
-    if batch:
-        yield batch
 
 
 class _StreamedRepair:
@@ -314,6 +372,76 @@ def _start_repair(outcome: ChunkOutcome, options: RunOptions) -> _StreamedRepair
         return None
 
 
+def _stream_file(path: Path, options: RunOptions, pool: Pool) -> Iterator[FileOutcome]:
+    """One large file, chunk by chunk through ``pool``; written as it goes when asked."""
+    work = partial(_process_stream_unit, options=options)
+    repair: _StreamedRepair | None = None
+    try:
+        for _, outcome in pool.ordered(work, _stream_units(path, options)):
+            if not isinstance(outcome, ChunkOutcome):
+                if repair is not None:
+                    repair.writer.abort()  # reading the file failed part-way
+                    repair = None
+                yield outcome
+                continue
+            if options.write and outcome.index == 0 and outcome.error is None:
+                repair = _start_repair(outcome, options)
+            failure: str | None = None
+            if repair is not None:
+                if outcome.error is not None:
+                    repair.writer.abort()
+                    repair = None
+                else:
+                    try:
+                        repair.add(outcome)
+                    except OSError as error:  # disk full, I/O error: report, keep going
+                        repair.writer.abort()
+                        repair = None
+                        outcome.error = f"cannot write: {error.strerror or error}"
+                        yield outcome
+                        continue
+                    outcome.written = repair.destination
+                    if outcome.last:
+                        try:
+                            if not repair.finish():
+                                outcome.written = None
+                        except (InputError, OSError) as error:
+                            failure = str(error)
+                        repair = None
+            yield outcome
+            if failure is not None:
+                yield FileOutcome(outcome.path, error=failure)
+    finally:
+        if repair is not None:
+            repair.writer.abort()
+
+
+def _batches(paths: list[Path]) -> Iterator[list[Path]]:
+    for start in range(0, len(paths), BATCH_FILES):
+        yield paths[start : start + BATCH_FILES]
+
+
+def _run_batches(
+    batches: Iterable[list[Path]], options: RunOptions, pool: Pool
+) -> Iterator[FileOutcome]:
+    work = partial(process_batch, options=options)
+    for batch, results in pool.ordered(work, batches, _names):
+        for path, result in zip(batch, results, strict=False):
+            if result is None:
+                yield FileOutcome(path)
+            elif isinstance(result, str):
+                yield from _stream_file(path, options, pool)
+            else:
+                result.path = path
+                yield result
+        if len(results) < len(batch):  # cut short by a worker: the rest, in order
+            yield from _run_batches(_batches(batch[len(results) :]), options, pool)
+
+
+def _names(batch: list[Path]) -> list[str]:
+    return [os.fspath(path) for path in batch]
+
+
 def run_files(
     paths: Iterable[Path], options: RunOptions, *, jobs: int = 1
 ) -> Iterator[FileOutcome]:
@@ -329,44 +457,5 @@ def run_files(
     paths = list(paths)
     if jobs > 1 and not _at_least(paths, MIN_PARALLEL_BYTES):
         jobs = 1
-    work = partial(_process_unit, options=options)
-    repair: _StreamedRepair | None = None
-    try:
-        for outcomes in ordered_map(work, _units(paths, options), jobs=jobs):
-            for outcome in outcomes:
-                if not isinstance(outcome, ChunkOutcome):
-                    if repair is not None and outcome.path == repair.path:
-                        repair.writer.abort()  # reading the file failed part-way
-                        repair = None
-                    yield outcome
-                    continue
-                if options.write and outcome.index == 0 and outcome.error is None:
-                    repair = _start_repair(outcome, options)
-                failure: str | None = None
-                if repair is not None:
-                    if outcome.error is not None:
-                        repair.writer.abort()
-                        repair = None
-                    else:
-                        try:
-                            repair.add(outcome)
-                        except OSError as error:  # disk full, I/O error: report, keep going
-                            repair.writer.abort()
-                            repair = None
-                            outcome.error = f"cannot write: {error.strerror or error}"
-                            yield outcome
-                            continue
-                        outcome.written = repair.destination
-                        if outcome.last:
-                            try:
-                                if not repair.finish():
-                                    outcome.written = None
-                            except (InputError, OSError) as error:
-                                failure = str(error)
-                            repair = None
-                yield outcome
-                if failure is not None:
-                    yield FileOutcome(outcome.path, error=failure)
-    finally:
-        if repair is not None:
-            repair.writer.abort()
+    with Pool(jobs) as pool:
+        yield from _run_batches(_batches(paths), options, pool)

@@ -123,16 +123,19 @@ def _clean_once(folder: Path) -> None:
         clean_stale_temps(folder)
 
 
-def process_file(path: Path, options: RunOptions) -> FileOutcome:
+def process_file(path: Path, options: RunOptions, *, regular: bool = False) -> FileOutcome:
     """Read ``path``, check or repair it, and write the result when asked to.
 
     Never raises for a bad file: every problem becomes ``outcome.error`` (could not be
     processed) or ``outcome.notice`` (skipped on purpose: binary data, FIFOs, devices,
-    links out of the tree), and nothing is written for that file.
+    links out of the tree), and nothing is written for that file. ``regular``: the
+    caller's ``lstat`` found a regular file (no link, no folder), so the checks for
+    those are skipped (``read_snapshot`` still refuses anything else it finds).
     """
     outcome = FileOutcome(path)
     try:
-        _refuse_unsafe_path(path, options)
+        if not regular:
+            _refuse_unsafe_path(path, options)
         doc, original = read_document(
             path, settings=options.settings, encoding=options.encoding, max_size=options.max_size
         )
