@@ -41,6 +41,10 @@ one ``[section]`` per table:
     The same for Simplified text, from TSPhrases (``凭藉``: 憑藉→凭借) and from STPhrases
     read backwards for characters whose Simplified default is another one (``关於``:
     关于→關於 shows 於 where Simplified writes 于).
+``[st-converted]``
+    Characters valid in both scripts whose OpenCC default Traditional form is another
+    character (``后`` → 後, ``么`` → 麼, ``户`` → 戶): a phrase or word that changes them is
+    strong evidence; for the others (``布`` → 布/佈, ``系`` → 系/係/繫) it is weak.
 ``[variants]``
     ``standard<TAB>characters``: the Traditional-only forms each variant standard does not
     write — ``tw``: the keys of TWVariants (爲 裏 衆 喫 …, which Taiwan writes 為 裡 眾 吃)
@@ -166,6 +170,8 @@ def classify(tables: dict[str, Table]) -> dict[str, object]:
                 if k + 1 < len(key):
                     right |= {key[k + 1], *text_forms_s(value[k + 1])}
     candidates = {c: values for c, values in st.items() if len(values) > 1}
+    # Shared characters whose OpenCC default is another form (后 → 後, 么 → 麼, 户 → 戶).
+    converted = {c for c, values in st.items() if shared(c) and values[0] != c}
     ts_candidates = {c: values for c, values in ts.items() if len(values) > 1}
 
     # The forms each standard does not write, among Traditional-only characters (shared
@@ -195,6 +201,7 @@ def classify(tables: dict[str, Table]) -> dict[str, object]:
         "st-probe": st_probe,
         "ts-probe": ts_probe,
         "variants": variants,
+        "st-converted": converted,
     }
 
 
@@ -246,6 +253,8 @@ def render(tables: dict[str, object], source: str) -> str:
         probes: Probes = tables[name]  # type: ignore[assignment]
         for char, (left, right) in sorted(probes.items()):
             lines.append(f"{char}\t{''.join(sorted(left))}\t{''.join(sorted(right))}")
+    lines.append("[st-converted]")
+    lines.extend(_wrap(tables["st-converted"]))  # type: ignore[arg-type]
     lines.append("[variants]")
     variants: dict[str, set[str]] = tables["variants"]  # type: ignore[assignment]
     lines.extend(f"{name}\t{''.join(sorted(chars))}" for name, chars in variants.items())

