@@ -11,7 +11,7 @@ import os
 import shutil
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -194,25 +194,46 @@ def _paths(
     include: tuple,
     exclude: tuple,
     reporting: Reporting = Reporting(),
-) -> list[Path]:
+) -> list[Path] | _Found:
+    """The files to work on: a list, or, when nothing needs their number before the
+    run (no -v, no progress bar, no stdin), found one by one as the run takes them."""
     from cnfix.files import discover
     from cnfix.ignore import IgnoreFilter
 
     roots = list(paths) or [Path(".")]
     ignore = IgnoreFilter(respect_gitignore=reporting.respect_gitignore)
-    files = list(
-        discover(
-            roots,
-            include=[*config.get("include", []), *include],
-            exclude=[*config.get("exclude", []), *exclude],
-            ignore=ignore,
-        )
+    found = discover(
+        roots,
+        include=[*config.get("include", []), *include],
+        exclude=[*config.get("exclude", []), *exclude],
+        ignore=ignore,
     )
+    progress = not reporting.quiet and sys.stderr.isatty()
+    if not (reporting.verbose or progress or STDIN in roots):
+        return _Found(found)
+    files = list(found)
     if reporting.verbose:
         if config.path is not None:
             _notice(f"configuration: {config.path}")
         _notice(f"{len(files)} file(s) to process")
     return files
+
+
+class _Found:
+    """Files taken from a folder walk as the run goes, so that the walk overlaps the
+    work on the files already found; ``len()`` counts those taken so far."""
+
+    def __init__(self, paths: Iterable[Path]) -> None:
+        self._paths = paths
+        self._taken = 0
+
+    def __iter__(self) -> Iterator[Path]:
+        for path in self._paths:
+            self._taken += 1
+            yield path
+
+    def __len__(self) -> int:
+        return self._taken
 
 
 def _with_progress(
@@ -249,14 +270,15 @@ def _jobs(jobs: int) -> int:
     return jobs or default_jobs()
 
 
-def _run(paths: list[Path], options: RunOptions, jobs: int = 1) -> Iterable[FileOutcome]:
-    """Outcomes in input order; files on ``jobs`` processes, large files in chunks."""
+def _run(paths: list[Path] | _Found, options: RunOptions, jobs: int = 1) -> Iterable[FileOutcome]:
+    """Outcomes in input order (stdin first); files on ``jobs`` processes, large files
+    in chunks."""
     from cnfix.parallel import run_files
 
-    files = [path for path in paths if path != STDIN]
-    if len(files) < len(paths):
+    if isinstance(paths, list) and STDIN in paths:
         yield _stdin_outcome(options)
-    yield from run_files(files, options, jobs=_jobs(jobs))
+        paths = [path for path in paths if path != STDIN]
+    yield from run_files(paths, options, jobs=_jobs(jobs))
 
 
 def _tally(counts: Counter[str], fixable: Counter[str], findings: Iterable[Finding]) -> None:

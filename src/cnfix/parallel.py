@@ -30,6 +30,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -318,14 +319,16 @@ def _stream_units(path: Path, options: RunOptions) -> Iterator[_ChunkUnit | _Str
         yield _ChunkUnit(path, previous, index, last=True)
 
 
-def _at_least(paths: Iterable[Path], total: int) -> bool:
-    """Whether the files hold ``total`` bytes or more (stops counting once they do)."""
+def _take_at_least(paths: Iterator[Path], total: int) -> tuple[list[Path], bool]:
+    """The first files, taken until they hold ``total`` bytes; whether they do."""
+    taken: list[Path] = []
     seen = 0
     for path in paths:
+        taken.append(path)
         seen += _size(path)
         if seen >= total:
-            return True
-    return False
+            return taken, True
+    return taken, False
 
 
 class _StreamedRepair:
@@ -416,9 +419,14 @@ def _stream_file(path: Path, options: RunOptions, pool: Pool) -> Iterator[FileOu
             repair.writer.abort()
 
 
-def _batches(paths: list[Path]) -> Iterator[list[Path]]:
-    for start in range(0, len(paths), BATCH_FILES):
-        yield paths[start : start + BATCH_FILES]
+def _batches(paths: Iterable[Path]) -> Iterator[list[Path]]:
+    """Batches of ``BATCH_FILES`` paths, taken lazily; the first one smaller: it is done
+    before the workers start (it loads what the rules need, and they inherit it)."""
+    iterator = iter(paths)
+    size = max(1, BATCH_FILES // 8)
+    while batch := list(islice(iterator, size)):
+        yield batch
+        size = BATCH_FILES
 
 
 def _run_batches(
@@ -447,6 +455,9 @@ def run_files(
 ) -> Iterator[FileOutcome]:
     """Process ``paths`` on ``jobs`` processes; outcomes in input order.
 
+    ``paths`` is taken as the work goes (a walk of a folder can feed it). Below
+    ``MIN_PARALLEL_BYTES`` of input in all, the work stays in this process.
+
     A file larger than ``textio.STREAM_THRESHOLD`` is streamed: it yields one
     ``ChunkOutcome`` per chunk (``first_line`` places it in the file) and, with
     ``options.write``, is written chunk by chunk and replaced atomically once complete
@@ -454,8 +465,10 @@ def run_files(
     one ``FileOutcome``. ``--max-size`` guards whole-file reads; streamed files are
     never held whole, so it does not apply to them.
     """
-    paths = list(paths)
-    if jobs > 1 and not _at_least(paths, MIN_PARALLEL_BYTES):
-        jobs = 1
+    paths = iter(paths)  # taken lazily: a folder walk overlaps the work
+    head: list[Path] = []
+    if jobs > 1:
+        head, enough = _take_at_least(paths, MIN_PARALLEL_BYTES)
+        jobs = jobs if enough else 1
     with Pool(jobs) as pool:
-        yield from _run_batches(_batches(paths), options, pool)
+        yield from _run_batches(_batches(chain(head, paths)), options, pool)
