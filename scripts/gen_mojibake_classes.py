@@ -17,6 +17,10 @@ Output format (UTF-8 text): ``#`` header lines, then one line per pattern,
 ``utf8-lead-chars-GBK``, ``utf8-follow-chars-GBK`` (and ``-Big5``)
     The characters of that pattern's two classes, plain: short texts are matched
     against them in Python, without compiling the pattern.
+``utf8-walk-GBK``
+    What must follow such a start for a GBK reading to be reported there (by the
+    bytes of the next characters): the prefilter that lets clean text through in one
+    regex pass uses it.
 ``unusual-han``
     Han characters outside the common part of the frequency table, and the symbols a
     wrong double-byte reading scatters among them.
@@ -29,7 +33,12 @@ from __future__ import annotations
 
 import pathlib
 
-from cnfix.rules.mojibake import unusual_han_source, utf8_lead_chars, utf8_lead_source
+from cnfix.rules.mojibake import (
+    unusual_han_source,
+    utf8_lead_chars,
+    utf8_lead_source,
+    utf8_walk_source,
+)
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "src" / "cnfix" / "data"
 OUT /= "mojibake_classes.txt"
@@ -49,6 +58,7 @@ def build() -> dict[str, str]:
         leads, follows = utf8_lead_chars(read_as)
         classes[f"utf8-lead-chars-{read_as}"] = leads
         classes[f"utf8-follow-chars-{read_as}"] = follows
+    classes["utf8-walk-GBK"] = utf8_walk_source("GBK")
     classes["unusual-han"] = unusual_han_source()
     return classes
 

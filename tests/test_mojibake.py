@@ -339,9 +339,10 @@ def test_generated_classes_are_current() -> None:
         unusual_han_source,
         utf8_lead_chars,
         utf8_lead_source,
+        utf8_walk_source,
     )
 
-    expected = {"unusual-han": unusual_han_source()}
+    expected = {"unusual-han": unusual_han_source(), "utf8-walk-GBK": utf8_walk_source("GBK")}
     for read_as in ("GBK", "Big5"):
         expected[f"utf8-lead-{read_as}"] = utf8_lead_source(read_as)
         leads, follows = utf8_lead_chars(read_as)

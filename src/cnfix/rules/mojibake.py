@@ -207,9 +207,10 @@ LATIN_RUN_RE = lazy_compile(f"[\u0080-\u00ff{_HIGH_1252}][\u0020-\u00ff{_HIGH_12
 _PRINTABLE_ASCII = "".join(map(chr, range(0x20, 0x7F)))
 #: Latin-1 characters that count as evidence of a Latin-1 reading: not the middle dot,
 #: multiplication sign and other symbols that Chinese text uses on purpose.
-_LATIN_NON_ASCII_RE = lazy_compile(
-    "[\u0080-\u00a0\u00a2-\u00a6\u00a8-\u00af\u00b2-\u00b6\u00b8-\u00d6\u00d8-\u00f6\u00f8-\u00ff]"
+_LATIN_NON_ASCII = (
+    "\u0080-\u00a0\u00a2-\u00a6\u00a8-\u00af\u00b2-\u00b6\u00b8-\u00d6\u00d8-\u00f6\u00f8-\u00ff"
 )
+_LATIN_NON_ASCII_RE = lazy_compile(f"[{_LATIN_NON_ASCII}]")
 
 
 @functools.cache
@@ -234,11 +235,40 @@ def _ftfy_fix(text: str) -> tuple[str, str] | None:
     off (no width folding, no quote uncurling, no normalisation), and the codec it undid."""
     import ftfy
 
+    if _ftfy_keeps(text):
+        return None
     fixed, steps = ftfy.fix_and_explain(text, _ftfy_config())
     if fixed == text:
         return None
     codecs_undone = [name for kind, name in steps or () if kind == "encode"]
     return fixed, (codecs_undone[0] if codecs_undone else "an inconsistent codec")
+
+
+#: Characters that no single-byte codec ftfy tries (Latin-1, the Windows code pages,
+#: ISO 8859-2, Mac Roman, cp437) can encode: CJK punctuation, kana, Han.
+_NO_CHARMAP_RE = re.compile("[\u3000-\u9fff]")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _ftfy_keeps(text: str) -> bool:
+    """True when ``ftfy.fix_and_explain`` (with ``_ftfy_config``) certainly returns
+    ``text`` unchanged, decided in a regex search or two instead of ftfy's badness
+    heuristic (~100 µs a line). With every other step off, ftfy changes text only by
+    re-encoding it with a single-byte codec (impossible once the text holds a
+    character none of them has), by its decoder of UTF-8 sequences embedded in other
+    text (only where ``UTF8_DETECTOR_RE`` matches), or by fixing C1 controls and
+    surrogates. (ftfy 6.x; the prefilter test runs both on every sample.)"""
+    from ftfy.chardata import UTF8_DETECTOR_RE
+
+    return (
+        _NO_CHARMAP_RE.search(text) is not None
+        and UTF8_DETECTOR_RE.search(text) is None
+        and not FTFY_C1_RE.search(text)
+        and _SURROGATE_RE.search(text) is None
+    )
+
+
+FTFY_C1_RE = re.compile("[\u0080-\u009f]")
 
 
 def _han_dense(text: str) -> bool:
@@ -265,10 +295,11 @@ _HAN_PAIR_RE = lazy_compile(
 #: other than the ones Chinese text uses (· × ÷ ° ±, no-break space), C1 controls,
 #: Greek, Cyrillic, the box drawing of cp437 mojibake (not the plain ─ │ ┌ of tables)
 #: and the square root of Mac Roman mojibake.
-FTFY_HINT_RE = lazy_compile(
-    "[\u0080-\u009f\u00a2-\u00a6\u00a8-\u00af\u00b2-\u00b6\u00b8-\u00d6"
-    "\u00d8-\u00f6\u00f8-\u00ff\u0370-\u03ff\u0400-\u04ff\u2510-\u257f\u221a]"
+_FTFY_HINTS = (
+    "\u0080-\u009f\u00a2-\u00a6\u00a8-\u00af\u00b2-\u00b6\u00b8-\u00d6"
+    "\u00d8-\u00f6\u00f8-\u00ff\u0370-\u03ff\u0400-\u04ff\u2510-\u257f\u221a"
 )
+FTFY_HINT_RE = lazy_compile(f"[{_FTFY_HINTS}]")
 
 
 def _ftfy_spans(text: str) -> Iterator[tuple[int, int, str, Candidate]]:
@@ -317,30 +348,34 @@ def _latin_spans(text: str) -> Iterator[tuple[int, int, str, Candidate | None]]:
     confirmed: set[Chain] = set()
     leftovers: list[tuple[int, str]] = []
     for match in LATIN_RUN_RE.finditer(text):
-        run = match.group()
-        # Trim ASCII from the right, but keep one ASCII byte that may be a GBK/Big5
-        # trail byte (0x40–0x7E) of the last double-byte character.
-        core = run.rstrip(_PRINTABLE_ASCII)
-        start = match.start()
-        if len(_LATIN_NON_ASCII_RE.findall(core)) < 2:
-            leftovers.append((start, run))
+        spans = _read_latin_run(match.group(), match.start())
+        if spans is None:
+            leftovers.append((match.start(), match.group()))
             continue
-        found = _latin_candidate(run, len(core))
-        if found is not None:
-            if _is_clear_win(run[: found[0]], found[1]):
-                confirmed.add(found[1].chain)
-            yield start, start + found[0], run[: found[0]], found[1]
-            continue
-        pieces = list(_split_at_bad_bytes(run[: len(core)], start))
-        if not pieces:
-            leftovers.append((start, run))
-        for piece in pieces:
-            if piece[3] is not None:
-                confirmed.add(piece[3].chain)
-            yield piece
+        for span in spans:
+            if span[3] is not None and _is_clear_win(span[2], span[3]):
+                confirmed.add(span[3].chain)
+            yield span
     for chain in confirmed:
         if len(chain) == 1:
             yield from _latin_leftovers(leftovers, chain[0])
+
+
+def _read_latin_run(run: str, start: int) -> list[tuple[int, int, str, Candidate | None]] | None:
+    """The readings of one Latin-1/cp1252 run at ``start``: its best candidate, or the
+    pieces around bytes no codec decodes. None for a run too weak to read alone (fewer
+    than two Latin-1 letters, or no reading): a leftover, read only next to a
+    confirmed chain."""
+    # Trim ASCII from the right, but keep one ASCII byte that may be a GBK/Big5
+    # trail byte (0x40–0x7E) of the last double-byte character.
+    core = run.rstrip(_PRINTABLE_ASCII)
+    if len(_LATIN_NON_ASCII_RE.findall(core)) < 2:
+        return None
+    found = _latin_candidate(run, len(core))
+    if found is not None:
+        return [(start, start + found[0], run[: found[0]], found[1])]
+    # Every piece with a candidate is a clear win; a bad byte's piece has none.
+    return list(_split_at_bad_bytes(run[: len(core)], start)) or None
 
 
 def _latin_leftovers(
@@ -462,6 +497,51 @@ def utf8_lead_source(read_as: str) -> str:
     leads = _pair_chars(range(0xE1, 0xF0), range(0x80, 0xC0), read_as)
     follows = _pair_chars(range(0x80, 0xC0), [*range(0x40, 0x7F), *range(0xC2, 0xF5)], read_as)
     return f"[{_char_class(leads)}](?=[{_char_class(follows)}])"
+
+
+#: ``鈥`` (E2 80 read as GBK): the start of ‘’“”–— in UTF-8 (``鈥檚`` = ``’s``).
+_QUOTE_LEAD = "\N{CJK UNIFIED IDEOGRAPH-9225}"
+
+
+def utf8_walk_source(read_as: str) -> str:
+    """What must follow a ``utf8_lead_source`` start for ``_utf8_span`` to find a
+    garble there: a lookahead over the next characters, by the bytes ``_encode`` gives
+    them (the pattern's source, stored in ``data/mojibake_classes.txt``).
+
+    After the lead character one UTF-8 continuation byte is due. The follow
+    character brings it and ends with an ASCII byte (the first UTF-8 character is
+    complete: a span of two characters is reported only before an ASCII letter or
+    digit, or as ``鈥檚``; a longer one needs a second UTF-8 character, which starts at
+    a character made of a lead byte and a continuation byte after any ASCII), or ends
+    with a lead byte of a 2-, 3- or 4-byte character, whose continuation bytes the
+    next one or two characters must bring. (UTF-8's few extra limits on the byte
+    after E0, ED, F0 and F4 are left out: the pattern can only match more.)
+    """
+    pairs: dict[str, bytes] = {}
+    for char in _pair_chars(range(0x80, 0xF5), range(0x40, 0xFF), read_as):
+        data = _encode(char, read_as)
+        if data is not None and len(data) == 2:
+            pairs[char] = data
+
+    def chars(first: Iterable[int], second: Iterable[int]) -> str:
+        first, second = set(first), set(second)
+        return _char_class({c for c, (a, b) in pairs.items() if a in first and b in second})
+
+    cont, ascii_trail = range(0x80, 0xC0), range(0x40, 0x7F)
+    two, three, four = range(0xC2, 0xE0), range(0xE0, 0xF0), range(0xF0, 0xF5)
+    complete = chars(cont, ascii_trail)
+    # A continuation byte, then ASCII or a lead byte (a continuation byte would be a
+    # stray one).
+    open_ = f"[{chars(cont, [*ascii_trail, *range(0xC2, 0xF5)])}]"
+    closing = f"[{chars(cont, cont)}]"
+    second_start = chars(range(0xC2, 0xF5), cont)
+    return (
+        f"(?=[{complete}](?:[\\x00-\\x09\\x0b-\\x7f]*[{second_start}]|[0-9A-Za-z])"
+        f"|(?<={_QUOTE_LEAD})[{complete}]"
+        f"|[{chars(cont, two)}]{open_}"
+        f"|[{chars(cont, three)}]{closing}"
+        f"|[{chars(cont, four)}]{closing}{open_})"
+    )
 
 
 @functools.cache
@@ -689,23 +769,30 @@ def _han_utf8_spans(text: str) -> Iterator[tuple[int, int, str, Candidate]]:
             if placeholder:  # 锟斤拷 is U+FFFD's bytes: lost-bytes reports it; skip it whole
                 taken_until = placeholder.end()
                 continue
-            found = _utf8_in_han(text, start, read_as)
-            if found is None:
+            span = _utf8_span(text, start, read_as)
+            if span is None:
                 continue
-            end, decoded, _ = found
-            garbled = text[start:end]
-            if not _long_enough(text, end, garbled, decoded):
-                continue
-            options = {decoded: ((read_as, "UTF-8"),)}
-            candidate = _best_candidate(garbled, options)
-            if candidate is None:
-                continue
+            end, garbled, candidate = span
             taken_until = end
             if _is_clear_win(garbled, candidate):
                 confirmed.append((start, end))
             yield start, end, garbled, candidate
         if confirmed:
             yield from _utf8_leftovers(text, read_as, confirmed)
+
+
+def _utf8_span(text: str, start: int, read_as: str) -> tuple[int, str, Candidate] | None:
+    """The garble of UTF-8 read as ``read_as`` that starts at ``start``, long enough to
+    report and with a candidate that beats it: (end, garbled, candidate), or None."""
+    found = _utf8_in_han(text, start, read_as)
+    if found is None:
+        return None
+    end, decoded, _ = found
+    garbled = text[start:end]
+    if not _long_enough(text, end, garbled, decoded):
+        return None
+    candidate = _best_candidate(garbled, {decoded: ((read_as, "UTF-8"),)})
+    return None if candidate is None else (end, garbled, candidate)
 
 
 def _utf8_leftovers(
@@ -769,34 +856,54 @@ def _han_swap_spans(text: str) -> Iterator[tuple[int, int, str, Candidate]]:
     (Kadane's maximum sum).
     """
     positions = _unusual_han_positions(text)
+    pairs = zip(positions, positions[CLUSTER_SIZE - 1 :], strict=False)
+    regions = _cluster_regions((first, third) for first, third in pairs)
+    for layer in SWAP_LAYERS:
+        found = [
+            span
+            for start, end in _swap_windows(text, regions, layer)
+            for span in _swap_in_line(text[start:end], start, layer)
+        ]
+        yield from found
+        if layer == ("GBK", "Big5"):
+            yield from _big5_leftovers(text, found)
+
+
+SWAP_LAYERS = (("GBK", "Big5"), ("Big5", "GBK"))
+
+
+def _swap_windows(text: str, regions: list[list[int]], layer: tuple[str, str]) -> list[list[int]]:
+    """Windows [start, end) around the regions whose swap by ``layer`` saves enough,
+    within their lines, merged where they overlap."""
+    windows: list[list[int]] = []
+    for first, last in regions:
+        if _swap_gain(text[first:last], layer) < CLUSTER_MIN_GAIN:
+            continue
+        line_start = text.rfind("\n", 0, first) + 1
+        line_end = text.find("\n", last)
+        line_end = len(text) if line_end < 0 else line_end
+        start = max(line_start, first - CLUSTER_MARGIN)
+        end = min(line_end, last + CLUSTER_MARGIN)
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, end])
+    return windows
+
+
+def _cluster_regions(pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """Regions [start, end) of the clusters: each pair is an unusual character and the
+    next one; pairs more than ``CLUSTER_WIDTH`` apart are ignored, and regions within
+    ``CLUSTER_WIDTH`` of each other merged."""
     regions: list[list[int]] = []
-    for first, third in zip(positions, positions[CLUSTER_SIZE - 1 :], strict=False):
+    for first, third in pairs:
         if third - first > CLUSTER_WIDTH:
             continue
         if regions and first <= regions[-1][1] + CLUSTER_WIDTH:
             regions[-1][1] = third + 1
         else:
             regions.append([first, third + 1])
-    for layer in (("GBK", "Big5"), ("Big5", "GBK")):
-        windows: list[list[int]] = []
-        for first, last in regions:
-            if _swap_gain(text[first:last], layer) < CLUSTER_MIN_GAIN:
-                continue
-            line_start = text.rfind("\n", 0, first) + 1
-            line_end = text.find("\n", last)
-            line_end = len(text) if line_end < 0 else line_end
-            start = max(line_start, first - CLUSTER_MARGIN)
-            end = min(line_end, last + CLUSTER_MARGIN)
-            if windows and start <= windows[-1][1]:
-                windows[-1][1] = max(windows[-1][1], end)
-            else:
-                windows.append([start, end])
-        found = [
-            span for start, end in windows for span in _swap_in_line(text[start:end], start, layer)
-        ]
-        yield from found
-        if layer == ("GBK", "Big5"):
-            yield from _big5_leftovers(text, found)
+    return regions
 
 
 def _big5_leftovers(
@@ -835,12 +942,21 @@ _NOT_ASCII_RE = re.compile("[^\\x00-\\x7f]")
 
 def _swap_gain(text: str, layer: tuple[str, str]) -> int:
     """Cost saved by swapping the non-ASCII characters of ``text`` that can be swapped."""
-    gain = 0
+    gains = _SWAP_GAINS[layer]
+    total = 0
     for char in text:
-        swapped = None if char.isascii() else _swap(char, *layer)
-        if swapped is not None:
-            gain += _cost(char) - sum(_cost(c) for c in swapped)
-    return gain
+        gain = gains.get(char)
+        if gain is None:
+            swapped = None if char.isascii() else _swap(char, *layer)
+            gain = 0 if swapped is None else _cost(char) - sum(_cost(c) for c in swapped)
+            gains[char] = gain
+        total += gain
+    return total
+
+
+#: Per layer, each character's gain once looked up (a dictionary lookup is what the
+#: prefilter can afford per character of a cluster).
+_SWAP_GAINS: dict[tuple[str, str], dict[str, int]] = {layer: {} for layer in SWAP_LAYERS}
 
 
 def _plausible_neighbour(char: str, swapped: str) -> bool:
@@ -972,7 +1088,128 @@ def _rank(span: tuple[int, int, str, Candidate | None]) -> int:
 Span = tuple[int, int, str, "Candidate | None"]
 
 
+# ---------------------------------------------------------------------------
+# The prefilter: clean text is rejected in one regex pass
+# ---------------------------------------------------------------------------
+
+
+def _split_lead_source(source: str) -> tuple[str, str]:
+    """``[LEADS](?=[FOLLOWS])`` (a ``utf8-lead-*`` entry) → the two classes' insides."""
+    leads, _, follows = source.partition("](?=[")
+    assert leads.startswith("[") and follows.endswith("])"), source[:20]
+    return leads[1:], follows[:-2]
+
+
+def _prefilter_source() -> str:
+    """One pattern for every reading's first, necessary sign, each in the context the
+    reading needs: a UTF-8 lead character of a GBK reading followed by what
+    ``_utf8_span`` needs (``utf8-walk-GBK``) or of a Big5 reading followed by its follow
+    character, an unusual character with another within five, a Latin-1 letter with
+    another in the same Latin-1 run (the run is taken whole), a character that sends
+    a line to ftfy. The first class lets ``re`` skip everything else at the speed of
+    a plain class search; a named empty group tells which sign matched."""
+    classes = generated_classes()
+    gbk_leads, _ = _split_lead_source(classes["utf8-lead-GBK"])
+    big5_leads, big5_follows = _split_lead_source(classes["utf8-lead-Big5"])
+    unusual = classes["unusual-han"][1:-1]
+    run = f"\\u0020-\\u00ff{_HIGH_1252}"
+    signs = "".join((gbk_leads, big5_leads, unusual, _LATIN_NON_ASCII, _FTFY_HINTS))
+    return (
+        f"[{signs}](?:"
+        f"(?<=[{gbk_leads}]){classes['utf8-walk-GBK']}(?P<gbk>)"
+        f"|(?<=[{big5_leads}])(?=[{big5_follows}])(?P<big5>)"
+        f"|(?<=[{unusual}])(?=(?s:.){{0,{CLUSTER_WIDTH - 1}}}?(?P<next>[{unusual}]))(?P<unusual>)"
+        f"|(?<=[{_LATIN_NON_ASCII}])[{run}]*?[{_LATIN_NON_ASCII}][{run}]*(?P<latin>)"
+        f"|(?<=[{_FTFY_HINTS}])(?P<ftfy>)"
+        ")"
+    )
+
+
+#: Compiling it costs ~50 ms: short texts early in a run take the full path, which
+#: matches in Python (``_PYTHON_SCANS``), instead.
+PREFILTER_RE = lazy_compile(_prefilter_source)
+_prefilter_compiled = False
+#: Runs of no-break spaces (``&nbsp;`` indentation) and ASCII in which no no-break
+#: space is followed by a byte 0x40–0x7E (``\xa0\xa0 70.0%``) have no reading, so
+#: ``_read_latin_run`` returns None for them: byte 0xA0 starts no UTF-8 or Big5
+#: character, and in GB18030 ``A0 A0`` is 牋 (rare: too costly to be a candidate; as
+#: Big5 bytes ``DA 66`` it is no UTF-8 and reads as the rare 趂 in GBK), ``A0 3x A0 3x``
+#: an unassigned code point (noise) and ``A0`` before anything else undecodable.
+#: ``tests/test_mojibake_prefilter.py`` checks these facts and many such runs.
+_QUIET_RUN_RE = re.compile("(?:\u00a0(?![\u0040-\u007e])|[\u0020-\u007e])+")
+
+
+def _worth_a_look(text: str) -> bool:
+    """False only when no reading can find anything in ``text``: the full search
+    would return no span. ``PREFILTER_RE`` finds each reading's necessary signs, and
+    each sign is then checked the way the reading itself would (its own first steps),
+    so a sign in clean text costs microseconds, not a search of the whole text.
+    ``tests/test_mojibake_prefilter.py`` checks that ``_spans`` finds nothing wherever
+    this says False."""
+    global _prefilter_compiled
+    _prefilter_compiled = True
+    gbk: list[int] = []
+    big5: list[int] = []
+    pairs: list[tuple[int, int]] = []
+    latin_lines: dict[int, int] = {}
+    ftfy_lines: dict[int, int] = {}
+    big5_leads, big5_follows = _utf8_lead_sets("Big5")
+    costs = char_costs()
+    for match in PREFILTER_RE.finditer(text):
+        kind = match.lastgroup
+        index = match.start()
+        if kind == "latin" or kind == "ftfy":
+            line = text.rfind("\n", 0, index) + 1
+            end = _line_end(text, index)
+            if kind == "latin":
+                latin_lines[line] = end
+            if kind == "ftfy" or FTFY_HINT_RE.search(text, index, match.end()):
+                ftfy_lines[line] = end
+            continue
+        char = text[index]
+        if kind == "unusual":
+            pairs.append((index, match.start("next")))
+            if FTFY_HINT_RE.match(char):  # Cyrillic
+                ftfy_lines[text.rfind("\n", 0, index) + 1] = _line_end(text, index)
+            continue
+        # A GBK or Big5 start, which may be the other's too, and unusual.
+        if kind == "gbk":
+            gbk.append(index)
+        if char in big5_leads and text[index + 1 : index + 2] in big5_follows:
+            big5.append(index)
+        if is_unusual_han(char, costs):
+            for following in range(index + 1, min(len(text), index + CLUSTER_WIDTH + 1)):
+                if is_unusual_han(text[following], costs):
+                    pairs.append((index, following))
+                    break
+    for read_as, starts in (("GBK", gbk), ("Big5", big5)):
+        if any(_utf8_span(text, start, read_as) is not None for start in starts):
+            return True
+    regions = _cluster_regions(pairs)
+    for layer in SWAP_LAYERS:
+        for start, end in _swap_windows(text, regions, layer) if regions else ():
+            if next(_swap_in_line(text[start:end], start, layer), None) is not None:
+                return True
+    for line_start, line_end in latin_lines.items():
+        for run in LATIN_RUN_RE.finditer(text, line_start, line_end):
+            if _QUIET_RUN_RE.fullmatch(run.group()):
+                continue
+            if _read_latin_run(run.group(), run.start()) is not None:
+                return True
+    return any(_ftfy_fix(text[start:end]) is not None for start, end in ftfy_lines.items())
+
+
 def _spans(text: str) -> list[Span]:
+    """The readings to report in ``text``, without overlaps, in text order."""
+    # Early short texts go straight to the full search, which matches them in Python;
+    # after that the prefilter (compiled once) turns clean text away in one pass.
+    early = not _prefilter_compiled and _PYTHON_SCANS.scanned + len(text) <= _PYTHON_SCANS.budget
+    if not early and not _worth_a_look(text):
+        return []
+    return _all_spans(text)
+
+
+def _all_spans(text: str) -> list[Span]:
     spans: list[Span] = []
     if LATIN_HINT_RE.search(text):
         spans.extend(_latin_spans(text))

@@ -1,0 +1,179 @@
+"""The mojibake prefilter (``_worth_a_look``) never turns away a text in which the full
+search finds something, and each exact shortcut it relies on holds.
+
+The prefilter is what makes clean text cheap (issue 7): one regex pass finds each
+reading's necessary signs, and each sign is checked with the reading's own first steps.
+These tests run the full search (``_all_spans``) next to it on everything with damage in
+it that the project has: the rule fixtures, the seeds, every damage family of
+``tests/damage.py`` on corpus documents (whole, paragraph, sentence; fixed seeds),
+lossy and placeholder damage, and the clean corpus itself.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS
+from damage import FAMILIES, corpus, damage_span, lossy_gb2312, lossy_utf8_as_gbk, placeholder
+
+from cnfix.mojibake_model import NOISE_COST, char_cost
+from cnfix.rules import mojibake
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def _samples() -> list[tuple[str, str]]:
+    """(label, text) of damaged and clean texts, deterministic."""
+    samples = []
+    for folder in ("mojibake", "lost-bytes"):
+        for path in sorted((FIXTURES / folder).glob("*.in.*")):
+            samples.append((f"{folder}/{path.name}", path.read_text(encoding="utf-8")))
+    for path in sorted(SEEDS.glob("*.txt")):
+        samples.append((f"seed {path.name}", path.read_text(encoding="utf-8")))
+    docs = corpus()
+    for family, (damage, scripts) in FAMILIES.items():
+        pool = [(name, text) for name, text in docs if name.split("/")[0] in scripts]
+        for size in ("whole", "paragraph", "sentence"):
+            rng = random.Random(f"prefilter/{family}/{size}")
+            for name, text in rng.sample(pool, 12):
+                if size == "whole":
+                    damaged = damage(text[:3000])
+                else:
+                    made = damage_span(text, family, rng, size)
+                    damaged = None if made is None else made[0]
+                if damaged is not None:
+                    samples.append((f"{family}/{size}/{name}", damaged))
+    rng = random.Random("prefilter/lossy")
+    for name, text in rng.sample(docs, 20):
+        samples.append((f"gb2312 ?/{name}", lossy_gb2312(text[:2000])))
+        samples.append((f"utf8 as gbk lossy/{name}", lossy_utf8_as_gbk(text[:2000])))
+        samples.append((f"placeholder/{name}", placeholder(text, rng)))
+    samples.extend(docs)
+    return samples
+
+
+SAMPLES = _samples()
+
+
+def test_prefilter_never_rejects_a_text_with_a_reading() -> None:
+    rejected_clean = clean = 0
+    for label, text in SAMPLES:
+        full = mojibake._all_spans(text)
+        worth = mojibake._worth_a_look(text)
+        if not worth:
+            assert full == [], label
+        if label.startswith(("hans/", "hant/")):
+            clean += 1
+            rejected_clean += not worth
+    # It is useful too: almost every clean document is turned away.
+    assert rejected_clean >= 0.97 * clean
+
+
+def test_spans_with_and_without_prefilter_agree() -> None:
+    for label, text in SAMPLES:
+        assert mojibake._spans(text) == mojibake._all_spans(text), label
+
+
+def _utf8_gbk_samples() -> list[str]:
+    texts = [text for label, text in SAMPLES if not label.startswith(("hans/", "hant/"))]
+    docs = corpus()
+    rng = random.Random("prefilter/walk")
+    for _, text in rng.sample(docs, 30):
+        for size in (2, 3, 4, 7, 20):
+            start = rng.randrange(max(1, len(text) - size))
+            piece = text[start : start + size]
+            texts.append(piece.encode("utf-8").decode("gb18030", "replace") + "abc")
+            texts.append("x" + piece.encode("utf-8").decode("gb18030", "replace"))
+    # Two-character readings: ’s after an English word, 和C before a letter.
+    texts += [
+        "Director’s cut".encode().decode("gb18030"),
+        "和Chervonenkis".encode().decode("gb18030"),
+    ]
+    return texts
+
+
+def test_gbk_walk_pattern_covers_every_utf8_reading() -> None:
+    """Wherever ``_utf8_span`` finds a GBK reading of UTF-8, ``utf8-walk-GBK`` matches."""
+    import re
+
+    classes = mojibake.generated_classes()
+    pattern = re.compile(classes["utf8-lead-GBK"] + classes["utf8-walk-GBK"])
+    found = 0
+    for text in _utf8_gbk_samples():
+        for start in mojibake._utf8_lead_starts(text, "GBK"):
+            if mojibake._utf8_span(text, start, "GBK") is not None:
+                found += 1
+                assert pattern.match(text, start), (text[start : start + 6], start)
+    assert found > 100
+
+
+def test_ftfy_keeps_only_what_ftfy_keeps() -> None:
+    import ftfy
+
+    lines = {line for _, text in SAMPLES for line in text.split("\n") if line}
+    lines |= {
+        "Ã©tÃ© 中文",  # UTF-8 read as Latin-1 next to Han: ftfy's embedded decoder
+        "caf\u0080 中文",  # a C1 control
+        "中文 \ud83d",  # a lone surrogate
+        "Ã©tÃ©",
+    }
+    kept = 0
+    for line in sorted(lines):
+        if mojibake._ftfy_keeps(line):
+            kept += 1
+            fixed, _ = ftfy.fix_and_explain(line, mojibake._ftfy_config())
+            assert fixed == line, line[:60]
+    assert kept > 100
+
+
+def test_quiet_runs_have_no_reading_facts() -> None:
+    """The byte facts behind ``_QUIET_RUN_RE`` (see its comment)."""
+    for second in range(0x100):
+        for codec in ("big5", "cp950"):
+            with pytest.raises(UnicodeDecodeError):
+                bytes([0xA0, second]).decode(codec)
+        with pytest.raises(UnicodeDecodeError):
+            bytes([0xA0, second]).decode("utf-8")
+        if 0x20 <= second <= 0x3F and not 0x30 <= second <= 0x39:
+            with pytest.raises(UnicodeDecodeError):
+                bytes([0xA0, second]).decode("gb18030")
+    reading = bytes([0xA0, 0xA0]).decode("gb18030")
+    assert char_cost(reading) > mojibake.PLAUSIBLE_HAN_MEAN + 4
+    as_big5 = mojibake._encode(reading, "Big5")
+    # As Big5 bytes it is a UTF-8 lead byte that is not continued: no UTF-8 anywhere.
+    assert as_big5 is not None and 0xC2 <= as_big5[0] <= 0xF4
+    assert not 0x80 <= as_big5[1] <= 0xBF
+    assert char_cost(as_big5.decode("gb18030")) > mojibake.PLAUSIBLE_HAN_MEAN + 4
+    for second, fourth in itertools.product(range(0x30, 0x3A), repeat=2):
+        data = bytes([0xA0, second, 0xA0, fourth])
+        try:
+            decoded = data.decode("gb18030")
+        except UnicodeDecodeError:
+            continue
+        assert all(char_cost(char) >= NOISE_COST for char in decoded if not char.isascii())
+        for third in range(0x100):
+            if third != 0xA0 and not 0x81 <= third <= 0xFE:
+                with pytest.raises(UnicodeDecodeError):
+                    bytes([0xA0, second, third]).decode("gb18030")
+
+
+def test_quiet_runs_have_no_reading_exhaustively() -> None:
+    """Every quiet run of up to six characters over no-break space, space and the
+    ASCII that follows numbers (``\\xa0\\xa0 70.0%``) has no reading."""
+    alphabet = "\u00a0 7.%"
+    checked = 0
+    for length in range(2, 7):
+        for chars in itertools.product(alphabet, repeat=length - 1):
+            run = "\u00a0" + "".join(chars)
+            if not mojibake._QUIET_RUN_RE.fullmatch(run):
+                continue
+            checked += 1
+            assert mojibake._read_latin_run(run, 0) is None, repr(run)
+            assert mojibake._read_latin_run(run + "\u00a0\u00a0", 0) is None, repr(run)
+    assert checked > 1000
+    # Not quiet: a no-break space before a letter can be half of a GBK character
+    # (A0 49 is 營), so such runs go to the full search.
+    assert not mojibake._QUIET_RUN_RE.fullmatch("\u00a0\u00a0set -e")
