@@ -19,20 +19,24 @@ Writes ``src/cnfix/data/script_words.txt`` (UTF-8, ``#`` header), sections:
     candidate in OpenCC's STCharacters (``个`` → 個/箇, ``并`` → 並/併/幷, ``后`` → 後/后)
     and those valid in Traditional text that OpenCC or a Traditional standard writes
     otherwise (``户`` → Taiwan 戶, ``么`` → 麼). Only these need a word to decide them.
-``[words]``
-    ``simplified<TAB>forms``: every CC-CEDICT word of 2–4 Han characters whose Simplified
-    form holds an ambiguous character, with, per Traditional spelling (space-separated),
-    the Traditional characters at the ambiguous positions only (``个人	個``,
-    ``皇后	后``, ``以后	後``, ``干面	乾麵``). Entries that only differ elsewhere merge.
 ``[probe]``
     ``char<TAB>left<TAB>right``: for each ambiguous character valid in Traditional text,
     the neighbours (in Simplified and Traditional spelling) in the words that give it
     another Traditional form — a prefilter, so that clean text is looked up only where a
-    word could apply (``后`` with ``以`` on its left: 以後).
+    word could apply (``后`` with ``以`` on its left: 以後). Only characters whose OpenCC
+    default is another form (后 → 後, 户 → 戶: ``st-converted`` in ``script_tables.txt``).
+``[weak-probe]``
+    The same for the characters that are their own OpenCC default (``系`` → 系/係/繫,
+    ``布`` → 布/佈): weak evidence, as Taiwan writes 公布 where CC-CEDICT spells 公佈.
 ``[t2s]``
     Pairs ``TS`` (Traditional character, its OpenCC default Simplified character) for
     every character of the Traditional forms above that Simplified writes otherwise: the
     rule reads a few characters of Traditional text as Simplified to look a word up.
+``[words]`` (last, the bulk of the file: read only when a probe fires)
+    ``simplified<TAB>forms``: every CC-CEDICT word of 2–4 Han characters whose Simplified
+    form holds an ambiguous character, with, per Traditional spelling (space-separated),
+    the Traditional characters at the ambiguous positions only (``个人	個``,
+    ``皇后	后``, ``以后	後``, ``干面	乾麵``). Entries that only differ elsewhere merge.
 
 Usage: ``python scripts/gen_script_words.py CEDICT.txt.gz`` (needs the ``opencc`` wheel
 and cnfix's own ``script_tables.txt``).
@@ -117,13 +121,21 @@ def build(entries: list[tuple[str, str]]) -> dict[str, object]:
                 left |= {simplified[k - 1], traditional[k - 1]}
             if k + 1 < len(simplified):
                 right |= {simplified[k + 1], traditional[k + 1]}
+    # Only characters valid in Traditional text are probed (Simplified-only ones are found
+    # anyway); strong ones are OpenCC's to convert by default (后 → 後), weak ones not (系).
+    from cnfix.rules.script import tables
+
+    t = tables()
+    probe = {c: contexts for c, contexts in probe.items() if c not in t.simplified_only}
+    weak = {c: contexts for c, contexts in probe.items() if c not in t.st_converted}
+    strong = {c: contexts for c, contexts in probe.items() if c in t.st_converted}
     traditional_chars = {c for t, s in words for c in t if c not in s}
     t2s = {}
     for char in sorted(traditional_chars):
         simplified = convert(char, "t2s")
         if len(simplified) == 1 and simplified != char:
             t2s[char] = simplified
-    return {"chars": chars, "words": forms, "probe": probe, "t2s": t2s}
+    return {"chars": chars, "words": forms, "probe": strong, "weak-probe": weak, "t2s": t2s}
 
 
 def render(table: dict[str, object], cedict_header: list[str]) -> str:
@@ -143,17 +155,19 @@ def render(table: dict[str, object], cedict_header: list[str]) -> str:
     lines.append("[chars]")
     ordered = "".join(sorted(chars))
     lines.extend(ordered[i : i + 64] for i in range(0, len(ordered), 64))
-    lines.append("[words]")
-    words: dict[str, set[str]] = table["words"]  # type: ignore[assignment]
-    lines.extend(f"{s}\t{' '.join(sorted(forms))}" for s, forms in sorted(words.items()))
-    lines.append("[probe]")
-    probe: dict[str, tuple[set[str], set[str]]] = table["probe"]  # type: ignore[assignment]
-    for char, (left, right) in sorted(probe.items()):
-        lines.append(f"{char}\t{''.join(sorted(left))}\t{''.join(sorted(right))}")
+    for name in ("probe", "weak-probe"):
+        lines.append(f"[{name}]")
+        probe: dict[str, tuple[set[str], set[str]]] = table[name]  # type: ignore[assignment]
+        for char, (left, right) in sorted(probe.items()):
+            lines.append(f"{char}\t{''.join(sorted(left))}\t{''.join(sorted(right))}")
     lines.append("[t2s]")
     t2s: dict[str, str] = table["t2s"]  # type: ignore[assignment]
     pairs = "".join(f"{t}{s}" for t, s in t2s.items())
     lines.extend(pairs[i : i + 64] for i in range(0, len(pairs), 64))
+    # Last: a reader that only needs the probes stops before this (most of the file).
+    lines.append("[words]")
+    words: dict[str, set[str]] = table["words"]  # type: ignore[assignment]
+    lines.extend(f"{s}\t{' '.join(sorted(forms))}" for s, forms in sorted(words.items()))
     return "\n".join(lines) + "\n"
 
 

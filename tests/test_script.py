@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 import subprocess
 import sys
@@ -242,6 +243,41 @@ def test_long_text_is_judged_in_paragraph_blocks() -> None:
     assert len(units(Document(remnant))) == 2
     assert len(scan(remnant)) == 30
     assert repair(remnant) == text
+
+
+def test_paragraph_split_by_search_matches_counting_every_paragraph() -> None:
+    """units() counts only the paragraphs a search points at: the same runs (and the same
+    "has this script at all" answers) as counting every paragraph."""
+    from cnfix.rules.script import (
+        _all_paragraphs,
+        _deciding_paragraphs,
+        _finder,
+        _paragraph_runs,
+    )
+
+    t = tables()
+    astral = [*sorted(t.simplified_only.astral)[:2], *sorted(t.traditional_only.astral)[:2]]
+    pieces = ["这是们", "這是們", "abc", "", "這們这", "们們", "\u3000", "晒", "😀", " ", "\n"]
+    pieces += astral
+    separators = ["\n\n", "\n \n", "\n\n\n", "\n", " \n\u3000\n \n"]
+    rng = random.Random(5)
+    for _ in range(3000):
+        text = rng.choice(["", "\n\n", "\n"])
+        for _ in range(rng.randint(1, 12)):
+            text += "".join(rng.choice(pieces) for _ in range(rng.randint(0, 4)))
+            text += rng.choice(separators)
+        finders = {HANS: _finder(text, t.simplified_only), HANT: _finder(text, t.traditional_only)}
+        searched = _paragraph_runs(len(text), _deciding_paragraphs(text, finders))
+        assert searched == _paragraph_runs(len(text), _all_paragraphs(text)), repr(text)
+
+
+def test_char_class_find_includes_supplementary_members() -> None:
+    t = tables()
+    member = sorted(t.simplified_only.astral)[0]
+    text = "abc😀這" + member + "们"
+    assert t.simplified_only.find(text) == 5
+    assert t.simplified_only.find(text, 6) == 6
+    assert t.simplified_only.find("😀abc") is None
 
 
 # -- repair ---------------------------------------------------------------------------------

@@ -7,10 +7,12 @@ only to confirm a phrase probe and to build repairs.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from cnfix.chars import HAN, HAN_RE, ScanBudget, lazy_compile
 from cnfix.convert import (
@@ -28,6 +30,7 @@ from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
 from cnfix.regions import protected_regions
 
 HANS, HANT = "hans", "hant"
+T = TypeVar("T")
 SCRIPT_NAMES = {HANS: "Simplified", HANT: "Traditional"}
 STANDARD_NAMES = {"tw": "Taiwan", "hk": "Hong Kong", "opencc": "OpenCC"}
 
@@ -67,11 +70,23 @@ VILLAGE_RE = lazy_compile(f"[區鄉鎮市][ \u3000]?[{HAN}]{{1,3}}(里)")
 _KEPT_NAMES_RE = lazy_compile("|".join(KEPT_NAMES))
 
 
-def kept_positions(text: str) -> set[int]:
-    """Positions that Traditional text keeps as written: 余杭 / 余姚, the 里 of a village."""
-    kept = {i for m in _KEPT_NAMES_RE.finditer(text) for i in range(m.start(), m.end())}
-    if "里" in text:
-        kept |= {m.start(1) for m in VILLAGE_RE.finditer(text)}
+def kept_positions(text: str, positions: Iterable[int] | None = None) -> set[int]:
+    """Positions that Traditional text keeps as written: 余杭 / 余姚, the 里 of a village.
+
+    ``positions``: only these are asked about; each is then judged by the few characters
+    around it (a kept name or village name is at most 6 characters), not the whole text.
+    """
+    if positions is None:
+        kept = {i for m in _KEPT_NAMES_RE.finditer(text) for i in range(m.start(), m.end())}
+        if "里" in text:
+            kept |= {m.start(1) for m in VILLAGE_RE.finditer(text)}
+        return kept
+    kept = set()
+    for i in positions:
+        if text[i] in "余杭姚里":
+            start = max(0, i - 12)
+            if i - start in kept_positions(text[start : i + 2]):
+                kept.add(i)
     return kept
 
 
@@ -103,8 +118,6 @@ class Tables:
     #: the same for characters that are their own default (布 → 布/佈): weak evidence
     st_weak_probe: dict[str, tuple[str, str]]
     st_weak_chars: re.Pattern[str]
-    #: Simplified-only (BMP) and probed characters in one class: one pass over Traditional text
-    hant_scan: re.Pattern[str]
     ts_probe: dict[str, tuple[str, str]]
     ts_probe_chars: re.Pattern[str]
     #: per standard, the Traditional-only forms it does not write (爲 for Taiwan)
@@ -113,13 +126,18 @@ class Tables:
     st_converted: frozenset[str]
 
 
-def _char_class(chars: str) -> re.Pattern[str]:
-    """A ``[...]`` of ``chars``, built and compiled on first use: most are never needed
-    on clean text, and building them all cost ~6 ms of start-up."""
-    return lazy_compile(functools.partial(_class_source, chars))
+def _char_class(chars: str, extra: str = "") -> re.Pattern[str]:
+    """A ``[...]`` of ``chars`` (and the class syntax ``extra``), built and compiled on
+    first use: most are never needed on clean text, and building them all cost ~6 ms of
+    start-up."""
+    return lazy_compile(functools.partial(_class_source, chars, extra))
 
 
-def _class_source(chars: str) -> str:
+#: Every supplementary-plane character, as class syntax: one range is checked at once.
+ASTRAL_RANGE = "\U00010000-\U0010ffff"
+
+
+def _class_source(chars: str, extra: str = "") -> str:
     """``[...]`` of ``chars``, runs of consecutive code points as ranges.
 
     Ranges keep the pattern short: ``re`` parses a class member by member, and the
@@ -136,7 +154,7 @@ def _class_source(chars: str) -> str:
             first, last = _literal(chr(start)), _literal(chr(previous))
             parts.append(first if start == previous else f"{first}-{last}")
         start = previous = code
-    return "[" + "".join(parts) + "]"
+    return "[" + "".join(parts) + extra + "]"
 
 
 def _literal(char: str) -> str:
@@ -163,6 +181,9 @@ class CharClass:
         self.chars = frozenset(chars)
         self.bmp = _char_class("".join(c for c in chars if ord(c) < 0x10000))
         self.astral = frozenset(c for c in chars if ord(c) >= 0x10000)
+        self.bmp_or_astral = _char_class(
+            "".join(c for c in chars if ord(c) < 0x10000), ASTRAL_RANGE
+        )
         self.compiled = False
 
     def _in_python(self, text: str) -> bool:
@@ -177,6 +198,18 @@ class CharClass:
 
     def __contains__(self, char: str) -> bool:
         return char in self.chars
+
+    def find(self, text: str, start: int = 0) -> int | None:
+        """Where the first member in ``text`` from ``start`` is (None: nowhere): one
+        search, with any supplementary-plane character as a candidate (a range: cheap)."""
+        if not self.astral:
+            match = self.bmp.search(text, start)
+            return match.start() if match else None
+        while match := self.bmp_or_astral.search(text, start):
+            if match.group() in self.chars:
+                return match.start()
+            start = match.end()
+        return None
 
     def search(self, text: str) -> bool:
         if self._in_python(text):
@@ -245,7 +278,6 @@ def tables() -> Tables:
     variants = pairs("variants")
     simplified_chars = "".join(sections["simplified-only"])
     simplified_only = CharClass(simplified_chars)
-    simplified_bmp = "".join(c for c in simplified_chars if ord(c) < 0x10000)
     traditional_only = CharClass("".join(sections["traditional-only"]))
     ts_candidates = pairs("ts-candidates")
     return Tables(
@@ -257,7 +289,6 @@ def tables() -> Tables:
         st_probe_chars=_char_class("".join(st_probe)),
         st_weak_probe=st_weak_probe,
         st_weak_chars=_char_class("".join(st_weak_probe)),
-        hant_scan=_char_class("".join(st_probe) + simplified_bmp),
         ts_probe=ts_probe,
         ts_probe_chars=_char_class("".join(ts_probe) + "著"),
         foreign={name: _char_class(chars) for name, chars in variants.items()},
@@ -273,63 +304,83 @@ WORD_LENGTH = 4
 
 @dataclass(frozen=True)
 class Words:
-    """CC-CEDICT's word pairs for the ambiguous characters, parsed for lookup."""
+    """The head of ``data/script_words.txt``: what the rule needs on every Traditional text.
+
+    The word list itself (most of the file) is parsed by :func:`word_table` only when a
+    probe fires.
+    """
 
     #: Simplified characters with several Traditional forms, or written otherwise in
     #: Traditional text (个 并 后 于 万 系 户)
     chars: frozenset[str]
-    #: Simplified word → per Traditional spelling, its characters at the ambiguous positions
-    forms: dict[str, tuple[str, ...]]
-    #: per ambiguous character valid in Traditional text: the neighbours of the words that
+    #: per probed character valid in Traditional text: the neighbours of the words that
     #: give it another form
     probe: dict[str, tuple[frozenset[str], frozenset[str]]]
+    #: the probed characters whose OpenCC default is another form (后 于 万 户), and
+    #: those that are their own default (系 了 布: weak evidence)
+    strong: str
+    weak: str
     #: ``str.translate`` table: a Traditional character to its Simplified default
     t2s: dict[int, str]
-    #: the probed characters valid in Traditional text whose OpenCC default is another
-    #: form (后 于 万 户), and those that are their own default (系 了 布: weak evidence)
-    strong_chars: re.Pattern[str]
     weak_chars: re.Pattern[str]
+    #: the unparsed ``[words]`` section
+    table_text: str
 
 
 @functools.cache
 def words() -> Words:
-    """Parse ``data/script_words.txt`` once, on first use (only mixed text needs it)."""
+    """Parse the head of ``data/script_words.txt`` once, on first use."""
+    head, _, rest = read_data("script_words.txt").partition("\n[words]\n")
     sections: dict[str, list[str]] = {}
     current: list[str] = []
-    for line in read_data("script_words.txt").splitlines():
+    for line in head.splitlines():
         if line.startswith("#"):
             continue
         if line.startswith("["):
             current = sections.setdefault(line.strip("[]"), [])
         else:
             current.append(line)
-    forms = {}
-    for line in sections["words"]:
-        simplified, _, spellings = line.partition("\t")
-        forms[simplified] = tuple(spellings.split(" "))
-    probe = {}
-    for line in sections["probe"]:
-        char, left, right = line.split("\t")
-        probe[char] = (frozenset(left), frozenset(right))
+
+    def probes(name: str) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+        table = {}
+        for line in sections[name]:
+            char, left, right = line.split("\t")
+            if char not in ACCEPTED_IN_TRADITIONAL:
+                table[char] = (frozenset(left), frozenset(right))
+        return table
+
+    strong, weak = probes("probe"), probes("weak-probe")
     pairs = "".join(sections["t2s"])
     t2s = {ord(pairs[k]): pairs[k + 1] for k in range(0, len(pairs), 2)}
-    simplified_only = tables().simplified_only
-    shared = [
-        char
-        for char in probe
-        if char not in simplified_only and char not in ACCEPTED_IN_TRADITIONAL
-    ]
-    converted = tables().st_converted
-    strong = "".join(char for char in shared if char in converted)
-    weak = "".join(char for char in shared if char not in converted)
     return Words(
-        frozenset("".join(sections["chars"])),
-        forms,
-        probe,
-        t2s,
-        _char_class(strong + "".join(MEASURE_FORMS)),
-        _char_class(weak),
+        chars=frozenset("".join(sections["chars"])),
+        probe={**weak, **strong},
+        strong="".join(strong),
+        weak="".join(weak),
+        t2s=t2s,
+        weak_chars=_char_class("".join(weak)),
+        table_text=rest,
     )
+
+
+@functools.cache
+def word_table() -> dict[str, tuple[str, ...]]:
+    """Simplified word → per Traditional spelling, its characters at the ambiguous
+    positions (``个人`` → ``("個",)``, ``了解`` → ``("了", "瞭")``)."""
+    table = {}
+    for line in words().table_text.splitlines():
+        simplified, _, spellings = line.partition("\t")
+        table[simplified] = tuple(spellings.split(" "))
+    return table
+
+
+@functools.cache
+def hant_scan() -> re.Pattern[str]:
+    """One class for a pass over Traditional text: the Simplified-only characters (BMP)
+    and every probed shared character (OpenCC's phrases and CC-CEDICT's words)."""
+    t = tables()
+    simplified_bmp = "".join(c for c in t.simplified_only.chars if ord(c) < 0x10000)
+    return _char_class("".join(t.st_probe) + words().strong + simplified_bmp, ASTRAL_RANGE)
 
 
 def word_forms(text: str, i: int) -> set[str]:
@@ -340,7 +391,7 @@ def word_forms(text: str, i: int) -> set[str]:
     (一個, 個人), ``合并且`` → {併, 並} (合併, 並且), ``皇后`` → {后}, ``以后`` → {後}. Empty:
     no word covers it.
     """
-    w = words()
+    w, table = words(), word_table()
     start = max(0, i - WORD_LENGTH + 1)
     key = text[start : i + WORD_LENGTH].translate(w.t2s)
     k = i - start
@@ -351,7 +402,7 @@ def word_forms(text: str, i: int) -> set[str]:
             if first < 0 or first + length > len(key):
                 continue
             word = key[first : first + length]
-            spellings = w.forms.get(word)
+            spellings = table.get(word)
             if spellings is None:
                 continue
             ordinal = sum(c in w.chars for c in word[:offset])
@@ -389,26 +440,168 @@ def units(doc: Document) -> list[tuple[int, int]]:
             spans.append((start, start + len(line)))
             start += len(line)
         return spans
-    t = tables()
-    if len(text) <= LONG_TEXT or not (
-        t.simplified_only.search(text) and t.traditional_only.search(text)
-    ):
+    if len(text) <= LONG_TEXT:
         return [(0, len(text))]
+    t = tables()
+    finders = {
+        HANS: _finder(text, t.simplified_only),
+        HANT: _finder(text, t.traditional_only),
+    }
+    _SEEN[id(t.simplified_only)] = (text, finders[HANS](0) is not None)
+    _SEEN[id(t.traditional_only)] = (text, finders[HANT](0) is not None)
+    if not (_has(text, t.simplified_only) and _has(text, t.traditional_only)):
+        return [(0, len(text))]
+    runs = _paragraph_runs(len(text), _deciding_paragraphs(text, finders))
+    _SEEN["runs"] = (text, runs)
+    return [(start, end) for start, end, _, _ in runs]
+
+
+#: ``(start, end, simplified, traditional)``: a paragraph and its script-only characters
+Paragraph = tuple[int, int, int, int]
+#: ``(start, end, has_simplified, has_traditional)``: a run of paragraphs
+Run = tuple[int, int, bool, bool]
+
+
+def _paragraph_runs(length: int, paragraphs: Iterable[Paragraph]) -> list[Run]:
+    """Runs of paragraphs of one majority script, from ``(start, end, simplified,
+    traditional)`` (the counts of script-only characters) of the paragraphs (ascending)
+    that may start one; the text is ``length`` characters long. Each run comes with
+    whether it holds Simplified-only and Traditional-only characters at all.
+
+    A paragraph joins the run before it when it has no majority (no script-specific
+    characters, or as many of each) or the run's; otherwise it starts a run. Paragraphs
+    not given are known to join, without a character of the other script.
+    """
+    runs: list[Run] = []
     current: str | None = None
-    breaks = [match.end() for match in _BLANK_LINE_RE.finditer(text)]
-    for end in [*breaks, len(text)]:
-        paragraph = text[start:end]
-        simplified = t.simplified_only.count(paragraph)
-        traditional = t.traditional_only.count(paragraph)
+    for start, end, simplified, traditional in paragraphs:
         script = HANS if simplified > traditional else HANT if traditional > simplified else None
-        if spans and (script is None or current is None or script == current):
-            spans[-1] = (spans[-1][0], end)
+        if runs and (script is None or current is None or script == current):
+            first, _, has_s, has_t = runs[-1]
+            runs[-1] = (first, end, has_s or simplified > 0, has_t or traditional > 0)
             current = current or script
         else:
-            spans.append((start, end))
+            if runs:  # the paragraphs in between joined the run before
+                runs[-1] = (runs[-1][0], start, *runs[-1][2:])
+            # the first run: paragraphs before it had no script-specific character
+            runs.append((start if runs else 0, end, simplified > 0, traditional > 0))
             current = script
+    if not runs:
+        return [(0, length, False, False)]
+    runs[-1] = (runs[-1][0], length, *runs[-1][2:])
+    return runs
+
+
+def _counts(paragraph: str) -> tuple[int, int]:
+    t = tables()
+    return t.simplified_only.count(paragraph), t.traditional_only.count(paragraph)
+
+
+def _all_paragraphs(text: str) -> Iterator[Paragraph]:
+    """Every paragraph (split after each blank line) with its script: the reference."""
+    start = 0
+    for end in [*(m.end() for m in _BLANK_LINE_RE.finditer(text)), len(text)]:
+        yield start, end, *_counts(text[start:end])
         start = end
-    return spans
+
+
+def _deciding_paragraphs(
+    text: str, finders: dict[str, Callable[[int], int | None]]
+) -> Iterator[Paragraph]:
+    """The paragraphs whose script can start a new run, found by searching the text.
+
+    In a run of one script, a paragraph without a character of the other script joins
+    it whatever it holds; so from the end of each counted paragraph the next one to count
+    is the one holding the next character of the other script (of either script, while
+    no majority has shown). Clean text of one script is a single search. The paragraphs
+    are those of :func:`_all_paragraphs`, found around that character only.
+    """
+    current: str | None = None
+    end = 0
+    while end < len(text):
+        if current is None:
+            found = [at for at in (finders[HANS](end), finders[HANT](end)) if at is not None]
+            at = min(found) if found else None
+        else:
+            at = finders[HANS if current == HANT else HANT](end)
+        if at is None:
+            return
+        start = _paragraph_start(text, at)
+        match = _BLANK_LINE_RE.search(text, at)
+        end = match.end() if match else len(text)
+        simplified, traditional = _counts(text[start:end])
+        yield start, end, simplified, traditional
+        script = HANS if simplified > traditional else HANT if traditional > simplified else None
+        current = (current or script) if script is None or script == current else script
+
+
+_WHITE = " \t\u3000\n"
+
+
+def _paragraph_start(text: str, at: int) -> int:
+    """Where the paragraph holding ``text[at]`` (not white space) starts: after the last
+    blank line before it, as a scan for blank lines from the start finds them.
+
+    Blank lines lie in runs of white space; a scan from the start enters each run
+    outside a match, so replaying it on the run alone gives the same matches.
+    """
+    newline = text.rfind("\n", 0, at)
+    while newline != -1:
+        first = newline
+        while first and text[first - 1] in _WHITE:
+            first -= 1
+        last = newline + 1
+        while last < at and text[last] in _WHITE:
+            last += 1
+        breaks = [m.end() for m in _BLANK_LINE_RE.finditer(text, first, last)]
+        if breaks:
+            return breaks[-1]
+        newline = text.rfind("\n", 0, first)
+    return 0
+
+
+def _finder(text: str, chars: CharClass) -> Callable[[int], int | None]:
+    """``find(start)``: :meth:`CharClass.find` in ``text``, remembering the searches done
+    (the paragraph split and then :func:`judge` ask again)."""
+    # From starts[k] the answer is found[k]; so it is from any start in between.
+    starts: list[int] = []
+    found: list[int | None] = []
+
+    def find(start: int) -> int | None:
+        k = bisect.bisect_right(starts, start) - 1
+        if k >= 0 and (found[k] is None or start <= found[k]):  # type: ignore[operator]
+            return found[k]
+        at = chars.find(text, start)
+        starts.insert(k + 1, start)
+        found.insert(k + 1, at)
+        return at
+
+    return find
+
+
+def _has(text: str, chars: CharClass) -> bool:
+    """``chars.search(text)``, remembered for a long text (see :func:`_remembered`)."""
+    seen = _SEEN.get(id(chars))
+    if seen is not None and seen[0] is text:
+        return bool(seen[1])
+    if len(text) <= LONG_TEXT:
+        return chars.search(text)
+    return _remembered(id(chars), text, lambda: chars.find(text) is not None)
+
+
+#: Answers about the text being checked, by question: :func:`units` and :func:`judge`
+#: ask the same ones (each a scan of the whole text). Kept with the text they are about,
+#: until :func:`check_mixed_script` is done with it.
+_SEEN: dict[object, tuple[str, Any]] = {}
+
+
+def _remembered(question: object, text: str, answer: Callable[[], T]) -> T:
+    seen = _SEEN.get(question)
+    if seen is not None and seen[0] is text:
+        return seen[1]  # type: ignore[no-any-return]
+    value = answer()
+    _SEEN[question] = (text, value)
+    return value
 
 
 # -- probes --------------------------------------------------------------------------------
@@ -438,25 +631,44 @@ def _same_length(original: str, converted: str) -> bool:
 def simplified_phrase_hits(
     text: str, probe_at: list[int] | None = None, *, weak: bool = False
 ) -> list[int]:
-    """Characters valid in both scripts that a phrase turns into another Traditional form.
+    """Characters valid in both scripts that a phrase or word turns into another
+    Traditional form.
 
     ``紅安干部`` → the 干 (干部 → 幹部); ``戰斗`` → the 斗 (战斗 → 戰鬥). ``干擾``, ``若干部分``
     (若干 is the phrase), ``新征程`` (征程 keeps 征), ``岳勇`` (no phrase) give nothing.
-    ``probe_at``: the positions of probed characters, when the caller has found them.
-    ``weak``: probe the characters that are their own default instead (``關系`` → 係,
-    but also Taiwan's legitimate ``公布`` → 佈).
+    OpenCC's phrases first, then CC-CEDICT's words (:func:`word_remnants`).
+    ``probe_at``: the positions of probed characters (:func:`hant_scan`), when the caller
+    has found them. ``weak``: probe the characters that are their own default instead
+    (``關系`` → 係, but also Taiwan's legitimate ``公布`` → 佈).
     """
     t = tables()
-    probe, chars = (t.st_weak_probe, t.st_weak_chars) if weak else (t.st_probe, t.st_probe_chars)
-    if probe_at is None:
-        probe_at = [m.start() for m in chars.finditer(text)]
+    if weak:
+        probe = t.st_weak_probe
+        probe_at = [m.start() for m in t.st_weak_chars.finditer(text)]
+        word_at = [m.start() for m in words().weak_chars.finditer(text)]
+    else:
+        probe = t.st_probe
+        if probe_at is None:
+            probe_at = [m.start() for m in hant_scan().finditer(text)]
+        word_at = probe_at
     candidates = []
     for i in probe_at:
-        char = text[i]
-        left, right = probe[char]
+        contexts = probe.get(text[i])
+        if contexts is None:
+            continue
+        left, right = contexts
         if (i > 0 and text[i - 1] in left) or (i + 1 < len(text) and text[i + 1] in right):
             candidates.append(i)
-    kept = kept_positions(text)
+    hits = _phrase_hits(text, candidates, weak) if candidates else []
+    hits += word_remnants(text, word_at, weak=weak)
+    if not hits:
+        return []
+    kept = kept_positions(text, hits)
+    return sorted({i for i in hits if i not in kept})
+
+
+def _phrase_hits(text: str, candidates: list[int], weak: bool) -> list[int]:
+    """The ``candidates`` that OpenCC's phrases change, converting a window around each."""
     hits = []
     for start, end, members in _windows(text, candidates):
         window = text[start:end]
@@ -467,8 +679,6 @@ def simplified_phrase_hits(
         # The phrase's form in each standard (覈 is 核 in Taiwan text): any one will do.
         forms = [decided, *(convert(decided, config) for config in BETWEEN_STANDARDS.values())]
         for i in members:
-            if i in kept:
-                continue
             char = text[i]
             if any(len(form) != len(window) or form[i - start] == char for form in forms):
                 continue
@@ -479,11 +689,10 @@ def simplified_phrase_hits(
             if not weak and convert(simplified[k : k + WINDOW], "s2t")[0] == simplified[k]:
                 continue
             hits.append(i)
-    word_hits = [i for i in word_remnants(text, weak=weak) if i not in kept]
-    return sorted({*hits, *word_hits}) if word_hits else hits
+    return hits
 
 
-def word_remnants(text: str, *, weak: bool = False) -> list[int]:
+def word_remnants(text: str, probe_at: list[int] | None = None, *, weak: bool = False) -> list[int]:
     """Characters valid in both scripts that CC-CEDICT's words give another Traditional form.
 
     ``以后`` → the 后 (以後), ``关于``/``對于`` → the 于, ``客户`` in Taiwan text → the 户 (客戶;
@@ -491,27 +700,35 @@ def word_remnants(text: str, *, weak: bool = False) -> list[int]:
     changes: ``皇后`` (后 kept), ``了解`` (了解 and 瞭解 are both words) give nothing, nor
     does a character no word covers (``岳勇``). After a numeral ``万`` is 萬 (``3万``).
     ``weak``: the characters whose OpenCC default is themselves (系 → 係 in 關系) instead.
+    ``probe_at``: positions to look at (others are skipped); default: every probed one.
     """
     w = words()
-    chars = w.weak_chars if weak else w.strong_chars
+    if probe_at is None:
+        chars = w.weak_chars if weak else hant_scan()
+        probe_at = [m.start() for m in chars.finditer(text)]
     candidates = []
-    for match in chars.finditer(text):
-        i = match.start()
-        left, right = w.probe[match.group()]
-        numeral = not weak and i and text[i] in MEASURE_FORMS and text[i - 1] in NUMERALS
+    for i in probe_at:
+        char = text[i]
+        contexts = w.probe.get(char)
+        if contexts is None or (char in w.weak) != weak:
+            continue
+        left, right = contexts
         if (
             (i > 0 and text[i - 1] in left)
             or (i + 1 < len(text) and text[i + 1] in right)
-            or numeral
+            or (not weak and i and char in MEASURE_FORMS and text[i - 1] in NUMERALS)
         ):
             candidates.append(i)
-    if not candidates:
-        return []
-    standard = standard_of(text)
     found = []
+    standard = None
     for i in candidates:
         char = text[i]
-        forms = {in_standard(form, standard) for form in word_forms(text, i)}
+        spellings = word_forms(text, i)
+        if char in spellings:
+            continue  # a word keeps it, in any standard
+        if standard is None:
+            standard = standard_of(text)
+        forms = {in_standard(form, standard) for form in spellings}
         forms |= measure_forms(text, i)
         if forms and char not in forms:
             found.append(i)
@@ -613,14 +830,17 @@ def judge(text: str, *, count_clean: bool = True) -> Verdict | None:
     verdict has zero counts and no minority.
     """
     t = tables()
-    if t.traditional_only.search(text):
+    if _has(text, t.traditional_only):
         # One pass finds the Simplified-only characters and the probed shared ones.
         simplified_at: list[int] = []
         probe_at: list[int] = []
-        for match in t.hant_scan.finditer(text):
-            (probe_at if match.group() in t.st_probe else simplified_at).append(match.start())
-        if t.simplified_only.astral and CharClass.ASTRAL_RE.search(text):
-            simplified_at = t.simplified_only.positions(text)
+        simplified_only = t.simplified_only.chars
+        for match in hant_scan().finditer(text):
+            char = match.group()
+            if char in simplified_only:
+                simplified_at.append(match.start())
+            elif char < "\U00010000":  # not any other supplementary-plane character
+                probe_at.append(match.start())
         if simplified_at and CANTONESE_RE.search(text):
             simplified_at = [i for i in simplified_at if text[i] not in CANTONESE_OK]
         if not simplified_at:
@@ -635,7 +855,7 @@ def judge(text: str, *, count_clean: bool = True) -> Verdict | None:
             return _judged(
                 text, Verdict(len(simplified_at), len(traditional_at), HANT, tuple(minority))
             )
-    elif t.simplified_only.search(text):
+    elif _has(text, t.simplified_only):
         traditional_at = []
         hits = traditional_phrase_hits(text)
         if not hits and not count_clean:
@@ -872,14 +1092,26 @@ def check_mixed_script(doc: Document) -> Iterator[Finding]:
     if not text or not HAN_RE.search(text):
         return
     protected = None
-    for start, end in units(doc):
-        for finding in _unit_findings(text[start:end] if end - start < len(text) else text, target):
-            finding = _shifted(finding, start) if start else finding
-            if protected is None:
-                protected = protected_regions(doc)
-            if protected and protected.covers(finding.start):
-                continue
-            yield finding
+    try:
+        spans = units(doc)
+        seen = _SEEN.get("runs")
+        runs = {(a, b): flags for a, b, *flags in seen[1]} if seen and seen[0] is text else {}
+        t = tables()
+        for start, end in spans:
+            unit = text[start:end] if end - start < len(text) else text
+            if (start, end) in runs:  # what splitting the text found out about this part
+                has_simplified, has_traditional = runs[start, end]
+                _SEEN[id(t.simplified_only)] = (unit, has_simplified)
+                _SEEN[id(t.traditional_only)] = (unit, has_traditional)
+            for finding in _unit_findings(unit, target):
+                finding = _shifted(finding, start) if start else finding
+                if protected is None:
+                    protected = protected_regions(doc)
+                if protected and protected.covers(finding.start):
+                    continue
+                yield finding
+    finally:
+        _SEEN.clear()
 
 
 def _shifted(finding: Finding, offset: int) -> Finding:
