@@ -262,10 +262,22 @@ def _ftfy_keeps(text: str) -> bool:
 
     return (
         _NO_CHARMAP_RE.search(text) is not None
-        and UTF8_DETECTOR_RE.search(text) is None
+        and (_utf8_clue_pair_re().search(text) is None or UTF8_DETECTOR_RE.search(text) is None)
         and not FTFY_C1_RE.search(text)
         and _SURROGATE_RE.search(text) is None
     )
+
+
+@functools.cache
+def _utf8_clue_pair_re() -> re.Pattern[str]:
+    """What every match of ftfy's ``UTF8_DETECTOR_RE`` starts with: a character that
+    begins a UTF-8 sequence in a single-byte reading, then one that continues it.
+    Unlike ftfy's pattern (which opens with a lookbehind) it starts with a class, so
+    ``re`` skips clean text fast; built from ftfy's own ``UTF8_CLUES``, same flags."""
+    from ftfy.chardata import UTF8_CLUES
+
+    first = "".join(UTF8_CLUES[f"utf8_first_of_{n}"] for n in (2, 3, 4))
+    return re.compile(f"[{first}][{UTF8_CLUES['utf8_continuation']}]", re.VERBOSE)
 
 
 FTFY_C1_RE = re.compile("[\u0080-\u009f]")
@@ -367,15 +379,26 @@ def _read_latin_run(run: str, start: int) -> list[tuple[int, int, str, Candidate
     than two Latin-1 letters, or no reading): a leftover, read only next to a
     confirmed chain."""
     # Trim ASCII from the right, but keep one ASCII byte that may be a GBK/Big5
-    # trail byte (0x40–0x7E) of the last double-byte character.
+    # trail byte (0x40–0x7E) of the last double-byte character: nothing after it
+    # counts, so the readings are looked up by that head of the run.
     core = run.rstrip(_PRINTABLE_ASCII)
     if len(_LATIN_NON_ASCII_RE.findall(core)) < 2:
         return None
-    found = _latin_candidate(run, len(core))
+    spans = _latin_head_readings(run[: len(core) + 1], len(core))
+    if spans is None or not start:
+        return None if spans is None else list(spans)
+    return [(start + a, start + b, garbled, candidate) for a, b, garbled, candidate in spans]
+
+
+@functools.lru_cache(maxsize=4096)
+def _latin_head_readings(head: str, core_end: int) -> tuple[Span, ...] | None:
+    """``_read_latin_run`` for a run at offset 0, by its head: the core and the one
+    character after it (runs of no-break spaces before code recur: ``\xa0\xa0\xa0\xa0s``)."""
+    found = _latin_candidate(head, core_end)
     if found is not None:
-        return [(start, start + found[0], run[: found[0]], found[1])]
+        return ((0, found[0], head[: found[0]], found[1]),)
     # Every piece with a candidate is a clear win; a bad byte's piece has none.
-    return list(_split_at_bad_bytes(run[: len(core)], start)) or None
+    return tuple(_split_at_bad_bytes(head[:core_end], 0)) or None
 
 
 def _latin_leftovers(
@@ -682,6 +705,13 @@ def _unusual_han_positions(text: str) -> list[int]:
 
 
 MAX_WINDOW = 400
+_UTF8_DECODER = codecs.getincrementaldecoder("utf-8")
+
+
+@functools.lru_cache(maxsize=65536)
+def _encode_char(char: str, read_as: str) -> bytes | None:
+    """``_encode`` of one character, remembered: the walks ask for the same ones."""
+    return _encode(char, read_as)
 
 
 def _utf8_in_han(
@@ -692,7 +722,7 @@ def _utf8_in_han(
     The bytes are fed to an incremental UTF-8 decoder one character at a time, so a
     clean stretch stops the walk after a character or two.
     """
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    decoder = _UTF8_DECODER()
     stop = min(len(text) if limit is None else limit, start + MAX_WINDOW)
     garbled_cost = decoded_cost = 0
     pieces: list[str] = []
@@ -701,7 +731,7 @@ def _utf8_in_han(
         char = text[index]
         if char == "\n":
             break
-        encoded = char.encode() if char.isascii() else _encode(char, read_as)
+        encoded = char.encode() if char.isascii() else _encode_char(char, read_as)
         if encoded is None:
             break
         try:
@@ -942,21 +972,32 @@ _NOT_ASCII_RE = re.compile("[^\\x00-\\x7f]")
 
 def _swap_gain(text: str, layer: tuple[str, str]) -> int:
     """Cost saved by swapping the non-ASCII characters of ``text`` that can be swapped."""
-    gains = _SWAP_GAINS[layer]
+    table = _SWAPS[layer]
     total = 0
     for char in text:
-        gain = gains.get(char)
-        if gain is None:
-            swapped = None if char.isascii() else _swap(char, *layer)
-            gain = 0 if swapped is None else _cost(char) - sum(_cost(c) for c in swapped)
-            gains[char] = gain
-        total += gain
+        entry = table.get(char)
+        if entry is None:
+            entry = table[char] = _swap_entry(char, layer)
+        total += entry[1] or 0
     return total
 
 
-#: Per layer, each character's gain once looked up (a dictionary lookup is what the
-#: prefilter can afford per character of a cluster).
-_SWAP_GAINS: dict[tuple[str, str], dict[str, int]] = {layer: {} for layer in SWAP_LAYERS}
+def _swap_entry(char: str, layer: tuple[str, str]) -> tuple[str, int | None]:
+    """``char`` as ``layer`` swaps it and the cost that saves; itself and None when it
+    cannot be swapped (ASCII stays, saving 0)."""
+    if char.isascii():
+        return char, 0
+    swapped = _swap(char, *layer)
+    if swapped is None:
+        return char, None
+    return swapped, _cost(char) - sum(_cost(c) for c in swapped)
+
+
+#: Per layer, ``_swap_entry`` of each character once looked up: a dictionary lookup
+#: per character is what scanning clusters and their lines can afford.
+_SWAPS: dict[tuple[str, str], dict[str, tuple[str, int | None]]] = {
+    layer: {} for layer in SWAP_LAYERS
+}
 
 
 def _plausible_neighbour(char: str, swapped: str) -> bool:
@@ -1015,17 +1056,16 @@ def _swap_in_line(
     best_sum, best_span = 0, (0, 0)
     current, current_start = 0, 0
     mapped: list[str] = []
+    table = _SWAPS[layer]
     for index, char in enumerate(line):
-        if char.isascii():
-            swapped: str | None = char
-        else:
-            swapped = _swap(char, *layer)
-        if swapped is None:
-            current, current_start = 0, index + 1
-            mapped.append(char)
-            continue
+        entry = table.get(char)
+        if entry is None:
+            entry = table[char] = _swap_entry(char, layer)
+        swapped, gain = entry
         mapped.append(swapped)
-        gain = _cost(char) - sum(_cost(c) for c in swapped)
+        if gain is None:  # this reading cannot swap the character: start again after it
+            current, current_start = 0, index + 1
+            continue
         if current <= 0:
             current, current_start = gain, index
         else:
