@@ -177,3 +177,19 @@ def test_quiet_runs_have_no_reading_exhaustively() -> None:
     # Not quiet: a no-break space before a letter can be half of a GBK character
     # (A0 49 is 營), so such runs go to the full search.
     assert not mojibake._QUIET_RUN_RE.fullmatch("\u00a0\u00a0set -e")
+
+
+def test_lost_bytes_find_path_equals_regex_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``check_lost_bytes`` finds its signs with ``str.find`` up to ``FIND_LIMIT`` and
+    with a regex pass beyond: both give the same findings, and the same mark runs."""
+    from cnfix import scan_text
+
+    texts = [text for _, text in SAMPLES]
+    texts += ["中文?" * 3000, "锟斤拷" * 1000 + "中文??", "?\ufffd?x??\ufffd\ufffd"]
+    for text in texts:
+        assert mojibake._mark_spans(text) == [m.span() for m in mojibake.MARK_RE.finditer(text)]
+    found = [scan_text(text, select=["lost-bytes"]) for text in texts]
+    monkeypatch.setattr(mojibake, "FIND_LIMIT", 0)
+    for text in texts[-3:]:
+        assert mojibake._positions(text, "?") is None
+    assert [scan_text(text, select=["lost-bytes"]) for text in texts] == found

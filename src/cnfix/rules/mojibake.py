@@ -1559,8 +1559,7 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
         return
     reported: list[tuple[int, int]] = []
     if has_mark:
-        for match in MARK_RE.finditer(text):
-            start = match.start()
+        for start, mark_end in _mark_spans(text):
             if start and text[start - 1] != "\n" and not AFTER_CHINESE_RE.match(text, start - 1):
                 # Also after the trail byte of an earlier lost character: 尼t?W.
                 if start < 2 or not text[start - 1].isascii() or not text[start - 1].isalpha():
@@ -1569,7 +1568,7 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
                     continue
             if reported and start < reported[-1][1]:
                 continue
-            span = _out_of_step(text, start, match.end())
+            span = _out_of_step(text, start, mark_end)
             if span is None or protected_regions(doc).covers(span[0]):
                 continue
             reported.append(span)
@@ -1582,14 +1581,15 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
             )
         if len(reported) >= DAMAGED_DOCUMENT:
             yield from _remaining_marks(doc, reported)
+    starts = _positions(text, "锟\ufffd烫屯")
+    if starts is None:
+        starts = [match.start() for match in PLACEHOLDER_START_RE.finditer(text)]
     position = 0
-    while True:
-        start_match = PLACEHOLDER_START_RE.search(text, position)
-        if start_match is None:
-            return
-        placeholder = PLACEHOLDER_RE.match(text, start_match.start())
+    for begin in starts:
+        if begin < position:
+            continue
+        placeholder = PLACEHOLDER_RE.match(text, begin)
         if placeholder is None:
-            position = start_match.end()
             continue
         start, end = placeholder.span()
         position = end
@@ -1599,6 +1599,41 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
         if start < end:
             # Placeholders are damage even inside a URL: no protected regions here.
             yield LOST_BYTES.finding(start, end, PLACEHOLDER_WHY[placeholder.group()[0]])
+
+
+#: Up to this many, the characters a rule looks for are found with ``str.find`` (a
+#: scan at memory speed, several GB/s, where a regex pass runs at ~500 MB/s); beyond
+#: it (``?`` on every line) one regex pass is cheaper than a call per character.
+FIND_LIMIT = 2000
+
+
+def _positions(text: str, chars: str) -> list[int] | None:
+    """Where any of ``chars`` occurs in ``text``, sorted; None for more than
+    ``FIND_LIMIT``."""
+    found: list[int] = []
+    for char in chars:
+        position = text.find(char)
+        while position >= 0:
+            if len(found) == FIND_LIMIT:
+                return None
+            found.append(position)
+            position = text.find(char, position + 1)
+    found.sort()
+    return found
+
+
+def _mark_spans(text: str) -> list[tuple[int, int]]:
+    """``MARK_RE``'s matches as spans: the runs of ``?`` and U+FFFD."""
+    positions = _positions(text, "?\ufffd")
+    if positions is None:
+        return [match.span() for match in MARK_RE.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    for position in positions:
+        if spans and spans[-1][1] == position:
+            spans[-1] = (spans[-1][0], position + 1)
+        else:
+            spans.append((position, position + 1))
+    return spans
 
 
 LOST_BYTES = Rule(
