@@ -28,6 +28,10 @@ Writes ``src/cnfix/data/script_words.txt`` (UTF-8, ``#`` header), sections:
 ``[weak-probe]``
     The same for the characters that are their own OpenCC default (``系`` → 系/係/繫,
     ``布`` → 布/佈): weak evidence, as Taiwan writes 公布 where CC-CEDICT spells 公佈.
+``[variant-of]``
+    ``variant<TAB>word``: Traditional spellings that CC-CEDICT records only as a variant
+    of a word with the same Simplified form, differing at an ambiguous character
+    (``關系	關係``): where the text writes the variant, the word's form is the standard one.
 ``[t2s]``
     Pairs ``TS`` (Traditional character, its OpenCC default Simplified character) for
     every character of the Traditional forms above that Simplified writes otherwise: the
@@ -55,15 +59,20 @@ OUTPUT = DATA / "script_words.txt"
 MIN_LENGTH, MAX_LENGTH = 2, 4
 #: A sense that only points to another spelling: entries with nothing else are left out.
 _VARIANT_RE = re.compile(r"(?:(?:old|archaic|erroneous|obscure|incorrect|ancient) )?variant of ")
+#: The word a variant points to: ``variant of 關係|关系[guan1 xi5]``.
+_TARGET_RE = re.compile(r"variant of ([^|\[/ ]+)\|([^\[/ ]+)\[")
 
 
 def _is_han(char: str) -> bool:
     return "\u3400" <= char <= "\u9fff" or "\U00020000" <= char <= "\U0003134f"
 
 
-def read_cedict(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
-    """``(traditional, simplified)`` of every entry, and the file's own header lines."""
+def read_cedict(path: Path) -> tuple[list[tuple[str, str]], dict[str, str], list[str]]:
+    """``(traditional, simplified)`` of every entry, the Traditional spellings that are
+    only a variant of another word of the same Simplified form (``關系`` → ``關係``), and
+    the file's own header lines."""
     entries, header = [], []
+    variants: dict[str, str] = {}
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as handle:
         for line in handle:
@@ -73,9 +82,17 @@ def read_cedict(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
             traditional, simplified, rest = line.split(" ", 2)
             senses = [sense for sense in rest.split("/")[1:] if sense.strip()]
             if senses and all(map(_VARIANT_RE.match, senses)):
-                continue  # 關系 "variant of 關係": a spelling, not a word to decide by
+                # 關系 "variant of 關係|关系[guan1 xi5]": a spelling, not a word to decide by
+                target = _TARGET_RE.search(senses[0])
+                if (
+                    target
+                    and target.group(2) == simplified
+                    and len(target.group(1)) == len(traditional)
+                ):
+                    variants[traditional] = target.group(1)
+                continue
             entries.append((traditional, simplified))
-    return entries, header
+    return entries, variants, header
 
 
 def ambiguous_chars(simplified_chars: set[str]) -> set[str]:
@@ -93,7 +110,7 @@ def ambiguous_chars(simplified_chars: set[str]) -> set[str]:
     return found
 
 
-def build(entries: list[tuple[str, str]]) -> dict[str, object]:
+def build(entries: list[tuple[str, str]], variants: dict[str, str]) -> dict[str, object]:
     from cnfix.convert import convert
 
     words = [
@@ -130,12 +147,30 @@ def build(entries: list[tuple[str, str]]) -> dict[str, object]:
     weak = {c: contexts for c, contexts in probe.items() if c not in t.st_converted}
     strong = {c: contexts for c, contexts in probe.items() if c in t.st_converted}
     traditional_chars = {c for t, s in words for c in t if c not in s}
+
+    def simplified_of(char: str) -> str:
+        return convert(char, "t2s")
+
     t2s = {}
     for char in sorted(traditional_chars):
         simplified = convert(char, "t2s")
         if len(simplified) == 1 and simplified != char:
             t2s[char] = simplified
-    return {"chars": chars, "words": forms, "probe": strong, "weak-probe": weak, "t2s": t2s}
+    # Variant spellings that differ from their word at an ambiguous character (關系/關係).
+    variant_of = {
+        variant: word
+        for variant, word in variants.items()
+        if MIN_LENGTH <= len(word) <= MAX_LENGTH
+        and any(a != b and simplified_of(a) in chars for a, b in zip(variant, word, strict=True))
+    }
+    return {
+        "chars": chars,
+        "words": forms,
+        "probe": strong,
+        "weak-probe": weak,
+        "t2s": t2s,
+        "variant-of": variant_of,
+    }
 
 
 def render(table: dict[str, object], cedict_header: list[str]) -> str:
@@ -160,6 +195,9 @@ def render(table: dict[str, object], cedict_header: list[str]) -> str:
         probe: dict[str, tuple[set[str], set[str]]] = table[name]  # type: ignore[assignment]
         for char, (left, right) in sorted(probe.items()):
             lines.append(f"{char}\t{''.join(sorted(left))}\t{''.join(sorted(right))}")
+    lines.append("[variant-of]")
+    variant_of: dict[str, str] = table["variant-of"]  # type: ignore[assignment]
+    lines.extend(f"{variant}\t{word}" for variant, word in sorted(variant_of.items()))
     lines.append("[t2s]")
     t2s: dict[str, str] = table["t2s"]  # type: ignore[assignment]
     pairs = "".join(f"{t}{s}" for t, s in t2s.items())
@@ -175,8 +213,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("cedict", type=Path, help="cedict_1_0_ts_utf-8_mdbg.txt(.gz)")
     args = parser.parse_args()
-    entries, header = read_cedict(args.cedict)
-    OUTPUT.write_text(render(build(entries), header), encoding="utf-8")
+    entries, variants, header = read_cedict(args.cedict)
+    OUTPUT.write_text(render(build(entries, variants), header), encoding="utf-8")
     print(f"wrote {OUTPUT} ({OUTPUT.stat().st_size:,} bytes)")
 
 

@@ -180,11 +180,15 @@ def test_words_decide_one_to_many_characters_safely(remnant: str, expected: str)
     assert repair(text) == TRADITIONAL + expected + "。全體中層幹部出席。"
 
 
-def test_weak_characters_stay_a_review_even_when_a_word_decides() -> None:
-    # 公布 is the Taiwan standard; CC-CEDICT spells 公佈: never a safe change.
-    text = TRADITIONAL + "政府公布了兩岸關系的報告。中層干部出席，持之以恒。"
-    assert repair(text) == TRADITIONAL + "政府公布了兩岸關系的報告。中層幹部出席，持之以恆。"
-    assert "關係" in repair(text, unsafe=True)
+def test_weak_characters_stay_a_review_unless_the_text_spells_a_recorded_variant() -> None:
+    # 公布 is the Taiwan standard; CC-CEDICT spells 公佈: never a safe change. 關系 is
+    # recorded by CC-CEDICT as a variant of 關係: safe, unless another word reads 系
+    # (相關系統: 系統).
+    text = TRADITIONAL + "政府公布了兩岸關系的報告與相關系統。中層干部出席，持之以恒。"
+    assert repair(text) == (
+        TRADITIONAL + "政府公布了兩岸關係的報告與相關系統。中層幹部出席，持之以恆。"
+    )
+    assert "公佈" in repair(text, unsafe=True)
 
 
 def test_one_to_many_without_a_phrase_needs_review() -> None:

@@ -323,6 +323,8 @@ class Words:
     #: ``str.translate`` table: a Traditional character to its Simplified default
     t2s: dict[int, str]
     weak_chars: re.Pattern[str]
+    #: spellings CC-CEDICT records only as a variant of a word: 關系 → 關係
+    variant_of: dict[str, str]
     #: the unparsed ``[words]`` section
     table_text: str
 
@@ -359,6 +361,7 @@ def words() -> Words:
         weak="".join(weak),
         t2s=t2s,
         weak_chars=_char_class("".join(weak)),
+        variant_of=dict(line.split("\t") for line in sections["variant-of"]),  # type: ignore[misc]
         table_text=rest,
     )
 
@@ -945,7 +948,8 @@ def _convert_positions(
                 change = _word_change(key, k, standard, converted[k])
                 if change is not None:
                     replacement, safe, candidates = change
-                    if i in unsure:  # a character Taiwan writes as it is (公布): review
+                    if i in unsure and not _variant_standard(text, i, replacement):
+                        # a character Taiwan writes as it is (公布): review
                         safe, candidates = False, candidates or replacement
                     if replacement != text[i]:
                         changes.append(Change(i, replacement, safe, candidates))
@@ -959,7 +963,7 @@ def _convert_positions(
                 or k in decided_at
                 or len(candidates) < 2
                 or (target == HANS and text[i] in t.traditional_only)
-            ) and i not in unsure
+            ) and (i not in unsure or _variant_standard(text, i, converted[k]))
             changes.append(Change(i, converted[k], safe, "" if safe else candidates))
     return changes
 
@@ -981,6 +985,21 @@ def _word_change(key: str, k: int, standard: str, default: str) -> tuple[str, bo
         return next(iter(forms)), True, ""
     ordered = sorted(forms, key=lambda form: (form != default, form))
     return ordered[0], False, "".join(ordered)
+
+
+def _variant_standard(text: str, i: int, form: str) -> bool:
+    """True when ``text`` spells a word around ``i`` the way CC-CEDICT records only as a
+    variant of a word that has ``form`` at ``i`` (``關系`` is a variant of 關係), and no
+    other word covering ``i`` reads otherwise (``相關系統``: 系統 keeps 系)."""
+    if word_forms(text, i) != {form}:
+        return False
+    variant_of = words().variant_of
+    for length in range(2, WORD_LENGTH + 1):
+        for first in range(max(0, i - length + 1), min(i, len(text) - length) + 1):
+            word = variant_of.get(text[first : first + length])
+            if word is not None and word[i - first] == form:
+                return True
+    return False
 
 
 @functools.cache
@@ -1083,7 +1102,9 @@ def check_mixed_script(doc: Document) -> Iterator[Finding]:
       the character has one form in the target (们 → 們); unsafe, "needs review" with the
       candidates, when a one-to-many character has no phrase and no word or words that
       disagree (``，并品嚐``: 並/併/幷), and for weak hits (``周年``: 周/週/賙; ``公布``,
-      which CC-CEDICT spells 公佈 and Taiwan 公布). Into
+      which CC-CEDICT spells 公佈 and Taiwan 公布) — unless the text spells a word the
+      way CC-CEDICT records only as a variant of the decided one and no other word reads
+      the character otherwise (``關系`` → 關係, but ``相關系統`` stays). Into
       Simplified, Traditional-only characters are safe (們 → 们). URLs, e-mail addresses
       and Markdown code are never changed.
     """
