@@ -394,10 +394,16 @@ def word_forms(text: str, i: int) -> set[str]:
     (一個, 個人), ``合并且`` → {併, 並} (合併, 並且), ``皇后`` → {后}, ``以后`` → {後}. Empty:
     no word covers it.
     """
-    w, table = words(), word_table()
     start = max(0, i - WORD_LENGTH + 1)
-    key = text[start : i + WORD_LENGTH].translate(w.t2s)
-    k = i - start
+    return set(_forms_at(text[start : i + WORD_LENGTH], i - start))
+
+
+@functools.lru_cache(maxsize=4096)
+def _forms_at(around: str, k: int) -> frozenset[str]:
+    """:func:`word_forms` of ``around[k]``, ``around`` holding the characters it needs
+    (remembered: the same few characters come back in a text and its repair passes)."""
+    w, table = words(), word_table()
+    key = around.translate(w.t2s)
     found: set[str] = set()
     for length in range(2, WORD_LENGTH + 1):
         for offset in range(length):
@@ -410,7 +416,7 @@ def word_forms(text: str, i: int) -> set[str]:
                 continue
             ordinal = sum(c in w.chars for c in word[:offset])
             found.update(spelling[ordinal] for spelling in spellings)
-    return found
+    return frozenset(found)
 
 
 #: Numerals and demonstratives before a measure word (``3个``, ``两个``, ``5万``): CC-CEDICT
@@ -614,7 +620,8 @@ def _windows(text: str, positions: list[int]) -> list[tuple[int, int, list[int]]
     """Merged ``[start, end)`` windows of ``WINDOW`` characters around the (sorted)
     positions, each with the positions it holds."""
     windows: list[tuple[int, int, list[int]]] = []
-    start, end, members = 0, -1, []
+    start, end = 0, -1
+    members: list[int] = []
     for position in positions:
         if position - WINDOW > end:
             if members:
@@ -820,6 +827,10 @@ def standard_of(text: str) -> str:
     The standard with the fewest forms foreign to it wins (ties: Taiwan, then Hong Kong):
     為/裡/眾 → Taiwan, 為/説/税 → Hong Kong, 爲/裏/衆 → OpenCC's.
     """
+    return _remembered("standard", text, lambda: _standard_of(text))
+
+
+def _standard_of(text: str) -> str:
     foreign = tables().foreign
     counts = {name: len(foreign[name].findall(text)) for name in ("tw", "hk", "opencc")}
     return min(("tw", "hk", "opencc"), key=lambda name: counts[name])
