@@ -825,6 +825,34 @@ def _utf8_span(text: str, start: int, read_as: str) -> tuple[int, str, Candidate
     return None if candidate is None else (end, garbled, candidate)
 
 
+def _utf8_span_found(text: str, start: int, read_as: str) -> bool:
+    """``_utf8_span(text, start, read_as) is not None``, remembered by context when the
+    walk surely stops within four characters: then the answer depends only on the
+    character before ``start`` and those four (phrases such as 合作夥伴， recur)."""
+    window = text[start : start + 4]
+    if len(window) == 4 and "\n" not in window:
+        data = [_encode_char(char, read_as) for char in window]
+        if None not in data:
+            head = b"".join(data[:3])  # type: ignore[arg-type]
+            try:
+                codecs.utf_8_decode(head, "strict", False)
+            except UnicodeDecodeError:
+                head = b""  # the walk stops earlier: judged in full below
+            if head:
+                try:
+                    codecs.utf_8_decode(head + data[3], "strict", False)  # type: ignore[operator]
+                except UnicodeDecodeError:  # the walk stops at the fourth character
+                    return _utf8_judged(text[max(0, start - 1) : start + 4], start > 0, read_as)
+    return _utf8_span(text, start, read_as) is not None
+
+
+@functools.lru_cache(maxsize=8192)
+def _utf8_judged(context: str, has_before: bool, read_as: str) -> bool:
+    """``_utf8_span`` at the start of ``context`` (after its first character when
+    ``has_before``), for a walk that stops at its fourth character."""
+    return _utf8_span(context, int(has_before), read_as) is not None
+
+
 def _utf8_leftovers(
     text: str, read_as: str, confirmed: list[tuple[int, int]]
 ) -> Iterator[tuple[int, int, str, Candidate]]:
@@ -980,6 +1008,23 @@ def _swap_gain(text: str, layer: tuple[str, str]) -> int:
             entry = table[char] = _swap_entry(char, layer)
         total += entry[1] or 0
     return total
+
+
+def _may_swap(region: str) -> bool:
+    """``_swap_gain(region, layer) >= CLUSTER_MIN_GAIN`` for either layer, in one
+    loop over the region (clean text has a cluster every ~600 characters)."""
+    table = _BOTH_GAINS
+    first = second = 0
+    for char in region:
+        gains = table.get(char)
+        if gains is None:
+            gains = table[char] = tuple(_swap_gain(char, layer) for layer in SWAP_LAYERS)
+        first += gains[0]
+        second += gains[1]
+    return first >= CLUSTER_MIN_GAIN or second >= CLUSTER_MIN_GAIN
+
+
+_BOTH_GAINS: dict[str, tuple[int, ...]] = {}
 
 
 def _swap_entry(char: str, layer: tuple[str, str]) -> tuple[str, int | None]:
@@ -1198,6 +1243,11 @@ def _worth_a_look(text: str) -> bool:
     for match in PREFILTER_RE.finditer(text):
         kind = match.lastgroup
         index = match.start()
+        if kind == "unusual":  # the most frequent sign in clean text: kept cheap
+            pairs.append((index, match.start("next")))
+            if "\u0400" <= text[index] <= "\u04ff":  # Cyrillic is an ftfy hint too
+                ftfy_lines[text.rfind("\n", 0, index) + 1] = _line_end(text, index)
+            continue
         if kind == "latin" or kind == "ftfy":
             line = text.rfind("\n", 0, index) + 1
             end = _line_end(text, index)
@@ -1206,30 +1256,25 @@ def _worth_a_look(text: str) -> bool:
             if kind == "ftfy" or FTFY_HINT_RE.search(text, index, match.end()):
                 ftfy_lines[line] = end
             continue
-        char = text[index]
-        if kind == "unusual":
-            pairs.append((index, match.start("next")))
-            if FTFY_HINT_RE.match(char):  # Cyrillic
-                ftfy_lines[text.rfind("\n", 0, index) + 1] = _line_end(text, index)
-            continue
         # A GBK or Big5 start, which may be the other's too, and unusual.
+        char = text[index]
         if kind == "gbk":
             gbk.append(index)
         if char in big5_leads and text[index + 1 : index + 2] in big5_follows:
             big5.append(index)
         if is_unusual_han(char, costs):
-            for following in range(index + 1, min(len(text), index + CLUSTER_WIDTH + 1)):
-                if is_unusual_han(text[following], costs):
-                    pairs.append((index, following))
-                    break
+            following = _unusual_han_re().search(text, index + 1, index + CLUSTER_WIDTH + 1)
+            if following is not None:
+                pairs.append((index, following.start()))
     for read_as, starts in (("GBK", gbk), ("Big5", big5)):
-        if any(_utf8_span(text, start, read_as) is not None for start in starts):
+        if any(_utf8_span_found(text, start, read_as) for start in starts):
             return True
     regions = _cluster_regions(pairs)
-    for layer in SWAP_LAYERS:
-        for start, end in _swap_windows(text, regions, layer) if regions else ():
-            if next(_swap_in_line(text[start:end], start, layer), None) is not None:
-                return True
+    if any(_may_swap(text[first:last]) for first, last in regions):
+        for layer in SWAP_LAYERS:
+            for start, end in _swap_windows(text, regions, layer):
+                if next(_swap_in_line(text[start:end], start, layer), None) is not None:
+                    return True
     for line_start, line_end in latin_lines.items():
         for run in LATIN_RUN_RE.finditer(text, line_start, line_end):
             if _QUIET_RUN_RE.fullmatch(run.group()):
