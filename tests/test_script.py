@@ -73,12 +73,13 @@ def test_data_file_names_its_source_and_licence() -> None:
     assert "OpenCC" in header and "Apache" in header and "gen_script_tables.py" in header
 
 
-def test_word_table_names_cc_cedict_and_its_licence() -> None:
-    path = Path(__file__).parent.parent / "src" / "cnfix" / "data" / "script_words.txt"
+@pytest.mark.parametrize("name", ["script_words.txt", "script_word_list.txt"])
+def test_word_tables_name_cc_cedict_and_its_licence(name: str) -> None:
+    path = Path(__file__).parent.parent / "src" / "cnfix" / "data" / name
     header = "".join(line for line in path.read_text("utf-8").splitlines(True)[:8])
     assert "CC-CEDICT" in header and "MDBG" in header and "CC BY-SA 4.0" in header
     assert "gen_script_words.py" in header
-    assert path.stat().st_size < 400_000
+    assert path.stat().st_size < 300_000
 
 
 @pytest.mark.parametrize(
