@@ -72,9 +72,24 @@ def test_prefilter_never_rejects_a_text_with_a_reading() -> None:
     assert rejected_clean >= 0.97 * clean
 
 
-def test_spans_with_and_without_prefilter_agree() -> None:
+def test_spans_with_and_without_prefilter_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mojibake, "_prefilter_compiled", True)  # the gate is on
     for label, text in SAMPLES:
         assert mojibake._spans(text) == mojibake._all_spans(text), label
+
+
+def test_unusual_and_ftfy_hints_share_only_cyrillic() -> None:
+    """``_worth_a_look`` sends an unusual sign's line to ftfy when it is Cyrillic: the
+    only characters in both classes."""
+    import re
+
+    unusual = re.compile(mojibake.generated_classes()["unusual-han"])
+    both = [
+        code
+        for code in range(0x80, 0x32000)
+        if unusual.match(chr(code)) and mojibake.FTFY_HINT_RE.match(chr(code))
+    ]
+    assert both == list(range(0x400, 0x500))
 
 
 def _utf8_gbk_samples() -> list[str]:
