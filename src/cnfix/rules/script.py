@@ -1,8 +1,12 @@
 """Mixed Traditional and Simplified Chinese: find the minority characters, unify the text.
 
 Detection is table lookup only (tables generated from OpenCC's dictionaries by
-``scripts/gen_script_tables.py``); OpenCC itself (through :mod:`cnfix.convert`) is called
-only to confirm a phrase probe and to build repairs.
+``scripts/gen_script_tables.py``, and from CC-CEDICT's word list by
+``scripts/gen_script_words.py``); OpenCC itself (through :mod:`cnfix.convert`) is called
+only to confirm a phrase probe and to build repairs. Clean text takes a cheap path: one
+search per script for the text (or per run of paragraphs: the paragraph split counts
+only the paragraphs a search points at), one pass of a character class over Traditional
+text, and phrase or word lookups only where a probed character has a telling neighbour.
 """
 
 from __future__ import annotations
@@ -1107,7 +1111,7 @@ def check_mixed_script(doc: Document) -> Iterator[Finding]:
       of the text.
     - Safe when a phrase decides (干部 → 幹部), or, into Traditional where no OpenCC
       phrase matches, when CC-CEDICT's words around the character give exactly one form
-      (``一个人`` → 個: 個人; ``关系`` → 係; a numeral before ``个``/``万``: 6個, 3萬), or
+      (``一个人`` → 個: 個人; ``以后`` → 後; a numeral before ``个``/``万``: 6個, 3萬), or
       the character has one form in the target (们 → 們); unsafe, "needs review" with the
       candidates, when a one-to-many character has no phrase and no word or words that
       disagree (``，并品嚐``: 並/併/幷), and for weak hits (``周年``: 周/週/賙; ``公布``,
