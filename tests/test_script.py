@@ -159,6 +159,9 @@ def test_simplified_remnants_in_traditional_text(remnant: str, expected: str) ->
         "若干部分",
         "台灣的夥伴",
         "安南區 保社里萬金路",
+        "詩人余光中",  # CC-CEDICT has 餘光, OpenCC's phrases the poet
+        "皇后與太后",
+        "后羿射日",
     ],
 )
 def test_false_remnants_are_left_alone(legit: str) -> None:

@@ -710,7 +710,8 @@ def word_remnants(text: str, probe_at: list[int] | None = None, *, weak: bool = 
     ``以后`` → the 后 (以後), ``关于``/``對于`` → the 于, ``客户`` in Taiwan text → the 户 (客戶;
     Hong Kong writes 客户). Only where every word covering the character agrees that it
     changes: ``皇后`` (后 kept), ``了解`` (了解 and 瞭解 are both words) give nothing, nor
-    does a character no word covers (``岳勇``). After a numeral ``万`` is 萬 (``3万``).
+    does a character no word covers (``岳勇``) or one that an OpenCC phrase keeps (the
+    poet ``余光中``: CC-CEDICT has only 餘光). After a numeral ``万`` is 萬 (``3万``).
     ``weak``: the characters whose OpenCC default is themselves (系 → 係 in 關系) instead.
     ``probe_at``: positions to look at (others are skipped); default: every probed one.
     """
@@ -742,9 +743,20 @@ def word_remnants(text: str, probe_at: list[int] | None = None, *, weak: bool = 
             standard = standard_of(text)
         forms = {in_standard(form, standard) for form in spellings}
         forms |= measure_forms(text, i)
-        if forms and char not in forms:
+        if forms and char not in forms and (weak or not _kept_by_a_phrase(text, i)):
             found.append(i)
     return found
+
+
+def _kept_by_a_phrase(text: str, i: int) -> bool:
+    """True when OpenCC, converting the Simplified reading of the window around ``i``,
+    keeps ``text[i]`` (a character whose default is another form): one of its phrases
+    covers it and keeps it — often a name (``余光中``, where CC-CEDICT knows only 餘光).
+    """
+    start, end = max(0, i - WINDOW), min(len(text), i + WINDOW + 1)
+    simplified = convert(text[start:end], "t2s")
+    converted = convert(simplified, "s2t")
+    return len(converted) == end - start and converted[i - start] == text[i]
 
 
 def traditional_phrase_hits(text: str) -> list[int]:
