@@ -18,7 +18,11 @@ For each excerpt:
   flipped character (all rates together).
 
 Usage: ``python benchmarks/bench_script.py [--sizes 200 1000 5000] [--rates 0.01 0.02 0.05]``
-Prints a Markdown table.
+Prints a Markdown table. ``--misses RATE`` prints instead, for the Traditional excerpts
+of the first size flipped at ``RATE`` (one of ``--rates``: the same flips as the table's
+column), every flipped character not restored by the safe fixes, grouped:
+*undetected* (no finding), *needs review* (an unsafe fix restores it), *wrong* (fixed
+into another character), with examples.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import argparse
 import math
 import random
 import time
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,12 +123,57 @@ def measure(size: int, script: str, rates: list[float], seed: int) -> Row:
     return row
 
 
+def misses(size: int, rates: list[float], rate: float, seed: int) -> None:
+    """The flips in Traditional excerpts that safe fixes do not restore, grouped."""
+    rng = random.Random(seed)
+    select = ["mixed-script"]
+    counts: Counter[tuple[str, str, str, str]] = Counter()
+    examples: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
+    flipped = 0
+    for text, drawn in ((text, r) for text in excerpts("hant", size) for r in rates):
+        damaged, positions = flip(text, "hant", drawn, rng)  # drawn as measure() draws
+        if drawn != rate:
+            continue
+        flipped += len(positions)
+        safe = repair_text(damaged, select=select).text
+        unsafe = repair_text(damaged, select=select, unsafe_fixes=True).text
+        for i in positions:
+            if safe[i] == text[i]:
+                continue
+            kind = (
+                "undetected"
+                if unsafe[i] == damaged[i]
+                else "needs review"
+                if unsafe[i] == text[i]
+                else "wrong"
+            )
+            key = (kind, damaged[i], text[i], unsafe[i])
+            counts[key] += 1
+            context = damaged[max(0, i - 4) : i] + f"[{damaged[i]}]" + damaged[i + 1 : i + 5]
+            examples[key].append(context.replace("\n", " "))
+    total = sum(counts.values())
+    print(f"{total} of {flipped} flips not restored by safe fixes ({size} chars, {rate:.0%})")
+    by_kind: Counter[str] = Counter()
+    for (kind, *_), n in counts.items():
+        by_kind[kind] += n
+    print(", ".join(f"{kind}: {n}" for kind, n in by_kind.most_common()))
+    for (kind, damaged_char, original, unsafe_char), n in counts.most_common():
+        shown = " | ".join(examples[kind, damaged_char, original, unsafe_char][:3])
+        print(f"{n:4} {kind:12} {damaged_char}→{original} (unsafe: {unsafe_char})  {shown}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[200, 1000, 5000])
     parser.add_argument("--rates", type=float, nargs="+", default=[0.01, 0.02, 0.05])
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--misses", type=float, metavar="RATE", help="list what is not restored")
     args = parser.parse_args()
+    if args.misses is not None:
+        if args.misses not in args.rates:
+            parser.error("--misses RATE must be one of --rates")
+        misses(args.sizes[0], args.rates, args.misses, args.seed)
+        return
     started = time.perf_counter()
     rates = args.rates
     header = ["size", "script", "docs", "FP clean"]
