@@ -831,19 +831,21 @@ def _utf8_span_found(text: str, start: int, read_as: str) -> bool:
     character before ``start`` and those four (phrases such as 合作夥伴， recur)."""
     window = text[start : start + 4]
     if len(window) == 4 and "\n" not in window:
-        data = [_encode_char(char, read_as) for char in window]
-        if None not in data:
-            head = b"".join(data[:3])  # type: ignore[arg-type]
-            try:
-                codecs.utf_8_decode(head, "strict", False)
-            except UnicodeDecodeError:
-                head = b""  # the walk stops earlier: judged in full below
-            if head:
-                try:
-                    codecs.utf_8_decode(head + data[3], "strict", False)  # type: ignore[operator]
-                except UnicodeDecodeError:  # the walk stops at the fourth character
-                    return _utf8_judged(text[max(0, start - 1) : start + 4], start > 0, read_as)
+        data = [encoded for char in window if (encoded := _encode_char(char, read_as))]
+        # The first three characters are UTF-8 so far and the fourth breaks it: the
+        # walk stops at the fourth character.
+        if len(data) == 4 and _utf8_valid(b"".join(data[:3])) and not _utf8_valid(b"".join(data)):
+            return _utf8_judged(text[max(0, start - 1) : start + 4], start > 0, read_as)
     return _utf8_span(text, start, read_as) is not None
+
+
+def _utf8_valid(data: bytes) -> bool:
+    """``data`` is UTF-8, or the start of it (a character may be cut off at the end)."""
+    try:
+        codecs.utf_8_decode(data, "strict", False)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 @functools.lru_cache(maxsize=8192)
