@@ -45,6 +45,10 @@ one ``[section]`` per table:
     Characters valid in both scripts whose OpenCC default Traditional form is another
     character (``后`` → 後, ``么`` → 麼, ``户`` → 戶): a phrase or word that changes them is
     strong evidence; for the others (``布`` → 布/佈, ``系`` → 系/係/繫) it is weak.
+``[ts-spellings]``
+    ``simplified<TAB>traditional``: words TSPhrases spells in Traditional otherwise than
+    OpenCC's s2t writes them back (``计划	計畫``: Taiwan's 計畫, where s2t writes 計劃;
+    ``深沉	深沈``). A text that already spells the word so decides its remnants.
 ``[variants]``
     ``standard<TAB>characters``: the Traditional-only forms each variant standard does not
     write — ``tw``: the keys of TWVariants (爲 裏 衆 喫 …, which Taiwan writes 為 裡 眾 吃)
@@ -202,7 +206,21 @@ def classify(tables: dict[str, Table]) -> dict[str, object]:
         "ts-probe": ts_probe,
         "variants": variants,
         "st-converted": converted,
+        "ts-spellings": _other_spellings(tables["TSPhrases"]),
     }
+
+
+def _other_spellings(ts_phrases: Table) -> dict[str, str]:
+    """Simplified words that TSPhrases gives a Traditional spelling OpenCC's own s2t does
+    not write back (计划: 計畫, which t2s maps to 计划, where s2t writes 計劃)."""
+    from cnfix.convert import convert
+
+    spellings = {}
+    for traditional, values in ts_phrases.items():
+        simplified = values[0]
+        if len(simplified) == len(traditional) and convert(simplified, "s2t") != traditional:
+            spellings[simplified] = traditional
+    return spellings
 
 
 Probes = dict[str, tuple[set[str], set[str]]]
@@ -255,6 +273,9 @@ def render(tables: dict[str, object], source: str) -> str:
             lines.append(f"{char}\t{''.join(sorted(left))}\t{''.join(sorted(right))}")
     lines.append("[st-converted]")
     lines.extend(_wrap(tables["st-converted"]))  # type: ignore[arg-type]
+    lines.append("[ts-spellings]")
+    spellings: dict[str, str] = tables["ts-spellings"]  # type: ignore[assignment]
+    lines.extend(f"{s}\t{t}" for s, t in sorted(spellings.items()))
     lines.append("[variants]")
     variants: dict[str, set[str]] = tables["variants"]  # type: ignore[assignment]
     lines.extend(f"{name}\t{''.join(sorted(chars))}" for name, chars in variants.items())

@@ -184,6 +184,16 @@ def test_words_decide_one_to_many_characters_safely(remnant: str, expected: str)
     assert repair(text) == TRADITIONAL + expected + "。全體中層幹部出席。"
 
 
+def test_the_text_s_own_spelling_of_a_word_decides() -> None:
+    # OpenCC writes 计划 as 計劃; TSPhrases knows Taiwan's 計畫 as well.
+    remnant = "這項計划明年完成。全體中層干部出席。"
+    fixed = "明年完成。全體中層幹部出席。"
+    assert repair(TRADITIONAL + "本計畫由政府推動，" + remnant).endswith("這項計畫" + fixed)
+    assert repair(TRADITIONAL + remnant).endswith("這項計劃" + fixed)
+    both = "本計畫與計劃不同，"  # the text writes both: OpenCC's spelling
+    assert repair(TRADITIONAL + both + remnant).endswith("這項計劃" + fixed)
+
+
 def test_weak_characters_stay_a_review_unless_the_text_spells_a_recorded_variant() -> None:
     # 公布 is the Taiwan standard; CC-CEDICT spells 公佈: never a safe change. 關系 is
     # recorded by CC-CEDICT as a variant of 關係: safe, unless another word reads 系

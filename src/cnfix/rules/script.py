@@ -60,6 +60,8 @@ LONG_TEXT = 20_000
 
 #: Characters around a minority character that its conversion sees (phrases are short).
 WINDOW = 8
+#: The longest word looked for in the text's own spelling (``ts-spellings``).
+SPELLING_LENGTH = 4
 
 #: Characters valid in both scripts that Traditional text keeps where OpenCC's phrases
 #: choose another form: 台 (for 臺/檯: 台灣, 台北, 一台: the usual Taiwan and Hong Kong
@@ -128,6 +130,8 @@ class Tables:
     foreign: dict[str, re.Pattern[str]]
     #: shared characters whose OpenCC default is another form (后 → 後, 么 → 麼, 户 → 戶)
     st_converted: frozenset[str]
+    #: Simplified words with a second Traditional spelling (计划: 計畫)
+    ts_spellings: dict[str, str]
 
 
 def _char_class(chars: str, extra: str = "") -> re.Pattern[str]:
@@ -297,6 +301,7 @@ def tables() -> Tables:
         ts_probe_chars=_char_class("".join(ts_probe) + "著"),
         foreign={name: _char_class(chars) for name, chars in variants.items()},
         st_converted=converted,
+        ts_spellings=pairs("ts-spellings"),
     )
 
 
@@ -964,6 +969,7 @@ def _convert_positions(
             continue
         for i in members:
             k = i - start
+            change = None
             if (
                 target == HANT
                 and by_phrase[k] == key[k]
@@ -971,26 +977,48 @@ def _convert_positions(
                 and key[k] not in ACCEPTED_IN_TRADITIONAL
             ):
                 change = _word_change(key, k, standard, converted[k])
-                if change is not None:
+                if change is not None and i in unsure:
                     replacement, safe, candidates = change
-                    if i in unsure and not _variant_standard(text, i, replacement):
+                    if not _variant_standard(text, i, replacement):
                         # a character Taiwan writes as it is (公布): review
-                        safe, candidates = False, candidates or replacement
-                    if replacement != text[i]:
-                        changes.append(Change(i, replacement, safe, candidates))
-                    continue
-            if converted[k] == text[i]:
-                continue
-            lookup = key[k] if target == HANT else text[i]
-            candidates = candidates_of.get(lookup, "")
-            safe = (
-                by_phrase[k] != key[k]
-                or k in decided_at
-                or len(candidates) < 2
-                or (target == HANS and text[i] in t.traditional_only)
-            ) and (i not in unsure or _variant_standard(text, i, converted[k]))
-            changes.append(Change(i, converted[k], safe, "" if safe else candidates))
+                        change = replacement, False, candidates or replacement
+            if change is None:
+                lookup = key[k] if target == HANT else text[i]
+                candidates = candidates_of.get(lookup, "")
+                safe = (
+                    by_phrase[k] != key[k]
+                    or k in decided_at
+                    or len(candidates) < 2
+                    or (target == HANS and text[i] in t.traditional_only)
+                ) and (i not in unsure or _variant_standard(text, i, converted[k]))
+                change = converted[k], safe, "" if safe else candidates
+            if target == HANT:
+                spelled = _spelled_in_text(text, key, converted, k, change[0])
+                if spelled is not None:
+                    change = spelled, True, ""
+            if change[0] != text[i]:
+                changes.append(Change(i, *change))
     return changes
+
+
+def _spelled_in_text(text: str, key: str, converted: str, k: int, form: str) -> str | None:
+    """The form the text's own spelling of a word gives ``key[k]``, where OpenCC knows a
+    second Traditional spelling of the word (``计划``: 計劃, and Taiwan's 計畫) and the text
+    writes that one, not the one the conversion gives: ``計划`` → 計畫 in a text that
+    writes 計畫 elsewhere. None: no such word.
+    """
+    spellings = tables().ts_spellings
+    for length in range(2, SPELLING_LENGTH + 1):
+        for first in range(max(0, k - length + 1), min(k, len(key) - length) + 1):
+            spelling = spellings.get(key[first : first + length])
+            if (
+                spelling is not None
+                and spelling[k - first] != form
+                and spelling in text
+                and converted[first : first + length] not in text
+            ):
+                return spelling[k - first]
+    return None
 
 
 def _word_change(key: str, k: int, standard: str, default: str) -> tuple[str, bool, str] | None:
@@ -1129,7 +1157,10 @@ def check_mixed_script(doc: Document) -> Iterator[Finding]:
       disagree (``，并品嚐``: 並/併/幷), and for weak hits (``周年``: 周/週/賙; ``公布``,
       which CC-CEDICT spells 公佈 and Taiwan 公布) — unless the text spells a word the
       way CC-CEDICT records only as a variant of the decided one and no other word reads
-      the character otherwise (``關系`` → 關係, but ``相關系統`` stays). Into
+      the character otherwise (``關系`` → 關係, but ``相關系統`` stays). Where OpenCC
+      knows a second Traditional spelling of the word (TSPhrases: 计划 is 計劃 or Taiwan's
+      計畫) and the text writes that one elsewhere and not the other, the text's own
+      spelling is taken, safely (``計划`` → 計畫 in a text that writes 計畫). Into
       Simplified, Traditional-only characters are safe (們 → 们). URLs, e-mail addresses
       and Markdown code are never changed.
     """
