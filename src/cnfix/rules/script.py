@@ -120,7 +120,6 @@ class Tables:
     ts_candidates: dict[str, str]
     #: per probed character, its left and right neighbours in the phrases that change it
     st_probe: dict[str, tuple[str, str]]
-    st_probe_chars: re.Pattern[str]
     #: the same for characters that are their own default (布 → 布/佈): weak evidence
     st_weak_probe: dict[str, tuple[str, str]]
     st_weak_chars: re.Pattern[str]
@@ -294,7 +293,6 @@ def tables() -> Tables:
         st_candidates=st_candidates,
         ts_candidates=ts_candidates,
         st_probe=st_probe,
-        st_probe_chars=_char_class("".join(st_probe)),
         st_weak_probe=st_weak_probe,
         st_weak_chars=_char_class("".join(st_weak_probe)),
         ts_probe=ts_probe,
