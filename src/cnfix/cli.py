@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -24,6 +24,9 @@ from cnfix.model import TARGET_SCRIPTS, Finding, Settings
 from cnfix.rules import RULES, UnknownRuleError, resolve_rule, select_rules
 from cnfix.runner import FileOutcome, RunOptions, process_document, process_file
 from cnfix.textio import DEFAULT_MAX_SIZE
+
+if TYPE_CHECKING:
+    from cnfix.jsonl import BlockResult, RecordOutcome
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 STDIN = Path("-")
@@ -621,7 +624,7 @@ def _scan_jsonl(
 ) -> None:
     """``scan --jsonl``: findings by record, as ``path:record:field:line:col: …``."""
     from cnfix import report
-    from cnfix.jsonl import run_records
+    from cnfix.jsonl import run_blocks
 
     if output_format not in ("text", "json"):
         raise click.UsageError("--jsonl reports with --format text or json")
@@ -639,8 +642,8 @@ def _scan_jsonl(
             _error(f"{path}: cannot read: {error.strerror or error}")
             continue
         with stream:
-            for record in run_records(stream, field_path, run, jobs=_jobs(jobs), size=size):
-                states[record.state] += 1
+            blocks = run_blocks(stream, field_path, run, jobs=_jobs(jobs), size=size)
+            for record in _reported(blocks, states):
                 if record.error:
                     errors += 1
                     _error(f"{path}:{record.number}: {record.error}")
@@ -672,6 +675,18 @@ def _scan_jsonl(
     _exit_scan(errors, counts, reporting)
 
 
+def _reported(
+    blocks: Iterable[BlockResult], states: Counter[str], sink: Any = None
+) -> Iterator[RecordOutcome]:
+    """The records worth reporting, in order; every line's state is counted and every
+    block written to ``sink`` (when there is one) as it comes."""
+    for block in blocks:
+        states.update(block.states)
+        if sink is not None:
+            sink.write(block.data)
+        yield from block.records
+
+
 def _jsonl_skipped(states: Counter[str], spec: str, reporting: Reporting) -> None:
     if reporting.quiet:
         return
@@ -697,7 +712,7 @@ def _repair_jsonl(
     lines pass through (and are reported). ``-w`` replaces each file atomically.
     """
     from cnfix import report
-    from cnfix.jsonl import run_records
+    from cnfix.jsonl import run_blocks
     from cnfix.textio import FileIdentity, InputError, StreamWriter
 
     spec, field_path = _jsonl_field(field_spec)
@@ -730,10 +745,8 @@ def _repair_jsonl(
         changed_here = 0
         try:
             with stream:
-                for record in run_records(stream, field_path, run, jobs=_jobs(jobs), size=size):
-                    states[record.state] += 1
-                    if sink is not None:
-                        sink.write(record.line)
+                blocks = run_blocks(stream, field_path, run, jobs=_jobs(jobs), size=size)
+                for record in _reported(blocks, states, sink):
                     if record.error:
                         errors += 1
                         _error(f"{path}:{record.number}: {record.error}")

@@ -15,9 +15,13 @@ the twelfth line. Lines that are blank, not valid JSON or not valid UTF-8 pass
 through unchanged (the invalid ones are reported); records without the field, or
 where it is not a string, pass through unchanged and are counted.
 
-The line stream is read in batches of about ``BATCH_BYTES``, processed on ``--jobs``
-processes (``cnfix.parallel.ordered_map``) and written back in order, so a file of
-any size is repaired in bounded memory.
+The input is read in blocks of whole lines of about ``BATCH_BYTES``
+(``run_blocks``), processed on ``--jobs`` processes (``cnfix.parallel.ordered_map``)
+and written back in order, so a file of any size is repaired in bounded memory. The
+parent process, one however many workers there are, does only what must be serial:
+it reads a block with two calls and counts its lines (numbering needs that), then
+writes the worker's output block whole; the worker splits the lines, checks or
+repairs them, and sends back only the records that have something to report.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from __future__ import annotations
 import json
 import json.decoder
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -274,6 +279,84 @@ def read_batches(
             batch, size = [], 0
     if batch:
         yield batch
+
+
+@dataclass
+class BlockResult:
+    """What became of a block of lines: the output and the records worth reporting.
+
+    ``data`` is the block as it is to be written (every line, repaired or as it was;
+    empty for a scan); ``records`` holds, in order, only the records with an error, a
+    finding or a change (the ``line`` of an unchanged one is dropped: ``data`` has
+    it); ``states`` counts every line's state.
+    """
+
+    lines: int
+    data: bytes
+    records: list[RecordOutcome]
+    states: Counter[str]
+
+
+def split_lines(block: bytes) -> list[bytes]:
+    """The lines of ``block``, endings kept, split at ``\n`` only (as a binary file
+    iterates): a ``\r`` alone is part of a line."""
+    lines = [line + b"\n" for line in block.split(b"\n")]
+    last = lines.pop()[:-1]
+    if last:
+        lines.append(last)
+    return lines
+
+
+def process_block(
+    block: tuple[int, bytes], path: tuple[str, ...], options: RunOptions
+) -> BlockResult:
+    """The lines of one block, numbered from ``block[0]`` (what a worker does)."""
+    first, data = block
+    lines = split_lines(data)
+    states: Counter[str] = Counter()
+    records: list[RecordOutcome] = []
+    output: list[bytes] = []
+    for number, raw in enumerate(lines, start=first):
+        record = process_line(number, raw, path, options)
+        states[record.state] += 1
+        if options.repair:
+            output.append(record.line)
+        if record.error or record.findings or record.changed:
+            if not record.changed:
+                record.line = b""
+            records.append(record)
+    return BlockResult(len(lines), b"".join(output), records, states)
+
+
+def read_blocks(stream: IO[bytes], block_bytes: int | None = None) -> Iterator[tuple[int, bytes]]:
+    """Blocks of whole lines of ``stream``, about ``block_bytes`` each, with the
+    number of their first line."""
+    block_bytes = block_bytes or BATCH_BYTES
+    number = 1
+    while data := stream.read(block_bytes):
+        if not data.endswith(b"\n"):
+            data += stream.readline()  # to the end of the line
+        yield number, data
+        number += data.count(b"\n")
+
+
+def run_blocks(
+    stream: IO[bytes],
+    path: tuple[str, ...],
+    options: RunOptions,
+    *,
+    jobs: int = 1,
+    size: int | None = None,
+) -> Iterator[BlockResult]:
+    """Every line of ``stream`` through ``process_line``, block by block, on ``jobs``
+    processes, in order; what ``run_records`` gives, reported compactly.
+
+    ``size`` (the input's size in bytes, when known) keeps a small input in this process.
+    """
+    if size is not None and size < MIN_PARALLEL_BYTES:
+        jobs = 1
+    work = partial(process_block, path=path, options=options)
+    yield from ordered_map(work, read_blocks(stream), jobs=jobs)
 
 
 def run_records(
