@@ -244,19 +244,24 @@ class CharClass:
         return found
 
 
-@functools.cache
-def tables() -> Tables:
-    """Parse ``data/script_tables.txt`` once, on first use."""
-    text = read_data("script_tables.txt")
+def _sections(name: str) -> dict[str, list[str]]:
+    """The lines of each ``[section]`` of the data file ``name`` (``#`` lines skipped)."""
     sections: dict[str, list[str]] = {}
     current: list[str] = []
-    for line in text.splitlines():
+    for line in read_data(name).splitlines():
         if line.startswith("#"):
             continue
         if line.startswith("["):
             current = sections.setdefault(line.strip("[]"), [])
         else:
             current.append(line)
+    return sections
+
+
+@functools.cache
+def tables() -> Tables:
+    """Parse ``data/script_tables.txt`` once, on first use."""
+    sections = _sections("script_tables.txt")
 
     def pairs(name: str) -> dict[str, str]:
         return dict(line.split("\t") for line in sections[name])  # type: ignore[misc]
@@ -337,15 +342,7 @@ class Words:
 @functools.cache
 def words() -> Words:
     """Parse ``data/script_words.txt`` once, on first use."""
-    sections: dict[str, list[str]] = {}
-    current: list[str] = []
-    for line in read_data("script_words.txt").splitlines():
-        if line.startswith("#"):
-            continue
-        if line.startswith("["):
-            current = sections.setdefault(line.strip("[]"), [])
-        else:
-            current.append(line)
+    sections = _sections("script_words.txt")
 
     def probes(name: str) -> dict[str, tuple[str, str]]:
         table = {}
