@@ -208,3 +208,16 @@ def test_lost_bytes_find_path_equals_regex_path(monkeypatch: pytest.MonkeyPatch)
     for text in texts[-3:]:
         assert mojibake._positions(text, "?") is None
     assert [scan_text(text, select=["lost-bytes"]) for text in texts] == found
+
+
+@pytest.mark.parametrize("unit", ["锟斤拷", "Ж", "Ã¤ ", "αβ"])
+def test_prefilter_stays_linear_on_repeated_signs(unit: str) -> None:
+    """One sign after another on one long line: each line is found once and a
+    placeholder run is skipped whole, as the full search does (a walk from every 锟
+    or a line search per Cyrillic letter took tens of seconds here)."""
+    import time
+
+    text = unit * (150_000 // len(unit))
+    started = time.process_time()
+    mojibake._worth_a_look(text)
+    assert time.process_time() - started < 5

@@ -384,7 +384,9 @@ def _read_latin_run(run: str, start: int) -> list[tuple[int, int, str, Candidate
     core = run.rstrip(_PRINTABLE_ASCII)
     if len(_LATIN_NON_ASCII_RE.findall(core)) < 2:
         return None
-    spans = _latin_head_readings(run[: len(core) + 1], len(core))
+    head = run[: len(core) + 1]
+    reader = _latin_head_readings if len(head) <= 64 else _latin_head_readings.__wrapped__
+    spans = reader(head, len(core))
     if spans is None or not start:
         return None if spans is None else list(spans)
     return [(start + a, start + b, garbled, candidate) for a, b, garbled, candidate in spans]
@@ -393,7 +395,8 @@ def _read_latin_run(run: str, start: int) -> list[tuple[int, int, str, Candidate
 @functools.lru_cache(maxsize=4096)
 def _latin_head_readings(head: str, core_end: int) -> tuple[Span, ...] | None:
     """``_read_latin_run`` for a run at offset 0, by its head: the core and the one
-    character after it (runs of no-break spaces before code recur: ``\xa0\xa0\xa0\xa0s``)."""
+    character after it. Short heads are remembered (runs of no-break spaces before
+    code recur: ``\xa0\xa0\xa0\xa0s``); long ones are not, so as not to hold them."""
     found = _latin_candidate(head, core_end)
     if found is not None:
         return ((0, found[0], head[: found[0]], found[1]),)
@@ -1242,17 +1245,22 @@ def _worth_a_look(text: str) -> bool:
     ftfy_lines: dict[int, int] = {}
     big5_leads, big5_follows = _utf8_lead_sets("Big5")
     costs = char_costs()
+    # The line of the last sign that needed one: found once per line, not per sign (a
+    # line of ten thousand Cyrillic letters must not cost ten thousand searches).
+    line = end = -1
     for match in PREFILTER_RE.finditer(text):
         kind = match.lastgroup
         index = match.start()
         if kind == "unusual":  # the most frequent sign in clean text: kept cheap
             pairs.append((index, match.start("next")))
             if "\u0400" <= text[index] <= "\u04ff":  # Cyrillic is an ftfy hint too
-                ftfy_lines[text.rfind("\n", 0, index) + 1] = _line_end(text, index)
+                if index > end:
+                    line, end = text.rfind("\n", 0, index) + 1, _line_end(text, index)
+                ftfy_lines[line] = end
             continue
         if kind == "latin" or kind == "ftfy":
-            line = text.rfind("\n", 0, index) + 1
-            end = _line_end(text, index)
+            if index > end:
+                line, end = text.rfind("\n", 0, index) + 1, _line_end(text, index)
             if kind == "latin":
                 latin_lines[line] = end
             if kind == "ftfy" or FTFY_HINT_RE.search(text, index, match.end()):
@@ -1269,8 +1277,15 @@ def _worth_a_look(text: str) -> bool:
             if following is not None:
                 pairs.append((index, following.start()))
     for read_as, starts in (("GBK", gbk), ("Big5", big5)):
-        if any(_utf8_span_found(text, start, read_as) for start in starts):
-            return True
+        taken_until = -1
+        for start in starts:
+            if start < taken_until:
+                continue
+            placeholder = PLACEHOLDER_RE.match(text, start)
+            if placeholder:  # skipped whole, as _han_utf8_spans does (锟斤拷 × 100,000)
+                taken_until = placeholder.end()
+            elif _utf8_span_found(text, start, read_as):
+                return True
     regions = _cluster_regions(pairs)
     if any(_may_swap(text[first:last]) for first, last in regions):
         for layer in SWAP_LAYERS:
