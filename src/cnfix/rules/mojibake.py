@@ -832,14 +832,23 @@ def _utf8_span_found(text: str, start: int, read_as: str) -> bool:
     """``_utf8_span(text, start, read_as) is not None``, remembered by context when the
     walk surely stops within four characters: then the answer depends only on the
     character before ``start`` and those four (phrases such as 合作夥伴， recur)."""
-    window = text[start : start + 4]
+    found = _utf8_short_walk(text[max(0, start - 1) : start + 4], start > 0, read_as)
+    return _utf8_span(text, start, read_as) is not None if found is None else found
+
+
+@functools.lru_cache(maxsize=8192)
+def _utf8_short_walk(context: str, has_before: bool, read_as: str) -> bool | None:
+    """``_utf8_span`` found something at the start of ``context`` (after its first
+    character when ``has_before``); None when the walk could go on past the context:
+    its four characters are all UTF-8 so far. Otherwise the walk stops inside the
+    context (at a line end, a character the codec lacks, bytes that are no UTF-8, or
+    the end of the text) and the context decides everything."""
+    window = context[int(has_before) :]
     if len(window) == 4 and "\n" not in window:
         data = [encoded for char in window if (encoded := _encode_char(char, read_as))]
-        # The first three characters are UTF-8 so far and the fourth breaks it: the
-        # walk stops at the fourth character.
-        if len(data) == 4 and _utf8_valid(b"".join(data[:3])) and not _utf8_valid(b"".join(data)):
-            return _utf8_judged(text[max(0, start - 1) : start + 4], start > 0, read_as)
-    return _utf8_span(text, start, read_as) is not None
+        if len(data) == 4 and _utf8_valid(b"".join(data)):
+            return None
+    return _utf8_span(context, int(has_before), read_as) is not None
 
 
 def _utf8_valid(data: bytes) -> bool:
@@ -849,13 +858,6 @@ def _utf8_valid(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
-
-
-@functools.lru_cache(maxsize=8192)
-def _utf8_judged(context: str, has_before: bool, read_as: str) -> bool:
-    """``_utf8_span`` at the start of ``context`` (after its first character when
-    ``has_before``), for a walk that stops at its fourth character."""
-    return _utf8_span(context, int(has_before), read_as) is not None
 
 
 def _utf8_leftovers(
@@ -1286,8 +1288,8 @@ def _worth_a_look(text: str) -> bool:
                 taken_until = placeholder.end()
             elif _utf8_span_found(text, start, read_as):
                 return True
-    regions = _cluster_regions(pairs)
-    if any(_may_swap(text[first:last]) for first, last in regions):
+    regions = [region for region in _cluster_regions(pairs) if _may_swap(text[slice(*region)])]
+    if regions:  # the others give no window: _swap_windows skips them for either layer
         for layer in SWAP_LAYERS:
             for start, end in _swap_windows(text, regions, layer):
                 if next(_swap_in_line(text[start:end], start, layer), None) is not None:
