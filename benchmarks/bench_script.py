@@ -21,8 +21,9 @@ Usage: ``python benchmarks/bench_script.py [--sizes 200 1000 5000] [--rates 0.01
 Prints a Markdown table. ``--misses RATE`` prints instead, for the Traditional excerpts
 of the first size flipped at ``RATE`` (one of ``--rates``: the same flips as the table's
 column), every flipped character not restored by the safe fixes, grouped:
-*undetected* (no finding), *needs review* (an unsafe fix restores it), *wrong* (fixed
-into another character), with examples.
+*undetected* (no finding), *needs review* (an unsafe fix restores it), *wrong safe* (a
+safe fix writes another character: the worst case), *wrong unsafe* (only the unsafe fix
+does, or another fix than the one at this position), with examples.
 """
 
 from __future__ import annotations
@@ -145,7 +146,9 @@ def misses(size: int, rates: list[float], rate: float, seed: int) -> None:
                 if unsafe[i] == damaged[i]
                 else "needs review"
                 if unsafe[i] == text[i]
-                else "wrong"
+                else "wrong safe"
+                if safe[i] != damaged[i]
+                else "wrong unsafe"
             )
             key = (kind, damaged[i], text[i], unsafe[i])
             counts[key] += 1

@@ -422,16 +422,18 @@ def _forms_at(around: str, k: int) -> frozenset[str]:
 
 
 #: Numerals and demonstratives before a measure word (``3个``, ``两个``, ``5万``): CC-CEDICT
-#: lists 這個 and 幾個 but not every number, so these decide the classifier ``个`` → 個 and
-#: the number ``万`` → 萬 where no word does.
+#: lists 這個 and 幾個 but not every number, so these decide the classifier ``个`` → 個,
+#: the number ``万`` → 萬 and ``余`` → 餘 ("more than": ``20余國`` → 20餘國; the surname
+#: 余 does not follow a numeral) where no word does.
 NUMERALS = frozenset(
     "0123456789０１２３４５６７８９〇零一二两兩三四五六七八九十百千万萬亿億几幾每某半"
 )
-MEASURE_FORMS = {"个": "個", "万": "萬"}
+MEASURE_FORMS = {"个": "個", "万": "萬", "余": "餘"}
 
 
 def measure_forms(text: str, i: int) -> set[str]:
-    """``{個}`` for ``个`` after a numeral (``6个``), ``{萬}`` for ``万`` likewise; else empty."""
+    """``{個}`` for ``个`` after a numeral (``6个``), ``{萬}`` for ``万``, ``{餘}`` for ``余``
+    likewise; else empty."""
     form = MEASURE_FORMS.get(text[i])
     if form is None or not i or text[i - 1] not in NUMERALS:
         return set()
@@ -748,6 +750,81 @@ def word_remnants(text: str, probe_at: list[int] | None = None, *, weak: bool = 
     return found
 
 
+#: Shared characters that Traditional text writes, where no word covers them, almost only
+#: as a Simplified remnant (their form in the text's standard is another: 后 → 後, 于 → 於,
+#: 里 → 裡/裏, 厂 → 廠, 广 → 廣, 种 → 種, 采 → 採, 伙 → 夥, 户 → 戶 (Taiwan), 么 → 麼,
+#: 着 → 著 (Taiwan), 云 → 雲, 叶 → 葉, 党 → 黨, 咨 → 諮, 几 → 幾). In a text that is mixed
+#: anyway, such a character is reported as needing review (see :func:`undecided_positions`);
+#: it never makes a text mixed. Left out, as the clean corpus writes them bare: 准 (簽准),
+#: and the surnames and name characters 余 岳 范 涂 游 杰 郁 朴 (余 after a numeral is
+#: decided: 20余國 → 餘).
+UNDECIDED_IN_TRADITIONAL = "后于里厂广种采伙户么着云叶党咨几"
+#: What follows a name (``于卓民，``, ``于右任先生``): 于 read as a surname there stays.
+NAME_END_RE = lazy_compile(
+    f"[^{HAN}0-9０-９]|$|先生|女士|小姐|教授|老師|博士|委員|議員|部長|院長|市長|主任|董事|"
+    "總統|等人|[等與和及、]"
+)
+
+
+def undecided_positions(text: str, standard: str, taken: Iterable[int] = ()) -> list[int]:
+    """Characters of :data:`UNDECIDED_IN_TRADITIONAL` in Traditional ``text`` (written in
+    ``standard``) that no word or phrase decides: remnants more likely than not, to review.
+
+    Left alone: a character a CC-CEDICT word covers (``皇后``, ``太后``, ``影后``: kept; ``以后``
+    is a word remnant already), one an OpenCC phrase keeps (``于右任``), one whose form in
+    the standard is itself (户 and 着 in Hong Kong text), ``于`` where it reads as a surname
+    (before a one- or two-character given name that ends the name: ``與于卓民，``), ``里``
+    unless it follows a letter, digit or sign or comes before 的 (``運算式 里``, ``物件里的``:
+    the postposition 裡; a transliteration such as ``佛里曼`` stays), 余杭 / a village 里.
+    ``taken``: positions already judged (skipped).
+    """
+    skip = set(taken)
+    found = []
+    config = TO_TRADITIONAL[standard]
+    for match in _undecided_class().finditer(text):
+        i, char = match.start(), match.group()
+        if i in skip or convert(char, config) == char:
+            continue
+        if char == "里" and not (
+            (i and not HAN_RE.match(text, i - 1)) or text.startswith("的", i + 1)
+        ):
+            continue
+        if char == "于" and _surname_shaped(text, i):
+            continue
+        if word_forms(text, i) or _kept_in_standard(text, i, config):
+            continue
+        found.append(i)
+    if not found:
+        return found
+    kept = kept_positions(text, found)
+    return [i for i in found if i not in kept]
+
+
+@functools.cache
+def _undecided_class() -> re.Pattern[str]:
+    return re.compile(f"[{UNDECIDED_IN_TRADITIONAL}]")
+
+
+def _surname_shaped(text: str, i: int) -> bool:
+    """True when ``text[i]`` starts what reads as a name: one or two Han characters after
+    it and then the end of the name (a sign, a title, 等 / 與 …)."""
+    for end in (i + 2, i + 3):
+        if end > len(text) or not HAN_RE.match(text, end - 1):
+            return False
+        if NAME_END_RE.match(text, end):
+            return True
+    return False
+
+
+def _kept_in_standard(text: str, i: int, config: str) -> bool:
+    """True when OpenCC (``config``), converting the Simplified reading of the window around
+    ``i``, keeps ``text[i]``: a phrase covers it and keeps it (a name, ``于右任``)."""
+    start, end = max(0, i - WINDOW), min(len(text), i + WINDOW + 1)
+    simplified = convert(text[start:end], "t2s")
+    converted = convert(simplified, config)
+    return len(converted) != end - start or converted[i - start] == text[i]
+
+
 def _kept_by_a_phrase(text: str, i: int) -> bool:
     """True when OpenCC, converting the Simplified reading of the window around ``i``,
     keeps ``text[i]`` (a character whose default is another form): one of its phrases
@@ -929,6 +1006,7 @@ def _convert_positions(
     standard: str,
     source: str,
     unsure: frozenset[int] = frozenset(),
+    undecided: frozenset[int] = frozenset(),
 ) -> list[Change]:
     """Phrase-aware conversion of windows around ``positions``; only those positions change.
 
@@ -936,7 +1014,9 @@ def _convert_positions(
     ``source`` standard) so that OpenCC's phrases match, then converted into ``standard``;
     into Simplified, it is read as Traditional for TSPhrases. Either way only the given
     positions are taken from the result. A character with several candidates in the
-    target (``并`` → 並/併/幷) is safe only when a phrase decides it.
+    target (``并`` → 並/併/幷) is safe only when a phrase decides it. ``unsure``: positions
+    that are unsafe unless the text's own spelling decides them (weak hits, and the
+    ``undecided`` ones, whose candidates are the standard's form and the character itself).
     """
     t = tables()
     changes = []
@@ -986,6 +1066,8 @@ def _convert_positions(
                     or len(candidates) < 2
                     or (target == HANS and text[i] in t.traditional_only)
                 ) and (i not in unsure or _variant_standard(text, i, converted[k]))
+                if i in undecided:  # the standard's form or the character itself
+                    candidates = converted[k] + text[i]
                 change = converted[k], safe, "" if safe else candidates
             if target == HANT:
                 spelled = _spelled_in_text(text, key, converted, k, change[0])
@@ -1256,10 +1338,16 @@ def _view_changes(
     if wanted == majority:
         if verdict.mixed:
             weak: frozenset[int] = frozenset()
+            undecided: frozenset[int] = frozenset()
             if majority == HANT:
                 weak = frozenset(simplified_phrase_hits(unit, weak=True))
-            positions = sorted({*verdict.minority, *weak})
-            changes = _convert_positions(unit, positions, wanted, standard, source, weak)
+                undecided = frozenset(
+                    undecided_positions(unit, standard, {*verdict.minority, *weak})
+                )
+            positions = sorted({*verdict.minority, *weak, *undecided})
+            changes = _convert_positions(
+                unit, positions, wanted, standard, source, weak | undecided, undecided
+            )
         if majority == HANT and standard != source:
             taken = {change.position for change in changes}
             variants = _variant_changes(unit, source, standard)
