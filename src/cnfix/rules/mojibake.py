@@ -1274,10 +1274,11 @@ def _worth_a_look(text: str) -> bool:
             gbk.append(index)
         if char in big5_leads and text[index + 1 : index + 2] in big5_follows:
             big5.append(index)
-        if is_unusual_han(char, costs):
-            following = _unusual_han_re().search(text, index + 1, index + CLUSTER_WIDTH + 1)
-            if following is not None:
-                pairs.append((index, following.start()))
+        if is_unusual_han(char, costs):  # (in Python: compiling the class costs ~10 ms)
+            for following in range(index + 1, min(len(text), index + CLUSTER_WIDTH + 1)):
+                if is_unusual_han(text[following], costs):
+                    pairs.append((index, following))
+                    break
     for read_as, starts in (("GBK", gbk), ("Big5", big5)):
         taken_until = -1
         for start in starts:
