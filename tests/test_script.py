@@ -175,13 +175,98 @@ def test_false_remnants_are_left_alone(legit: str) -> None:
         ("我們以后再談", "我們以後再談"),
         ("這是一个好人", "這是一個好人"),  # 個人: a word of CC-CEDICT decides
         ("共有6个國家", "共有6個國家"),  # a numeral before the measure word
-        ("服務客户", "服務客戶"),
-        ("變得更复雜", "變得更復雜"),  # OpenCC's phrase 更復 comes first
+        ("臺灣、臺北服務客户", "臺灣、臺北服務客戶"),  # 臺 ×2: not Hong Kong (客户)
     ],
 )
 def test_words_decide_one_to_many_characters_safely(remnant: str, expected: str) -> None:
     text = TRADITIONAL + remnant + "。全體中層干部出席。"
     assert repair(text) == TRADITIONAL + expected + "。全體中層幹部出席。"
+
+
+#: Makes a Traditional text mixed (two safe fixes: 幹部, 恆).
+MIXED, MIXED_FIXED = "。全體中層干部出席，持之以恒。", "。全體中層幹部出席，持之以恆。"
+
+
+def _finding_at(text: str, char: str) -> object:
+    at = text.index(char)
+    found = [f for f in scan(text) if f.start <= at < f.end]
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("remnant", "fixed", "candidates"),
+    [
+        ("協定生效后，紐西蘭", "協定生效後，紐西蘭", "後/后"),
+        ("總統于致詞中表示", "總統於致詞中表示", "於/于"),
+        ("他于2012年", "他於2012年", "於/于"),
+        ("核四厂的安全", "核四廠的安全", "廠/厂"),
+        ("在運算式 里進行", "在運算式 裡進行", "裡/里"),
+        ("呼叫物件里的方法", "呼叫物件裡的方法", "裡/里"),
+    ],
+)
+def test_characters_no_word_decides_need_review_in_mixed_text(
+    remnant: str, fixed: str, candidates: str
+) -> None:
+    # Mixed by 干部 and 恒 (safe fixes); the character itself decides nothing: a review.
+    text = TRADITIONAL + remnant + MIXED
+    finding = _finding_at(text, remnant[[c in "后于厂里" for c in remnant].index(True)])
+    assert finding.fix.applicability is Applicability.UNSAFE
+    assert f"needs review: {candidates}" in finding.message
+    assert repair(text) == TRADITIONAL + remnant + MIXED_FIXED
+    assert repair(text, unsafe=True) == TRADITIONAL + fixed + MIXED_FIXED
+
+
+@pytest.mark.parametrize(
+    "legit",
+    [
+        "皇后與太后出席",  # CC-CEDICT words keep 后
+        "影后頒獎",
+        "教授林月雲與于卓民，",  # 于 as a surname before a given name
+        "于右任先生的書法",  # OpenCC's phrase (a name) keeps it
+        "佛里曼（Thomas）",  # a transliteration: 里 between Han characters
+        "余杭的余先生",  # the place, and the surname
+        "新征程",
+        "干擾",
+        "岳勇",
+    ],
+)
+def test_kept_words_and_names_stay_in_mixed_text(legit: str) -> None:
+    text = TRADITIONAL + legit + MIXED
+    assert repair(text, unsafe=True) == TRADITIONAL + legit + MIXED_FIXED
+
+
+def test_characters_no_word_decides_never_make_a_text_mixed() -> None:
+    # Taiwan text does write 于 (a surname) and 后 alone: without another remnant, nothing.
+    text = TRADITIONAL + "總統于致詞中表示，協定生效后，物件里的方法。"
+    assert scan(text) == []
+
+
+def test_a_numeral_decides_yu_as_more_than() -> None:
+    text = TRADITIONAL + "動員20余國代表" + MIXED
+    assert repair(text) == TRADITIONAL + "動員20餘國代表" + MIXED_FIXED
+
+
+def test_phrase_and_words_that_disagree_need_review() -> None:
+    # OpenCC's phrases give 曆年 and 更復; CC-CEDICT also has 歷年 and 複雜: a review.
+    text = TRADITIONAL + "我國历年均派遣，變得更复雜" + MIXED
+    for char, candidates in (("历", "曆/歷"), ("复", "複/復")):  # the words agree on 複
+        finding = _finding_at(text, char)
+        assert finding.fix.applicability is Applicability.UNSAFE
+        assert f"needs review: {candidates}" in finding.message
+
+
+def test_the_text_s_own_form_decides_between_standards() -> None:
+    remnant = "確为公務使用" + MIXED
+    # The text writes 為 (Taiwan, Hong Kong) elsewhere, or 爲 (OpenCC's): that one.
+    for written in ("為", "爲"):
+        text = TRADITIONAL + f"因{written}如此，" + remnant
+        assert repair(text) == TRADITIONAL + f"因{written}如此，確{written}公務使用" + MIXED_FIXED
+    # Neither, and the standards are as likely: a review between them.
+    text = TRADITIONAL + remnant
+    finding = _finding_at(text, "为")
+    assert finding.fix.applicability is Applicability.UNSAFE
+    assert "needs review: 為/爲" in finding.message
 
 
 def test_the_text_s_own_spelling_of_a_word_decides() -> None:

@@ -922,9 +922,62 @@ def standard_of(text: str) -> str:
 
 
 def _standard_of(text: str) -> str:
-    foreign = tables().foreign
-    counts = {name: len(foreign[name].findall(text)) for name in ("tw", "hk", "opencc")}
+    counts = _foreign_counts(text)
     return min(("tw", "hk", "opencc"), key=lambda name: counts[name])
+
+
+def _foreign_counts(text: str) -> dict[str, int]:
+    """Per standard, how many characters of ``text`` it writes otherwise."""
+    foreign = tables().foreign
+    return _remembered(
+        "foreign",
+        text,
+        lambda: {name: len(foreign[name].findall(text)) for name in ("tw", "hk", "opencc")},
+    )
+
+
+def close_standards(text: str) -> tuple[str, ...]:
+    """The other standards ``text`` may as well be written in: with no foreign form either
+    when the text's standard (:func:`standard_of`) has none (a text with neither 為 nor 爲,
+    neither 裡 nor 裏, … does not tell Taiwan from OpenCC's standard), else with at most
+    twice as many (a text with 為 ×7 and 爲 ×6). One marker decides (這裡: Taiwan)."""
+    counts = _foreign_counts(text)
+    best = standard_of(text)
+    limit = 2 * counts[best]
+    return tuple(name for name in ("tw", "hk", "opencc") if name != best and counts[name] <= limit)
+
+
+def _in_own_standard(
+    text: str, i: int, change: tuple[str, bool, str], standard: str, others: tuple[str, ...]
+) -> tuple[str, bool, str]:
+    """``change`` of ``text[i]`` (a safe one into Traditional ``standard``), checked against
+    the text's own spelling where the standards write the character differently (為 in
+    Taiwan and Hong Kong, 爲 in OpenCC's): the one form the text writes elsewhere is taken; when it
+    writes both or neither and the text's standard is not clear (``others``: the standards
+    as likely, :func:`close_standards`), the change needs review, with those forms."""
+    forms = _standard_forms(change[0], standard, ("tw", "hk", "opencc"))
+    if len(forms) < 2:
+        return change
+    written = [form for form in forms if text.count(form) > (form == text[i])]
+    if len(written) == 1:
+        return written[0], True, ""
+    if others:
+        close = _standard_forms(change[0], standard, others)
+        if len(close) > 1:
+            return change[0], False, close
+    return change
+
+
+def _standard_forms(form: str, standard: str, others: tuple[str, ...]) -> str:
+    """``form`` (written in ``standard``) followed by its other forms in ``others``."""
+    opencc_form = convert(form, FROM_STANDARD[standard]) if standard in FROM_STANDARD else form
+    found = form
+    for other in others:
+        config = BETWEEN_STANDARDS.get(other)
+        written = convert(opencc_form, config) if config else opencc_form
+        if len(written) == 1 and written not in found:
+            found += written
+    return found
 
 
 def judge(text: str, *, count_clean: bool = True) -> Verdict | None:
@@ -1007,6 +1060,7 @@ def _convert_positions(
     source: str,
     unsure: frozenset[int] = frozenset(),
     undecided: frozenset[int] = frozenset(),
+    others: tuple[str, ...] = (),
 ) -> list[Change]:
     """Phrase-aware conversion of windows around ``positions``; only those positions change.
 
@@ -1066,16 +1120,35 @@ def _convert_positions(
                     or len(candidates) < 2
                     or (target == HANS and text[i] in t.traditional_only)
                 ) and (i not in unsure or _variant_standard(text, i, converted[k]))
-                if i in undecided:  # the standard's form or the character itself
-                    candidates = converted[k] + text[i]
                 change = converted[k], safe, "" if safe else candidates
+                if i in undecided:  # the standard's form or the character itself
+                    change = converted[k], False, converted[k] + text[i]
+                elif safe and target == HANT and by_phrase[k] != key[k] and len(candidates) > 1:
+                    disputed = _disputed(key, k, standard, converted[k])
+                    if disputed:
+                        change = disputed[0], False, disputed
             if target == HANT:
                 spelled = _spelled_in_text(text, key, converted, k, change[0])
                 if spelled is not None:
                     change = spelled, True, ""
+            if target == HANT and standard == source and change[1]:
+                change = _in_own_standard(text, i, change, standard, others)
             if change[0] != text[i]:
                 changes.append(Change(i, *change))
     return changes
+
+
+def _disputed(key: str, k: int, standard: str, form: str) -> str:
+    """The candidates, ``form`` first, when CC-CEDICT's words around ``key[k]`` (the
+    Simplified reading) give it another Traditional form than the OpenCC phrase that
+    decided ``form`` (``历年``: OpenCC 曆年, CC-CEDICT 曆年 "calendar year" and 歷年 "over the
+    years"; ``惊叹号``: 驚歎號, and Taiwan's 驚嘆號); "" when they agree or none covers it."""
+    forms = {in_standard(other, standard) for other in word_forms(key, k)}
+    if not forms or forms == {form}:
+        return ""
+    if len(forms) == 1:  # the words agree on another form (复杂 → 複雜): theirs first
+        return next(iter(forms)) + form
+    return form + "".join(sorted(forms - {form}))
 
 
 def _spelled_in_text(text: str, key: str, converted: str, k: int, form: str) -> str | None:
@@ -1345,8 +1418,9 @@ def _view_changes(
                     undecided_positions(unit, standard, {*verdict.minority, *weak})
                 )
             positions = sorted({*verdict.minority, *weak, *undecided})
+            others = close_standards(unit) if majority == HANT and standard == source else ()
             changes = _convert_positions(
-                unit, positions, wanted, standard, source, weak | undecided, undecided
+                unit, positions, wanted, standard, source, weak | undecided, undecided, others
             )
         if majority == HANT and standard != source:
             taken = {change.position for change in changes}
