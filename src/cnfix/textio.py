@@ -89,7 +89,9 @@ class Decoded:
 
 def kind_for_path(path: Path | str) -> str:
     """The document kind for a file name (``text`` when the suffix is unknown)."""
-    return KIND_BY_SUFFIX.get(Path(path).suffix.lower(), "text")
+    # splitext, not Path(path).suffix: no Path is built per file (same result for
+    # every suffix in the table).
+    return KIND_BY_SUFFIX.get(os.path.splitext(path)[1].lower(), "text")
 
 
 def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
