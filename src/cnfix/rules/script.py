@@ -1146,7 +1146,9 @@ def _disputed(key: str, k: int, standard: str, form: str) -> str:
     forms = {in_standard(other, standard) for other in word_forms(key, k)}
     if not forms or forms == {form}:
         return ""
-    if len(forms) == 1:  # the words agree on another form (复杂 → 複雜): theirs first
+    if len(forms) == 1 and key[k] not in forms:
+        # the words agree on another change (复杂 → 複雜): theirs first; where they keep
+        # the character (伙伴, a Traditional spelling too), the phrase's form (夥伴) first
         return next(iter(forms)) + form
     return form + "".join(sorted(forms - {form}))
 
