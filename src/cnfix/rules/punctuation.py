@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from cnfix.chars import CHINESE, HAN, lazy_compile
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
-from cnfix.regions import protected_regions
+from cnfix.regions import Regions, protected_regions
 
 #: Formats whose ASCII commas are syntax, not prose.
 SYNTAX_COMMA_KINDS = frozenset({"table"})
@@ -147,12 +147,15 @@ def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
     text = doc.text
     if not any(mark in text for mark in ",;:!?(") or not MARK_BY_NON_ASCII_RE.search(text):
         return
-    protected = protected_regions(doc)
     comma_is_syntax = doc.kind in SYNTAX_COMMA_KINDS
+    protected: Regions | None = None  # worked out at the first mark found: often never
 
     def allowed(position: int) -> bool:
+        nonlocal protected
         if comma_is_syntax and text[position] == ",":
             return False
+        if protected is None:
+            protected = protected_regions(doc)
         return not (protected and protected.covers(position))
 
     fullwidth = fullwidth_marks(text)
