@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from cnfix.chars import HAN, lazy_compile
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
-from cnfix.regions import protected_regions
+from cnfix.regions import Regions, protected_regions
 
 #: Three or more blank lines in a row (a blank line may hold spaces; CRLF counts too).
 BLANK_RUN_RE = re.compile(r"\n(?:[ \t\u3000]*\r?\n){3,}")
@@ -28,10 +28,12 @@ def check_blank_lines(doc: Document) -> Iterator[Finding]:
     text = doc.text
     if "\n\n\n" not in text and "\n\r\n\r\n" not in text:
         return
-    protected = protected_regions(doc)
+    protected: Regions | None = None  # worked out at the first run found
     for match in BLANK_RUN_RE.finditer(text):
         start, end = match.span()
-        if protected and protected.covers(start + 1):
+        if protected is None:
+            protected = protected_regions(doc)
+        if protected.covers(start + 1):
             continue
         newline = "\r\n" if text[start - 1 : start] == "\r" else "\n"
         blank = text[start:end].count("\n") - 1
@@ -76,10 +78,12 @@ def check_space_before_quote(doc: Document) -> Iterator[Finding]:
     text = doc.text
     if not SPACED_QUOTE_RE.search(text):
         return
-    protected = protected_regions(doc)
+    protected: Regions | None = None  # worked out at the first space found
     for match in SPACE_BEFORE_QUOTE_RE.finditer(text):
         start = match.start()
-        if protected and protected.covers(start):
+        if protected is None:
+            protected = protected_regions(doc)
+        if protected.covers(start):
             continue
         yield SPACE_BEFORE_QUOTE.finding(
             start,
