@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from cnfix.ignore import IgnoreFilter
 
 
-def _matches(path: Path, patterns: Iterable[str]) -> bool:
+def _matches(path: Path, patterns: tuple[str, ...]) -> bool:
+    if not patterns:
+        return False
     posix = path.as_posix()
     return any(
         fnmatch.fnmatch(posix, pattern)
@@ -74,10 +76,15 @@ def discover(
                 and not _skipped(ignore, folder, name, is_dir=True)
             )
             for name in sorted(filenames):
-                path = base / name
-                if name.startswith(".") or _matches(path, exclude):
+                # Cheap tests on the name first: this loop is most of a walk of many
+                # files (splitext agrees with Path.suffix on every suffix in the table).
+                if name.startswith("."):
                     continue
-                wanted = path.suffix.lower() in TEXT_SUFFIXES or _matches(path, include)
+                path = base / name
+                if _matches(path, exclude):
+                    continue
+                suffix = os.path.splitext(name)[1].lower()
+                wanted = suffix in TEXT_SUFFIXES or _matches(path, include)
                 if wanted and path not in seen and not _skipped(ignore, folder, name):
                     seen.add(path)
                     yield path
