@@ -57,8 +57,10 @@ BLANK_LINES = Rule(
     check=check_blank_lines,
 )
 
-#: A space between a Han character and an opening quote whose content starts with Han.
-SPACE_BEFORE_QUOTE_RE = lazy_compile(f"[ \\t](?<=[{HAN}][ \\t])(?=[“「『][{HAN}])")
+#: A space between a Han character and an opening quote whose content starts with Han,
+#: matched at the quote (rarer than spaces, so the scan skips ahead faster): the space is
+#: the character before the match.
+SPACE_BEFORE_QUOTE_RE = lazy_compile(f"[“「『](?<=[{HAN}][ \\t].)(?=[{HAN}])")
 # Its cheap prefilter (no Han class to compile), written to start with the rarer quote.
 SPACED_QUOTE_RE = re.compile("[“「『](?<=[ \t].)")
 
@@ -80,7 +82,7 @@ def check_space_before_quote(doc: Document) -> Iterator[Finding]:
         return
     protected: Regions | None = None  # worked out at the first space found
     for match in SPACE_BEFORE_QUOTE_RE.finditer(text):
-        start = match.start()
+        start = match.start() - 1
         if protected is None:
             protected = protected_regions(doc)
         if protected.covers(start):
