@@ -298,8 +298,8 @@ class BlockResult:
 
 
 def split_lines(block: bytes) -> list[bytes]:
-    """The lines of ``block``, endings kept, split at ``\n`` only (as a binary file
-    iterates): a ``\r`` alone is part of a line."""
+    """The lines of ``block``, endings kept, split after each line feed only (as a
+    binary file iterates): a carriage return alone is part of a line."""
     lines = [line + b"\n" for line in block.split(b"\n")]
     last = lines.pop()[:-1]
     if last:
