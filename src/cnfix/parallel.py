@@ -241,12 +241,13 @@ def process_batch(names: list[str], options: RunOptions) -> BatchResult:
                 results.append(FileOutcome(path, error="no such file or directory"))
                 continue
             status = None  # process_file's own checks say what is wrong
-        regular = status is not None and stat.S_ISREG(status.st_mode)
-        if regular and status.st_size > STREAM_THRESHOLD:  # type: ignore[union-attr]
+        # The size of a regular file (no link, no folder), else None.
+        size = status.st_size if status is not None and stat.S_ISREG(status.st_mode) else None
+        if size is not None and size > STREAM_THRESHOLD:
             results.append(STREAM)
             continue
-        read += status.st_size if regular else 0  # type: ignore[union-attr]
-        outcome = process_file(path, options, regular=regular)
+        read += size or 0
+        outcome = process_file(path, options, regular=size is not None)
         if not outcome.findings and not outcome.changed:
             if outcome.written is None and outcome.error is None and outcome.notice is None:
                 results.append(None)
