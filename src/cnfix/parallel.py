@@ -219,19 +219,29 @@ _ABSENT = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
 BatchResult = list[FileOutcome | str | None]
 
 
-def process_batch(names: list[str], options: RunOptions) -> BatchResult:
+def process_batch(
+    names: list[str],
+    options: RunOptions,
+    stream_threshold: int | None = None,
+    batch_bytes: int | None = None,
+) -> BatchResult:
     """A batch of small files, one after the other (what a worker does with a batch).
 
     One entry per file, in order: ``None`` for a file with nothing to report (no
     finding, no change, nothing written, no error or notice: the parent knows its path
     and needs nothing else), ``STREAM`` for a file to stream, else its FileOutcome,
     without the text when it has no finding and no change. Fewer entries than names
-    when the batch was cut after ``BATCH_BYTES`` read: the rest is still to do.
+    when the batch was cut after ``batch_bytes`` read: the rest is still to do.
+
+    The limits default to ``STREAM_THRESHOLD`` and ``BATCH_BYTES``; the parent passes
+    its own values, which a worker started by a fork server would not otherwise see.
     """
+    stream_threshold = STREAM_THRESHOLD if stream_threshold is None else stream_threshold
+    batch_bytes = BATCH_BYTES if batch_bytes is None else batch_bytes
     results: BatchResult = []
     read = 0
     for name in names:
-        if read >= BATCH_BYTES:
+        if read >= batch_bytes:
             break
         path = Path(name)
         try:
@@ -243,7 +253,7 @@ def process_batch(names: list[str], options: RunOptions) -> BatchResult:
             status = None  # process_file's own checks say what is wrong
         # The size of a regular file (no link, no folder), else None.
         size = status.st_size if status is not None and stat.S_ISREG(status.st_mode) else None
-        if size is not None and size > STREAM_THRESHOLD:
+        if size is not None and size > stream_threshold:
             results.append(STREAM)
             continue
         read += size or 0
@@ -433,7 +443,12 @@ def _batches(paths: Iterable[Path]) -> Iterator[list[Path]]:
 def _run_batches(
     batches: Iterable[list[Path]], options: RunOptions, pool: Pool
 ) -> Iterator[FileOutcome]:
-    work = partial(process_batch, options=options)
+    work = partial(
+        process_batch,
+        options=options,
+        stream_threshold=STREAM_THRESHOLD,
+        batch_bytes=BATCH_BYTES,
+    )
     for batch, results in pool.ordered(work, batches, _names):
         for path, result in zip(batch, results, strict=False):
             if result is None:
