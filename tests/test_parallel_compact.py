@@ -194,3 +194,27 @@ def test_a_block_numbers_its_lines_from_its_first() -> None:
     assert result.lines == 3
     assert [(r.number, r.state) for r in result.records] == [(43, "invalid")]
     assert result.states == {"checked": 1, "blank": 1, "invalid": 1}
+
+
+def test_workers_from_a_fork_server_get_the_parent_limits(
+    tree: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With another thread running, workers come from a fork server and inherit no
+    module globals: the stream threshold and batch limit still come from the parent."""
+    import threading
+
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(parallel, "BATCH_BYTES", 5000)
+    large = next(path for path in tree if path.name == "large.txt")
+    monkeypatch.setattr(parallel, "STREAM_THRESHOLD", large.stat().st_size - 1)
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        outcomes = list(run_files(tree, SCAN, jobs=2))
+    finally:
+        stop.set()
+        thread.join()
+    assert [o.path for o in outcomes if isinstance(o, ChunkOutcome)].count(large) > 1
+    whole = [o for o in outcomes if not isinstance(o, ChunkOutcome)]
+    assert _summary(whole) == _summary([o for o in _reference(tree, SCAN) if o.path != large])
