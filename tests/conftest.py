@@ -47,6 +47,20 @@ def corpus_documents(script: str | None = None) -> list[Path]:
     return sorted(path for name in scripts for path in (CORPUS / name).glob("*.txt"))
 
 
+def write_corpus_files(folder: Path, count: int, damage_every: int) -> list[Path]:
+    """The first ``count`` corpus documents as ``folder/NNN.txt``; every ``damage_every``-th
+    one damaged the way the seeds are (``，`` → ``,,``, ``。`` → ``,。``)."""
+    paths = []
+    for number, source in enumerate(corpus_documents()[:count]):
+        text = source.read_text(encoding="utf-8")
+        if number % damage_every == 0:
+            text = text.replace("，", ",,").replace("。", ",。")
+        path = folder / f"{number:03}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
 def run_cnfix(
     *args: str, cwd: Path, timeout: float = 120, **kwargs: Any
 ) -> subprocess.CompletedProcess:

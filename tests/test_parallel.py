@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SEEDS, corpus_documents
+from conftest import SEEDS, corpus_documents, write_corpus_files
 
 import cnfix.parallel as parallel
 import cnfix.textio as textio
@@ -66,15 +66,7 @@ def test_ordered_map_raises_worker_errors_in_order() -> None:
 @pytest.fixture
 def small_files(tmp_path: Path) -> list[Path]:
     """Corpus documents, some of them damaged the way the seeds are."""
-    paths = []
-    for number, source in enumerate(corpus_documents()[:60]):
-        text = source.read_text(encoding="utf-8")
-        if number % 3 == 0:
-            text = text.replace("，", ",,").replace("。", ",。")
-        path = tmp_path / f"{number:03}.txt"
-        path.write_text(text, encoding="utf-8")
-        paths.append(path)
-    return paths
+    return write_corpus_files(tmp_path, 60, damage_every=3)
 
 
 def _summary(outcomes: list) -> list[tuple]:

@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, corpus_documents
+from conftest import SEEDS, corpus_documents, write_corpus_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -51,14 +51,7 @@ def _summary(outcomes: list[FileOutcome]) -> list[tuple]:
 @pytest.fixture
 def tree(tmp_path: Path) -> list[Path]:
     """Clean and damaged files, a missing one, a binary one and a large one, in order."""
-    paths = []
-    for number, source in enumerate(corpus_documents()[:40]):
-        text = source.read_text(encoding="utf-8")
-        if number % 4 == 0:
-            text = text.replace("，", ",,").replace("。", ",。")
-        path = tmp_path / f"{number:03}.txt"
-        path.write_text(text, encoding="utf-8")
-        paths.append(path)
+    paths = write_corpus_files(tmp_path, 40, damage_every=4)
     binary = tmp_path / "binary.txt"
     binary.write_bytes(b"\x00\x01\x02\x03" * 64)
     large = tmp_path / "large.txt"
