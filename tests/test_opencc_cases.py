@@ -45,3 +45,21 @@ def test_every_exposed_config_has_cases() -> None:
 @pytest.mark.parametrize(("config", "text", "expected"), PARAMS)
 def test_opencc_case(config: str, text: str, expected: str) -> None:
     assert convert(text, config) == expected
+
+
+@pytest.mark.parametrize("config", ["s2tw", "s2hk"])
+def test_chained_config_matches_opencc_config(config: str) -> None:
+    """``s2tw``/``s2hk`` run as ``s2t`` then the standard's variants (one phrase dictionary
+    load instead of three); OpenCC's own configuration must give the same text for every
+    case input, every CJK character and every word of the script word list."""
+    from cnfix.convert import _opencc
+
+    direct = _opencc().OpenCC(config)
+    words = (
+        Path(__file__).parent.parent / "src" / "cnfix" / "data" / "script_word_list.txt"
+    ).read_text(encoding="utf-8")
+    han = "".join(map(chr, [*range(0x3400, 0xA000), *range(0x20000, 0x2A6E0)]))
+    probes = [case["input"] for case in CASES] + words.splitlines() + [han]
+    assert [convert(probe, config) for probe in probes] == [
+        direct.convert(probe) for probe in probes
+    ]
