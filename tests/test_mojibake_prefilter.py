@@ -221,3 +221,40 @@ def test_prefilter_stays_linear_on_repeated_signs(unit: str) -> None:
     started = time.process_time()
     mojibake._worth_a_look(text)
     assert time.process_time() - started < 5
+
+
+def test_clue_pair_ranges_hold_every_ftfy_clue() -> None:
+    """``_CLUE_PAIR_RANGES_RE`` may only turn away what ftfy's clue pair would too."""
+    import re
+
+    from ftfy.chardata import UTF8_CLUES
+
+    firsts = "".join(UTF8_CLUES[f"utf8_first_of_{n}"] for n in (2, 3, 4))
+    classes = {
+        "first": re.compile(f"[{firsts}]", re.VERBOSE),
+        "continuation": re.compile(f"[{UTF8_CLUES['utf8_continuation']}]", re.VERBOSE),
+    }
+    around = mojibake._CLUE_PAIR_RANGES_RE.pattern[1:-1].split("][")
+    held = {"first": re.compile(f"[{around[0]}]"), "continuation": re.compile(f"[{around[1]}]")}
+    for name, clue in classes.items():
+        members = [chr(code) for code in range(0x10000) if clue.fullmatch(chr(code))]
+        assert len(members) > 50
+        assert all(held[name].fullmatch(char) for char in members), name
+
+
+def test_clean_text_with_an_accented_name_does_not_import_ftfy() -> None:
+    """A Latin-1 letter sends its line to the ftfy family, which is known to keep it
+    without ftfy itself being imported (start-up of every worker)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from cnfix import scan_text\n"
+        "assert scan_text('Müller 教授的研究表明，這種方法有效。\\n') == []\n"
+        "print('ftfy' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False", result.stdout + result.stderr
