@@ -15,7 +15,9 @@ folder ``benchmarks/.corpus/`` from ``seeds/`` (damaged text) and
 - ``damaged.txt``: the seeds repeated to ``--damaged-mb`` MB (annotations, stray commas,
   flattened punctuation, mixed script, a few garbled spans);
 - ``small/``: ``--files`` files of 2–5 KB cut from the clean corpus at line ends;
-- ``records.jsonl``: clean corpus documents as JSON Lines records, ``--mb`` MB;
+- ``records.jsonl``: clean corpus documents as JSON Lines records, ``--mb`` MB, and
+  ``records-large.jsonl``, the same records to ``--jsonl-mb`` MB (a corpus shard: the
+  scaling target is for one large file, and a small one is mostly start-up);
 - ``large-*mb.txt``: clean and damaged text, ``--large-mb`` MB (``--gb``: 1024).
 
 Then it measures, and prints one table:
@@ -28,7 +30,7 @@ Then it measures, and prints one table:
   damaged text, through ``cnfix.parallel.run_files`` — what the CLI runs, streaming
   files above 8 MB in chunks;
 - cnfix as a command (``python -m cnfix``, start-up included): the small files and
-  the JSON Lines file with ``--jobs 1`` and ``--jobs 2``; ``scan one-file.txt`` wall
+  the two JSON Lines files with ``--jobs 1`` and ``--jobs 2``; ``scan one-file.txt`` wall
   time; peak memory (max RSS) of ``repair`` on the large file and its time per MB
   against a 1 MB file.
 
@@ -168,6 +170,7 @@ def build(args: argparse.Namespace) -> dict[str, Path]:
     size = int(args.mb * MB)
     damaged = int(args.damaged_mb * MB)
     large = int(args.large_mb * MB)
+    large_jsonl = int(args.jsonl_mb * MB)
     return {
         "clean": _write_if_missing(
             CORPUS / "clean.txt", lambda: _repeat_to(_texts(CLEAN), size).encode(), size
@@ -181,6 +184,9 @@ def build(args: argparse.Namespace) -> dict[str, Path]:
         "mb1": _write_if_missing(CORPUS / "one-mb.txt", lambda: _large(MB), MB),
         "small": _small_files(CORPUS / "small", args.files),
         "jsonl": _write_if_missing(CORPUS / "records.jsonl", lambda: _records(size), size),
+        "large_jsonl": _write_if_missing(
+            CORPUS / "records-large.jsonl", lambda: _records(large_jsonl), large_jsonl
+        ),
         "large": _write_large(CORPUS / f"large-{large // MB}mb.txt", large),
     }
 
@@ -311,6 +317,9 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=20_000, help="number of small files")
     parser.add_argument("--damaged-mb", type=float, default=4, help="size of the damaged text")
     parser.add_argument("--large-mb", type=float, default=64, help="size of the large file")
+    parser.add_argument(
+        "--jsonl-mb", type=float, default=128, help="size of the large JSON Lines file"
+    )
     parser.add_argument("--gb", action="store_true", help="a 1 GB large file")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (best)")
     parser.add_argument("--quick", action="store_true", help="small inputs, one run each")
@@ -320,6 +329,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.mb, args.damaged_mb, args.files, args.large_mb, args.repeat = 4, 1, 2000, 16, 1
+        args.jsonl_mb = 16
     if args.gb:
         args.large_mb = 1024
     sys.path.insert(0, str(ROOT / "src"))
@@ -438,32 +448,8 @@ def main() -> None:
         f"{small[2] / small[1]:.2f}x --jobs 1; CPU x{small_cpu[2] / small_cpu[1]:.2f}",
         verdict(small[2] / small[1] >= TARGET_SCALING, ">=1.8x"),
     )
-    jsonl_mb = paths["jsonl"].stat().st_size / MB
-    jsonl, jsonl_cpu = {}, {}
-    with tempfile.TemporaryDirectory() as out:
-        target = str(Path(out) / "out.jsonl")
-        runs = interleaved(
-            {
-                jobs: command(
-                    ["repair", "--jsonl", "--jobs", str(jobs), str(paths["jsonl"]), "-o", target]
-                )
-                for jobs in (1, 2)
-            },
-            repeat,
-        )
-    for jobs, (seconds, jsonl_cpu[jobs]) in runs.items():
-        jsonl[jobs] = rate(jsonl_mb, seconds)
-    table.add(
-        "cnfix repair --jsonl, one file, --jobs 1",
-        f"{jsonl[1]:.1f} MB/s",
-        f"CPU {jsonl_mb / jsonl_cpu[1]:.1f} MB/s",
-    )
-    table.add(
-        "cnfix repair --jsonl, one file, --jobs 2",
-        f"{jsonl[2]:.1f} MB/s",
-        f"{jsonl[2] / jsonl[1]:.2f}x --jobs 1; CPU x{jsonl_cpu[2] / jsonl_cpu[1]:.2f}",
-        verdict(jsonl[2] / jsonl[1] >= TARGET_SCALING, ">=1.8x"),
-    )
+    jsonl_mb = jsonl_rows(table, paths["jsonl"], repeat)
+    large_jsonl_mb = jsonl_rows(table, paths["large_jsonl"], repeat)
     # An installed package has its bytecode; a checkout run with PYTHONDONTWRITEBYTECODE
     # (as in some containers) would compile every module again at each start.
     import compileall
@@ -486,7 +472,8 @@ def main() -> None:
     print(
         f"cnfix {__import__('cnfix').__version__}, Python {sys.version.split()[0]}, "
         f"{os.cpu_count()} cores; inputs: clean {clean_mb:.0f} MB, damaged {damaged_mb:.0f} MB, "
-        f"{args.files} small files ({small_mb:.0f} MB), JSON Lines {jsonl_mb:.0f} MB, "
+        f"{args.files} small files ({small_mb:.0f} MB), "
+        f"JSON Lines {jsonl_mb:.0f} MB and {large_jsonl_mb:.0f} MB, "
         f"large {large_mb:.0f} MB; best of {repeat}"
     )
     print()
@@ -496,6 +483,33 @@ def main() -> None:
     print()
     for row in rule_rows:
         print(row)
+
+
+def jsonl_rows(table: Table, path: Path, repeat: int) -> float:
+    """``repair --jsonl`` of one JSON Lines file with ``--jobs 1`` and ``--jobs 2`` (runs
+    taken in turns); returns the file's size in MB."""
+    size_mb = path.stat().st_size / MB
+    rates, cpu = {}, {}
+    with tempfile.TemporaryDirectory() as out:
+        target = str(Path(out) / "out.jsonl")
+        runs = interleaved(
+            {
+                jobs: command(["repair", "--jsonl", "--jobs", str(jobs), str(path), "-o", target])
+                for jobs in (1, 2)
+            },
+            repeat,
+        )
+    for jobs, (seconds, cpu[jobs]) in runs.items():
+        rates[jobs] = size_mb / seconds
+    label = f"cnfix repair --jsonl, one {size_mb:.0f} MB file"
+    table.add(f"{label}, --jobs 1", f"{rates[1]:.1f} MB/s", f"CPU {size_mb / cpu[1]:.1f} MB/s")
+    table.add(
+        f"{label}, --jobs 2",
+        f"{rates[2]:.1f} MB/s",
+        f"{rates[2] / rates[1]:.2f}x --jobs 1; CPU x{cpu[2] / cpu[1]:.2f}",
+        verdict(rates[2] / rates[1] >= TARGET_SCALING, ">=1.8x"),
+    )
+    return size_mb
 
 
 def large_rows(table: Table, paths: dict[str, Path], repeat: int) -> float:
