@@ -144,6 +144,6 @@ def test_conflict_free_shortcut_takes_what_ranking_takes(
         for i, (name, spans) in enumerate(raw)
     ]
     order = {rule.name: index for index, rule in enumerate(rules)}
-    expected = _without_conflicts(findings, order)
+    expected = [findings[index] for index in _without_conflicts(findings, order)]
     _, taken = apply_fixes("abcdefghijklmnop", findings, rules)
     assert sorted(map(id, taken)) == sorted(map(id, expected))

@@ -77,23 +77,19 @@ class _TakenSpans:
         bisect.insort(self.spans, (start, end))
 
 
-def _contested(findings: list[Finding]) -> set[int]:
-    """Indexes of the findings that have an edit in a cluster of conflicting edits.
+def _contested(edits: list[tuple[int, int, int, str]]) -> set[int]:
+    """Owners (indexes of findings) of the edits in a cluster of conflicting edits.
 
-    Sorted by start, an edit conflicts with an earlier one when it starts before the
-    furthest end so far or inserts where the previous edit inserts; such chains form the
-    clusters. A finding outside every cluster conflicts with nothing and is always taken,
-    so only the (usually few) contested findings need ranking."""
-    edits = sorted(
-        (edit.start, edit.end, owner)
-        for owner, finding in enumerate(findings)
-        for edit in finding.fix.edits  # type: ignore[union-attr]
-    )
+    ``edits`` are ``(start, end, owner, replacement)``, sorted. An edit conflicts with an
+    earlier one when it starts before the furthest end so far or inserts where the
+    previous edit inserts; such chains form the clusters. A finding outside every
+    cluster conflicts with nothing and is always taken, so only the (usually few)
+    contested findings need ranking."""
     contested: set[int] = set()
     cluster: list[int] = []
     furthest = -1
     previous = (-1, -1)
-    for start, end, owner in edits:
+    for start, end, owner, _ in edits:
         if start < furthest or (start == end and (start, end) == previous):
             cluster.append(owner)
         else:
@@ -107,19 +103,22 @@ def _contested(findings: list[Finding]) -> set[int]:
     return contested
 
 
-def _without_conflicts(findings: list[Finding], order: dict[str, int]) -> list[Finding]:
-    """The findings whose edits do not conflict with those of a finding ranked earlier
-    (earlier rule in the registry, then earlier position)."""
-    ranked = sorted(findings, key=lambda f: (order[f.rule], f.start, f.end))
+def _without_conflicts(findings: list[Finding], order: dict[str, int]) -> set[int]:
+    """Indexes of the findings whose edits do not conflict with those of a finding
+    ranked earlier (earlier rule in the registry, then earlier position)."""
+    ranked = sorted(
+        range(len(findings)),
+        key=lambda i: (order[findings[i].rule], findings[i].start, findings[i].end),
+    )
     taken = _TakenSpans()
-    chosen: list[Finding] = []
-    for finding in ranked:
-        spans = [(edit.start, edit.end) for edit in finding.fix.edits]  # type: ignore[union-attr]
+    chosen: set[int] = set()
+    for index in ranked:
+        spans = [(edit.start, edit.end) for edit in findings[index].fix.edits]  # type: ignore[union-attr]
         if any(taken.conflicts(start, end) for start, end in spans):
             continue
         for start, end in spans:
             taken.add(start, end)
-        chosen.append(finding)
+        chosen.add(index)
     return chosen
 
 
@@ -133,18 +132,23 @@ def apply_fixes(
     """
     order = {rule.name: index for index, rule in enumerate(rules)}
     candidates = list(findings)
-    contested = _contested(candidates)
-    chosen = [f for index, f in enumerate(candidates) if index not in contested]
-    if contested:
-        chosen += _without_conflicts([candidates[index] for index in contested], order)
+    # One sorted list of every edit serves both the conflict test and the rewrite.
     edits = sorted(
-        (edit.start, edit.end, edit.replacement)
-        for finding in chosen
+        (edit.start, edit.end, owner, edit.replacement)
+        for owner, finding in enumerate(candidates)
         for edit in finding.fix.edits  # type: ignore[union-attr]
     )
+    contested = _contested(edits)
+    chosen = candidates
+    if contested:
+        ranked = sorted(contested)
+        winners = _without_conflicts([candidates[index] for index in ranked], order)
+        losers = {index for position, index in enumerate(ranked) if position not in winners}
+        chosen = [f for index, f in enumerate(candidates) if index not in losers]
+        edits = [edit for edit in edits if edit[2] not in losers]
     pieces: list[str] = []
     cursor = 0
-    for start, end, replacement in edits:
+    for start, end, _, replacement in edits:
         pieces.append(text[cursor:start])
         pieces.append(replacement)
         cursor = end
