@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from cnfix.chars import is_han
+from cnfix.chars import HAN, is_han, lazy_compile
 from cnfix.datafiles import read_data
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
 from cnfix.regions import protected_regions
 
-# The scan is written with ``str.find`` and character comparisons instead of regular
-# expressions: character classes beyond Latin-1 (Han, the tone-marked Latin letters) cost
-# tens of milliseconds to compile, paid by every start-up, and the regex engine walks
-# Chinese text several times slower than ``str.find`` looks for a parenthesis.
+# The scans are regular expressions that start with a parenthesis (or a letter), so the
+# regex engine skips ahead at C speed and hands Python only real candidates: a damaged
+# document holds thousands of annotations. They are compiled on first use (a class of the
+# Han ranges costs a few milliseconds), never at import.
 
 _OPEN = "(\N{FULLWIDTH LEFT PARENTHESIS}"
 _CLOSE = ")\N{FULLWIDTH RIGHT PARENTHESIS}"
@@ -26,15 +26,10 @@ _DAMAGE = "?\N{FULLWIDTH QUESTION MARK}\N{REPLACEMENT CHARACTER}"
 MAX_READING = 10
 
 
-def _in_reading(char: str) -> bool:
-    """A character a written reading may use: ASCII letters and digits, ``:`` of ``u:``, the
-    Latin blocks that hold the tone-marked vowels (ā á ǎ à ü ǘ ê ế ḿ ń ň ǹ …) and combining
-    marks (readings in NFD)."""
-    if char.isascii():
-        return char.isalnum() or char == ":"
-    return (
-        "\u00c0" <= char <= "\u024f" or "\u0300" <= char <= "\u036f" or "\u1e00" <= char <= "\u1eff"
-    )
+#: A character a written reading may use: ASCII letters and digits, ``:`` of ``u:``, the
+#: Latin blocks that hold the tone-marked vowels (ā á ǎ à ü ǘ ê ế ḿ ń ň ǹ …) and combining
+#: marks (readings in NFD). A regex class.
+READING_CHARS = "A-Za-z0-9:\u00c0-\u024f\u0300-\u036f\u1e00-\u1eff"
 
 
 #: Combining tone marks after NFD. The breve (ă) is a common typo for the caron (ǎ).
@@ -123,119 +118,133 @@ class _Annotation(NamedTuple):
     embedded: bool  # a Han character follows: glued inside a word, as the artifact is
 
 
-def _positions(text: str, chars: str) -> list[int]:
-    """Sorted positions of ``chars`` in ``text``, found with ``str.find``."""
-    found = []
-    for char in chars:
-        at = text.find(char)
-        while at != -1:
-            found.append(at)
-            at = text.find(char, at + 1)
-    return sorted(found)
+#: A Han character (looked behind), ``(`` or ``（``, a reading-shaped run, ``)`` or ``）``;
+#: whether the parentheses pair is checked with the reading.
+_WRITTEN_RE = lazy_compile(
+    lambda: f"[{_OPEN}](?<=[{HAN}].)[{READING_CHARS}]{{1,{MAX_READING}}}[{_CLOSE}]"
+)
+
+Reading = tuple[str, str, "int | None"]  # (Han character, toneless syllable, tone)
+
+#: ``_reading_of_key`` remembered: an artifact document annotates the same few hundred
+#: characters thousands of times, and a dictionary lookup is the cheapest way to know.
+_KEYS: dict[str, Reading | None] = {}
+_MAX_KEYS = 65536
 
 
-def _written_readings(text: str) -> Iterator[tuple[int, int, str]]:
-    """``(open, close, written)`` for each Han character + parenthesised reading-shaped run.
+def _reading_of_key(key: str) -> Reading | None:
+    """The reading written in ``key``, a Han character and the parenthesised text after it
+    (``醫(yī)``), when the parentheses pair and the text is a known reading of the
+    character; else None."""
+    parsed = None
+    if PAIRS[key[1]] == key[-1]:
+        reading = _reading_after(key[0], key[2:-1])
+        if reading is not None:
+            parsed = (key[0], *reading)
+    if len(_KEYS) >= _MAX_KEYS:
+        _KEYS.clear()
+    _KEYS[key] = parsed
+    return parsed
 
-    This loop is most of the cost of the rule on clean text, hence its shape: ``str.find``
-    per kind of parenthesis, the usual Han block tested inline, ASCII runs tested in C.
-    """
-    for opener, closer in PAIRS.items():
-        start = text.find(opener, 1)
-        while start != -1:
-            before = text[start - 1]
-            if is_han(before):
-                close = text.find(closer, start + 2, start + MAX_READING + 2)
-                if close != -1:
-                    written = text[start + 1 : close]
-                    if (written.isascii() and written.isalnum()) or all(
-                        _in_reading(c) for c in written
-                    ):
-                        yield start, close, written
-            start = text.find(opener, start + 1)
+
+def _annotation_spans(doc: Document) -> tuple[list[tuple[int, int, str]], dict[str, Reading]]:
+    """Every Han character followed by a parenthesised known reading of it, outside
+    protected regions: ``(start, end, key)`` in text order (``key`` is the character and
+    the annotation, ``醫(yī)``), and the reading of each key."""
+    text = doc.text
+    spans = []
+    readings: dict[str, Reading] = {}
+    known = _KEYS
+    for match in _WRITTEN_RE.finditer(text):
+        start, end = match.span()
+        key = text[start - 1 : end]
+        reading = known.get(key, key)
+        if reading is key:
+            reading = _reading_of_key(key)
+        if reading is not None:
+            spans.append((start, end, key))
+            readings[key] = reading  # type: ignore[assignment]
+    if spans:
+        protected = protected_regions(doc)
+        if protected:
+            spans = [span for span in spans if not protected.covers(span[0])]
+            readings = {key: readings[key] for _, _, key in spans}
+    return spans, readings
 
 
 def _annotations(doc: Document) -> list[_Annotation]:
     """Every Han character followed by a parenthesised known reading of it, in text order."""
     text = doc.text
-    found: list[_Annotation] = []
-    protected = None
-    for start, close, written in _written_readings(text):
-        parsed = _reading_after(text[start - 1], written)
-        if parsed is None:
-            continue
-        if protected is None:
-            protected = protected_regions(doc)
-        if protected and protected.covers(start):
-            continue
-        end = close + 1
-        embedded = end < len(text) and is_han(text[end])
-        found.append(_Annotation(start, end, text[start - 1], *parsed, embedded))
-    found.sort(key=lambda a: a.start)
-    return found
+    spans, readings = _annotation_spans(doc)
+    return [
+        _Annotation(start, end, *readings[key], end < len(text) and is_han(text[end]))
+        for start, end, key in spans
+    ]
 
 
-def _conflicting(annotations: list[_Annotation]) -> set[str]:
-    """Characters annotated with two different syllables, or two different tones."""
+def _conflicting(readings: Iterable[Reading]) -> set[str]:
+    """Characters annotated with two different syllables, or two different tones, among
+    ``(char, syllable, tone)`` readings."""
     syllables: dict[str, set[str]] = {}
     tones: dict[str, set[int]] = {}
-    for a in annotations:
-        syllables.setdefault(a.char, set()).add(a.syllable)
-        if a.tone is not None:
-            tones.setdefault(a.char, set()).add(a.tone)
+    for char, syllable, tone in readings:
+        syllables.setdefault(char, set()).add(syllable)
+        if tone is not None:
+            tones.setdefault(char, set()).add(tone)
     return {c for c, s in syllables.items() if len(s) > 1} | {
         c for c, t in tones.items() if len(t) > 1
     }
 
 
-def _broken_candidates(
-    text: str, artifact: bool, whole: frozenset[int] = frozenset()
-) -> Iterator[tuple[int, int]]:
-    """``(begin, close)`` of each reading-shaped run of letters right before a closing
-    parenthesis, except the closing parentheses in ``whole`` (of intact annotations,
-    which are never broken). In a document without the artifact pattern only runs right
-    after a damage mark count, and those are found forwards from the (rare) marks."""
-    if artifact:
-        for close in _positions(text, _CLOSE):
-            if close in whole:
-                continue
-            begin = close
-            while begin > 0 and close - begin < MAX_READING and _in_reading(text[begin - 1]):
-                begin -= 1
-            if 0 < begin < close:
-                yield begin, close
-        return
-    for mark in _positions(text, _DAMAGE):
-        close = mark + 1
-        while close < len(text) and close - mark <= MAX_READING and _in_reading(text[close]):
-            close += 1
-        if close > mark + 1 and close < len(text) and text[close] in _CLOSE:
-            yield mark + 1, close
+def _consistent_embedded(
+    text: str, spans: list[tuple[int, int, str]], conflicting: set[str], enough: int
+) -> int:
+    """How many annotations are embedded (a Han character follows) on a non-conflicting
+    character, counted up to ``enough``: only the thresholds matter."""
+    count = 0
+    size = len(text)
+    for _, end, key in spans:
+        if end < size and is_han(text[end]) and key[0] not in conflicting:
+            count += 1
+            if count >= enough:
+                break
+    return count
 
 
-def _damaged(
-    doc: Document, artifact: bool, whole: frozenset[int] = frozenset()
-) -> Iterator[Finding]:
+#: A toned syllable and ``)`` that lost their ``(``, right after a damage mark: the
+#: reading-shaped run is group 1.
+_AFTER_DAMAGE_RE = lazy_compile(
+    lambda: f"[{_DAMAGE}]([{READING_CHARS}]{{1,{MAX_READING}}})[{_CLOSE}]"
+)
+#: In an artifact document, also such a run right after a Han character, and a whole
+#: annotation after a lone Latin letter glued in after a damage mark or Han (``崿F(xiàn)``).
+#: Group 1 is the run; what precedes it is looked behind from its first character.
+_BROKEN_RE = lazy_compile(
+    lambda: (
+        f"([{READING_CHARS}]"
+        f"(?:(?<=[{_DAMAGE}{HAN}].)|(?<=[{_DAMAGE}{HAN}][A-Za-z][{_OPEN}].))"
+        f"[{READING_CHARS}]{{0,{MAX_READING - 1}}})[{_CLOSE}]"
+    )
+)
+
+
+def _damaged(doc: Document, artifact: bool) -> Iterator[Finding]:
     """Annotations broken by lost bytes: report, leave the repair to the mojibake rules.
 
     What precedes a reading-shaped run before a closing parenthesis decides: a damage mark
     (or, in an artifact document, a Han character) means the ``(`` was lost; an intact
-    ``(`` after a stray Latin letter glued into Han text means the character was.
+    ``(`` after a stray Latin letter glued into Han text means the character was. An
+    intact annotation never qualifies: a Han character precedes its ``(``.
     """
     text = doc.text
-    for begin, close in _broken_candidates(text, artifact, whole):
+    if not artifact and not any(mark in text for mark in _DAMAGE):
+        return
+    for match in (_BROKEN_RE if artifact else _AFTER_DAMAGE_RE).finditer(text):
+        begin, close = match.span(1)
         before = text[begin - 1]
-        if before in _DAMAGE or (artifact and is_han(before)):
+        if before in _DAMAGE or is_han(before):
             start, where = begin, "that lost its '(' in damaged text"
-        elif (
-            artifact
-            and before in _OPEN
-            and PAIRS[before] == text[close]
-            and begin >= 3
-            and text[begin - 2].isascii()
-            and text[begin - 2].isalpha()
-            and (text[begin - 3] in _DAMAGE or is_han(text[begin - 3]))
-        ):
+        elif PAIRS[before] == text[close]:
             start = begin - 1
             where = f"after the stray letter {text[begin - 2]!r} in damaged text"
         else:
@@ -309,32 +318,40 @@ def check_pinyin_annotation(doc: Document) -> Iterator[Finding]:
     URLs, e-mail addresses and Markdown code are never touched.
     """
     text = doc.text
-    annotations = _annotations(doc)
-    if not annotations:  # the common case: five scans of the text with str.find, no more
+    spans, readings = _annotation_spans(doc)
+    if not spans:  # the common case: one scan of the text for a parenthesis after Han
         yield from _damaged(doc, artifact=False)
         return
-    conflicting = _conflicting(annotations)
-    consistent_embedded = sum(1 for a in annotations if a.embedded and a.char not in conflicting)
+    conflicting = _conflicting(readings.values())
+    consistent_embedded = _consistent_embedded(text, spans, conflicting, MIN_ARTIFACT)
     artifact = consistent_embedded >= MIN_ARTIFACT
-    for a in annotations:
+    # What each distinct annotation gets: its message and fix's applicability, or nothing.
+    decided: dict[str, tuple[str, Applicability] | None] = {}
+    for key, (char, _, _) in readings.items():
         if artifact:
-            applicability = Applicability.UNSAFE if a.char in conflicting else Applicability.SAFE
-        elif consistent_embedded >= MIN_SUSPECT and a.char not in conflicting:
+            applicability = Applicability.UNSAFE if char in conflicting else Applicability.SAFE
+        elif consistent_embedded >= MIN_SUSPECT and char not in conflicting:
             applicability = Applicability.UNSAFE
         else:
+            decided[key] = None
             continue
-        message = f'pinyin annotation "{text[a.start : a.end]}" after {a.char}'
-        if a.char in conflicting:
-            message += f" ({a.char} is annotated with different readings)"
+        message = f'pinyin annotation "{key[1:]}" after {char}'
+        if char in conflicting:
+            message += f" ({char} is annotated with different readings)"
         elif not artifact:
             message += " (only two in the document: may be a gloss)"
-        yield PINYIN_ANNOTATION.finding(
-            a.start,
-            a.end,
-            message,
-            Fix((Edit(a.start, a.end),), "Remove the pinyin annotation", applicability),
-        )
-    yield from _damaged(doc, artifact, frozenset(a.end - 1 for a in annotations))
+        decided[key] = (message, applicability)
+    # The findings are built with the least work per annotation: thousands in a document.
+    name, code = PINYIN_ANNOTATION.name, PINYIN_ANNOTATION.code
+    title = "Remove the pinyin annotation"
+    for start, end, key in spans:
+        outcome = decided[key]
+        if outcome is not None:
+            message, applicability = outcome
+            yield Finding(
+                name, code, start, end, message, Fix((Edit(start, end),), title, applicability)
+            )
+    yield from _damaged(doc, artifact)
 
 
 PINYIN_ANNOTATION = Rule(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from cnfix.chars import CHINESE, HAN, lazy_compile
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
-from cnfix.regions import Regions, protected_regions
+from cnfix.regions import protected_regions
 
 #: Formats whose ASCII commas are syntax, not prose.
 SYNTAX_COMMA_KINDS = frozenset({"table"})
@@ -42,24 +42,29 @@ def check_stray_comma(doc: Document) -> Iterator[Finding]:
         return
     if not COMMA_BEFORE_MARK_RE.search(doc.text):
         return
+    text = doc.text
+    spans = [match.span() for match in STRAY_COMMA_RE.finditer(text)]
+    if not spans:
+        return
     protected = protected_regions(doc)
-    for match in STRAY_COMMA_RE.finditer(doc.text):
-        start, end = match.span()
-        if protected and (protected.covers(start) or protected.covers(end - 1)):
-            continue
-        following = doc.text[end]
+    if protected:
+        spans = [(s, e) for s, e in spans if not (protected.covers(s) or protected.covers(e - 1))]
+    # The findings are built with the least work per comma: a damaged document has
+    # thousands, and their messages repeat (one per run length and following mark).
+    name, code = STRAY_COMMA.name, STRAY_COMMA.code
+    messages: dict[tuple[int, str], tuple[str, str]] = {}
+    for start, end in spans:
+        following = text[end]
         count = end - start
-        yield STRAY_COMMA.finding(
-            start,
-            end,
-            f"stray ASCII comma before {following!r}"
-            if count == 1
-            else f"{count} stray ASCII commas before {following!r}",
-            Fix(
-                (Edit(start, end),),
+        worded = messages.get((count, following))
+        if worded is None:
+            worded = messages[count, following] = (
+                f"stray ASCII comma before {following!r}"
+                if count == 1
+                else f"{count} stray ASCII commas before {following!r}",
                 "Remove the stray comma" if count == 1 else "Remove the stray commas",
-            ),
-        )
+            )
+        yield Finding(name, code, start, end, worded[0], Fix((Edit(start, end),), worded[1]))
 
 
 STRAY_COMMA = Rule(
@@ -102,6 +107,13 @@ PAREN_PAIR_RE = lazy_compile(
     f"\\((?:(?<=[{CHINESE}\\s\\d]\\()|(?<=^\\())[^()\\n]{{0,200}}?[{HAN}][^()\\n]{{0,200}}?\\)",
     re.M,
 )
+
+
+#: Each ASCII mark's message and its full-width replacement.
+_MARK_MESSAGES = {
+    mark: (f"ASCII {mark!r} in Chinese text; full-width {wide!r} belongs here", wide)
+    for mark, wide in FULLWIDTH.items()
+}
 
 
 def fullwidth_marks(text: str) -> int:
@@ -148,46 +160,55 @@ def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
     if not any(mark in text for mark in ",;:!?(") or not MARK_BY_NON_ASCII_RE.search(text):
         return
     comma_is_syntax = doc.kind in SYNTAX_COMMA_KINDS
-    protected: Regions | None = None  # worked out at the first mark found: often never
 
-    def allowed(position: int) -> bool:
-        nonlocal protected
-        if comma_is_syntax and text[position] == ",":
-            return False
-        if protected is None:
+    def allowed(positions: list[int]) -> list[int]:
+        """``positions`` without commas that are syntax and marks in protected regions."""
+        if comma_is_syntax:
+            positions = [at for at in positions if text[at] != ","]
+        if positions:
             protected = protected_regions(doc)
-        return not (protected and protected.covers(position))
+            if protected:
+                positions = [at for at in positions if not protected.covers(at)]
+        return positions
 
     fullwidth = fullwidth_marks(text)
     # Marks in Chinese context are ASCII marks: when even all of those could not make the
     # text flattened (the usual case in clean text), the two context scans are skipped.
     if is_flattened(fullwidth, sum(text.count(mark) for mark in ",;:!?")):
-        safe_marks = [m.start() for m in SAFE_MARK_RE.finditer(text) if allowed(m.start())]
-        unsafe_marks = [m.start() for m in UNSAFE_MARK_RE.finditer(text) if allowed(m.start())]
+        safe_marks = allowed([m.start() for m in SAFE_MARK_RE.finditer(text)])
+        unsafe_marks = allowed([m.start() for m in UNSAFE_MARK_RE.finditer(text)])
     else:
         safe_marks, unsafe_marks = [], []
     if is_flattened(fullwidth, len(safe_marks) + len(unsafe_marks)):
         parens = [m.span() for m in PAREN_PAIR_RE.finditer(text)] if "(" in text else []
     else:
-        safe_marks = [m.start() for m in BETWEEN_HAN_RE.finditer(text) if allowed(m.start())]
+        safe_marks = allowed([m.start() for m in BETWEEN_HAN_RE.finditer(text)])
         unsafe_marks, parens = [], []
 
+    # The findings are built with the least work per mark: a flattened document has
+    # thousands.
+    name, code = HALFWIDTH_PUNCTUATION.name, HALFWIDTH_PUNCTUATION.code
     for positions, applicability in (
         (safe_marks, Applicability.SAFE),
         (unsafe_marks, Applicability.UNSAFE),
     ):
         for start in positions:
-            mark = text[start]
-            yield HALFWIDTH_PUNCTUATION.finding(
+            message, replacement = _MARK_MESSAGES[text[start]]
+            yield Finding(
+                name,
+                code,
                 start,
                 start + 1,
-                f"ASCII {mark!r} in Chinese text; full-width {FULLWIDTH[mark]!r} belongs here",
-                Fix((Edit(start, start + 1, FULLWIDTH[mark]),), "Use full width", applicability),
+                message,
+                Fix((Edit(start, start + 1, replacement),), "Use full width", applicability),
             )
+    if parens:
+        protected = protected_regions(doc)
+        if protected:
+            parens = [(at, end) for at, end in parens if not protected.covers(at)]
+            parens = [(at, end) for at, end in parens if not protected.covers(end - 1)]
     for open_at, end in parens:
         close_at = end - 1
-        if not (allowed(open_at) and allowed(close_at)):
-            continue
         yield HALFWIDTH_PUNCTUATION.finding(
             open_at,
             end,
