@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -617,6 +617,57 @@ def _remembered(question: object, text: str, answer: Callable[[], T]) -> T:
     return value
 
 
+# -- converting many short pieces ----------------------------------------------------------
+
+#: :func:`convert_all` names for OpenCC's phrase dictionaries alone (:func:`convert_phrases`).
+PHRASES_ST, PHRASES_TS = "phrases st", "phrases ts"
+#: Pieces (windows of a text) already converted, per configuration. The same windows come
+#: back when a text is judged again without its glosses, and in its repair passes (only the
+#: repaired spots change); a conversion is a pure function of the piece, so the answers are
+#: kept across texts: pieces of up to ``REMEMBERED_LENGTH`` characters, at most
+#: ``REMEMBERED_PIECES`` per configuration (then the memo starts afresh).
+_CONVERTED: dict[str, dict[str, str]] = {}
+REMEMBERED_LENGTH = 64
+REMEMBERED_PIECES = 50_000
+
+
+def convert_all(pieces: Sequence[str], config: str) -> list[str]:
+    """Each piece through ``config`` (an OpenCC configuration, or ``PHRASES_ST`` /
+    ``PHRASES_TS``), with one OpenCC call for every piece not converted before.
+
+    An OpenCC call costs ~2 µs before its first character (~0.05 µs each), and the rule
+    converts thousands of 17-character windows of a damaged text. The pieces are joined
+    with line breaks: no entry of OpenCC's dictionaries (line-based files) holds one, so no
+    phrase matches across a break and each piece comes out as it would alone (checked by
+    ``tests/test_script_speed.py``); a piece holding a line break is converted alone.
+    """
+    memo = _CONVERTED.setdefault(config, {})
+    if len(memo) > REMEMBERED_PIECES:
+        memo.clear()
+    new = [piece for piece in dict.fromkeys(pieces) if piece not in memo]
+    if not new:
+        return [memo[piece] for piece in pieces]
+    done: dict[str, str] = {}
+    joined = [piece for piece in new if "\n" not in piece]
+    if joined:
+        converted = _convert_one("\n".join(joined), config).split("\n")
+        if len(converted) == len(joined):
+            done.update(zip(joined, converted, strict=True))
+    for piece in new:
+        if piece not in done:
+            done[piece] = _convert_one(piece, config)
+    memo.update((piece, out) for piece, out in done.items() if len(piece) <= REMEMBERED_LENGTH)
+    return [done[piece] if piece in done else memo[piece] for piece in pieces]
+
+
+def _convert_one(text: str, config: str) -> str:
+    if config == PHRASES_ST:
+        return convert_phrases(text, "st")
+    if config == PHRASES_TS:
+        return convert_phrases(text, "ts")
+    return convert(text, config)
+
+
 # -- probes --------------------------------------------------------------------------------
 
 
@@ -683,27 +734,32 @@ def simplified_phrase_hits(
 
 def _phrase_hits(text: str, candidates: list[int], weak: bool) -> list[int]:
     """The ``candidates`` that OpenCC's phrases change, converting a window around each."""
-    hits = []
-    for start, end, members in _windows(text, candidates):
-        window = text[start:end]
-        simplified = convert(window, "t2s")
-        decided = convert_phrases(simplified, "st")
-        if not (_same_length(window, simplified) and _same_length(window, decided)):
+    windows = _windows(text, candidates)
+    pieces = [text[start:end] for start, end, _ in windows]
+    simplified = convert_all(pieces, "t2s")
+    decided = convert_all(simplified, PHRASES_ST)
+    # The phrase's form in each standard (覈 is 核 in Taiwan text): any one will do.
+    regional = [convert_all(decided, config) for config in BETWEEN_STANDARDS.values()]
+    changed: list[tuple[int, str]] = []  # a changed candidate, its Simplified reading on
+    for n, (start, _, members) in enumerate(windows):
+        window = pieces[n]
+        if not (_same_length(window, simplified[n]) and _same_length(window, decided[n])):
             continue
-        # The phrase's form in each standard (覈 is 核 in Taiwan text): any one will do.
-        forms = [decided, *(convert(decided, config) for config in BETWEEN_STANDARDS.values())]
+        forms = [decided[n], *(converted[n] for converted in regional)]
         for i in members:
             char = text[i]
             if any(len(form) != len(window) or form[i - start] == char for form in forms):
                 continue
-            # A phrase that starts here and keeps the character outvotes one that ends
-            # here (新征程: 征程 keeps 征 against 新征 → 新徵). Probed characters are never
-            # their own default, so an unchanged start means such a phrase matched.
-            k = i - start
-            if not weak and convert(simplified[k : k + WINDOW], "s2t")[0] == simplified[k]:
-                continue
-            hits.append(i)
-    return hits
+            changed.append((i, simplified[n][i - start : i - start + WINDOW]))
+    if weak:
+        return [i for i, _ in changed]
+    # A phrase that starts here and keeps the character outvotes one that ends here
+    # (新征程: 征程 keeps 征 against 新征 → 新徵). Probed characters are never their own
+    # default, so an unchanged start means such a phrase matched.
+    starts = convert_all([reading for _, reading in changed], "s2t")
+    return [
+        i for (i, reading), start in zip(changed, starts, strict=True) if start[0] != reading[0]
+    ]
 
 
 def word_remnants(text: str, probe_at: list[int] | None = None, *, weak: bool = False) -> list[int]:
@@ -745,9 +801,12 @@ def word_remnants(text: str, probe_at: list[int] | None = None, *, weak: bool = 
             standard = standard_of(text)
         forms = {in_standard(form, standard) for form in spellings}
         forms |= measure_forms(text, i)
-        if forms and char not in forms and (weak or not _kept_by_a_phrase(text, i)):
+        if forms and char not in forms:
             found.append(i)
-    return found
+    if weak or not found:
+        return found
+    kept = _kept_by_phrases(text, found)
+    return [i for i in found if i not in kept]
 
 
 #: Shared characters that Traditional text writes, where no word covers them, almost only
@@ -783,7 +842,7 @@ def undecided_positions(text: str, standard: str, taken: Iterable[int] = ()) -> 
     config = TO_TRADITIONAL[standard]
     for match in _undecided_class().finditer(text):
         i, char = match.start(), match.group()
-        if i in skip or convert(char, config) == char:
+        if i in skip or _char_converted(char, config) == char:
             continue
         if char == "里" and not (
             (i and not HAN_RE.match(text, i - 1)) or text.startswith("的", i + 1)
@@ -791,12 +850,12 @@ def undecided_positions(text: str, standard: str, taken: Iterable[int] = ()) -> 
             continue
         if char == "于" and _surname_shaped(text, i):
             continue
-        if word_forms(text, i) or _kept_in_standard(text, i, config):
+        if word_forms(text, i):
             continue
         found.append(i)
     if not found:
         return found
-    kept = kept_positions(text, found)
+    kept = kept_positions(text, found) | _kept_in_standard(text, found, config)
     return [i for i in found if i not in kept]
 
 
@@ -816,24 +875,47 @@ def _surname_shaped(text: str, i: int) -> bool:
     return False
 
 
-def _kept_in_standard(text: str, i: int, config: str) -> bool:
-    """True when OpenCC (``config``), converting the Simplified reading of the window around
-    ``i``, keeps ``text[i]``: a phrase covers it and keeps it (a name, ``于右任``)."""
-    start, end = max(0, i - WINDOW), min(len(text), i + WINDOW + 1)
-    simplified = convert(text[start:end], "t2s")
-    converted = convert(simplified, config)
-    return len(converted) != end - start or converted[i - start] == text[i]
+@functools.cache
+def _char_converted(char: str, config: str) -> str:
+    return convert(char, config)
 
 
-def _kept_by_a_phrase(text: str, i: int) -> bool:
-    """True when OpenCC, converting the Simplified reading of the window around ``i``,
-    keeps ``text[i]`` (a character whose default is another form): one of its phrases
-    covers it and keeps it — often a name (``余光中``, where CC-CEDICT knows only 餘光).
+def _simplified_windows(text: str, positions: list[int]) -> tuple[list[int], list[str]]:
+    """The start of the window around each position, and its Simplified reading (t2s)."""
+    starts = [max(0, i - WINDOW) for i in positions]
+    pieces = [text[start : i + WINDOW + 1] for start, i in zip(starts, positions, strict=True)]
+    return starts, convert_all(pieces, "t2s")
+
+
+def _kept_in_standard(text: str, positions: list[int], config: str) -> set[int]:
+    """The positions where OpenCC (``config``), converting the Simplified reading of the
+    window around each, keeps the character: a phrase covers it and keeps it (a name,
+    ``于右任``); or the conversion changes the window's length (nothing to compare)."""
+    starts, simplified = _simplified_windows(text, positions)
+    kept = set()
+    for i, start, converted in zip(positions, starts, convert_all(simplified, config), strict=True):
+        if (
+            len(converted) != min(len(text), i + WINDOW + 1) - start
+            or converted[i - start] == text[i]
+        ):
+            kept.add(i)
+    return kept
+
+
+def _kept_by_phrases(text: str, positions: list[int]) -> set[int]:
+    """The positions whose character (one whose default is another form) OpenCC keeps,
+    converting the Simplified reading of the window around each: one of its phrases covers
+    it and keeps it — often a name (``余光中``, where CC-CEDICT knows only 餘光).
     """
-    start, end = max(0, i - WINDOW), min(len(text), i + WINDOW + 1)
-    simplified = convert(text[start:end], "t2s")
-    converted = convert(simplified, "s2t")
-    return len(converted) == end - start and converted[i - start] == text[i]
+    starts, simplified = _simplified_windows(text, positions)
+    kept = set()
+    for i, start, converted in zip(positions, starts, convert_all(simplified, "s2t"), strict=True):
+        if (
+            len(converted) == min(len(text), i + WINDOW + 1) - start
+            and converted[i - start] == text[i]
+        ):
+            kept.add(i)
+    return kept
 
 
 def traditional_phrase_hits(text: str) -> list[int]:
@@ -853,12 +935,15 @@ def traditional_phrase_hits(text: str) -> list[int]:
             if (i > 0 and text[i - 1] in left) or (i + 1 < len(text) and text[i + 1] in right):
                 candidates.append(i)
     hits = set(zhe_positions(text))
-    for start, end, members in _windows(text, candidates):
-        window = text[start:end]
-        simplified = convert(window, "t2s")
-        traditional = convert(window, "s2t")
-        by_ts = convert_phrases(traditional, "ts")
-        by_st = convert_phrases(simplified, "st")
+    windows = _windows(text, candidates)
+    pieces = [text[start:end] for start, end, _ in windows]
+    simplified_all = convert_all(pieces, "t2s")
+    traditional_all = convert_all(pieces, "s2t")
+    by_ts_all = convert_all(traditional_all, PHRASES_TS)
+    by_st_all = convert_all(simplified_all, PHRASES_ST)
+    for n, (start, _, members) in enumerate(windows):
+        window, simplified, traditional = pieces[n], simplified_all[n], traditional_all[n]
+        by_ts, by_st = by_ts_all[n], by_st_all[n]
         if not all(len(form) == len(window) for form in (simplified, traditional, by_ts, by_st)):
             continue
         for i in members:
@@ -968,6 +1053,7 @@ def _in_own_standard(
     return change
 
 
+@functools.cache
 def _standard_forms(form: str, standard: str, others: tuple[str, ...]) -> str:
     """``form`` (written in ``standard``) followed by its other forms in ``others``."""
     opencc_form = convert(form, FROM_STANDARD[standard]) if standard in FROM_STANDARD else form
@@ -1074,23 +1160,28 @@ def _convert_positions(
     """
     t = tables()
     changes = []
-    for start, end, members in _windows(text, positions):
-        window = text[start:end]
+    windows = _windows(text, positions)
+    pieces = [text[start:end] for start, end, _ in windows]
+    if target == HANT:
+        keys = convert_all(pieces, TO_SIMPLIFIED[source])
+        conversions = convert_all(keys, TO_TRADITIONAL[standard])
+        phrased = convert_all(keys, PHRASES_ST)
+        candidates_of = t.st_candidates
+    else:
+        keys = convert_all(pieces, "s2t")
+        conversions = convert_all(pieces, TO_SIMPLIFIED[source])
+        phrased = convert_all(keys, PHRASES_TS)
+        # STPhrases read backwards: 关于 → 關於 decides 於 → 于 after 关.
+        backwards_all = convert_all(conversions, PHRASES_ST)
+        candidates_of = t.ts_candidates
+    for n, (start, _, members) in enumerate(windows):
+        window, key, converted, by_phrase = pieces[n], keys[n], conversions[n], phrased[n]
         decided_at: set[int] = set()  # window offsets a phrase (or our 著 table) decides
         if target == HANT:
-            key = convert(window, TO_SIMPLIFIED[source])
-            converted = convert(key, TO_TRADITIONAL[standard])
-            by_phrase = convert_phrases(key, "st")
             forms: tuple[str, ...] = (key, converted, by_phrase)
-            candidates_of = t.st_candidates
         else:
-            key = convert(window, "s2t")
-            converted = convert(window, TO_SIMPLIFIED[source])
-            by_phrase = convert_phrases(key, "ts")
-            # STPhrases read backwards: 关于 → 關於 decides 於 → 于 after 关.
-            backwards = convert_phrases(converted, "st")
+            backwards = backwards_all[n]
             forms = (key, converted, by_phrase, backwards)
-            candidates_of = t.ts_candidates
             if all(len(form) == len(window) for form in forms):
                 decided_at = {k for k, c in enumerate(window) if backwards[k] == c != converted[k]}
             decided_at |= set(zhe_positions(converted))

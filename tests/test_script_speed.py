@@ -1,0 +1,154 @@
+"""The fast paths of the ``mixed-script`` rule give exactly what the simple ones give.
+
+Issue 7 (speed): on damaged text the rule converts thousands of short windows with
+OpenCC. :func:`cnfix.rules.script.convert_all` converts them in one call per
+configuration (joined with line breaks) and remembers the answers across texts and
+repair passes. The reference is one OpenCC call per window, nothing remembered: the
+findings (rule, code, span, message, fix edits, title, applicability, order) and the
+repairs must be identical on the rule's fixtures, the seeds (alone, joined and as JSON
+Lines, under every ``--to``), clean corpus documents and corpus excerpts with flipped
+characters (``benchmarks/bench_script.py``), some joined into long texts judged in
+paragraph runs.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from collections.abc import Iterator
+
+import pytest
+from conftest import FIXTURES, ROOT, SEEDS, corpus_documents
+
+from cnfix import Settings, repair_text
+from cnfix.convert import convert, convert_phrases
+from cnfix.model import Document, Finding
+from cnfix.rules import script
+from cnfix.rules.script import PHRASES_ST, PHRASES_TS, check_mixed_script, convert_all
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import bench_script
+
+#: Every configuration the rule passes to :func:`convert_all`.
+CONFIGS = ("t2s", "s2t", "tw2s", "hk2s", "s2tw", "s2hk", "t2tw", "t2hk", PHRASES_ST, PHRASES_TS)
+TARGETS = ("auto", "hant", "hans", "tw", "hk", "keep")
+
+
+def one_by_one(pieces: list[str], config: str) -> list[str]:
+    """The reference: one OpenCC call per piece, nothing remembered."""
+    if config in (PHRASES_ST, PHRASES_TS):
+        return [convert_phrases(piece, config[-2:]) for piece in pieces]
+    return [convert(piece, config) for piece in pieces]
+
+
+def _texts() -> list[str]:
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    texts += [path.read_text(encoding="utf-8") for path in corpus_documents()[::40]]
+    return texts
+
+
+def test_joined_pieces_convert_as_they_would_alone() -> None:
+    """No OpenCC phrase reaches across the line break between two pieces, in any
+    configuration: windows of real text (starting and ending anywhere, some holding line
+    breaks or empty, 著 after and before a word of the 著 → 着 table) convert alike."""
+    rng = random.Random(7)
+    texts = _texts()
+    pieces = ["", "有著", "著力", "\n", "著", "有\n著", "干部\n"]
+    for text in texts:
+        for _ in range(300):
+            start = rng.randrange(len(text))
+            pieces.append(text[start : start + rng.randint(1, 24)])
+    for config in CONFIGS:
+        script._CONVERTED.clear()
+        expected = one_by_one(pieces, config)
+        assert convert_all(pieces, config) == expected, config
+        # and again, from what is remembered, in another order
+        shuffled = list(zip(pieces, expected, strict=True))
+        rng.shuffle(shuffled)
+        assert convert_all([p for p, _ in shuffled], config) == [e for _, e in shuffled]
+
+
+def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(script, "REMEMBERED_PIECES", 10)
+    script._CONVERTED.clear()
+    pieces = [f"干部{n}" for n in range(30)] + ["x" * (script.REMEMBERED_LENGTH + 1)]
+    assert convert_all(pieces, "s2t") == one_by_one(pieces, "s2t")
+    assert convert_all(pieces, "s2t") == one_by_one(pieces, "s2t")
+    assert len(script._CONVERTED["s2t"]) <= 30  # cleared, then refilled by one call
+    assert all(len(piece) <= script.REMEMBERED_LENGTH for piece in script._CONVERTED["s2t"])
+
+
+def _samples() -> Iterator[tuple[str, str, str, tuple[str, ...]]]:
+    """(label, text, kind, targets) of texts with remnants and without."""
+    for path in sorted((FIXTURES / "mixed-script").glob("*.in.*")):
+        kind = "markdown" if path.suffix == ".md" else "text"
+        yield path.name, path.read_text(encoding="utf-8"), kind, TARGETS
+    seeds = [path.read_bytes().decode("utf-8", "replace") for path in sorted(SEEDS.glob("*.txt"))]
+    for number, seed in enumerate(seeds):
+        yield f"seed {number}", seed, "text", TARGETS
+        lines = "\n".join(json.dumps({"t": line}, ensure_ascii=False) for line in seed.splitlines())
+        yield f"seed {number} as JSON Lines", lines, "json", ("auto",)
+    yield "seeds joined x3", "".join(seeds) * 3, "text", ("auto", "hant")
+    for path in corpus_documents()[::8]:
+        label = f"{path.parent.name}/{path.name}"
+        yield label, path.read_text(encoding="utf-8"), "text", ("auto",)
+    rng = random.Random(5)
+    flipped: dict[str, list[str]] = {"hans": [], "hant": []}
+    for script_name, texts in flipped.items():
+        for number, excerpt in enumerate(bench_script.excerpts(script_name, 1000)[::10]):
+            for rate in (0.02, 0.05):
+                damaged, _ = bench_script.flip(excerpt, script_name, rate, rng)
+                texts.append(damaged)
+                yield f"{script_name} excerpt {number} flipped {rate}", damaged, "text", ("auto",)
+        # long texts (judged in paragraph runs), remnants here and there
+        yield f"long {script_name}", "\n\n".join(texts[:30]), "text", ("auto",)
+    both = [text for pair in zip(flipped["hans"], flipped["hant"], strict=False) for text in pair]
+    yield "long, both scripts", "\n\n".join(both[:40]), "text", ("auto", "hant", "hans")
+
+
+def _key(finding: Finding) -> tuple:
+    fix = finding.fix
+    edits = None
+    if fix is not None:
+        edits = (tuple((e.start, e.end, e.replacement) for e in fix.edits), fix.title)
+        edits += (fix.applicability,)
+    return finding.rule, finding.code, finding.start, finding.end, finding.message, edits
+
+
+def _findings(text: str, kind: str, target: str) -> list[tuple]:
+    document = Document(text, kind=kind, settings=Settings(target_script=target))
+    return [_key(finding) for finding in check_mixed_script(document)]
+
+
+def _repairs(text: str) -> list[tuple]:
+    results = []
+    for unsafe in (False, True):
+        result = repair_text(text, select=["mixed-script"], unsafe_fixes=unsafe)
+        results.append((result.text, [_key(finding) for finding in result.applied]))
+    return results
+
+
+SAMPLES = list(_samples())
+
+
+def test_findings_match_the_one_call_per_window_reference(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fast: dict[tuple[str, str], list[tuple]] = {}
+    repaired: dict[str, list[tuple]] = {}
+    script._CONVERTED.clear()
+    for label, text, kind, targets in SAMPLES:
+        for target in targets:
+            fast[label, target] = _findings(text, kind, target)
+        if kind == "text" and not label.startswith(("hans/", "hant/")):
+            repaired[label] = _repairs(text)
+    monkeypatch.setattr(script, "convert_all", one_by_one)
+    found = 0
+    for label, text, kind, targets in SAMPLES:
+        for target in targets:
+            assert fast[label, target] == _findings(text, kind, target), (label, target)
+            found += len(fast[label, target])
+        if label in repaired:
+            assert repaired[label] == _repairs(text), label
+    assert found > 1000  # the samples exercise the rule
