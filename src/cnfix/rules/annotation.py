@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
@@ -118,10 +119,14 @@ class _Annotation(NamedTuple):
     embedded: bool  # a Han character follows: glued inside a word, as the artifact is
 
 
-#: A Han character (looked behind), ``(`` or ``（``, a reading-shaped run, ``)`` or ``）``;
-#: whether the parentheses pair is checked with the reading.
-_WRITTEN_RE = lazy_compile(
-    lambda: f"[{_OPEN}](?<=[{HAN}].)[{READING_CHARS}]{{1,{MAX_READING}}}[{_CLOSE}]"
+#: A Han character (looked behind), ``(``, a reading-shaped run, ``)``; and the same with
+#: ``（ ）``. One pattern per kind of parenthesis: a pattern that starts with a literal is
+#: scanned for it ten times faster than one that starts with a class of two.
+_WRITTEN_RES = tuple(
+    lazy_compile(
+        f"{re.escape(opener)}(?<=[{HAN}].)[{READING_CHARS}]{{1,{MAX_READING}}}{re.escape(closer)}"
+    )
+    for opener, closer in PAIRS.items()
 )
 
 Reading = tuple[str, str, "int | None"]  # (Han character, toneless syllable, tone)
@@ -134,15 +139,9 @@ _MAX_KEYS = 65536
 
 def _reading_of_key(key: str) -> Reading | None:
     """The reading written in ``key``, a Han character and the parenthesised text after it
-    (``醫(yī)``), when the parentheses pair and the text is a known reading of the
-    character; else None."""
-    parsed = None
-    if PAIRS[key[1]] == key[-1]:
-        reading = _reading_after(key[0], key[2:-1])
-        if reading is not None:
-            parsed = (key[0], *reading)
-    if len(_KEYS) >= _MAX_KEYS:
-        _KEYS.clear()
+    (``醫(yī)``), when it is a known reading of the character; else None."""
+    reading = _reading_after(key[0], key[2:-1])
+    parsed = None if reading is None else (key[0], *reading)
     _KEYS[key] = parsed
     return parsed
 
@@ -152,24 +151,29 @@ def _annotation_spans(doc: Document) -> tuple[list[tuple[int, int, str]], dict[s
     protected regions: ``(start, end, key)`` in text order (``key`` is the character and
     the annotation, ``醫(yī)``), and the reading of each key."""
     text = doc.text
-    spans = []
-    readings: dict[str, Reading] = {}
+    if len(_KEYS) >= _MAX_KEYS:
+        _KEYS.clear()
     known = _KEYS
-    for match in _WRITTEN_RE.finditer(text):
-        start, end = match.span()
-        key = text[start - 1 : end]
-        reading = known.get(key, key)
-        if reading is key:
-            reading = _reading_of_key(key)
-        if reading is not None:
-            spans.append((start, end, key))
-            readings[key] = reading  # type: ignore[assignment]
+    spans: list[tuple[int, int, str]] = []
+    kinds = 0  # of parenthesis found: with both, the spans are sorted into text order
+    for pattern in _WRITTEN_RES:
+        before = len(spans)
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            key = text[start - 1 : end]
+            reading = known.get(key, key)
+            if reading is key:
+                reading = _reading_of_key(key)
+            if reading is not None:
+                spans.append((start, end, key))
+        kinds += len(spans) > before
+    if kinds > 1:
+        spans.sort()
     if spans:
         protected = protected_regions(doc)
         if protected:
             spans = [span for span in spans if not protected.covers(span[0])]
-            readings = {key: readings[key] for _, _, key in spans}
-    return spans, readings
+    return spans, {key: known[key] for _, _, key in spans}  # type: ignore[misc]
 
 
 def _annotations(doc: Document) -> list[_Annotation]:
@@ -212,20 +216,47 @@ def _consistent_embedded(
 
 
 #: A toned syllable and ``)`` that lost their ``(``, right after a damage mark: the
-#: reading-shaped run is group 1.
-_AFTER_DAMAGE_RE = lazy_compile(
-    lambda: f"[{_DAMAGE}]([{READING_CHARS}]{{1,{MAX_READING}}})[{_CLOSE}]"
-)
+#: reading-shaped run is group 1. One pattern per mark, each starting with it (a literal:
+#: scanned for ten times faster than a class), run only on a text that has the mark.
+_AFTER_DAMAGE_RES = {
+    mark: lazy_compile(f"{re.escape(mark)}([{READING_CHARS}]{{1,{MAX_READING}}})[{_CLOSE}]")
+    for mark in _DAMAGE
+}
 #: In an artifact document, also such a run right after a Han character, and a whole
 #: annotation after a lone Latin letter glued in after a damage mark or Han (``崿F(xiàn)``).
-#: Group 1 is the run; what precedes it is looked behind from its first character.
-_BROKEN_RE = lazy_compile(
-    lambda: (
-        f"([{READING_CHARS}]"
-        f"(?:(?<=[{_DAMAGE}{HAN}].)|(?<=[{_DAMAGE}{HAN}][A-Za-z][{_OPEN}].))"
-        f"[{READING_CHARS}]{{0,{MAX_READING - 1}}})[{_CLOSE}]"
+#: These run on the text reversed, so that each pattern starts with its closing
+#: parenthesis (a literal) and looks ahead for what preceded the run; group 1 is the run.
+_BROKEN_REVERSED_RES = tuple(
+    lazy_compile(
+        f"{re.escape(closer)}([{READING_CHARS}]{{1,{MAX_READING}}})"
+        f"(?=[{_DAMAGE}{HAN}]|[{_OPEN}][A-Za-z][{_DAMAGE}{HAN}])"
     )
+    for closer in _CLOSE
 )
+
+
+def _broken_runs(text: str, artifact: bool) -> list[tuple[int, int]]:
+    """``(begin, close)`` of each reading-shaped run (at most ``MAX_READING`` characters,
+    all of the run) before a closing parenthesis, in text order, that could be a broken
+    annotation: after a damage mark; in an artifact document also after a Han character
+    or after ``(`` that follows a lone Latin letter after a damage mark or Han."""
+    if artifact:
+        size = len(text)
+        reversed_text = text[::-1]
+        runs = [
+            (size - match.end(1), size - match.start(1))
+            for pattern in _BROKEN_REVERSED_RES
+            for match in pattern.finditer(reversed_text)
+        ]
+    else:
+        runs = [
+            match.span(1)
+            for mark, pattern in _AFTER_DAMAGE_RES.items()
+            if mark in text
+            for match in pattern.finditer(text)
+        ]
+    runs.sort()
+    return runs
 
 
 def _damaged(doc: Document, artifact: bool) -> Iterator[Finding]:
@@ -237,10 +268,7 @@ def _damaged(doc: Document, artifact: bool) -> Iterator[Finding]:
     intact annotation never qualifies: a Han character precedes its ``(``.
     """
     text = doc.text
-    if not artifact and not any(mark in text for mark in _DAMAGE):
-        return
-    for match in (_BROKEN_RE if artifact else _AFTER_DAMAGE_RE).finditer(text):
-        begin, close = match.span(1)
+    for begin, close in _broken_runs(text, artifact):
         before = text[begin - 1]
         if before in _DAMAGE or is_han(before):
             start, where = begin, "that lost its '(' in damaged text"
