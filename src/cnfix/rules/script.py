@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -1073,6 +1074,13 @@ def judge(text: str, *, count_clean: bool = True) -> Verdict | None:
     (the common case, kept fast: one pass of a character class over the text): its
     verdict has zero counts and no minority.
     """
+    return _judge(text, count_clean, quick=False)
+
+
+def _judge(text: str, count_clean: bool, quick: bool) -> Verdict | None:
+    """:func:`judge`; ``quick``: where the minority holds script-only characters, its
+    phrase hits are not looked for (the verdict only tells whether there is a minority:
+    enough before judging a text again without its glosses)."""
     t = tables()
     if _has(text, t.traditional_only):
         # One pass finds the Simplified-only characters and the probed shared ones.
@@ -1091,30 +1099,28 @@ def judge(text: str, *, count_clean: bool = True) -> Verdict | None:
             hits = simplified_phrase_hits(text, probe_at)
             if not hits and not count_clean:
                 return Verdict(0, 0, HANT, ())
-        traditional_at = t.traditional_only.positions(text)
-        if len(traditional_at) > len(simplified_at):
+        # Traditional text needs only the count of its Traditional-only characters.
+        simplified, traditional = len(simplified_at), t.traditional_only.count(text)
+        if traditional > simplified:
             if simplified_at:
-                hits = simplified_phrase_hits(text, probe_at)
+                hits = [] if quick else simplified_phrase_hits(text, probe_at)
             minority = sorted({*simplified_at, *hits})
-            return _judged(
-                text, Verdict(len(simplified_at), len(traditional_at), HANT, tuple(minority))
-            )
+            return _judged(text, Verdict(simplified, traditional, HANT, tuple(minority)))
     elif _has(text, t.simplified_only):
-        traditional_at = []
+        traditional = 0
         hits = traditional_phrase_hits(text)
         if not hits and not count_clean:
             return Verdict(0, 0, HANS, ())
-        simplified_at = t.simplified_only.positions(text)
+        simplified = t.simplified_only.count(text)
     else:
         return None
-    if len(simplified_at) > len(traditional_at):
+    if simplified > traditional:
+        traditional_at = t.traditional_only.positions(text) if traditional else []
         if traditional_at:
-            hits = traditional_phrase_hits(text)
+            hits = [] if quick else traditional_phrase_hits(text)
         minority = sorted({*traditional_at, *hits})
-        return _judged(
-            text, Verdict(len(simplified_at), len(traditional_at), HANS, tuple(minority))
-        )
-    return _judged(text, Verdict(len(simplified_at), len(traditional_at), None, ()))
+        return _judged(text, Verdict(simplified, traditional, HANS, tuple(minority)))
+    return _judged(text, Verdict(simplified, traditional, None, ()))
 
 
 def _judged(text: str, verdict: Verdict) -> Verdict | None:
@@ -1464,22 +1470,40 @@ def without_glosses(unit: str) -> tuple[str, list[int] | None]:
     ``規(guī)范性`` is read as ``規范性`` so that the phrase 规范 still matches; the
     ``pinyin-annotation`` rule removes the gloss itself.
     """
+    cut = _gloss_cut(unit)
+    if cut is None:
+        return unit, None
+    view = cut[0]
+    return view, [unit_at(cut, position) for position in range(len(view))]
+
+
+#: :func:`_gloss_cut`: the view, where each kept piece starts in it and in the unit
+GlossCut = tuple[str, list[int], list[int]]
+
+
+def _gloss_cut(unit: str) -> GlossCut | None:
+    """:func:`without_glosses` as pieces: ``(view, where each piece of the unit kept
+    starts in the view, where it starts in the unit)``; None: no gloss."""
     if "(" not in unit and "（" not in unit:
-        return unit, None
-    pieces: list[str] = []
-    index: list[int] = []
-    cursor = 0
-    for match in GLOSS_RE.finditer(unit):
-        if not match.start() or not HAN_RE.match(unit, match.start() - 1):
-            continue
-        pieces.append(unit[cursor : match.start()])
-        index.extend(range(cursor, match.start()))
-        cursor = match.end()
-    if not cursor:
-        return unit, None
-    pieces.append(unit[cursor:])
-    index.extend(range(cursor, len(unit)))
-    return "".join(pieces), index
+        return None
+    han = HAN_RE.match
+    glosses = [m.span() for m in GLOSS_RE.finditer(unit) if m.start() and han(unit, m.start() - 1)]
+    if not glosses:
+        return None
+    # Kept: from the start (and after each gloss) to the next gloss (the end).
+    starts = [0, *(end for _, end in glosses)]
+    ends = [*(start for start, _ in glosses), len(unit)]
+    view = "".join(map(unit.__getitem__, map(slice, starts, ends)))
+    lengths = (end - start for start, end in zip(starts[:-1], ends[:-1], strict=True))
+    in_view = [0, *itertools.accumulate(lengths)]
+    return view, in_view, starts
+
+
+def unit_at(cut: GlossCut, position: int) -> int:
+    """Where ``position`` of the view of :func:`_gloss_cut` is in the unit."""
+    _, in_view, starts = cut
+    piece = bisect.bisect_right(in_view, position) - 1
+    return starts[piece] + position - in_view[piece]
 
 
 def unit_changes(unit: str, target: str) -> tuple[Verdict | None, str | None, list[Change]]:
@@ -1489,16 +1513,23 @@ def unit_changes(unit: str, target: str) -> tuple[Verdict | None, str | None, li
     (a gloss-hidden remnant alone is found once ``pinyin-annotation`` has removed it).
     """
     count_clean = target not in ("auto", "keep")
-    verdict = judge(unit, count_clean=count_clean)
+    # With glosses, the text is judged again without them: this verdict need only tell
+    # whether there is anything to judge (the same answer, quickly).
+    glossed = "(" in unit or "（" in unit
+    verdict = _judge(unit, count_clean, quick=glossed)
     if verdict is None or (not verdict.minority and not count_clean):
         return verdict, None, []
-    view, index = without_glosses(unit)
-    if index is not None:
+    cut = _gloss_cut(unit) if glossed else None
+    view = unit
+    if cut is not None:
+        view = cut[0]
         verdict = judge(view, count_clean=count_clean)
+    elif glossed:  # parentheses, but no gloss: the full verdict after all
+        verdict = judge(unit, count_clean=count_clean)
     wanted, changes = _view_changes(view, verdict, target)
-    if index is not None:
+    if cut is not None:
         changes = [
-            Change(index[c.position], c.replacement, c.safe, c.candidates, c.variant)
+            Change(unit_at(cut, c.position), c.replacement, c.safe, c.candidates, c.variant)
             for c in changes
         ]
     return verdict, wanted, changes
