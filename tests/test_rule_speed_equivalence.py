@@ -13,13 +13,14 @@ identical: rule, code, start, end, message, fix edits and applicability, and ord
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 
 import pytest
 from conftest import FIXTURES, SEEDS
 from damage import FAMILIES, corpus, lossy_gb2312, lossy_utf8_as_gbk
 
-from cnfix.chars import CHINESE, is_han
+from cnfix.chars import CHINESE, HAN, is_han
 from cnfix.model import Applicability, Document, Edit, Finding, Fix
 from cnfix.regions import protected_regions
 from cnfix.rules import annotation, punctuation
@@ -161,11 +162,16 @@ def reference_pinyin_annotation(doc: Document) -> Iterator[Finding]:
 # --- reference: stray-comma and halfwidth-punctuation ----------------------------------
 
 _MARKS = ",;:!?"
+# The two context patterns of the committed rule before they became one.
+SAFE_MARK_RE = re.compile(
+    f"[,;:!?](?:(?<=[{CHINESE}][,;:?])(?![A-Za-z \t])"
+    f"|(?<=[{CHINESE}]!)(?![A-Za-z \t\\[])"
+    f"|(?<=[A-Za-z0-9%)].)(?=[{HAN}]))"
+)
+UNSAFE_MARK_RE = re.compile(f"[,;:!?](?<=[{CHINESE}].)(?=[A-Za-z]| (?=[{HAN}]))")
 
 
 def _char_in(char: str, cls: str) -> bool:
-    import re
-
     return re.fullmatch(f"[{cls}]", char) is not None
 
 
@@ -225,10 +231,8 @@ def reference_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
     fullwidth = sum(text.count(mark) for mark in "，；：！？（）")
     flattened = punctuation.is_flattened
     if flattened(fullwidth, sum(text.count(mark) for mark in _MARKS)):
-        safe = [m.start() for m in punctuation.SAFE_MARK_RE.finditer(text) if allowed(m.start())]
-        unsafe = [
-            m.start() for m in punctuation.UNSAFE_MARK_RE.finditer(text) if allowed(m.start())
-        ]
+        safe = [m.start() for m in SAFE_MARK_RE.finditer(text) if allowed(m.start())]
+        unsafe = [m.start() for m in UNSAFE_MARK_RE.finditer(text) if allowed(m.start())]
     else:
         safe, unsafe = [], []
     if flattened(fullwidth, len(safe) + len(unsafe)):
