@@ -133,6 +133,7 @@ Reading = tuple[str, str, "int | None"]  # (Han character, toneless syllable, to
 
 #: ``_reading_of_key`` remembered: an artifact document annotates the same few hundred
 #: characters thousands of times, and a dictionary lookup is the cheapest way to know.
+#: Emptied before a document when it has grown past ``_MAX_KEYS``.
 _KEYS: dict[str, Reading | None] = {}
 _MAX_KEYS = 65536
 
@@ -155,17 +156,19 @@ def _annotation_spans(doc: Document) -> tuple[list[tuple[int, int, str]], dict[s
         _KEYS.clear()
     known = _KEYS
     spans: list[tuple[int, int, str]] = []
+    readings: dict[str, Reading] = {}
     kinds = 0  # of parenthesis found: with both, the spans are sorted into text order
     for pattern in _WRITTEN_RES:
         before = len(spans)
         for match in pattern.finditer(text):
             start, end = match.span()
             key = text[start - 1 : end]
-            reading = known.get(key, key)
+            reading = known.get(key, key)  # the key itself stands for "not looked up yet"
             if reading is key:
                 reading = _reading_of_key(key)
             if reading is not None:
                 spans.append((start, end, key))
+                readings[key] = reading  # type: ignore[assignment]
         kinds += len(spans) > before
     if kinds > 1:
         spans.sort()
@@ -173,7 +176,8 @@ def _annotation_spans(doc: Document) -> tuple[list[tuple[int, int, str]], dict[s
         protected = protected_regions(doc)
         if protected:
             spans = [span for span in spans if not protected.covers(span[0])]
-    return spans, {key: known[key] for _, _, key in spans}  # type: ignore[misc]
+            readings = {key: readings[key] for _, _, key in spans}
+    return spans, readings
 
 
 def _annotations(doc: Document) -> list[_Annotation]:
