@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import codecs
 import random
+from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
 from damage import corpus
 
+from cnfix import scan_text
 from cnfix.detect import detect_encoding
 from cnfix.rules.encoding import MIN_REWRITE_CONFIDENCE
-from cnfix.textio import decode_bytes
+from cnfix.textio import BinaryFileError, decode_bytes, iter_chunks
 
 ALLOWED = {
     "gb18030",
@@ -113,3 +115,35 @@ def test_accuracy_on_corpus_snippets_of_20_bytes_or_more() -> None:
     assert total > 200
     assert right / total >= 0.99
     assert wrong_trusted <= 1
+
+
+def test_utf8_cut_inside_its_last_character_is_utf8_with_the_loss_marked(
+    tmp_path: Path,
+) -> None:
+    """A file cut inside its last character (a download or a size limit) is UTF-8 with
+    one lost character, U+FFFD, which lost-bytes reports; whole and streamed alike."""
+    for cut in (1, 2):
+        data = (HANS * 3).encode()[:-cut]
+        decoded = decode_bytes(data)
+        assert (decoded.encoding, decoded.confidence) == ("utf-8", 1.0)
+        assert decoded.text == (HANS * 3)[:-1] + "\ufffd"
+        assert [finding.rule for finding in scan_text(decoded.text)] == ["lost-bytes"]
+        path = tmp_path / f"cut{cut}.txt"
+        path.write_bytes(data)
+        streamed = "".join(chunk.text for chunk in iter_chunks(path, chunk_bytes=64))
+        assert streamed == decoded.text
+
+
+def test_a_cut_short_character_after_ascii_alone_is_not_taken_for_utf8() -> None:
+    data = "Hello 浣".encode("gbk")  # ASCII, then e4 bd: a UTF-8 lead and one continuation
+    assert data.decode("utf-8", "replace") == "Hello \ufffd"
+    assert decode_bytes(data).encoding != "utf-8"
+
+
+def test_utf8_with_a_bad_byte_inside_is_not_read_as_cut_short() -> None:
+    data = HANS.encode()[:9] + b"\xff" + HANS.encode()[9:]
+    try:
+        decoded = decode_bytes(data)
+    except BinaryFileError:
+        return
+    assert decoded.encoding != "utf-8"

@@ -94,6 +94,24 @@ def kind_for_path(path: Path | str) -> str:
     return KIND_BY_SUFFIX.get(os.path.splitext(path)[1].lower(), "text")
 
 
+#: Bytes of multi-byte characters beyond their first (16: eight Han characters) that
+#: the text before a cut-short last character must hold to be taken as UTF-8: ASCII
+#: and one partial sequence could be anything (``Hello 浣`` in GBK is ``Hello e4 bd``).
+MIN_UTF8_EVIDENCE_BYTES = 16
+
+
+def _cut_short_utf8(data: bytes, error: UnicodeDecodeError) -> str | None:
+    """UTF-8 whose only fault is a last character cut short (a download or a size
+    limit cut the file): the text, the lost character as U+FFFD, which ``lost-bytes``
+    reports. None when the fault is anything else."""
+    if error.reason != "unexpected end of data" or error.end != len(data):
+        return None
+    text = data[: error.start].decode("utf-8")
+    if error.start - len(text) < MIN_UTF8_EVIDENCE_BYTES:
+        return None
+    return text + "\ufffd"
+
+
 def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
     """Decode ``data``: BOM, strict UTF-8, then Chinese-only detection.
 
@@ -113,10 +131,10 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
             except UnicodeDecodeError:
                 break
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
+        text: str | None = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        text = _cut_short_utf8(data, error)
+    if text is not None:
         if "\x00" not in text:
             return Decoded(text, "utf-8", False, 1.0)
         from cnfix.detect import has_wide_nul_pattern
@@ -494,9 +512,11 @@ def iter_chunks(
             try:
                 text = pending + decoder.decode(data, final=not data)
             except UnicodeDecodeError as error:
-                raise InputError(
-                    f"cannot decode as {codec} near byte {consumed + error.start}"
-                ) from None
+                if data or codec != "utf-8" or error.reason != "unexpected end of data":
+                    raise InputError(
+                        f"cannot decode as {codec} near byte {consumed + error.start}"
+                    ) from None
+                text = pending + "\ufffd"  # the last character cut short: _cut_short_utf8
             consumed += len(data)
             if first:
                 text = text.removeprefix("\ufeff") if encoding is not None else text
