@@ -229,7 +229,10 @@ def reference_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
         return not (protected and protected.covers(position))
 
     fullwidth = sum(text.count(mark) for mark in "，；：！？（）")
-    flattened = punctuation.is_flattened
+
+    def flattened(fullwidth: int, ascii_marks: int) -> bool:
+        return bool(ascii_marks) and fullwidth * 10 <= ascii_marks
+
     if flattened(fullwidth, sum(text.count(mark) for mark in _MARKS)):
         safe = [m.start() for m in SAFE_MARK_RE.finditer(text) if allowed(m.start())]
         unsafe = [m.start() for m in UNSAFE_MARK_RE.finditer(text) if allowed(m.start())]

@@ -117,9 +117,15 @@ _MARK_MESSAGES = {
 }
 
 
-def fullwidth_marks(text: str) -> int:
-    """How many full-width ``，；：！？（）`` the text has."""
-    return sum(text.count(mark) for mark in FLATTENABLE)
+def fullwidth_marks(text: str, enough: int | None = None) -> int:
+    """How many full-width ``，；：！？（）`` the text has; once the count passes
+    ``enough`` the rest are not counted (``，``, the most common, is counted first)."""
+    count = 0
+    for mark in FLATTENABLE:
+        count += text.count(mark)
+        if enough is not None and count > enough:
+            break
+    return count
 
 
 def is_flattened(fullwidth: int, ascii_marks: int) -> bool:
@@ -172,12 +178,14 @@ def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
                 positions = [at for at in positions if not protected.covers(at)]
         return positions
 
-    fullwidth = fullwidth_marks(text)
     # Marks in Chinese context are ASCII marks: when even all of those could not make the
-    # text flattened (the usual case in clean text), the context scan is skipped.
+    # text flattened (the usual case in clean text), the context scan is skipped. Only
+    # that decides, so the full-width marks are counted only as far as it needs.
+    ascii_marks = sum(text.count(mark) for mark in ",;:!?")
+    fullwidth = fullwidth_marks(text, enough=ascii_marks // 10)
     safe_marks: list[int] = []
     unsafe_marks: list[int] = []
-    if is_flattened(fullwidth, sum(text.count(mark) for mark in ",;:!?")):
+    if is_flattened(fullwidth, ascii_marks):
         for match in CONTEXT_MARK_RE.finditer(text):
             (unsafe_marks if match.lastindex else safe_marks).append(match.start())
         safe_marks, unsafe_marks = allowed(safe_marks), allowed(unsafe_marks)
