@@ -147,19 +147,31 @@ def _reading_of_key(key: str) -> Reading | None:
     return parsed
 
 
-def _annotation_spans(doc: Document) -> tuple[list[tuple[int, int, str]], dict[str, Reading]]:
+class _Found(NamedTuple):
+    """The annotations of a document: ``starts[i]`` is the position of the parenthesis of
+    the ``i``-th, in text order, and ``keys[i]`` the Han character and the annotation
+    (``醫(yī)``), so it ends at ``starts[i] + len(keys[i]) - 1``. Two lists of numbers
+    and strings, no tuple per annotation: thousands of tuples alive at once would wake
+    the garbage collector for nothing."""
+
+    starts: list[int]
+    keys: list[str]
+    readings: dict[str, Reading]  # of each key
+
+
+def _annotation_spans(doc: Document) -> _Found:
     """Every Han character followed by a parenthesised known reading of it, outside
-    protected regions: ``(start, end, key)`` in text order (``key`` is the character and
-    the annotation, ``醫(yī)``), and the reading of each key."""
+    protected regions."""
     text = doc.text
     if len(_KEYS) >= _MAX_KEYS:
         _KEYS.clear()
     known = _KEYS
-    spans: list[tuple[int, int, str]] = []
+    starts: list[int] = []
+    keys: list[str] = []
     readings: dict[str, Reading] = {}
-    kinds = 0  # of parenthesis found: with both, the spans are sorted into text order
+    kinds = 0  # of parenthesis found: with both, the annotations are put in text order
     for pattern in _WRITTEN_RES:
-        before = len(spans)
+        before = len(starts)
         for match in pattern.finditer(text):
             start, end = match.span()
             key = text[start - 1 : end]
@@ -167,27 +179,32 @@ def _annotation_spans(doc: Document) -> tuple[list[tuple[int, int, str]], dict[s
             if reading is key:
                 reading = _reading_of_key(key)
             if reading is not None:
-                spans.append((start, end, key))
+                starts.append(start)
+                keys.append(key)
                 readings[key] = reading  # type: ignore[assignment]
-        kinds += len(spans) > before
+        kinds += len(starts) > before
     if kinds > 1:
-        spans.sort()
-    if spans:
+        order = sorted(range(len(starts)), key=starts.__getitem__)
+        starts, keys = [starts[i] for i in order], [keys[i] for i in order]
+    if starts:
         protected = protected_regions(doc)
         if protected:
-            spans = [span for span in spans if not protected.covers(span[0])]
-            readings = {key: readings[key] for _, _, key in spans}
-    return spans, readings
+            kept = [i for i, start in enumerate(starts) if not protected.covers(start)]
+            starts, keys = [starts[i] for i in kept], [keys[i] for i in kept]
+            readings = {key: readings[key] for key in keys}
+    return _Found(starts, keys, readings)
 
 
 def _annotations(doc: Document) -> list[_Annotation]:
     """Every Han character followed by a parenthesised known reading of it, in text order."""
     text = doc.text
-    spans, readings = _annotation_spans(doc)
-    return [
-        _Annotation(start, end, *readings[key], end < len(text) and is_han(text[end]))
-        for start, end, key in spans
-    ]
+    found = _annotation_spans(doc)
+    annotations = []
+    for start, key in zip(found.starts, found.keys, strict=True):
+        end = start + len(key) - 1
+        embedded = end < len(text) and is_han(text[end])
+        annotations.append(_Annotation(start, end, *found.readings[key], embedded))
+    return annotations
 
 
 def _conflicting(readings: Iterable[Reading]) -> set[str]:
@@ -204,14 +221,13 @@ def _conflicting(readings: Iterable[Reading]) -> set[str]:
     }
 
 
-def _consistent_embedded(
-    text: str, spans: list[tuple[int, int, str]], conflicting: set[str], enough: int
-) -> int:
+def _consistent_embedded(text: str, found: _Found, conflicting: set[str], enough: int) -> int:
     """How many annotations are embedded (a Han character follows) on a non-conflicting
     character, counted up to ``enough``: only the thresholds matter."""
     count = 0
     size = len(text)
-    for _, end, key in spans:
+    for start, key in zip(found.starts, found.keys, strict=True):
+        end = start + len(key) - 1
         if end < size and is_han(text[end]) and key[0] not in conflicting:
             count += 1
             if count >= enough:
@@ -350,16 +366,16 @@ def check_pinyin_annotation(doc: Document) -> Iterator[Finding]:
     URLs, e-mail addresses and Markdown code are never touched.
     """
     text = doc.text
-    spans, readings = _annotation_spans(doc)
-    if not spans:  # the common case: one scan of the text for a parenthesis after Han
+    found = _annotation_spans(doc)
+    if not found.starts:  # the common case: one scan of the text for a parenthesis after Han
         yield from _damaged(doc, artifact=False)
         return
-    conflicting = _conflicting(readings.values())
-    consistent_embedded = _consistent_embedded(text, spans, conflicting, MIN_ARTIFACT)
+    conflicting = _conflicting(found.readings.values())
+    consistent_embedded = _consistent_embedded(text, found, conflicting, MIN_ARTIFACT)
     artifact = consistent_embedded >= MIN_ARTIFACT
     # What each distinct annotation gets: its message and fix's applicability, or nothing.
     decided: dict[str, tuple[str, Applicability] | None] = {}
-    for key, (char, _, _) in readings.items():
+    for key, (char, _, _) in found.readings.items():
         if artifact:
             applicability = Applicability.UNSAFE if char in conflicting else Applicability.SAFE
         elif consistent_embedded >= MIN_SUSPECT and char not in conflicting:
@@ -376,9 +392,10 @@ def check_pinyin_annotation(doc: Document) -> Iterator[Finding]:
     # The findings are built with the least work per annotation: thousands in a document.
     name, code = PINYIN_ANNOTATION.name, PINYIN_ANNOTATION.code
     title = "Remove the pinyin annotation"
-    for start, end, key in spans:
+    for start, key in zip(found.starts, found.keys, strict=True):
         outcome = decided[key]
         if outcome is not None:
+            end = start + len(key) - 1
             message, applicability = outcome
             yield Finding(
                 name, code, start, end, message, Fix((Edit(start, end),), title, applicability)
