@@ -219,6 +219,14 @@ class CharClass:
             start = match.end()
         return None
 
+    def count_to(self, text: str, limit: int) -> int:
+        """:meth:`count`, but at most ``limit``: a few searches where members are dense."""
+        found = start = 0
+        while found < limit and (at := self.find(text, start)) is not None:
+            found += 1
+            start = at + 1
+        return found
+
     def search(self, text: str) -> bool:
         if self._in_python(text):
             return not self.chars.isdisjoint(text)
@@ -511,6 +519,15 @@ def _counts(paragraph: str) -> tuple[int, int]:
     return t.simplified_only.count(paragraph), t.traditional_only.count(paragraph)
 
 
+def _majority_counts(paragraph: str) -> tuple[int, int]:
+    """:func:`_counts`, the Traditional count cut at one more than the Simplified one: what
+    a run split needs (which script has more, whether each is there at all), without
+    finding every character of a Traditional paragraph."""
+    t = tables()
+    simplified = t.simplified_only.count(paragraph)
+    return simplified, t.traditional_only.count_to(paragraph, simplified + 1)
+
+
 def _all_paragraphs(text: str) -> Iterator[Paragraph]:
     """Every paragraph (split after each blank line) with its script: the reference."""
     start = 0
@@ -528,7 +545,8 @@ def _deciding_paragraphs(
     it whatever it holds; so from the end of each counted paragraph the next one to count
     is the one holding the next character of the other script (of either script, while
     no majority has shown). Clean text of one script is a single search. The paragraphs
-    are those of :func:`_all_paragraphs`, found around that character only.
+    are those of :func:`_all_paragraphs`, found around that character only
+    (counted as :func:`_majority_counts` counts them).
     """
     current: str | None = None
     end = 0
@@ -543,7 +561,7 @@ def _deciding_paragraphs(
         start = _paragraph_start(text, at)
         match = _BLANK_LINE_RE.search(text, at)
         end = match.end() if match else len(text)
-        simplified, traditional = _counts(text[start:end])
+        simplified, traditional = _majority_counts(text[start:end])
         yield start, end, simplified, traditional
         script = HANS if simplified > traditional else HANT if traditional > simplified else None
         current = (current or script) if script is None or script == current else script
@@ -1100,7 +1118,8 @@ def _judge(text: str, count_clean: bool, quick: bool) -> Verdict | None:
             if not hits and not count_clean:
                 return Verdict(0, 0, HANT, ())
         # Traditional text needs only the count of its Traditional-only characters.
-        simplified, traditional = len(simplified_at), t.traditional_only.count(text)
+        simplified = len(simplified_at)
+        traditional = _remembered("traditional", text, lambda: t.traditional_only.count(text))
         if traditional > simplified:
             if simplified_at:
                 hits = [] if quick else simplified_phrase_hits(text, probe_at)
@@ -1256,6 +1275,8 @@ def _spelled_in_text(text: str, key: str, converted: str, k: int, form: str) -> 
     writes that one, not the one the conversion gives: ``計划`` → 計畫 in a text that
     writes 計畫 elsewhere. None: no such word.
     """
+    if key[k] not in _spelling_chars():
+        return None  # no such word holds the character
     spellings = tables().ts_spellings
     for length in range(2, SPELLING_LENGTH + 1):
         for first in range(max(0, k - length + 1), min(k, len(key) - length) + 1):
@@ -1268,6 +1289,12 @@ def _spelled_in_text(text: str, key: str, converted: str, k: int, form: str) -> 
             ):
                 return spelling[k - first]
     return None
+
+
+@functools.cache
+def _spelling_chars() -> frozenset[str]:
+    """The characters of the words that have a second Traditional spelling (``ts-spellings``)."""
+    return frozenset("".join(tables().ts_spellings))
 
 
 def _word_change(key: str, k: int, standard: str, default: str) -> tuple[str, bool, str] | None:
@@ -1523,6 +1550,10 @@ def unit_changes(unit: str, target: str) -> tuple[Verdict | None, str | None, li
     view = unit
     if cut is not None:
         view = cut[0]
+        # Glosses hold no Han character: the view has the unit's Traditional-only count.
+        seen = _SEEN.get("traditional")
+        if seen is not None and seen[0] is unit:
+            _SEEN["traditional"] = (view, seen[1])
         verdict = judge(view, count_clean=count_clean)
     elif glossed:  # parentheses, but no gloss: the full verdict after all
         verdict = judge(unit, count_clean=count_clean)
