@@ -147,3 +147,37 @@ def test_utf8_with_a_bad_byte_inside_is_not_read_as_cut_short() -> None:
     except BinaryFileError:
         return
     assert decoded.encoding != "utf-8"
+
+
+@pytest.mark.parametrize(
+    ("codec", "expected"),
+    [("gbk", "gb18030"), ("big5", "big5"), ("utf-16-le", "utf-16-le"), ("utf-16-be", "utf-16-be")],
+)
+def test_large_files_are_judged_on_a_sample_from_their_first_non_ascii_byte(
+    codec: str, expected: str
+) -> None:
+    """Past ``SAMPLE_BYTES`` the readings are scored on a sample; a long ASCII head
+    (identical in every legacy reading) does not hide the Chinese after it."""
+    from cnfix import detect
+
+    text = HANT if codec == "big5" else HANS
+    head = "Plain ASCII header line.\n" * (detect.SAMPLE_BYTES // 20)
+    for document in (text * 2000, head + text * 2000, head):
+        data = document.encode(codec)
+        assert len(data) > detect.SAMPLE_BYTES
+        found = detect_encoding(data)
+        assert found is not None
+        assert found[0] == expected or document == head, (found, len(data))
+        if document != head:
+            assert found[1] >= MIN_REWRITE_CONFIDENCE
+            assert decode_bytes(data).text == document
+
+
+def test_big5_with_a_symbol_its_extensions_read_differently_is_still_trusted() -> None:
+    """big5 and cp950 read • and ‧ from the same bytes: a tie between two readings of
+    one family, not doubt about the file being Big5."""
+    data = ((HANT + "•") * 50).encode("big5")
+    assert data.decode("big5") != data.decode("cp950")
+    codec, confidence = detect_encoding(data)  # type: ignore[misc]
+    assert codec == "big5"
+    assert confidence >= MIN_REWRITE_CONFIDENCE
