@@ -454,3 +454,37 @@ def test_reference_stray_comma_reads_the_pattern_as_documented() -> None:
     text = "動員會,,對醫院,,,要部署,。好,a,、"
     found = [(f.start, f.end) for f in reference_stray_comma(Document(text))]
     assert found == [(3, 4), (8, 10), (14, 15)]
+
+
+EDGES = [
+    "(yī)醫院",  # a parenthesis at the start: no character before it
+    "醫(yī)",  # an annotation at the end: not embedded
+    "醫(yī）院醫（yī)院醫(yī)院醫（yī）院",  # mismatched pairs
+    "𠀀(yī)院醫(yī)院醫(yī)院醫(yī)院",  # a supplementary-plane character before
+    "醫(yīyīyīyīyī)院醫(yī)院醫(yī)院",  # a run longer than a reading
+    "兼?zhèn)涞醫(yī)院醫(yī)院醫(yī)院崿F(xiàn)行",  # lost '(' and a stray letter
+    "行(xíng)院行(háng)院醫(yī)院醫(yī)院醫(yī)院",  # a conflicting character
+    "醫(yī)院醫(yī)院",  # two: may be glosses
+    "醫(yī)院 https://x.org/醫(yī)院 醫(yī)院醫(yī)院",  # one inside a URL
+    "日,,湖北,,,要,。好,a,、中文,English中文, 中文100%,其中(关沮院区)",
+]
+
+
+@pytest.mark.parametrize("fast, reference", PAIRS_UNDER_TEST, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("text", EDGES)
+def test_same_findings_on_edge_cases(fast, reference, text: str) -> None:  # type: ignore[no-untyped-def]
+    for kind in ("text", "markdown", "table"):
+        doc = Document(text, kind=kind)
+        assert list(fast(doc)) == list(reference(doc)), kind
+
+
+def test_the_reading_cache_may_be_emptied_between_documents(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With room for two annotations the cache is emptied before almost every document."""
+    monkeypatch.setattr(annotation, "_MAX_KEYS", 2)
+    for label, kind, text in SAMPLES[:200]:
+        doc = Document(text, kind=kind)
+        assert list(annotation.check_pinyin_annotation(doc)) == list(
+            reference_pinyin_annotation(doc)
+        ), label
