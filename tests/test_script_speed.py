@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import sys
 from collections.abc import Iterator
 
@@ -22,10 +23,17 @@ import pytest
 from conftest import FIXTURES, ROOT, SEEDS, corpus_documents
 
 from cnfix import Settings, repair_text
+from cnfix.chars import HAN, HAN_RE
 from cnfix.convert import convert, convert_phrases
 from cnfix.model import Document, Finding
 from cnfix.rules import script
-from cnfix.rules.script import PHRASES_ST, PHRASES_TS, check_mixed_script, convert_all
+from cnfix.rules.script import (
+    PHRASES_ST,
+    PHRASES_TS,
+    check_mixed_script,
+    convert_all,
+    without_glosses,
+)
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import bench_script
@@ -77,6 +85,40 @@ def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert convert_all(pieces, "s2t") == one_by_one(pieces, "s2t")
     assert len(script._CONVERTED["s2t"]) <= 30  # cleared, then refilled by one call
     assert all(len(piece) <= script.REMEMBERED_LENGTH for piece in script._CONVERTED["s2t"])
+
+
+#: Romanisation in parentheses before a Han character (matched anywhere: the reference
+#: checks the character before it itself).
+_GLOSS_ANYWHERE = re.compile(f"[(（][A-Za-z\u00c0-\u024f\u0300-\u036f']{{1,12}}[)）](?=[{HAN}])")
+
+
+def glosses_one_by_one(unit: str) -> tuple[str, list[int] | None]:
+    """The reference :func:`without_glosses`: every candidate gloss, one at a time."""
+    pieces: list[str] = []
+    index: list[int] = []
+    cursor = 0
+    for match in _GLOSS_ANYWHERE.finditer(unit):
+        if not match.start() or not HAN_RE.match(unit, match.start() - 1):
+            continue
+        pieces.append(unit[cursor : match.start()])
+        index.extend(range(cursor, match.start()))
+        cursor = match.end()
+    if not cursor:
+        return unit, None
+    pieces.append(unit[cursor:])
+    index.extend(range(cursor, len(unit)))
+    return "".join(pieces), index
+
+
+def test_glosses_cut_as_one_by_one() -> None:
+    """Glosses after a Han character, at the start, after a letter or another gloss, in
+    full-width parentheses, too long, before a non-Han character; and the seeds."""
+    rng = random.Random(3)
+    bits = ["規", "范", "(guī)", "（fàn）", "(ABA)", "F", "t", "(", ")", "(x)(y)", "()", "a" * 13]
+    texts = ["".join(rng.choice(bits) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
+    texts += [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    for text in texts:
+        assert without_glosses(text) == glosses_one_by_one(text), text
 
 
 def _samples() -> Iterator[tuple[str, str, str, tuple[str, ...]]]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -105,9 +106,12 @@ CANTONESE_OK = "晒"
 #: Hiragana and katakana letters (not the middle dot ・ or the prolonged sound mark ー,
 #: which Chinese text uses too): their presence makes a text Japanese, not judged here.
 KANA_RE = re.compile("[\u3041-\u3096\u30a1-\u30fa]")
-#: Romanisation in parentheses between two Han characters (``規(guī)范``).
-#: (Starts with the parenthesis, not a look-behind, so that ``re`` scans for it fast.)
-GLOSS_RE = lazy_compile(f"[(（][A-Za-z\u00c0-\u024f\u0300-\u036f']{{1,12}}[)）](?=[{HAN}])")
+#: Romanisation in parentheses between two Han characters (``規(guī)范``), as a group.
+#: (Starts with the parenthesis, and looks behind it for the Han character only once it
+#: is found, so that ``re`` scans for the parenthesis fast.)
+GLOSS_RE = lazy_compile(
+    f"([(（](?<=[{HAN}][(（])[A-Za-z\u00c0-\u024f\u0300-\u036f']{{1,12}}[)）])(?=[{HAN}])"
+)
 _BLANK_LINE_RE = re.compile(r"\n[ \t\u3000]*\n")
 
 
@@ -1513,17 +1517,14 @@ def _gloss_cut(unit: str) -> GlossCut | None:
     starts in the view, where it starts in the unit)``; None: no gloss."""
     if "(" not in unit and "（" not in unit:
         return None
-    han = HAN_RE.match
-    glosses = [m.span() for m in GLOSS_RE.finditer(unit) if m.start() and han(unit, m.start() - 1)]
-    if not glosses:
+    parts = GLOSS_RE.split(unit)  # kept, gloss, kept, …, kept
+    if len(parts) == 1:
         return None
-    # Kept: from the start (and after each gloss) to the next gloss (the end).
-    starts = [0, *(end for _, end in glosses)]
-    ends = [*(start for start, _ in glosses), len(unit)]
-    view = "".join(map(unit.__getitem__, map(slice, starts, ends)))
-    lengths = (end - start for start, end in zip(starts[:-1], ends[:-1], strict=True))
-    in_view = [0, *itertools.accumulate(lengths)]
-    return view, in_view, starts
+    lengths = list(map(len, parts))
+    kept, glosses = lengths[:-1:2], lengths[1::2]
+    in_view = [0, *itertools.accumulate(kept)]
+    starts = [0, *itertools.accumulate(map(operator.add, kept, glosses))]
+    return "".join(parts[::2]), in_view, starts
 
 
 def unit_at(cut: GlossCut, position: int) -> int:
