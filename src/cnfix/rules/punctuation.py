@@ -215,8 +215,11 @@ def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
     if parens:
         protected = protected_regions(doc)
         if protected:
-            parens = [(at, end) for at, end in parens if not protected.covers(at)]
-            parens = [(at, end) for at, end in parens if not protected.covers(end - 1)]
+            parens = [
+                (at, end)
+                for at, end in parens
+                if not (protected.covers(at) or protected.covers(end - 1))
+            ]
     for open_at, end in parens:
         close_at = end - 1
         yield HALFWIDTH_PUNCTUATION.finding(
