@@ -15,6 +15,7 @@ from cnfix.engine import (
     apply_fixes,
     check_document,
     repair_document,
+    repair_text,
 )
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
 
@@ -147,3 +148,14 @@ def test_conflict_free_shortcut_takes_what_ranking_takes(
     expected = [findings[index] for index in _without_conflicts(findings, order)]
     _, taken = apply_fixes("abcdefghijklmnop", findings, rules)
     assert sorted(map(id, taken)) == sorted(map(id, expected))
+
+
+def test_each_rule_judges_the_text_the_rules_before_it_left() -> None:
+    """``,,`` before a digit: stray-comma leaves one ``,``, which halfwidth-punctuation
+    judges in the same pass, while the text still shows its flattened commas; judged in
+    a later pass, after the other commas were widened, it would stay ASCII."""
+    damaged = "他强调,,2023年医院各项工作任务形势严峻,,各党支部要以此次会议为契机,达到目标,。"
+    repaired = "他强调，2023年医院各项工作任务形势严峻，各党支部要以此次会议为契机，达到目标。"
+    result = repair_text(damaged)
+    assert result.text == repaired
+    assert {f.rule for f in result.applied} == {"stray-comma", "halfwidth-punctuation"}

@@ -160,22 +160,41 @@ def apply_fixes(
 def repair_document(
     doc: Document, rules: Sequence[Rule] = RULES, *, unsafe_fixes: bool = False
 ) -> RepairResult:
-    """Repair to a fixed point; raise ConvergenceError when it does not settle."""
+    """Repair to a fixed point; raise ConvergenceError when it does not settle.
+
+    Each pass runs the rules one after another in registry order, each on the text as
+    the rules before it left it: damage comes in layers (annotations glued in, then
+    commas doubled, then commas flattened), and a rule that judges the whole text (is
+    its punctuation flattened? which script is it in?) should judge it with the layers
+    above already gone, not once with them and again, differently, without. A pass in
+    which no rule changes anything ends the repair; its findings are what is left.
+    """
+    order = {rule.name: index for index, rule in enumerate(rules)}
     applied: list[Finding] = []
     current = doc
     for _ in range(MAX_PASSES):
-        findings = check_document(current, rules)
-        fixable = [f for f in findings if _is_applicable(f, unsafe_fixes)]
-        new_text, taken = apply_fixes(current.text, fixable, rules)
-        if new_text == current.text:
-            # Fixes without edits are fixed by writing the file (as UTF-8): they count
-            # as applied once, at the fixed point, and are not left over.
-            by_writing = [f for f in taken if not f.fix.edits]  # type: ignore[union-attr]
+        fixing: list[str] = []
+        findings: list[Finding] = []
+        by_writing: list[Finding] = []
+        for rule in rules:
+            found = check_document(current, (rule,))
+            fixable = [f for f in found if _is_applicable(f, unsafe_fixes)]
+            new_text, taken = apply_fixes(current.text, fixable, (rule,))
+            if new_text != current.text:
+                applied.extend(f for f in taken if f.fix.edits)  # type: ignore[union-attr]
+                current = replace(current, text=new_text)
+                fixing.append(rule.name)
+            elif not fixing:
+                # Nothing changed yet in this pass: what this rule found stands, unless
+                # a later rule changes the text. Fixes without edits are fixed by
+                # writing the file (as UTF-8): they count as applied, at the fixed point.
+                findings.extend(found)
+                by_writing.extend(f for f in taken if not f.fix.edits)  # type: ignore[union-attr]
+        if not fixing:
+            findings.sort(key=lambda f: (f.start, order[f.rule], f.end))
             remaining = [f for f in findings if f not in by_writing]
             return RepairResult(current.text, tuple(applied + by_writing), tuple(remaining))
-        applied.extend(f for f in taken if f.fix.edits)  # type: ignore[union-attr]
-        current = replace(current, text=new_text)
-    raise ConvergenceError(f.rule for f in taken)
+    raise ConvergenceError(fixing)
 
 
 def scan_text(
