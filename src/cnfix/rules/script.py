@@ -1148,7 +1148,7 @@ def _judge(text: str, count_clean: bool, quick: bool) -> Verdict | None:
 
 def _judged(text: str, verdict: Verdict) -> Verdict | None:
     """``verdict``, unless the text is Japanese (kana present): not judged."""
-    return None if KANA_RE.search(text) else verdict
+    return None if _remembered("kana", text, lambda: bool(KANA_RE.search(text))) else verdict
 
 
 # -- repairs -------------------------------------------------------------------------------
@@ -1476,8 +1476,7 @@ def check_mixed_script(doc: Document) -> Iterator[Finding]:
                 has_simplified, has_traditional = runs[start, end]
                 _SEEN[id(t.simplified_only)] = (unit, has_simplified)
                 _SEEN[id(t.traditional_only)] = (unit, has_traditional)
-            for finding in _unit_findings(unit, target):
-                finding = _shifted(finding, start) if start else finding
+            for finding in _unit_findings(unit, target, start):
                 if protected is None:
                     protected = protected_regions(doc)
                 if protected and protected.covers(finding.start):
@@ -1485,14 +1484,6 @@ def check_mixed_script(doc: Document) -> Iterator[Finding]:
                 yield finding
     finally:
         _SEEN.clear()
-
-
-def _shifted(finding: Finding, offset: int) -> Finding:
-    fix = finding.fix
-    if fix is not None:
-        edits = tuple(Edit(e.start + offset, e.end + offset, e.replacement) for e in fix.edits)
-        fix = Fix(edits, fix.title, fix.applicability)
-    return MIXED_SCRIPT.finding(finding.start + offset, finding.end + offset, finding.message, fix)
 
 
 def without_glosses(unit: str) -> tuple[str, list[int] | None]:
@@ -1551,10 +1542,12 @@ def unit_changes(unit: str, target: str) -> tuple[Verdict | None, str | None, li
     view = unit
     if cut is not None:
         view = cut[0]
-        # Glosses hold no Han character: the view has the unit's Traditional-only count.
-        seen = _SEEN.get("traditional")
-        if seen is not None and seen[0] is unit:
-            _SEEN["traditional"] = (view, seen[1])
+        # Glosses hold no Han or kana character: what the unit's verdict counted of them
+        # holds for the view.
+        for question in ("traditional", "kana"):
+            seen = _SEEN.get(question)
+            if seen is not None and seen[0] is unit:
+                _SEEN[question] = (view, seen[1])
         verdict = judge(view, count_clean=count_clean)
     elif glossed:  # parentheses, but no gloss: the full verdict after all
         verdict = judge(unit, count_clean=count_clean)
@@ -1604,7 +1597,8 @@ def _view_changes(
     return wanted, changes
 
 
-def _unit_findings(unit: str, target: str) -> Iterator[Finding]:
+def _unit_findings(unit: str, target: str, offset: int = 0) -> Iterator[Finding]:
+    """The findings on ``unit``, which starts at ``offset`` in the text."""
     verdict, wanted, changes = unit_changes(unit, target)
     if verdict is None or wanted is None or not changes:
         return
@@ -1637,8 +1631,8 @@ def _unit_findings(unit: str, target: str) -> Iterator[Finding]:
         if target != "keep":
             applicability = Applicability.SAFE if run[0].safe else Applicability.UNSAFE
             title = f"Convert to {SCRIPT_NAMES[wanted]}"
-            fix = Fix((Edit(first, last, new),), title, applicability)
-        yield MIXED_SCRIPT.finding(first, last, message, fix)
+            fix = Fix((Edit(first + offset, last + offset, new),), title, applicability)
+        yield MIXED_SCRIPT.finding(first + offset, last + offset, message, fix)
 
 
 MIXED_SCRIPT = Rule(
