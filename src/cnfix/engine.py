@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from operator import attrgetter
 
 from cnfix.ignore import drop_suppressed
 from cnfix.model import Applicability, Document, Finding, Rule, Settings
@@ -39,20 +40,14 @@ class RepairResult:
 
 def check_document(doc: Document, rules: Sequence[Rule] = RULES) -> list[Finding]:
     """Run ``rules`` in registry order; findings sorted by position, then rule order."""
-    order = {rule.name: index for index, rule in enumerate(rules)}
     findings = [finding for rule in rules for finding in rule.check(doc)]
     findings = drop_suppressed(doc.text, findings)  # `cnfix: ignore` pragmas
-    findings.sort(key=lambda f: (f.start, order[f.rule], f.end))
+    if len(rules) == 1:  # what a repair pass asks for, rule by rule
+        findings.sort(key=attrgetter("start", "end"))
+    else:
+        order = {rule.name: index for index, rule in enumerate(rules)}
+        findings.sort(key=lambda f: (f.start, order[f.rule], f.end))
     return findings
-
-
-def _is_applicable(finding: Finding, unsafe_fixes: bool) -> bool:
-    fix = finding.fix
-    if fix is None:
-        return False
-    if fix.applicability is Applicability.SAFE:
-        return True
-    return unsafe_fixes and fix.applicability is Applicability.UNSAFE
 
 
 class _TakenSpans:
@@ -125,12 +120,12 @@ def _without_conflicts(findings: list[Finding], order: dict[str, int]) -> set[in
 def apply_fixes(
     text: str, findings: Iterable[Finding], rules: Sequence[Rule] = RULES
 ) -> tuple[str, list[Finding]]:
-    """Apply the fixes that do not overlap one already taken; return text and those taken.
+    """Apply the fixes that do not overlap one already taken; return the text and the
+    findings taken, in the order given.
 
     Fixes of earlier rules in the registry win a conflict; the loser waits for the
     next pass, where it is checked again against the changed text (ruff's way).
     """
-    order = {rule.name: index for index, rule in enumerate(rules)}
     candidates = list(findings)
     # One sorted list of every edit serves both the conflict test and the rewrite.
     edits = sorted(
@@ -142,6 +137,7 @@ def apply_fixes(
     chosen = candidates
     if contested:
         ranked = sorted(contested)
+        order = {rule.name: index for index, rule in enumerate(rules)}
         winners = _without_conflicts([candidates[index] for index in ranked], order)
         losers = {index for position, index in enumerate(ranked) if position not in winners}
         chosen = [f for index, f in enumerate(candidates) if index not in losers]
@@ -153,7 +149,6 @@ def apply_fixes(
         pieces.append(replacement)
         cursor = end
     pieces.append(text[cursor:])
-    chosen.sort(key=lambda f: (f.start, order[f.rule]))
     return "".join(pieces), chosen
 
 
@@ -170,6 +165,7 @@ def repair_document(
     which no rule changes anything ends the repair; its findings are what is left.
     """
     order = {rule.name: index for index, rule in enumerate(rules)}
+    wanted = {Applicability.SAFE, Applicability.UNSAFE} if unsafe_fixes else {Applicability.SAFE}
     applied: list[Finding] = []
     current = doc
     for _ in range(MAX_PASSES):
@@ -178,7 +174,7 @@ def repair_document(
         by_writing: list[Finding] = []
         for rule in rules:
             found = check_document(current, (rule,))
-            fixable = [f for f in found if _is_applicable(f, unsafe_fixes)]
+            fixable = [f for f in found if f.fix is not None and f.fix.applicability in wanted]
             new_text, taken = apply_fixes(current.text, fixable, (rule,))
             if new_text != current.text:
                 applied.extend(f for f in taken if f.fix.edits)  # type: ignore[union-attr]
