@@ -664,6 +664,8 @@ def convert_all(pieces: Sequence[str], config: str) -> list[str]:
     phrase matches across a break and each piece comes out as it would alone (checked by
     ``tests/test_script_speed.py``); a piece holding a line break is converted alone.
     """
+    if not pieces:
+        return []
     memo = _CONVERTED.setdefault(config, {})
     if len(memo) > REMEMBERED_PIECES:
         memo.clear()
@@ -766,12 +768,12 @@ def _phrase_hits(text: str, candidates: list[int], weak: bool) -> list[int]:
     changed: list[tuple[int, str]] = []  # a changed candidate, its Simplified reading on
     for n, (start, _, members) in enumerate(windows):
         window = pieces[n]
-        if not (_same_length(window, simplified[n]) and _same_length(window, decided[n])):
-            continue
         forms = [decided[n], *(converted[n] for converted in regional)]
+        if not _same_length(window, simplified[n]) or any(len(f) != len(window) for f in forms):
+            continue
         for i in members:
             char = text[i]
-            if any(len(form) != len(window) or form[i - start] == char for form in forms):
+            if any(form[i - start] == char for form in forms):
                 continue
             changed.append((i, simplified[n][i - start : i - start + WINDOW]))
     if weak:
@@ -1115,7 +1117,9 @@ def _judge(text: str, count_clean: bool, quick: bool) -> Verdict | None:
                 simplified_at.append(match.start())
             elif char < "\U00010000":  # not any other supplementary-plane character
                 probe_at.append(match.start())
-        if simplified_at and CANTONESE_RE.search(text):
+        if simplified_at and _remembered(
+            "cantonese", text, lambda: bool(CANTONESE_RE.search(text))
+        ):
             simplified_at = [i for i in simplified_at if text[i] not in CANTONESE_OK]
         if not simplified_at:
             hits = simplified_phrase_hits(text, probe_at)
@@ -1544,7 +1548,7 @@ def unit_changes(unit: str, target: str) -> tuple[Verdict | None, str | None, li
         view = cut[0]
         # Glosses hold no Han or kana character: what the unit's verdict counted of them
         # holds for the view.
-        for question in ("traditional", "kana"):
+        for question in ("traditional", "kana", "cantonese"):
             seen = _SEEN.get(question)
             if seen is not None and seen[0] is unit:
                 _SEEN[question] = (view, seen[1])
