@@ -258,3 +258,19 @@ def test_clean_text_with_an_accented_name_does_not_import_ftfy() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False", result.stdout + result.stderr
+
+
+def test_latin_runs_are_read_only_where_two_latin_letters_share_a_run() -> None:
+    """``_latin_spans`` returns at once when ``_TWO_LATIN_IN_A_RUN_RE`` finds nothing:
+    then every Latin run is one ``_read_latin_run`` turns away (and leftovers are read
+    only beside a run that was read)."""
+    texts = [text for _, text in SAMPLES] + ["(dé) é a", "é”é", "café ÄãºÃ", "“Ä”"]
+    guarded = 0
+    for text in texts:
+        if mojibake._TWO_LATIN_IN_A_RUN_RE.search(text) is not None:
+            continue
+        guarded += 1
+        for run in mojibake.LATIN_RUN_RE.finditer(text):
+            assert mojibake._read_latin_run(run.group(), run.start()) is None, run.group()
+    assert guarded > 100
+    assert mojibake._TWO_LATIN_IN_A_RUN_RE.search("ÄãºÃ") is not None

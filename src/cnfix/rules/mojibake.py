@@ -211,6 +211,12 @@ _LATIN_NON_ASCII = (
     "\u0080-\u00a0\u00a2-\u00a6\u00a8-\u00af\u00b2-\u00b6\u00b8-\u00d6\u00d8-\u00f6\u00f8-\u00ff"
 )
 _LATIN_NON_ASCII_RE = lazy_compile(f"[{_LATIN_NON_ASCII}]")
+#: Two of those in one run: what a run needs to be read at all (``_read_latin_run``).
+#: Text without it has nothing for ``_latin_spans``, whose leftovers are read only
+#: beside a run that was: pinyin like ``(dé)`` makes thousands of one-letter runs.
+_TWO_LATIN_IN_A_RUN_RE = lazy_compile(
+    f"[{_LATIN_NON_ASCII}][\u0020-\u00ff{_HIGH_1252}]*?[{_LATIN_NON_ASCII}]"
+)
 
 
 @functools.cache
@@ -365,6 +371,8 @@ def _latin_spans(text: str) -> Iterator[tuple[int, int, str, Candidate | None]]:
     candidate codec can decode splits the run and is reported as (start, end, char,
     None). Once a chain is certain somewhere in the text, short runs (``ºÍ`` for 和,
     ``°²×°`` for 安装) are read with it too."""
+    if _TWO_LATIN_IN_A_RUN_RE.search(text) is None:
+        return
     confirmed: set[Chain] = set()
     leftovers: list[tuple[int, str]] = []
     for match in LATIN_RUN_RE.finditer(text):
