@@ -662,7 +662,8 @@ def convert_all(pieces: Sequence[str], config: str) -> list[str]:
     converts thousands of 17-character windows of a damaged text. The pieces are joined
     with line breaks: no entry of OpenCC's dictionaries (line-based files) holds one, so no
     phrase matches across a break and each piece comes out as it would alone (checked by
-    ``tests/test_script_speed.py``); a piece holding a line break is converted alone.
+    ``tests/test_script_speed.py``). By the same token a piece holding line breaks comes
+    out line for line: the lines of the output are handed back piece by piece.
     """
     if not pieces:
         return []
@@ -673,14 +674,15 @@ def convert_all(pieces: Sequence[str], config: str) -> list[str]:
     if not new:
         return [memo[piece] for piece in pieces]
     done: dict[str, str] = {}
-    joined = [piece for piece in new if "\n" not in piece]
-    if joined:
-        converted = _convert_one("\n".join(joined), config).split("\n")
-        if len(converted) == len(joined):
-            done.update(zip(joined, converted, strict=True))
-    for piece in new:
-        if piece not in done:
-            done[piece] = _convert_one(piece, config)
+    lines = _convert_one("\n".join(new), config).split("\n")
+    counts = [piece.count("\n") + 1 for piece in new]
+    if len(lines) == sum(counts):
+        at = 0
+        for piece, count in zip(new, counts, strict=True):
+            done[piece] = lines[at] if count == 1 else "\n".join(lines[at : at + count])
+            at += count
+    else:  # never seen: OpenCC wrote or removed a line break
+        done = {piece: _convert_one(piece, config) for piece in new}
     memo.update((piece, out) for piece, out in done.items() if len(piece) <= REMEMBERED_LENGTH)
     return [done[piece] if piece in done else memo[piece] for piece in pieces]
 
@@ -1068,7 +1070,11 @@ def _in_own_standard(
     forms = _standard_forms(change[0], standard, ("tw", "hk", "opencc"))
     if len(forms) < 2:
         return change
-    written = [form for form in forms if text.count(form) > (form == text[i])]
+    counts = _remembered("counts", text, dict)  # how often the text writes each form
+    for form in forms:
+        if form not in counts:
+            counts[form] = text.count(form)
+    written = [form for form in forms if counts[form] > (form == text[i])]
     if len(written) == 1:
         return written[0], True, ""
     if others:
