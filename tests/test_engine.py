@@ -159,3 +159,28 @@ def test_each_rule_judges_the_text_the_rules_before_it_left() -> None:
     result = repair_text(damaged)
     assert result.text == repaired
     assert {f.rule for f in result.applied} == {"stray-comma", "halfwidth-punctuation"}
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_cycle_collector_is_left_as_it_was(enabled: bool) -> None:
+    """Rules run with the collector paused; after a repair, or an error, it is back
+    as the caller had it."""
+    import gc
+
+    shrink = _replace_all("shrink", "aa", "a")
+    flip = _replace_all("flip", "a", "b")
+    flop = _replace_all("flop", "b", "a")
+    seen = []
+    watch = _rule("watch", lambda doc: seen.append(gc.isenabled()) or iter(()))
+    (gc.enable if enabled else gc.disable)()
+    try:
+        assert repair_document(Document("aaaa"), (shrink, watch)).text == "a"
+        assert gc.isenabled() is enabled
+        with pytest.raises(ConvergenceError):
+            repair_document(Document("a"), (flip, flop))
+        assert gc.isenabled() is enabled
+        check_document(Document("a"), (watch,))
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+    assert seen and not any(seen)
