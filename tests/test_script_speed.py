@@ -151,11 +151,11 @@ def _samples() -> Iterator[tuple[str, str, str, tuple[str, ...]]]:
 
 def _key(finding: Finding) -> tuple:
     fix = finding.fix
-    edits = None
+    repair = None
     if fix is not None:
-        edits = (tuple((e.start, e.end, e.replacement) for e in fix.edits), fix.title)
-        edits += (fix.applicability,)
-    return finding.rule, finding.code, finding.start, finding.end, finding.message, edits
+        edits = tuple((e.start, e.end, e.replacement) for e in fix.edits)
+        repair = (edits, fix.title, fix.applicability)
+    return finding.rule, finding.code, finding.start, finding.end, finding.message, repair
 
 
 def _findings(text: str, kind: str, target: str) -> list[tuple]:

@@ -1123,9 +1123,7 @@ def _judge(text: str, count_clean: bool, quick: bool) -> Verdict | None:
                 simplified_at.append(match.start())
             elif char < "\U00010000":  # not any other supplementary-plane character
                 probe_at.append(match.start())
-        if simplified_at and _remembered(
-            "cantonese", text, lambda: bool(CANTONESE_RE.search(text))
-        ):
+        if simplified_at and _cantonese(text):
             simplified_at = [i for i in simplified_at if text[i] not in CANTONESE_OK]
         if not simplified_at:
             hits = simplified_phrase_hits(text, probe_at)
@@ -1154,6 +1152,12 @@ def _judge(text: str, count_clean: bool, quick: bool) -> Verdict | None:
         minority = sorted({*traditional_at, *hits})
         return _judged(text, Verdict(simplified, traditional, HANS, tuple(minority)))
     return _judged(text, Verdict(simplified, traditional, None, ()))
+
+
+def _cantonese(text: str) -> bool:
+    """True when ``text`` holds written Cantonese particles (remembered: asked again of
+    the text without its glosses)."""
+    return _remembered("cantonese", text, lambda: CANTONESE_RE.search(text) is not None)
 
 
 def _judged(text: str, verdict: Verdict) -> Verdict | None:
