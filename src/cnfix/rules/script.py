@@ -18,7 +18,7 @@ import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from cnfix.chars import HAN, HAN_RE, ScanBudget, lazy_compile
 from cnfix.convert import (
@@ -774,10 +774,12 @@ def _phrase_hits(text: str, candidates: list[int], weak: bool) -> list[int]:
         if not _same_length(window, simplified[n]) or any(len(f) != len(window) for f in forms):
             continue
         for i in members:
-            char = text[i]
-            if any(form[i - start] == char for form in forms):
-                continue
-            changed.append((i, simplified[n][i - start : i - start + WINDOW]))
+            k, char = i - start, text[i]
+            for form in forms:
+                if form[k] == char:
+                    break
+            else:
+                changed.append((i, simplified[n][k : k + WINDOW]))
     if weak:
         return [i for i, _ in changed]
     # A phrase that starts here and keeps the character outvotes one that ends here
@@ -1168,9 +1170,9 @@ def _judged(text: str, verdict: Verdict) -> Verdict | None:
 # -- repairs -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Change:
-    """One character to replace, with how sure the conversion is."""
+class Change(NamedTuple):
+    """One character to replace, with how sure the conversion is (a named tuple: a
+    damaged text has thousands)."""
 
     position: int
     replacement: str
@@ -1217,26 +1219,25 @@ def _convert_positions(
         # STPhrases read backwards: 关于 → 關於 decides 於 → 于 after 关.
         backwards_all = convert_all(conversions, PHRASES_ST)
         candidates_of = t.ts_candidates
+    word_chars = words().chars
     for n, (start, _, members) in enumerate(windows):
         window, key, converted, by_phrase = pieces[n], keys[n], conversions[n], phrased[n]
-        decided_at: set[int] = set()  # window offsets a phrase (or our 著 table) decides
-        if target == HANT:
-            forms: tuple[str, ...] = (key, converted, by_phrase)
-        else:
-            backwards = backwards_all[n]
-            forms = (key, converted, by_phrase, backwards)
-            if all(len(form) == len(window) for form in forms):
-                decided_at = {k for k, c in enumerate(window) if backwards[k] == c != converted[k]}
-            decided_at |= set(zhe_positions(converted))
-        if not all(len(form) == len(window) for form in forms):
+        if not len(window) == len(key) == len(converted) == len(by_phrase):
             continue
+        decided_at: set[int] = set()  # window offsets a phrase (or our 著 table) decides
+        if target == HANS:
+            backwards = backwards_all[n]
+            if len(backwards) != len(window):
+                continue
+            decided_at = {k for k, c in enumerate(window) if backwards[k] == c != converted[k]}
+            decided_at |= set(zhe_positions(converted))
         for i in members:
             k = i - start
             change = None
             if (
                 target == HANT
                 and by_phrase[k] == key[k]
-                and key[k] in words().chars
+                and key[k] in word_chars
                 and key[k] not in ACCEPTED_IN_TRADITIONAL
             ):
                 change = _word_change(key, k, standard, converted[k])
