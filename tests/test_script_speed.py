@@ -23,7 +23,7 @@ import pytest
 from conftest import FIXTURES, ROOT, SEEDS, corpus_documents
 
 from cnfix import Settings, repair_text
-from cnfix.chars import HAN, HAN_RE
+from cnfix.chars import HAN, HAN_RE, ScanBudget
 from cnfix.convert import convert, convert_phrases
 from cnfix.model import Document, Finding
 from cnfix.rules import script
@@ -85,6 +85,26 @@ def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert convert_all(pieces, "s2t") == one_by_one(pieces, "s2t")
     assert len(script._CONVERTED["s2t"]) <= 30  # cleared, then refilled by one call
     assert all(len(piece) <= script.REMEMBERED_LENGTH for piece in script._CONVERTED["s2t"])
+
+
+def test_dense_count_in_blocks_matches_findall(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counting ``COUNT_BLOCK`` members per match gives the count: texts with fewer, exactly
+    one or two blocks' worth, supplementary-plane members, and the seeds and corpus."""
+    exhausted = ScanBudget()
+    exhausted.budget = 0
+    monkeypatch.setattr(script, "_FINDALL_COUNTS", exhausted)
+    t = script.tables()
+    block = script.COUNT_BLOCK
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    texts += [path.read_text(encoding="utf-8") for path in corpus_documents()[::20]]
+    for chars in (t.traditional_only, t.simplified_only):
+        member, astral = sorted(chars.chars - chars.astral)[0], sorted(chars.astral)[0]
+        monkeypatch.setattr(chars, "counts_in_blocks", False)
+        samples = [*texts, "", "a" * 300, member * block, ("x" + member) * (2 * block)]
+        samples += [member * (block - 1) + "y", (member + astral + "z") * (block + 3)]
+        for text in samples:
+            assert chars.count_dense(text) == chars.count(text)
+        assert chars.counts_in_blocks
 
 
 #: Romanisation in parentheses before a Han character (matched anywhere: the reference

@@ -177,6 +177,17 @@ _CLASS_SYNTAX = "\\]^[-"
 
 
 _PYTHON_SCANS = ScanBudget()
+#: Characters :meth:`CharClass.count_dense` counts with ``findall`` before it compiles its
+#: block pattern (~5 ms, paid back after some 200,000 characters of dense text).
+_FINDALL_COUNTS = ScanBudget()
+#: Members matched at once by :meth:`CharClass.count_dense`.
+COUNT_BLOCK = 256
+
+
+def _blocks_source(chars: str) -> str:
+    """A pattern matching ``COUNT_BLOCK`` members of ``chars`` and whatever lies between."""
+    members = _class_source(chars)[1:-1]
+    return f"(?:[^{members}]*+[{members}]){{{COUNT_BLOCK}}}"
 
 
 class CharClass:
@@ -191,12 +202,13 @@ class CharClass:
 
     def __init__(self, chars: str) -> None:
         self.chars = frozenset(chars)
-        self.bmp = _char_class("".join(c for c in chars if ord(c) < 0x10000))
+        bmp = "".join(c for c in chars if ord(c) < 0x10000)
+        self.bmp = _char_class(bmp)
         self.astral = frozenset(c for c in chars if ord(c) >= 0x10000)
-        self.bmp_or_astral = _char_class(
-            "".join(c for c in chars if ord(c) < 0x10000), ASTRAL_RANGE
-        )
+        self.bmp_or_astral = _char_class(bmp, ASTRAL_RANGE)
+        self.blocks = lazy_compile(functools.partial(_blocks_source, bmp))
         self.compiled = False
+        self.counts_in_blocks = False
 
     def _in_python(self, text: str) -> bool:
         """True: look ``text`` up in ``chars`` in Python. Short runs never compile the
@@ -243,6 +255,23 @@ class CharClass:
         if self._in_python(text):
             return sum(map(self.chars.__contains__, text))
         found = len(self.bmp.findall(text))
+        if self.astral and self.ASTRAL_RE.search(text):
+            found += sum(m.group() in self.astral for m in self.ASTRAL_RE.finditer(text))
+        return found
+
+    def count_dense(self, text: str) -> int:
+        """:meth:`count`, for text where members are common (Traditional characters in
+        Traditional text): ``findall`` makes a string per member, while one match of
+        :attr:`blocks` passes ``COUNT_BLOCK`` of them (twice as fast in all)."""
+        if not self.counts_in_blocks:
+            if _FINDALL_COUNTS.take(text):
+                return self.count(text)
+            self.counts_in_blocks = True
+        found = start = 0
+        while (match := self.blocks.match(text, start)) is not None:
+            found += COUNT_BLOCK
+            start = match.end()
+        found += len(self.bmp.findall(text, start))
         if self.astral and self.ASTRAL_RE.search(text):
             found += sum(m.group() in self.astral for m in self.ASTRAL_RE.finditer(text))
         return found
@@ -1133,7 +1162,7 @@ def _judge(text: str, count_clean: bool, quick: bool) -> Verdict | None:
                 return Verdict(0, 0, HANT, ())
         # Traditional text needs only the count of its Traditional-only characters.
         simplified = len(simplified_at)
-        traditional = _remembered("traditional", text, lambda: t.traditional_only.count(text))
+        traditional = _remembered("traditional", text, lambda: t.traditional_only.count_dense(text))
         if traditional > simplified:
             if simplified_at:
                 hits = [] if quick else simplified_phrase_hits(text, probe_at)
