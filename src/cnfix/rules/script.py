@@ -16,6 +16,7 @@ import functools
 import itertools
 import operator
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
@@ -131,7 +132,9 @@ class Tables:
     ts_probe: dict[str, tuple[str, str]]
     ts_probe_chars: re.Pattern[str]
     #: per standard, the Traditional-only forms it does not write (爲 for Taiwan)
-    foreign: dict[str, re.Pattern[str]]
+    foreign: dict[str, frozenset[str]]
+    #: any of them
+    foreign_any: re.Pattern[str]
     #: shared characters whose OpenCC default is another form (后 → 後, 么 → 麼, 户 → 戶)
     st_converted: frozenset[str]
     #: Simplified words with a second Traditional spelling (计划: 計畫)
@@ -344,7 +347,8 @@ def tables() -> Tables:
         st_weak_chars=_char_class("".join(st_weak_probe)),
         ts_probe=ts_probe,
         ts_probe_chars=_char_class("".join(ts_probe) + "著"),
-        foreign={name: _char_class(chars) for name, chars in variants.items()},
+        foreign={name: frozenset(chars) for name, chars in variants.items()},
+        foreign_any=_char_class("".join(variants.values())),
         st_converted=converted,
         ts_spellings=pairs("ts-spellings"),
     )
@@ -1071,12 +1075,16 @@ def _standard_of(text: str) -> str:
 
 def _foreign_counts(text: str) -> dict[str, int]:
     """Per standard, how many characters of ``text`` it writes otherwise."""
-    foreign = tables().foreign
-    return _remembered(
-        "foreign",
-        text,
-        lambda: {name: len(foreign[name].findall(text)) for name in ("tw", "hk", "opencc")},
-    )
+    return _remembered("foreign", text, lambda: _count_foreign(text))
+
+
+def _count_foreign(text: str) -> dict[str, int]:
+    t = tables()
+    found = Counter(t.foreign_any.findall(text))  # one search for the forms of all standards
+    return {
+        name: sum(n for char, n in found.items() if char in t.foreign[name])
+        for name in ("tw", "hk", "opencc")
+    }
 
 
 def close_standards(text: str) -> tuple[str, ...]:
