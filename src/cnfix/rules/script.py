@@ -3,7 +3,9 @@
 Detection is table lookup only (tables generated from OpenCC's dictionaries by
 ``scripts/gen_script_tables.py``, and from CC-CEDICT's word list by
 ``scripts/gen_script_words.py``); OpenCC itself (through :mod:`cnfix.convert`) is called
-only to confirm a phrase probe and to build repairs. Clean text takes a cheap path: one
+only to confirm a phrase probe and to build repairs, once per configuration for all the
+windows of a text, which are remembered (:func:`convert_all`: a damaged text has
+thousands, and its repair passes ask again). Clean text takes a cheap path: one
 search per script for the text (or per run of paragraphs: the paragraph split counts
 only the paragraphs a search points at), one pass of a character class over Traditional
 text, and phrase or word lookups only where a probed character has a telling neighbour.
@@ -800,7 +802,7 @@ def _phrase_hits(text: str, candidates: list[int], weak: bool) -> list[int]:
     decided = convert_all(simplified, PHRASES_ST)
     # The phrase's form in each standard (覈 is 核 in Taiwan text): any one will do.
     regional = [convert_all(decided, config) for config in BETWEEN_STANDARDS.values()]
-    changed: list[tuple[int, str]] = []  # a changed candidate, its Simplified reading on
+    changed: list[tuple[int, str]] = []  # a changed candidate, the Simplified text from it
     for n, (start, _, members) in enumerate(windows):
         window = pieces[n]
         forms = [decided[n], *(converted[n] for converted in regional)]
