@@ -83,8 +83,10 @@ def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     pieces = [f"干部{n}" for n in range(30)] + ["x" * (script.REMEMBERED_LENGTH + 1)]
     assert convert_all(pieces, "s2t") == one_by_one(pieces, "s2t")
     assert convert_all(pieces, "s2t") == one_by_one(pieces, "s2t")
-    assert len(script._CONVERTED["s2t"]) <= 30  # cleared, then refilled by one call
-    assert all(len(piece) <= script.REMEMBERED_LENGTH for piece in script._CONVERTED["s2t"])
+    assert convert_all(pieces, "t2s") == one_by_one(pieces, "t2s")
+    # cleared, then refilled by one call: at most 30 pieces, none too long
+    assert sum(map(len, script._CONVERTED.values())) <= 30
+    assert all(len(piece) <= script.REMEMBERED_LENGTH for piece in script._CONVERTED["t2s"])
 
 
 def test_dense_count_in_blocks_matches_findall(monkeypatch: pytest.MonkeyPatch) -> None:
