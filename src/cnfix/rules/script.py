@@ -1196,15 +1196,29 @@ def _judge(text: str, count_clean: bool, quick: bool) -> Verdict | None:
     return _judged(text, Verdict(simplified, traditional, None, ()))
 
 
+#: What :func:`_markers` looks for: kana and the Cantonese particles, in one search.
+_MARKERS_RE = re.compile(f"{KANA_RE.pattern}|{CANTONESE_RE.pattern}")
+
+
+def _markers(text: str) -> tuple[bool, bool]:
+    """Whether ``text`` holds kana (Japanese), and Cantonese particles: one search for
+    both (remembered: asked again of the text without its glosses)."""
+
+    def search() -> tuple[bool, bool]:
+        found = set(_MARKERS_RE.findall(text))
+        return any(KANA_RE.match(c) for c in found), any(CANTONESE_RE.match(c) for c in found)
+
+    return _remembered("markers", text, search)
+
+
 def _cantonese(text: str) -> bool:
-    """True when ``text`` holds written Cantonese particles (remembered: asked again of
-    the text without its glosses)."""
-    return _remembered("cantonese", text, lambda: CANTONESE_RE.search(text) is not None)
+    """True when ``text`` holds written Cantonese particles."""
+    return _markers(text)[1]
 
 
 def _judged(text: str, verdict: Verdict) -> Verdict | None:
     """``verdict``, unless the text is Japanese (kana present): not judged."""
-    return None if _remembered("kana", text, lambda: bool(KANA_RE.search(text))) else verdict
+    return None if _markers(text)[0] else verdict
 
 
 # -- repairs -------------------------------------------------------------------------------
@@ -1599,7 +1613,7 @@ def unit_changes(unit: str, target: str) -> tuple[Verdict | None, str | None, li
         view = cut[0]
         # Glosses hold no Han or kana character: what the unit's verdict counted of them
         # holds for the view.
-        for question in ("traditional", "kana", "cantonese"):
+        for question in ("traditional", "markers"):
             seen = _SEEN.get(question)
             if seen is not None and seen[0] is unit:
                 _SEEN[question] = (view, seen[1])
