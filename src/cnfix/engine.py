@@ -153,23 +153,38 @@ def apply_fixes(
         for owner, finding in enumerate(candidates)
         for edit in finding.fix.edits  # type: ignore[union-attr]
     )
-    contested = _contested(edits)
-    chosen = candidates
-    if contested:
-        ranked = sorted(contested)
-        order = {rule.name: index for index, rule in enumerate(rules)}
-        winners = _without_conflicts([candidates[index] for index in ranked], order)
-        losers = {index for position, index in enumerate(ranked) if position not in winners}
-        chosen = [f for index, f in enumerate(candidates) if index not in losers]
-        edits = [edit for edit in edits if edit[2] not in losers]
+    rewritten = _rewrite(text, edits)
+    if rewritten is not None:  # no two edits conflict: the usual case
+        return rewritten, candidates
+    ranked = sorted(_contested(edits))
+    order = {rule.name: index for index, rule in enumerate(rules)}
+    winners = _without_conflicts([candidates[index] for index in ranked], order)
+    losers = {index for position, index in enumerate(ranked) if position not in winners}
+    chosen = [f for index, f in enumerate(candidates) if index not in losers]
+    rewritten = _rewrite(text, [edit for edit in edits if edit[2] not in losers], strict=False)
+    assert rewritten is not None  # not strict: never None
+    return rewritten, chosen
+
+
+def _rewrite(
+    text: str, edits: list[tuple[int, int, int, str]], *, strict: bool = True
+) -> str | None:
+    """``text`` with the sorted ``edits`` made; None, when ``strict``, if two of them
+    conflict (one starts before the previous one ends, or both insert at one point).
+    Not strict, edits of one finding may overlap each other (a rule's mistake; ranking
+    checks a finding's edits against those taken, not against each other)."""
     pieces: list[str] = []
     cursor = 0
+    inserted_at = -1
     for start, end, _, replacement in edits:
+        if strict and (start < cursor or start == end == inserted_at):
+            return None
         pieces.append(text[cursor:start])
         pieces.append(replacement)
+        inserted_at = start if start == end else -1
         cursor = end
     pieces.append(text[cursor:])
-    return "".join(pieces), chosen
+    return "".join(pieces)
 
 
 def repair_document(
