@@ -158,13 +158,22 @@ def _records_file() -> bytes:
 
 @pytest.mark.parametrize("options", [SCAN, REPAIR], ids=["scan", "repair"])
 @pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("source", ["stream", "file"])
 def test_blocks_report_what_records_report(
-    options: RunOptions, jobs: int, monkeypatch: pytest.MonkeyPatch
+    options: RunOptions, jobs: int, source: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    """From a stream the parent reads the blocks; from a file on several processes the
+    workers read them and the parent only seeks: the same report either way."""
     monkeypatch.setattr(jsonl, "BATCH_BYTES", 2048)
+    monkeypatch.setattr(jsonl, "MIN_PARALLEL_BYTES", 0)
     data = _records_file()
     reference = list(run_records(io.BytesIO(data), ("text",), options))
-    blocks = list(run_blocks(io.BytesIO(data), ("text",), options, jobs=jobs, size=None))
+    if source == "file":
+        (tmp_path / "in.jsonl").write_bytes(data)
+        with (tmp_path / "in.jsonl").open("rb") as stream:
+            blocks = list(run_blocks(stream, ("text",), options, jobs=jobs, size=len(data)))
+    else:
+        blocks = list(run_blocks(io.BytesIO(data), ("text",), options, jobs=jobs, size=None))
     assert len(blocks) > 5
     assert sum(block.lines for block in blocks) == len(reference)
     if options.repair:
@@ -211,3 +220,14 @@ def test_workers_from_a_fork_server_get_the_parent_limits(
     assert [o.path for o in outcomes if isinstance(o, ChunkOutcome)].count(large) > 1
     whole = [o for o in outcomes if not isinstance(o, ChunkOutcome)]
     assert _summary(whole) == _summary([o for o in _reference(tree, SCAN) if o.path != large])
+
+
+def test_block_spans_are_the_blocks_read_blocks_reads(tmp_path: Path) -> None:
+    data = _records_file()
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(data)
+    for block_bytes in (1, 7, 100, 2048, len(data), 10 * len(data)):
+        with path.open("rb") as stream:
+            spans = list(jsonl.block_spans(stream, len(data), block_bytes))
+        blocks = [block for _, block in read_blocks(io.BytesIO(data), block_bytes)]
+        assert [data[offset : offset + length] for offset, length in spans] == blocks

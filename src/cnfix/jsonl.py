@@ -37,7 +37,7 @@ from typing import IO
 
 from cnfix.engine import ConvergenceError, check_document, repair_document
 from cnfix.model import Document, Finding
-from cnfix.parallel import MIN_PARALLEL_BYTES, ordered_map
+from cnfix.parallel import MIN_PARALLEL_BYTES, Pool, ordered_map
 from cnfix.runner import RunOptions
 
 #: Lines are handed to a worker in batches of about this many bytes.
@@ -340,6 +340,41 @@ def read_blocks(stream: IO[bytes], block_bytes: int | None = None) -> Iterator[t
         number += data.count(b"\n")
 
 
+def block_spans(
+    stream: IO[bytes], size: int, block_bytes: int | None = None
+) -> Iterator[tuple[int, int]]:
+    """``(offset, length)`` of the blocks ``read_blocks`` would read from the regular
+    file ``stream`` of ``size`` bytes, found without reading them: a seek to each block's
+    last byte and the rest of its line."""
+    block_bytes = block_bytes or BATCH_BYTES
+    offset = 0
+    while offset < size:
+        if offset + block_bytes >= size:
+            yield offset, size - offset
+            return
+        stream.seek(offset + block_bytes - 1)
+        stream.readline()  # to the end of the line the block's last byte is on
+        end = min(stream.tell(), size)
+        yield offset, end - offset
+        offset = end
+
+
+def process_span(
+    span: tuple[str, int, int], path: tuple[str, ...], options: RunOptions
+) -> BlockResult:
+    """``process_block`` of the bytes ``span`` = (file, offset, length), read here (what
+    a worker does when the input is a file): numbered from 1, and with ``data`` empty
+    when a repair changed nothing, for the parent to copy from the file itself."""
+    source, offset, length = span
+    with open(source, "rb") as file:
+        file.seek(offset)
+        data = file.read(length)
+    result = process_block((1, data), path, options)
+    if options.repair and result.data == data:
+        result.data = b""
+    return result
+
+
 def run_blocks(
     stream: IO[bytes],
     path: tuple[str, ...],
@@ -352,11 +387,43 @@ def run_blocks(
     processes, in order; what ``run_records`` gives, reported compactly.
 
     ``size`` (the input's size in bytes, when known) keeps a small input in this process.
+    From a regular file on several processes, the workers read their blocks themselves
+    and send back only the blocks they changed: the parent, one however many workers
+    there are, then only seeks to each block's end, and copies the unchanged ones.
     """
     if size is not None and size < MIN_PARALLEL_BYTES:
         jobs = 1
-    work = partial(process_block, path=path, options=options)
-    yield from ordered_map(work, read_blocks(stream), jobs=jobs)
+    source = _regular_file(stream) if jobs > 1 and size is not None else None
+    if source is None:
+        work = partial(process_block, path=path, options=options)
+        yield from ordered_map(work, read_blocks(stream), jobs=jobs)
+        return
+    work = partial(process_span, path=path, options=options)
+    first = 1
+    spans = block_spans(stream, size)  # type: ignore[arg-type]
+    with Pool(jobs) as pool:
+        for (offset, length), result in pool.ordered(work, spans, send=lambda s: (source, *s)):
+            for record in result.records:
+                record.number += first - 1
+            first += result.lines
+            if options.repair and not result.data:
+                stream.seek(offset)
+                result.data = stream.read(length)
+            yield result
+
+
+def _regular_file(stream: IO[bytes]) -> str | None:
+    """The absolute name of ``stream``'s file when it is a regular file (workers can
+    open it), else None (stdin, a pipe)."""
+    import os
+    import stat
+
+    name = getattr(stream, "name", None)
+    if not isinstance(name, str) or not stream.seekable():
+        return None
+    if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+        return None
+    return os.path.abspath(name)
 
 
 def run_records(
