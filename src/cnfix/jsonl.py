@@ -18,10 +18,13 @@ where it is not a string, pass through unchanged and are counted.
 The input is read in blocks of whole lines of about ``BATCH_BYTES``
 (``run_blocks``), processed on ``--jobs`` processes (``cnfix.parallel.ordered_map``)
 and written back in order, so a file of any size is repaired in bounded memory. The
-parent process, one however many workers there are, does only what must be serial:
-it reads a block with two calls and counts its lines (numbering needs that), then
-writes the worker's output block whole; the worker splits the lines, checks or
-repairs them, and sends back only the records that have something to report.
+parent process, one however many workers there are, does only what must be serial.
+From a regular file it finds each block's end with a seek and a ``readline``; the
+worker reads the block itself, splits the lines, checks or repairs them, and sends
+back the number of lines, the records that have something to report, and the block
+only if it changed; the parent numbers the records and writes each block, copying an
+unchanged one from the input. From stdin the parent reads the blocks and hands them
+over.
 """
 
 from __future__ import annotations
