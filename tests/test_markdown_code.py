@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from cnfix import repair_text, scan_text
 from cnfix.chars import URL_OR_EMAIL_RE
-from cnfix.regions import address_spans
+from cnfix.regions import Regions, address_spans
 
 PUNCTUATION = ["stray-comma", "halfwidth-punctuation"]
 CODE = "会议指出,,要抓实学习教育,。"
@@ -95,3 +95,17 @@ ADDRESS_PIECES = [
 def test_address_spans_match_the_full_pattern_over_the_whole_text(text: str) -> None:
     """Running the address pattern only on lines with an anchor finds the same spans."""
     assert address_spans(text) == [m.span() for m in URL_OR_EMAIL_RE.finditer(text)]
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 8)), max_size=6),
+    st.lists(st.integers(0, 70), max_size=30),
+)
+def test_uncovered_keeps_the_positions_no_span_covers(
+    spans: list[tuple[int, int]], positions: list[int]
+) -> None:
+    regions = Regions([(start, start + length) for start, length in spans])
+    positions.sort()
+    assert regions.uncovered(positions) == [
+        index for index, position in enumerate(positions) if not regions.covers(position)
+    ]

@@ -127,6 +127,18 @@ class Regions:
         index = bisect.bisect_right(self.starts, position) - 1
         return index >= 0 and position < self.ends[index]
 
+    def uncovered(self, positions: list[int]) -> list[int]:
+        """Indexes into the sorted ``positions`` of those no span covers: two bisections
+        per span instead of one per position (a damaged text has thousands)."""
+        kept: list[int] = []
+        low = 0
+        for start, end in zip(self.starts, self.ends, strict=True):
+            first = bisect.bisect_left(positions, start, low)
+            kept.extend(range(low, first))
+            low = max(first, bisect.bisect_left(positions, end, first))
+        kept.extend(range(low, len(positions)))
+        return kept
+
 
 #: Every URL or e-mail address holds one of these, and none of them spans a line.
 _ADDRESS_ANCHOR_RE = re.compile(r"://|www\.|@")

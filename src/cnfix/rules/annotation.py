@@ -190,8 +190,8 @@ def _annotation_spans(doc: Document) -> _Found:
         starts, keys = [starts[i] for i in order], [keys[i] for i in order]
     if starts:
         protected = protected_regions(doc)
-        if protected:
-            kept = [i for i, start in enumerate(starts) if not protected.covers(start)]
+        kept = protected.uncovered(starts) if protected else None
+        if kept is not None and len(kept) < len(starts):
             starts, keys = [starts[i] for i in kept], [keys[i] for i in kept]
             readings = {key: readings[key] for key in keys}
     return _Found(starts, keys, readings)

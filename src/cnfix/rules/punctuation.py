@@ -174,8 +174,9 @@ def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
             positions = [at for at in positions if text[at] != ","]
         if positions:
             protected = protected_regions(doc)
-            if protected:
-                positions = [at for at in positions if not protected.covers(at)]
+            kept = protected.uncovered(positions) if protected else None
+            if kept is not None and len(kept) < len(positions):
+                positions = [positions[i] for i in kept]
         return positions
 
     # Marks in Chinese context are ASCII marks: when even all of those could not make the
