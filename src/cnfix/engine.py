@@ -1,4 +1,5 @@
-"""Check → apply non-overlapping fixes → repeat until the text stops changing."""
+"""Each rule in turn checks the text and its non-overlapping fixes are applied; passes
+repeat until one changes nothing."""
 
 from __future__ import annotations
 
