@@ -254,11 +254,6 @@ def _ftfy_fix(text: str) -> tuple[str, str] | None:
 #: ISO 8859-2, Mac Roman, cp437) can encode: CJK punctuation, kana, Han.
 _NO_CHARMAP_RE = re.compile("[\u3000-\u9fff]")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
-#: Two ranges that hold every character of ftfy's UTF-8 clue classes (the first of a
-#: sequence; a continuation, which includes the space): a text without such a pair has
-#: no match of ``_utf8_clue_pair_re``, known without importing ftfy (~60 ms of a run
-#: that meets an accented letter in clean text). A test checks the ranges hold them all.
-_CLUE_PAIR_RANGES_RE = re.compile("[\u00c2-\u0443][\x20\x80-\u04ff\u2013-\u2122]")
 
 
 def _ftfy_keeps(text: str) -> bool:
@@ -275,23 +270,29 @@ def _ftfy_keeps(text: str) -> bool:
         or _SURROGATE_RE.search(text) is not None
     ):
         return False
-    if _CLUE_PAIR_RANGES_RE.search(text) is None:
+    if _utf8_sequence_re().search(text) is None:
         return True
     from ftfy.chardata import UTF8_DETECTOR_RE
 
-    return _utf8_clue_pair_re().search(text) is None or UTF8_DETECTOR_RE.search(text) is None
+    return UTF8_DETECTOR_RE.search(text) is None
 
 
 @functools.cache
-def _utf8_clue_pair_re() -> re.Pattern[str]:
-    """What every match of ftfy's ``UTF8_DETECTOR_RE`` starts with: a character that
-    begins a UTF-8 sequence in a single-byte reading, then one that continues it.
-    Unlike ftfy's pattern (which opens with a lookbehind) it starts with a class, so
-    ``re`` skips clean text fast; built from ftfy's own ``UTF8_CLUES``, same flags."""
-    from ftfy.chardata import UTF8_CLUES
-
-    first = "".join(UTF8_CLUES[f"utf8_first_of_{n}"] for n in (2, 3, 4))
-    return re.compile(f"[{first}][{UTF8_CLUES['utf8_continuation']}]", re.VERBOSE)
+def _utf8_sequence_re() -> re.Pattern[str]:
+    """ftfy's ``UTF8_DETECTOR_RE`` without its look-behind, from the copy of ftfy's
+    ``UTF8_CLUES`` in ``data/mojibake_classes.txt``: a text with no match has none of
+    ftfy's either, known without importing ftfy (~50 ms: an accented name followed by a
+    space, ``René Núñez``, is a clue pair but no sequence). Unlike ftfy's pattern it
+    starts with a class, so ``re`` skips clean text fast. Same flags as ftfy's."""
+    classes = generated_classes()
+    follow = f"[{classes['ftfy-utf8-continuation']}]"
+    return re.compile(
+        "|".join(
+            f"[{classes[f'ftfy-utf8-first-{length}']}]{follow}{{{length - 1}}}"
+            for length in (2, 3, 4)
+        ),
+        re.VERBOSE,
+    )
 
 
 FTFY_C1_RE = re.compile("[\u0080-\u009f]")
