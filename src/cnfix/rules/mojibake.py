@@ -252,8 +252,8 @@ def _ftfy_fix(text: str) -> tuple[str, str] | None:
 
 #: Characters that no single-byte codec ftfy tries (Latin-1, the Windows code pages,
 #: ISO 8859-2, Mac Roman, cp437) can encode: CJK punctuation, kana, Han.
-_NO_CHARMAP_RE = re.compile("[\u3000-\u9fff]")
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_NO_CHARMAP_RE = lazy_compile("[\u3000-\u9fff]")  # 28,000 code points: 4 ms to compile
+_SURROGATE_RE = lazy_compile("[\ud800-\udfff]")
 
 
 def _ftfy_keeps(text: str) -> bool:
