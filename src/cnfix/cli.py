@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -501,7 +500,11 @@ def repair(
     if interactive:
         run = replace(run, write=False)
         diff_style = "inline" if diff_style == "none" else diff_style
-    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    width = None
+    if sys.stdout.isatty():
+        import shutil  # only for a terminal: shutil brings zlib, bz2 and lzma (~5 ms)
+
+        width = shutil.get_terminal_size().columns
     printer = report.Printer(sys.stdout, color=_color(sys.stdout), width=width)
     errors = remaining = 0
     changed_files: set[Path] = set()  # by path: a streamed file comes in several chunks
