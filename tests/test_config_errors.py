@@ -113,3 +113,42 @@ def test_valid_config_still_runs(tmp_path: Path) -> None:
     result = run_text("scan", "a.txt", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     assert "P001" in result.stdout and "P002" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "toml",
+    [
+        '[tool.cnfix]\nselect = ["stray-comma"]\n',
+        '[ tool . "cnfix" ]\nselect = ["stray-comma"]\n',
+        '[tool]\ncnfix = { select = ["stray-comma"] }\n',
+        '  [ tool ]  # tools\ncnfix.select = ["stray-comma"]\n',
+        'tool.cnfix.select = ["stray-comma"]\n',
+        '"tool" . cnfix = { select = ["stray-comma"] }\n',
+        'tool = { cnfix = { select = ["stray-comma"] } }\n',
+        "[tool.cnfix.extra]\n",
+    ],
+)
+def test_every_spelling_of_the_table_is_read(tmp_path: Path, toml: str) -> None:
+    from cnfix.config import find_pyproject
+
+    (tmp_path / "pyproject.toml").write_text(toml, encoding="utf-8")
+    assert find_pyproject(tmp_path) == (tmp_path / "pyproject.toml").resolve()
+
+
+def test_a_pyproject_for_other_tools_is_not_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No spelling of ``tool.cnfix`` in the text: no TOML parser (start-up of a hook),
+    even where the project itself is called cnfix."""
+    from cnfix import config
+
+    def no_parser() -> None:
+        raise AssertionError("tomllib was asked for")
+
+    monkeypatch.setattr(config, "_tomllib", no_parser)
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "cnfix"\n[tool.setuptools.package-data]\ncnfix = ["data/*.txt"]\n'
+        "[tool.ruff]\nline-length = 100\n",
+        encoding="utf-8",
+    )
+    assert config.find_pyproject(tmp_path) is None
