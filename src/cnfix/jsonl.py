@@ -289,7 +289,7 @@ class BlockResult:
     """What became of a block of lines: the output and the records worth reporting.
 
     ``data`` is the block as it is to be written (every line, repaired or as it was;
-    empty for a scan); ``records`` holds, in order, only the records with an error, a
+    empty for a scan, and from ``process_span`` when nothing changed); ``records`` holds, in order, only the records with an error, a
     finding or a change (the ``line`` of an unchanged one is dropped: ``data`` has
     it); ``states`` counts every line's state.
     """
@@ -396,14 +396,14 @@ def run_blocks(
     """
     if size is not None and size < MIN_PARALLEL_BYTES:
         jobs = 1
-    source = _regular_file(stream) if jobs > 1 and size is not None else None
-    if source is None:
+    source = _regular_file(stream) if jobs > 1 else None
+    if source is None or size is None:
         work = partial(process_block, path=path, options=options)
         yield from ordered_map(work, read_blocks(stream), jobs=jobs)
         return
     work = partial(process_span, path=path, options=options)
     first = 1
-    spans = block_spans(stream, size)  # type: ignore[arg-type]
+    spans = block_spans(stream, size)
     with Pool(jobs) as pool:
         for (offset, length), result in pool.ordered(work, spans, send=lambda s: (source, *s)):
             for record in result.records:
