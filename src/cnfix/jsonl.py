@@ -289,9 +289,10 @@ class BlockResult:
     """What became of a block of lines: the output and the records worth reporting.
 
     ``data`` is the block as it is to be written (every line, repaired or as it was;
-    empty for a scan, and from ``process_span`` when nothing changed); ``records`` holds, in order, only the records with an error, a
-    finding or a change (the ``line`` of an unchanged one is dropped: ``data`` has
-    it); ``states`` counts every line's state.
+    empty for a scan, and from ``process_span`` when nothing changed); ``records``
+    holds, in order, only the records with an error, a finding or a change (the
+    ``line`` of an unchanged one is dropped: ``data`` has it); ``states`` counts every
+    line's state.
     """
 
     lines: int
