@@ -135,13 +135,12 @@ def _toned(syllable: str) -> str:
 
 def _first_readings() -> dict[str, str]:
     """Han character → its first reading in cnfix's pinyin table, tone-marked."""
+    from cnfix.rules.annotation import _readings  # the rule's own table
+
     readings: dict[str, str] = {}
-    table = (ROOT / "src" / "cnfix" / "data" / "pinyin_readings.txt").read_text(encoding="utf-8")
-    for line in table.splitlines():
-        if line and not line.startswith("#"):
-            syllable, chars = line.split()
-            for char in chars:
-                readings.setdefault(char, _toned(syllable))
+    for syllable, chars in _readings().items():
+        for char in chars:
+            readings.setdefault(char, _toned(syllable))
     return readings
 
 
