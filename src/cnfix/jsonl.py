@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import json
 import json.decoder
+import os
 import re
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -419,9 +421,6 @@ def run_blocks(
 def _regular_file(stream: IO[bytes]) -> str | None:
     """The absolute name of ``stream``'s file when it is a regular file (workers can
     open it), else None (stdin, a pipe)."""
-    import os
-    import stat
-
     name = getattr(stream, "name", None)
     if not isinstance(name, str) or not stream.seekable():
         return None
