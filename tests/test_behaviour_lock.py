@@ -1,0 +1,28 @@
+"""The behaviour lock (``tests/behaviour_lock.py``): what cnfix outputs is what it was.
+
+A commit that changes behaviour on purpose rewrites the lock with
+``python tests/behaviour_lock.py --write``; the diff of ``tests/data/behaviour_lock.json``
+then names the areas it changed.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from behaviour_lock import LOCK_FILE, area_digest, cli_digests, library_digests
+
+pytestmark = pytest.mark.slow
+
+LOCK = json.loads(LOCK_FILE.read_text(encoding="utf-8"))
+
+
+def test_library_output_is_locked_and_independent_of_call_order() -> None:
+    forward = library_digests()
+    backward = library_digests(reverse=True)
+    assert forward == backward
+    assert {name: area_digest(items) for name, items in forward.items()} == LOCK["library"]
+
+
+def test_cli_transcripts_are_locked() -> None:
+    assert cli_digests() == LOCK["cli"]
