@@ -37,9 +37,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cnfix import repair_text, scan_text
-from cnfix.chars import HAN_RE
-from cnfix.convert import convert
+from cnfix.adapters.opencc import convert
 from cnfix.rules.script import ACCEPTED_IN_TRADITIONAL
+from cnfix.text.chars import HAN_RE
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "corpus"
 FLIP = {"hant": "t2s", "hans": "s2tw"}

@@ -27,7 +27,7 @@ Then it measures, and prints one table:
 - ftfy: ``fix_text`` (default), ``fix_text`` without width and quote fixes, and
   ``fix_encoding``, on a 1 MB sample (ftfy is slow; MB/s do not depend on the size);
 - cnfix in this process (no start-up): ``scan`` of the clean text and ``repair`` of the
-  damaged text, through ``cnfix.parallel.run_files`` — what the CLI runs, streaming
+  damaged text, through ``cnfix.app.parallel.run_files`` — what the CLI runs, streaming
   files above 8 MB in chunks;
 - cnfix as a command (``python -m cnfix``, start-up included): the small files and
   the two JSON Lines files with ``--jobs 1`` and ``--jobs 2``; ``scan one-file.txt`` wall
@@ -404,10 +404,10 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "src"))
     import ftfy
 
-    from cnfix.chars import HAN
-    from cnfix.parallel import run_files
+    from cnfix.app.parallel import run_files
+    from cnfix.app.runner import RunOptions
     from cnfix.rules import RULES
-    from cnfix.runner import RunOptions
+    from cnfix.text.chars import HAN
 
     print(f"building inputs in {CORPUS} ...", file=sys.stderr)
     paths = build(args)

@@ -1,6 +1,6 @@
 """Write the binary inputs of ``fixtures/encoding/``: corpus text in legacy encodings.
 
-The golden runner decodes each ``*.in.txt`` (BOM, strict UTF-8, then ``cnfix.detect``)
+The golden runner decodes each ``*.in.txt`` (BOM, strict UTF-8, then ``cnfix.io.detect``)
 and compares the text with the UTF-8 ``*.out.txt`` that ``--update-golden`` writes.
 The text comes from the project's own corpus (``tests/data/corpus``, see its README
 for sources and licences). Run: ``python scripts/gen_encoding_fixtures.py``.

@@ -213,7 +213,7 @@ def classify(tables: dict[str, Table]) -> dict[str, object]:
 def _other_spellings(ts_phrases: Table) -> dict[str, str]:
     """Simplified words that TSPhrases gives a Traditional spelling OpenCC's own s2t does
     not write back (计划: 計畫, which t2s maps to 计划, where s2t writes 計劃)."""
-    from cnfix.convert import convert
+    from cnfix.adapters.opencc import convert
 
     spellings = {}
     for traditional, values in ts_phrases.items():

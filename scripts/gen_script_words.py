@@ -100,7 +100,7 @@ def read_cedict(path: Path) -> tuple[list[tuple[str, str]], dict[str, str], list
 
 def ambiguous_chars(simplified_chars: set[str]) -> set[str]:
     """Simplified characters that need a word to tell their Traditional form."""
-    from cnfix.convert import convert
+    from cnfix.adapters.opencc import convert
     from cnfix.rules.script import tables
 
     t = tables()
@@ -114,7 +114,7 @@ def ambiguous_chars(simplified_chars: set[str]) -> set[str]:
 
 
 def build(entries: list[tuple[str, str]], variants: dict[str, str]) -> dict[str, object]:
-    from cnfix.convert import convert
+    from cnfix.adapters.opencc import convert
 
     words = [
         (t, s)

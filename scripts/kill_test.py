@@ -36,13 +36,13 @@ import tempfile
 import time
 from pathlib import Path
 
+import cnfix.app.runner
 import cnfix.cli
 import cnfix.engine
-import cnfix.files
+import cnfix.io.discovery
+import cnfix.io.textio
 import cnfix.report
 import cnfix.rules
-import cnfix.runner
-import cnfix.textio
 
 DAMAGED = [
     "会议指出,,要抓实学习教育,。6月19日,湖北省召开会议,部署下一阶段工作。\n",
@@ -50,7 +50,7 @@ DAMAGED = [
     "他说:我们要坚持问题导向!怎么办?先调查,再决定。\n",
 ]
 CLEAN = "这是一段干净的中文文本，不需要任何修复。\n"
-TEMP_RE = re.compile(re.escape(cnfix.textio.TEMP_PREFIX) + r"(\d+)-")
+TEMP_RE = re.compile(re.escape(cnfix.io.textio.TEMP_PREFIX) + r"(\d+)-")
 
 
 def originals(count: int, rng: random.Random, scale: int = 1) -> dict[str, bytes]:
@@ -116,11 +116,11 @@ def run_cli(tree: Path, *, kill_after: float | None, jobs: int = 1) -> tuple[int
 
 def warm_up(tree: Path, files: dict[str, bytes]) -> None:
     """Load every lazy table and module here, once, so forked children start warm."""
-    import cnfix.parallel  # the CLI's file runner
+    import cnfix.app.parallel  # the CLI's file runner
 
-    options = cnfix.runner.RunOptions(rules=cnfix.rules.RULES, repair=True)
+    options = cnfix.app.runner.RunOptions(rules=cnfix.rules.RULES, repair=True)
     for name in files:
-        cnfix.runner.process_file(tree / name, options)
+        cnfix.app.runner.process_file(tree / name, options)
 
 
 def leftovers(tree: Path) -> list[Path]:

@@ -15,11 +15,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cnfix import repair_text, scan_text
-from cnfix.chars import HAN, count_han
 from cnfix.model import Applicability, Document
-from cnfix.regions import protected_regions
 from cnfix.rules import RULES
 from cnfix.rules import annotation as rule
+from cnfix.text.chars import HAN, count_han
+from cnfix.text.regions import protected_regions
 
 SELECT = ["pinyin-annotation"]
 #: Any parenthesised run of reading-like letters right after a Han character.

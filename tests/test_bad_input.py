@@ -27,11 +27,12 @@ import pytest
 from conftest import run_cnfix
 
 import cnfix
-from cnfix import runner, textio
-from cnfix.files import discover
+from cnfix.app import runner
+from cnfix.app.runner import RunOptions, process_file
+from cnfix.io import textio
+from cnfix.io.discovery import discover
 from cnfix.model import Document
 from cnfix.rules import RULES
-from cnfix.runner import RunOptions, process_file
 
 DAMAGED = "会议指出,,要抓实学习教育,。6月19日,湖北省召开会议。\n"
 REPAIRED = cnfix.repair_text(DAMAGED).text

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS, corpus_documents
 
-from cnfix.distributed import main, repair_shards
-from cnfix.jsonl import run_records
+from cnfix.app.distributed import main, repair_shards
+from cnfix.app.jsonl import run_records
+from cnfix.app.runner import RunOptions
 from cnfix.rules import RULES
-from cnfix.runner import RunOptions
 
 distributed = pytest.importorskip("distributed")
 

@@ -1,4 +1,4 @@
-"""Whole-file encoding detection (cnfix.detect) and its use by textio."""
+"""Whole-file encoding detection (cnfix.io.detect) and its use by textio."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from conftest import FIXTURES
 from damage import corpus
 
 from cnfix import scan_text
-from cnfix.detect import detect_encoding
+from cnfix.io.detect import detect_encoding
+from cnfix.io.textio import BinaryFileError, decode_bytes, iter_chunks
 from cnfix.rules.encoding import MIN_REWRITE_CONFIDENCE
-from cnfix.textio import BinaryFileError, decode_bytes, iter_chunks
 
 ALLOWED = {
     "gb18030",
@@ -158,7 +158,7 @@ def test_large_files_are_judged_on_a_sample_from_their_first_non_ascii_byte(
 ) -> None:
     """Past ``SAMPLE_BYTES`` the readings are scored on a sample; a long ASCII head
     (identical in every legacy reading) does not hide the Chinese after it."""
-    from cnfix import detect
+    from cnfix.io import detect
 
     text = HANT if codec == "big5" else HANS
     head = "Plain ASCII header line.\n" * (detect.SAMPLE_BYTES // 20)

@@ -23,9 +23,10 @@ import pytest
 from conftest import ROOT, run_cnfix
 
 import cnfix
-from cnfix import parallel, textio
+from cnfix.app import parallel
+from cnfix.app.runner import RunOptions, process_file
+from cnfix.io import textio
 from cnfix.rules import RULES
-from cnfix.runner import RunOptions, process_file
 
 DAMAGED = "会议指出,,要抓实学习教育,。6月19日,湖北省召开会议。\n" * 20
 REPAIRED = cnfix.repair_text(DAMAGED).text

@@ -13,8 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cnfix import repair_text
-from cnfix.cli import cli
-from cnfix.jsonl import (
+from cnfix.app.jsonl import (
     FieldPathError,
     encode_string,
     locate_string,
@@ -22,8 +21,9 @@ from cnfix.jsonl import (
     process_line,
     run_records,
 )
+from cnfix.app.runner import RunOptions
+from cnfix.cli import cli
 from cnfix.rules import RULES
-from cnfix.runner import RunOptions
 
 DAMAGED = "会议指出,,要抓实学习教育,。湖北省腫瘤醫(yī)院"
 REPAIR = RunOptions(rules=RULES, repair=True)

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cnfix import repair_text, scan_text
-from cnfix.chars import URL_OR_EMAIL_RE
-from cnfix.regions import Regions, address_spans
+from cnfix.text.chars import URL_OR_EMAIL_RE
+from cnfix.text.regions import Regions, address_spans
 
 PUNCTUATION = ["stray-comma", "halfwidth-punctuation"]
 CODE = "会议指出,,要抓实学习教育,。"

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from cnfix import repair_text, scan_text
 from cnfix.model import Applicability
-from cnfix.mojibake_model import char_costs
+from cnfix.text.charmodel import char_costs
 
 RULES = ["mojibake", "lost-bytes"]
 

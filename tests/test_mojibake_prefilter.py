@@ -19,8 +19,8 @@ import pytest
 from conftest import SEEDS
 from damage import FAMILIES, corpus, damage_span, lossy_gb2312, lossy_utf8_as_gbk, placeholder
 
-from cnfix.mojibake_model import NOISE_COST, char_cost
 from cnfix.rules import mojibake
+from cnfix.text.charmodel import NOISE_COST, char_cost
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

@@ -1,5 +1,5 @@
 """OpenCC's own test cases (tests/data/opencc/testcases.json, Apache-2.0, with its LICENSE)
-run through our conversion layer, for every configuration that ``cnfix.convert`` exposes.
+run through our conversion layer, for every configuration that ``cnfix.adapters.opencc`` exposes.
 
 The layer adds one thing to OpenCC: the 著 → 着 phrase table on output into Simplified
 (``t2s``, ``hk2s``). These cases pin that it changes none of OpenCC's expectations.
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cnfix.convert import CONFIGS, convert
+from cnfix.adapters.opencc import CONFIGS, convert
 
 DATA = Path(__file__).parent / "data" / "opencc"
 
@@ -52,7 +52,7 @@ def test_chained_config_matches_opencc_config(config: str) -> None:
     """``s2tw``/``s2hk`` run as ``s2t`` then the standard's variants (one phrase dictionary
     load instead of three); OpenCC's own configuration must give the same text for every
     case input, every CJK character and every word of the script word list."""
-    from cnfix.convert import _opencc
+    from cnfix.adapters.opencc import _opencc
 
     direct = _opencc().OpenCC(config)
     words = (

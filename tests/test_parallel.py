@@ -11,16 +11,16 @@ import pytest
 from click.testing import CliRunner
 from conftest import SEEDS, corpus_documents, write_corpus_files
 
-import cnfix.parallel as parallel
-import cnfix.textio as textio
+import cnfix.app.parallel as parallel
+import cnfix.io.textio as textio
 from cnfix import repair_text
+from cnfix.app.jsonl import run_records
+from cnfix.app.parallel import ChunkOutcome, default_jobs, ordered_map, run_files
+from cnfix.app.runner import RunOptions
 from cnfix.cli import cli
-from cnfix.jsonl import run_records
-from cnfix.parallel import ChunkOutcome, default_jobs, ordered_map, run_files
+from cnfix.io.textio import iter_chunks
 from cnfix.report import locate_all
 from cnfix.rules import RULES, select_rules
-from cnfix.runner import RunOptions
-from cnfix.textio import iter_chunks
 
 #: Rules that judge each position locally, so a chunked repair equals a whole one.
 LOCAL = select_rules(["stray-comma", "halfwidth-punctuation"])
@@ -215,7 +215,7 @@ def test_cli_streamed_scan_and_repair(streamed: Path) -> None:
 
 
 def test_one_large_jsonl_file_same_on_two_processes(monkeypatch: pytest.MonkeyPatch) -> None:
-    import cnfix.jsonl as jsonl
+    import cnfix.app.jsonl as jsonl
 
     monkeypatch.setattr(jsonl, "BATCH_BYTES", 4096)
     texts = [p.read_text(encoding="utf-8") for p in corpus_documents()[:40]]

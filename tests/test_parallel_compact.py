@@ -18,13 +18,13 @@ from conftest import SEEDS, corpus_documents, write_corpus_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import cnfix.jsonl as jsonl
-import cnfix.parallel as parallel
-import cnfix.textio as textio
-from cnfix.jsonl import process_block, read_blocks, run_blocks, run_records, split_lines
-from cnfix.parallel import STREAM, ChunkOutcome, process_batch, run_files
+import cnfix.app.jsonl as jsonl
+import cnfix.app.parallel as parallel
+import cnfix.io.textio as textio
+from cnfix.app.jsonl import process_block, read_blocks, run_blocks, run_records, split_lines
+from cnfix.app.parallel import STREAM, ChunkOutcome, process_batch, run_files
+from cnfix.app.runner import FileOutcome, RunOptions, process_file
 from cnfix.rules import RULES
-from cnfix.runner import FileOutcome, RunOptions, process_file
 
 SCAN = RunOptions(rules=RULES)
 REPAIR = RunOptions(rules=RULES, repair=True)

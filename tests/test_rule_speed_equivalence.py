@@ -20,13 +20,13 @@ import pytest
 from conftest import FIXTURES, SEEDS
 from damage import FAMILIES, corpus, lossy_gb2312, lossy_utf8_as_gbk
 
-from cnfix.chars import CHINESE, HAN, is_han
+from cnfix.io.textio import kind_for_path
 from cnfix.model import Applicability, Document, Edit, Finding, Fix
-from cnfix.regions import protected_regions
 from cnfix.rules import annotation, punctuation
 from cnfix.rules.annotation import PINYIN_ANNOTATION, parse_reading
 from cnfix.rules.punctuation import FULLWIDTH, HALFWIDTH_PUNCTUATION, STRAY_COMMA
-from cnfix.textio import kind_for_path
+from cnfix.text.chars import CHINESE, HAN, is_han
+from cnfix.text.regions import protected_regions
 
 # --- reference: pinyin-annotation -------------------------------------------------------
 

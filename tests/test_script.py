@@ -14,8 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cnfix import Applicability, Settings, repair_text, scan_text
-from cnfix.chars import count_han
-from cnfix.convert import (
+from cnfix.adapters.opencc import (
     TARGET_SCRIPTS,
     TargetScriptError,
     convert,
@@ -36,6 +35,7 @@ from cnfix.rules.script import (
     word_forms,
     word_remnants,
 )
+from cnfix.text.chars import count_han
 
 RULE = ["mixed-script"]
 

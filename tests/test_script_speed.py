@@ -23,8 +23,7 @@ import pytest
 from conftest import FIXTURES, ROOT, SEEDS, corpus_documents
 
 from cnfix import Settings, repair_text
-from cnfix.chars import HAN, HAN_RE, ScanBudget
-from cnfix.convert import convert, convert_phrases
+from cnfix.adapters.opencc import convert, convert_phrases
 from cnfix.model import Document, Finding
 from cnfix.rules import script
 from cnfix.rules.script import (
@@ -34,6 +33,7 @@ from cnfix.rules.script import (
     convert_all,
     without_glosses,
 )
+from cnfix.text.chars import HAN, HAN_RE, ScanBudget
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import bench_script

@@ -8,10 +8,10 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from cnfix.chars import HAN, is_han, lazy_compile
-from cnfix.datafiles import read_data
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
-from cnfix.regions import protected_regions
+from cnfix.text.chars import HAN, is_han, lazy_compile
+from cnfix.text.datafiles import read_data
+from cnfix.text.regions import protected_regions
 
 # The scans are regular expressions that start with a literal (a parenthesis or a damage
 # mark), so the regex engine skips ahead at C speed and hands Python only real candidates:

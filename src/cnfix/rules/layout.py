@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from cnfix.chars import HAN, lazy_compile
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
-from cnfix.regions import Regions, protected_regions
+from cnfix.text.chars import HAN, lazy_compile
+from cnfix.text.regions import Regions, protected_regions
 
 #: Three or more blank lines in a row (a blank line may hold spaces; CRLF counts too).
 BLANK_RUN_RE = re.compile(r"\n(?:[ \t\u3000]*\r?\n){3,}")

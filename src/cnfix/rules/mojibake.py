@@ -9,10 +9,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from cnfix.chars import HAN, ScanBudget, lazy_compile
-from cnfix.datafiles import read_data
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
-from cnfix.mojibake_model import (
+from cnfix.text.charmodel import (
     ASCII_COST,
     COMMON_PUNCT_COST,
     CP1252_HIGH,
@@ -24,7 +22,9 @@ from cnfix.mojibake_model import (
     sloppy_encode_1252,
     text_cost,
 )
-from cnfix.regions import protected_regions
+from cnfix.text.chars import HAN, ScanBudget, lazy_compile
+from cnfix.text.datafiles import read_data
+from cnfix.text.regions import protected_regions
 
 _HAN_CHAR_RE = lazy_compile(f"[{HAN}]")
 

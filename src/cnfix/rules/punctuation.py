@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from cnfix.chars import CHINESE, HAN, lazy_compile
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
-from cnfix.regions import protected_regions
+from cnfix.text.chars import CHINESE, HAN, lazy_compile
+from cnfix.text.regions import protected_regions
 
 #: Formats whose ASCII commas are syntax, not prose.
 SYNTAX_COMMA_KINDS = frozenset({"table"})

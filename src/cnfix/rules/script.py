@@ -2,7 +2,7 @@
 
 Detection is table lookup only (tables generated from OpenCC's dictionaries by
 ``scripts/gen_script_tables.py``, and from CC-CEDICT's word list by
-``scripts/gen_script_words.py``); OpenCC itself (through :mod:`cnfix.convert`) is called
+``scripts/gen_script_words.py``); OpenCC itself (through :mod:`cnfix.adapters.opencc`) is called
 only to confirm a phrase probe and to build repairs, once per configuration for all the
 windows of a text, which are remembered (:func:`convert_all`: a damaged text has
 thousands, and its repair passes ask again). Clean text takes a cheap path: one
@@ -23,8 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
-from cnfix.chars import HAN, HAN_RE, ScanBudget, lazy_compile
-from cnfix.convert import (
+from cnfix.adapters.opencc import (
     BETWEEN_STANDARDS,
     FROM_STANDARD,
     TO_SIMPLIFIED,
@@ -34,9 +33,10 @@ from cnfix.convert import (
     validate_target_script,
     zhe_positions,
 )
-from cnfix.datafiles import read_data
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
-from cnfix.regions import protected_regions
+from cnfix.text.chars import HAN, HAN_RE, ScanBudget, lazy_compile
+from cnfix.text.datafiles import read_data
+from cnfix.text.regions import protected_regions
 
 HANS, HANT = "hans", "hant"
 T = TypeVar("T")
@@ -988,7 +988,7 @@ def traditional_phrase_hits(text: str) -> list[int]:
 
     ``凭藉`` → the 藉 (憑藉 → 凭借, OpenCC's TSPhrases); ``关於`` → the 於 (the phrase 关于 is
     關於 in Traditional: STPhrases read backwards); ``有著`` / ``著力`` → the 著 (our table in
-    :mod:`cnfix.convert`). ``樊於期`` (a TSPhrases name that keeps 於) gives nothing.
+    :mod:`cnfix.adapters.opencc`). ``樊於期`` (a TSPhrases name that keeps 於) gives nothing.
     """
     t = tables()
     candidates = []

@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from cnfix import __version__
+from cnfix.app.runner import FileOutcome, RunOptions, process_document, process_file
 from cnfix.config import Config, ConfigError, load_config
+from cnfix.io.textio import DEFAULT_MAX_SIZE
 from cnfix.model import TARGET_SCRIPTS, Finding, Settings
 from cnfix.rules import RULES, UnknownRuleError, resolve_rule, select_rules
-from cnfix.runner import FileOutcome, RunOptions, process_document, process_file
-from cnfix.textio import DEFAULT_MAX_SIZE
 
 if TYPE_CHECKING:
-    from cnfix.jsonl import BlockResult, RecordOutcome
+    from cnfix.app.jsonl import BlockResult, RecordOutcome
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 STDIN = Path("-")
@@ -199,8 +199,8 @@ def _paths(
 ) -> list[Path] | _Found:
     """The files to work on: a list, or, when nothing needs their number before the
     run (no -v, no progress bar, no stdin), found one by one as the run takes them."""
-    from cnfix.files import discover
-    from cnfix.ignore import IgnoreFilter
+    from cnfix.io.discovery import discover
+    from cnfix.io.ignore import IgnoreFilter
 
     roots = list(paths) or [Path(".")]
     ignore = IgnoreFilter(respect_gitignore=reporting.respect_gitignore)
@@ -254,7 +254,7 @@ def _stdin_is_terminal() -> bool:
 
 
 def _stdin_outcome(options: RunOptions) -> FileOutcome:
-    from cnfix.textio import InputError, decode_bytes
+    from cnfix.io.textio import InputError, decode_bytes
 
     outcome = FileOutcome(STDIN)
     try:
@@ -267,7 +267,7 @@ def _stdin_outcome(options: RunOptions) -> FileOutcome:
 
 
 def _jobs(jobs: int) -> int:
-    from cnfix.parallel import default_jobs
+    from cnfix.app.parallel import default_jobs
 
     return jobs or default_jobs()
 
@@ -275,7 +275,7 @@ def _jobs(jobs: int) -> int:
 def _run(paths: list[Path] | _Found, options: RunOptions, jobs: int = 1) -> Iterable[FileOutcome]:
     """Outcomes in input order (stdin first); files on ``jobs`` processes, large files
     in chunks."""
-    from cnfix.parallel import run_files
+    from cnfix.app.parallel import run_files
 
     if isinstance(paths, list) and STDIN in paths:
         yield _stdin_outcome(options)
@@ -589,7 +589,7 @@ def _ask(outcome: FileOutcome) -> str:
 
 
 def _jsonl_field(field_spec: str | None) -> tuple[str, tuple[str, ...]]:
-    from cnfix.jsonl import FieldPathError, parse_field_path
+    from cnfix.app.jsonl import FieldPathError, parse_field_path
 
     spec = field_spec or "text"
     try:
@@ -627,7 +627,7 @@ def _scan_jsonl(
 ) -> None:
     """``scan --jsonl``: findings by record, as ``path:record:field:line:col: …``."""
     from cnfix import report
-    from cnfix.jsonl import run_blocks
+    from cnfix.app.jsonl import run_blocks
 
     if output_format not in ("text", "json"):
         raise click.UsageError("--jsonl reports with --format text or json")
@@ -715,8 +715,8 @@ def _repair_jsonl(
     lines pass through (and are reported). ``-w`` replaces each file atomically.
     """
     from cnfix import report
-    from cnfix.jsonl import run_blocks
-    from cnfix.textio import FileIdentity, InputError, StreamWriter
+    from cnfix.app.jsonl import run_blocks
+    from cnfix.io.textio import FileIdentity, InputError, StreamWriter
 
     spec, field_path = _jsonl_field(field_spec)
     inputs = _jsonl_inputs(paths)

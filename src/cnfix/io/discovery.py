@@ -8,10 +8,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cnfix.textio import TEXT_SUFFIXES
+from cnfix.io.textio import TEXT_SUFFIXES
 
 if TYPE_CHECKING:
-    from cnfix.ignore import IgnoreFilter
+    from cnfix.io.ignore import IgnoreFilter
 
 
 def _matches(path: Path, patterns: tuple[str, ...]) -> bool:

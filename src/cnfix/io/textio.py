@@ -1,7 +1,7 @@
 """Bytes in, Document out; repaired text back to disk atomically, as UTF-8.
 
 Decoding order: byte-order marks, then strict UTF-8 (the common case, and the fast
-one), then detection limited to the encodings Chinese text uses (``cnfix.detect``).
+one), then detection limited to the encodings Chinese text uses (``cnfix.io.detect``).
 Newlines are kept as they are in the text, so a CRLF file stays CRLF.
 """
 
@@ -137,12 +137,12 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
     if text is not None:
         if "\x00" not in text:
             return Decoded(text, "utf-8", False, 1.0)
-        from cnfix.detect import has_wide_nul_pattern
+        from cnfix.io.detect import has_wide_nul_pattern
 
         if not has_wide_nul_pattern(data):
             raise BinaryFileError("binary file (NUL bytes)")
         # NULs at every other byte: UTF-16/32 without BOM of mostly ASCII text.
-    from cnfix.detect import detect_encoding
+    from cnfix.io.detect import detect_encoding
 
     detected = detect_encoding(data)
     if detected is None:
@@ -476,7 +476,7 @@ def _stream_codec(head: bytes, encoding: str | None) -> tuple[str, int, bool, fl
         pass
     else:
         return "utf-8", 0, False, 1.0
-    from cnfix.detect import detect_encoding
+    from cnfix.io.detect import detect_encoding
 
     # The head may end inside a character: then judge it without its last bytes.
     detected = None

@@ -27,7 +27,7 @@ import math
 import re
 from codecs import getincrementaldecoder
 
-from cnfix.mojibake_model import han_profile, noise_count, text_cost
+from cnfix.text.charmodel import han_profile, noise_count, text_cost
 
 #: Shorter input is never trusted enough to rewrite a file.
 MIN_CONFIDENT_BYTES = 20

@@ -32,7 +32,7 @@ class LineIndex:
     """Map character offsets to 1-based (line, column), columns counted in characters.
 
     ``first_line`` is the line number of the text's first line: a chunk of a streamed
-    file (``cnfix.parallel``) is located in the whole file.
+    file (``cnfix.app.parallel``) is located in the whole file.
     """
 
     def __init__(self, text: str, first_line: int = 1) -> None:

@@ -34,10 +34,14 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from cnfix.model import Document
-from cnfix.rules.encoding import MIN_REWRITE_CONFIDENCE
-from cnfix.runner import FileOutcome, RunOptions, destination_for, process_document, process_file
-from cnfix.textio import (
+from cnfix.app.runner import (
+    FileOutcome,
+    RunOptions,
+    destination_for,
+    process_document,
+    process_file,
+)
+from cnfix.io.textio import (
     STREAM_THRESHOLD,
     BinaryFileError,
     Chunk,
@@ -47,6 +51,8 @@ from cnfix.textio import (
     iter_chunks,
     kind_for_path,
 )
+from cnfix.model import Document
+from cnfix.rules.encoding import MIN_REWRITE_CONFIDENCE
 
 if TYPE_CHECKING:
     import multiprocessing.context

@@ -13,13 +13,13 @@ nothing for a map over files.
 Recipe (shards and output on a file system every worker sees, e.g. NFS)::
 
     pip install 'cnfix[dask]'
-    python -m cnfix.distributed corpus/ repaired/ --field text --workers 8
-    python -m cnfix.distributed corpus/ repaired/ --scheduler tcp://scheduler:8786
+    python -m cnfix.app.distributed corpus/ repaired/ --field text --workers 8
+    python -m cnfix.app.distributed corpus/ repaired/ --scheduler tcp://scheduler:8786
 
 or from Python::
 
     from dask.distributed import Client, LocalCluster
-    from cnfix.distributed import repair_shards
+    from cnfix.app.distributed import repair_shards
 
     with LocalCluster(n_workers=8, threads_per_worker=1) as cluster, Client(cluster) as client:
         results = repair_shards(client, "corpus/", "repaired/", field="text")
@@ -41,9 +41,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cnfix.app.runner import RunOptions
 from cnfix.model import Settings
 from cnfix.rules import select_rules
-from cnfix.runner import RunOptions
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,8 @@ def repair_shard(
 ) -> ShardResult:
     """Repair the field ``field`` of every record of the shard ``source`` into
     ``destination``: the map function a cluster runs, one shard per task, one process."""
-    from cnfix.jsonl import parse_field_path, run_records
-    from cnfix.textio import StreamWriter
+    from cnfix.app.jsonl import parse_field_path, run_records
+    from cnfix.io.textio import StreamWriter
 
     options = RunOptions(
         rules=select_rules(select, ignore),
@@ -133,9 +133,9 @@ def repair_shards(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m cnfix.distributed IN OUT``: the recipe as a command."""
+    """``python -m cnfix.app.distributed IN OUT``: the recipe as a command."""
     parser = argparse.ArgumentParser(
-        prog="python -m cnfix.distributed",
+        prog="python -m cnfix.app.distributed",
         description="Repair a folder of JSON Lines shards on a Dask cluster.",
     )
     parser.add_argument("input", type=Path, help="folder of *.jsonl shards")
@@ -148,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
-        print("cnfix.distributed needs Dask: pip install 'cnfix[dask]'", file=sys.stderr)
+        print("cnfix.app.distributed needs Dask: pip install 'cnfix[dask]'", file=sys.stderr)
         return 2
     if args.scheduler:
         client = Client(args.scheduler)

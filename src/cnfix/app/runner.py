@@ -11,9 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cnfix.engine import ConvergenceError, check_document, repair_document
-from cnfix.model import Document, Finding, Rule, Settings
-from cnfix.rules.encoding import MIN_REWRITE_CONFIDENCE
-from cnfix.textio import (
+from cnfix.io.textio import (
     DEFAULT_MAX_SIZE,
     BinaryFileError,
     InputError,
@@ -22,6 +20,8 @@ from cnfix.textio import (
     read_document,
     write_atomic,
 )
+from cnfix.model import Document, Finding, Rule, Settings
+from cnfix.rules.encoding import MIN_REWRITE_CONFIDENCE
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from __future__ import annotations
 import functools
 import unicodedata
 
-from cnfix.chars import HAN_RE, is_han
-from cnfix.datafiles import read_data
+from cnfix.text.chars import HAN_RE, is_han
+from cnfix.text.datafiles import read_data
 
 #: Cost of a Han character missing from the table (it holds the 10,000 most common).
 RARE_HAN_COST = 52

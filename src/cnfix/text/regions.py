@@ -6,8 +6,8 @@ import bisect
 import functools
 import re
 
-from cnfix.chars import URL_OR_EMAIL_RE
 from cnfix.model import Document
+from cnfix.text.chars import URL_OR_EMAIL_RE
 
 FENCE_OPEN_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$", re.M)
 # A code span opens and closes with a whole run of backticks of the same length

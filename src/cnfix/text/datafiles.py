@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-_DATA_FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+_DATA_FOLDER = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data")
 
 
 def read_data(name: str) -> str:

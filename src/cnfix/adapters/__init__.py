@@ -1,0 +1,1 @@
+"""The only importers of third-party text libraries (OpenCC, ftfy), behind our defaults."""

@@ -1,0 +1,1 @@
+"""Files and records through the engine: the runner, worker pools, JSON Lines, Dask."""

@@ -1,0 +1,1 @@
+"""Pure text services shared by the rules: character classes, patterns, regions, models."""
