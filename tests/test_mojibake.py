@@ -338,7 +338,7 @@ def test_generated_classes_are_current() -> None:
     ``python scripts/gen_mojibake_classes.py`` when this fails)."""
     import importlib.util
 
-    from cnfix.rules.mojibake import generated_classes
+    from cnfix.rules.mojibake.chains import generated_classes
 
     script = Path(__file__).parent.parent / "scripts" / "gen_mojibake_classes.py"
     spec = importlib.util.spec_from_file_location("gen_mojibake_classes", script)
@@ -351,28 +351,28 @@ def test_generated_classes_are_current() -> None:
 def test_python_scans_match_the_patterns() -> None:
     """Short texts are scanned in Python instead of compiling the big classes: the
     positions must be the patterns' on every code point and on real text."""
-    from cnfix.rules import mojibake
+    from cnfix.rules.mojibake import han_utf8
 
     costs = char_costs()
-    unusual = mojibake._unusual_han_re()
+    unusual = han_utf8._unusual_han_re()
     for code in range(0x80, 0x32000):
         if 0xD800 <= code < 0xE000:
             continue
         char = chr(code)
-        assert mojibake.is_unusual_han(char, costs) == bool(unusual.match(char)), hex(code)
+        assert han_utf8.is_unusual_han(char, costs) == bool(unusual.match(char)), hex(code)
     texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
     texts += ["浣犲ソ锛屼笘鐣", "銝剜?蝢", "a浣", "浣"]
     for text in texts:
         for read_as in ("GBK", "Big5"):
-            mojibake._utf8_lead_re.cache_clear()
-            mojibake._PYTHON_SCANS.scanned = 0
-            python = mojibake._utf8_lead_starts(text, read_as)
-            assert mojibake._utf8_lead_re.cache_info().currsize == 0  # the Python path ran
-            pattern = mojibake._utf8_lead_re(read_as)
+            han_utf8._utf8_lead_re.cache_clear()
+            han_utf8._PYTHON_SCANS.scanned = 0
+            python = han_utf8._utf8_lead_starts(text, read_as)
+            assert han_utf8._utf8_lead_re.cache_info().currsize == 0  # the Python path ran
+            pattern = han_utf8._utf8_lead_re(read_as)
             assert python == [m.start() for m in pattern.finditer(text)]
-            assert python == mojibake._utf8_lead_starts(text, read_as)  # the pattern's path
-        mojibake._unusual_han_re.cache_clear()
-        mojibake._PYTHON_SCANS.scanned = 0
-        python = mojibake._unusual_han_positions(text)
-        assert mojibake._unusual_han_re.cache_info().currsize == 0
-        assert python == [m.start() for m in mojibake._unusual_han_re().finditer(text)]
+            assert python == han_utf8._utf8_lead_starts(text, read_as)  # the pattern's path
+        han_utf8._unusual_han_re.cache_clear()
+        han_utf8._PYTHON_SCANS.scanned = 0
+        python = han_utf8._unusual_han_positions(text)
+        assert han_utf8._unusual_han_re.cache_info().currsize == 0
+        assert python == [m.start() for m in han_utf8._unusual_han_re().finditer(text)]

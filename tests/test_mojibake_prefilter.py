@@ -19,7 +19,9 @@ import pytest
 from conftest import SEEDS
 from damage import FAMILIES, corpus, damage_span, lossy_gb2312, lossy_utf8_as_gbk, placeholder
 
-from cnfix.rules import mojibake
+from cnfix.adapters.ftfy import fixer_config
+from cnfix.rules import lost_bytes
+from cnfix.rules.mojibake import chains, han_utf8, latin, prefilter, scoring, search
 from cnfix.text.charmodel import NOISE_COST, char_cost
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -61,8 +63,8 @@ SAMPLES = _samples()
 def test_prefilter_never_rejects_a_text_with_a_reading() -> None:
     rejected_clean = clean = 0
     for label, text in SAMPLES:
-        full = mojibake._all_spans(text)
-        worth = mojibake._worth_a_look(text)
+        full = search._all_spans(text)
+        worth = prefilter._worth_a_look(text)
         if not worth:
             assert full == [], label
         if label.startswith(("hans/", "hant/")):
@@ -73,9 +75,9 @@ def test_prefilter_never_rejects_a_text_with_a_reading() -> None:
 
 
 def test_spans_with_and_without_prefilter_agree(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(mojibake, "_prefilter_compiled", True)  # the gate is on
+    monkeypatch.setattr(prefilter, "_prefilter_compiled", True)  # the gate is on
     for label, text in SAMPLES:
-        assert mojibake._spans(text) == mojibake._all_spans(text), label
+        assert prefilter._spans(text) == search._all_spans(text), label
 
 
 def test_unusual_and_ftfy_hints_share_only_cyrillic() -> None:
@@ -83,11 +85,11 @@ def test_unusual_and_ftfy_hints_share_only_cyrillic() -> None:
     only characters in both classes."""
     import re
 
-    unusual = re.compile(mojibake.generated_classes()["unusual-han"])
+    unusual = re.compile(chains.generated_classes()["unusual-han"])
     both = [
         code
         for code in range(0x80, 0x32000)
-        if unusual.match(chr(code)) and mojibake.FTFY_HINT_RE.match(chr(code))
+        if unusual.match(chr(code)) and latin.FTFY_HINT_RE.match(chr(code))
     ]
     assert both == list(range(0x400, 0x500))
 
@@ -114,12 +116,12 @@ def test_gbk_walk_pattern_covers_every_utf8_reading() -> None:
     """Wherever ``_utf8_span`` finds a GBK reading of UTF-8, ``utf8-walk-GBK`` matches."""
     import re
 
-    classes = mojibake.generated_classes()
+    classes = chains.generated_classes()
     pattern = re.compile(classes["utf8-lead-GBK"] + classes["utf8-walk-GBK"])
     found = 0
     for text in _utf8_gbk_samples():
-        for start in mojibake._utf8_lead_starts(text, "GBK"):
-            if mojibake._utf8_span(text, start, "GBK") is not None:
+        for start in han_utf8._utf8_lead_starts(text, "GBK"):
+            if han_utf8._utf8_span(text, start, "GBK") is not None:
                 found += 1
                 assert pattern.match(text, start), (text[start : start + 6], start)
     assert found > 100
@@ -137,9 +139,9 @@ def test_ftfy_keeps_only_what_ftfy_keeps() -> None:
     }
     kept = 0
     for line in sorted(lines):
-        if mojibake._ftfy_keeps(line):
+        if latin._ftfy_keeps(line):
             kept += 1
-            fixed, _ = ftfy.fix_and_explain(line, mojibake._ftfy_config())
+            fixed, _ = ftfy.fix_and_explain(line, fixer_config())
             assert fixed == line, line[:60]
     assert kept > 100
 
@@ -156,12 +158,12 @@ def test_quiet_runs_have_no_reading_facts() -> None:
             with pytest.raises(UnicodeDecodeError):
                 bytes([0xA0, second]).decode("gb18030")
     reading = bytes([0xA0, 0xA0]).decode("gb18030")
-    assert char_cost(reading) > mojibake.PLAUSIBLE_HAN_MEAN + 4
-    as_big5 = mojibake._encode(reading, "Big5")
+    assert char_cost(reading) > scoring.PLAUSIBLE_HAN_MEAN + 4
+    as_big5 = chains._encode(reading, "Big5")
     # As Big5 bytes it is a UTF-8 lead byte that is not continued: no UTF-8 anywhere.
     assert as_big5 is not None and 0xC2 <= as_big5[0] <= 0xF4
     assert not 0x80 <= as_big5[1] <= 0xBF
-    assert char_cost(as_big5.decode("gb18030")) > mojibake.PLAUSIBLE_HAN_MEAN + 4
+    assert char_cost(as_big5.decode("gb18030")) > scoring.PLAUSIBLE_HAN_MEAN + 4
     for second, fourth in itertools.product(range(0x30, 0x3A), repeat=2):
         data = bytes([0xA0, second, 0xA0, fourth])
         try:
@@ -183,15 +185,15 @@ def test_quiet_runs_have_no_reading_exhaustively() -> None:
     for length in range(2, 7):
         for chars in itertools.product(alphabet, repeat=length - 1):
             run = "\u00a0" + "".join(chars)
-            if not mojibake._QUIET_RUN_RE.fullmatch(run):
+            if not prefilter._QUIET_RUN_RE.fullmatch(run):
                 continue
             checked += 1
-            assert mojibake._read_latin_run(run, 0) is None, repr(run)
-            assert mojibake._read_latin_run(run + "\u00a0\u00a0", 0) is None, repr(run)
+            assert latin._read_latin_run(run, 0) is None, repr(run)
+            assert latin._read_latin_run(run + "\u00a0\u00a0", 0) is None, repr(run)
     assert checked > 1000
     # Not quiet: a no-break space before a letter can be half of a GBK character
     # (A0 49 is 營), so such runs go to the full search.
-    assert not mojibake._QUIET_RUN_RE.fullmatch("\u00a0\u00a0set -e")
+    assert not prefilter._QUIET_RUN_RE.fullmatch("\u00a0\u00a0set -e")
 
 
 def test_lost_bytes_find_path_equals_regex_path(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -202,11 +204,11 @@ def test_lost_bytes_find_path_equals_regex_path(monkeypatch: pytest.MonkeyPatch)
     texts = [text for _, text in SAMPLES]
     texts += ["中文?" * 3000, "锟斤拷" * 1000 + "中文??", "?\ufffd?x??\ufffd\ufffd"]
     for text in texts:
-        assert mojibake._mark_spans(text) == [m.span() for m in mojibake.MARK_RE.finditer(text)]
+        assert lost_bytes._mark_spans(text) == [m.span() for m in lost_bytes.MARK_RE.finditer(text)]
     found = [scan_text(text, select=["lost-bytes"]) for text in texts]
-    monkeypatch.setattr(mojibake, "FIND_LIMIT", 0)
+    monkeypatch.setattr(lost_bytes, "FIND_LIMIT", 0)
     for text in texts[-3:]:
-        assert mojibake._positions(text, "?") is None
+        assert lost_bytes._positions(text, "?") is None
     assert [scan_text(text, select=["lost-bytes"]) for text in texts] == found
 
 
@@ -219,7 +221,7 @@ def test_prefilter_stays_linear_on_repeated_signs(unit: str) -> None:
 
     text = unit * (150_000 // len(unit))
     started = time.process_time()
-    mojibake._worth_a_look(text)
+    prefilter._worth_a_look(text)
     assert time.process_time() - started < 5
 
 
@@ -234,7 +236,7 @@ def test_sequences_are_found_wherever_ftfy_finds_one() -> None:
     for line in sorted(lines):
         for match in UTF8_DETECTOR_RE.finditer(line):
             found += 1
-            assert mojibake._utf8_sequence_re().match(line, match.start()), line[:60]
+            assert latin._utf8_sequence_re().match(line, match.start()), line[:60]
     assert found > 20
 
 
@@ -263,10 +265,10 @@ def test_latin_runs_are_read_only_where_two_latin_letters_share_a_run() -> None:
     texts = [text for _, text in SAMPLES] + ["(dé) é a", "é”é", "café ÄãºÃ", "“Ä”"]
     guarded = 0
     for text in texts:
-        if mojibake._TWO_LATIN_IN_A_RUN_RE.search(text) is not None:
+        if latin._TWO_LATIN_IN_A_RUN_RE.search(text) is not None:
             continue
         guarded += 1
-        for run in mojibake.LATIN_RUN_RE.finditer(text):
-            assert mojibake._read_latin_run(run.group(), run.start()) is None, run.group()
+        for run in latin.LATIN_RUN_RE.finditer(text):
+            assert latin._read_latin_run(run.group(), run.start()) is None, run.group()
     assert guarded > 100
-    assert mojibake._TWO_LATIN_IN_A_RUN_RE.search("ÄãºÃ") is not None
+    assert latin._TWO_LATIN_IN_A_RUN_RE.search("ÄãºÃ") is not None

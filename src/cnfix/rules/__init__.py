@@ -9,7 +9,8 @@ from cnfix.model import Rule
 from cnfix.rules.annotation import PINYIN_ANNOTATION
 from cnfix.rules.encoding import ENCODING
 from cnfix.rules.layout import BLANK_LINES, SPACE_BEFORE_QUOTE
-from cnfix.rules.mojibake import LOST_BYTES, MOJIBAKE
+from cnfix.rules.lost_bytes import LOST_BYTES
+from cnfix.rules.mojibake import MOJIBAKE
 from cnfix.rules.punctuation import HALFWIDTH_PUNCTUATION, STRAY_COMMA
 from cnfix.rules.script import MIXED_SCRIPT
 

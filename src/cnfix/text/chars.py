@@ -111,3 +111,13 @@ def is_han(char: str) -> bool:
         or "\uf900" <= char <= "\ufaff"
         or "\U00020000" <= char <= "\U0003134f"
     )
+
+
+#: What a lost byte leaves behind: U+FFFD (a decoder dropped bytes it could not read),
+#: its UTF-8 bytes read as GBK (锟斤拷), and the 0xCC/0xCD fillers of uninitialised
+#: memory read as GBK (烫烫烫, 屯屯屯). Both rules that look at decoding damage need it.
+PLACEHOLDER_RE = lazy_compile(
+    "(?:锟斤拷)+(?:锟斤?)?"  # U+FFFD's UTF-8 bytes read as GBK, once or many times
+    "|\ufffd+"  # replacement characters
+    "|烫{3,}|屯{3,}"  # 0xCC / 0xCD filler bytes of uninitialised memory read as GBK
+)

@@ -1,0 +1,85 @@
+"""The ``mojibake`` rule: text decoded with the wrong codec, re-decoded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
+from cnfix.rules.mojibake.chains import _chain_message
+from cnfix.rules.mojibake.prefilter import _spans
+from cnfix.rules.mojibake.scoring import _is_clear_win
+from cnfix.text.charmodel import CP1252_HIGH
+from cnfix.text.regions import protected_regions
+
+
+def check_mojibake(doc: Document) -> Iterator[Finding]:
+    """Text whose bytes were decoded with the wrong codec, and can be decoded again.
+
+    Example: ``浣犲ソ锛屼笘鐣`` is ``你好，世界`` saved as UTF-8 and opened as GBK;
+    ``ÄãºÃ`` is GBK opened as Latin-1; ``ä½ å¥½`` is UTF-8 opened as Latin-1 (the one
+    family ftfy repairs, and ftfy is used for it); Big5 opened as GBK and the reverse,
+    UTF-8 opened as Big5, and two such layers are found the same way.
+
+    Why: the text is unreadable and unsearchable, but nothing is lost: the original
+    bytes are still there, one wrong decoding away.
+
+    How: every span that looks like one of these readings is re-encoded with the
+    codec that misread it and decoded, strictly, with the original one. Each
+    candidate is scored with a character-frequency model (jieba's word counts per
+    character) plus penalties for private-use, replacement and control characters,
+    Latin-1 letters among Han, and kana or Hangul scattered among Han. Text that is
+    already plausible — classical Chinese, rare names, Japanese, Korean, accented
+    Latin, mixed Chinese and English — has no candidate that beats it.
+
+    ftfy handles its own family (UTF-8 read as Windows-1252, Latin-1, Mac Roman…),
+    with width folding, quote uncurling and normalisation turned off; where its
+    reading and a Chinese one overlap, the more plausible line wins (GBK read as
+    Latin-1 becomes Chinese, not ftfy's Cyrillic).
+
+    Fix: the span is replaced by the re-decoded text; the message names the chain,
+    e.g. ``UTF-8 bytes read as GBK; re-decoded: 你好，世界``. Safe when the candidate
+    is common Chinese and much more plausible than the garble, when ftfy's reading is
+    more plausible too, or when a short garble (``聽`` for a no-break space) sits on a
+    line whose chain is already certain; a close call, or a short GBK/Big5 swap on its
+    own, is an unsafe suggestion. A byte that the original codec cannot decode at all
+    (cp936's lone 0x80) is reported without a fix.
+    """
+    text = doc.text
+    if text.isascii():
+        return
+    for start, end, garbled, candidate in _spans(text):
+        protected = protected_regions(doc)
+        if protected.covers(start) and protected.covers(end - 1):
+            # Inside a URL or code from end to end. A garble that only starts in one
+            # (a URL regex runs on through Latin-1 mojibake) is still repaired.
+            continue
+        if candidate is None:
+            yield MOJIBAKE.finding(
+                start,
+                end,
+                f"byte 0x{ord(garbled) if ord(garbled) < 256 else CP1252_HIGH[garbled]:02X} "
+                f"({garbled!r}) inside GBK text read as Latin-1 has no GBK character; "
+                "left as it is",
+            )
+            continue
+        safe = _is_clear_win(garbled, candidate)
+        shown = candidate.text if len(candidate.text) <= 40 else candidate.text[:39] + "…"
+        yield MOJIBAKE.finding(
+            start,
+            end,
+            f"{_chain_message(candidate.chain)}; re-decoded: {shown}",
+            Fix(
+                (Edit(start, end, candidate.text),),
+                "Re-decode the garbled text",
+                Applicability.SAFE if safe else Applicability.UNSAFE,
+            ),
+        )
+
+
+MOJIBAKE = Rule(
+    code="E002",
+    name="mojibake",
+    summary="text decoded with the wrong codec (浣犲ソ, ÄãºÃ, ä½ å¥½), re-decoded",
+    fix_safety="mixed",
+    check=check_mojibake,
+)

@@ -1,0 +1,78 @@
+"""Every reading of a text, overlaps settled: clear Chinese readings first, then ftfy's."""
+
+from __future__ import annotations
+
+import re
+
+from cnfix.rules.mojibake.han_swap import _han_swap_spans
+from cnfix.rules.mojibake.han_utf8 import _han_utf8_spans
+from cnfix.rules.mojibake.latin import _HIGH_1252, FTFY_HINT_RE, _ftfy_spans, _latin_spans
+from cnfix.rules.mojibake.scoring import Candidate, Span, _is_clear_win
+from cnfix.text.charmodel import (
+    text_cost,
+)
+
+# ---------------------------------------------------------------------------
+# The rule
+# ---------------------------------------------------------------------------
+
+LATIN_HINT_RE = re.compile(f"[\u0080-\u00ff{_HIGH_1252}]")
+
+
+def _rank(span: tuple[int, int, str, Candidate | None]) -> int:
+    candidate = span[3]
+    if candidate is None:
+        return 0
+    if candidate.vouched:
+        return 1
+    return 0 if _is_clear_win(span[2], candidate) else 2
+
+
+def _all_spans(text: str) -> list[Span]:
+    spans: list[Span] = []
+    if LATIN_HINT_RE.search(text):
+        spans.extend(_latin_spans(text))
+    spans.extend(_han_utf8_spans(text))
+    spans.extend(_han_swap_spans(text))
+    if FTFY_HINT_RE.search(text):
+        spans = _settle_with_ftfy(text, spans)
+    # Where readings overlap: a clear Chinese reading first, then ftfy's, then the
+    # one that saves most.
+    spans.sort(key=lambda s: (_rank(s), -(s[3].gain if s[3] else 0), s[0]))
+    chosen: list[Span] = []
+    for span in spans:
+        if all(span[1] <= other[0] or other[1] <= span[0] for other in chosen):
+            chosen.append(span)
+    chosen.sort()
+    return chosen
+
+
+def _settle_with_ftfy(text: str, spans: list[Span]) -> list[Span]:
+    """Add ftfy's line repairs; where one overlaps Chinese readings, keep whichever
+    makes the line more plausible: GBK bytes read as Latin-1 become Chinese (ftfy
+    would leave them or make them Cyrillic), Russian mojibake becomes Russian."""
+    result = list(spans)
+    for ftfy_span in _ftfy_spans(text):
+        start, end, _, candidate = ftfy_span
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        rivals = [s for s in result if s[0] < end and start < s[1] and not _vouched(s)]
+        if not rivals:
+            result.append(ftfy_span)
+            continue
+        line = text[line_start:line_end]
+        ftfy_line = line[: start - line_start] + candidate.text + line[end - line_start :]
+        chinese_line = line
+        for rival in sorted(rivals, reverse=True):
+            if rival[3] is not None:
+                a, b = rival[0] - line_start, rival[1] - line_start
+                chinese_line = chinese_line[:a] + rival[3].text + chinese_line[b:]
+        if text_cost(ftfy_line) < text_cost(chinese_line):
+            result = [s for s in result if s not in rivals]
+            result.append(ftfy_span)
+    return result
+
+
+def _vouched(span: Span) -> bool:
+    return span[3] is not None and span[3].vouched
