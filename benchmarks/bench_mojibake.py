@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from damage import FAMILIES, corpus, damage_span, lossy_gb2312, placeholder  # noqa: E402
 
 from cnfix import repair_text, scan_text  # noqa: E402
+from cnfix.io.decode import decode_bytes  # noqa: E402
 from cnfix.io.detect import detect_encoding  # noqa: E402
-from cnfix.io.textio import decode_bytes  # noqa: E402
 from cnfix.rules.encoding import MIN_REWRITE_CONFIDENCE  # noqa: E402
 
 RULES = ["mojibake", "lost-bytes"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cnfix.report import rules_markdown
+from cnfix.report.formats import rules_markdown
 from cnfix.rules import RULES
 
 README = Path(__file__).resolve().parent.parent / "README.md"

@@ -40,7 +40,7 @@ import cnfix.app.runner
 import cnfix.cli
 import cnfix.engine
 import cnfix.io.discovery
-import cnfix.io.textio
+import cnfix.io.safe_files
 import cnfix.report
 import cnfix.rules
 
@@ -50,7 +50,7 @@ DAMAGED = [
     "他说:我们要坚持问题导向!怎么办?先调查,再决定。\n",
 ]
 CLEAN = "这是一段干净的中文文本，不需要任何修复。\n"
-TEMP_RE = re.compile(re.escape(cnfix.io.textio.TEMP_PREFIX) + r"(\d+)-")
+TEMP_RE = re.compile(re.escape(cnfix.io.safe_files.TEMP_PREFIX) + r"(\d+)-")
 
 
 def originals(count: int, rng: random.Random, scale: int = 1) -> dict[str, bytes]:

@@ -29,7 +29,7 @@ from conftest import run_cnfix
 import cnfix
 from cnfix.app import runner
 from cnfix.app.runner import RunOptions, process_file
-from cnfix.io import textio
+from cnfix.io import decode, safe_files
 from cnfix.io.discovery import discover
 from cnfix.model import Document
 from cnfix.rules import RULES
@@ -231,13 +231,13 @@ def test_file_changed_between_read_and_write_is_not_overwritten(
         assert not path.exists()
     else:
         assert path.read_bytes() != REPAIRED.encode()
-    assert not list(tmp_path.glob(textio.TEMP_PREFIX + "*"))
+    assert not list(tmp_path.glob(safe_files.TEMP_PREFIX + "*"))
 
 
 def test_write_atomic_compares_content_without_a_snapshot(tmp_path: Path) -> None:
     path = write(tmp_path / "doc.txt", "新内容\n")
-    with pytest.raises(textio.ChangedOnDiskError):
-        textio.write_atomic(path, b"repaired", expected=b"old content")
+    with pytest.raises(decode.ChangedOnDiskError):
+        safe_files.write_atomic(path, b"repaired", expected=b"old content")
     assert path.read_text(encoding="utf-8") == "新内容\n"
 
 
@@ -331,9 +331,9 @@ def test_fifo_swapped_in_after_the_check_does_not_hang(tmp_path: Path) -> None:
 
     start = time.monotonic()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(textio.os, "stat", stat_says_regular)
-        with pytest.raises(textio.NotTextError, match="FIFO"):
-            textio.read_snapshot(fifo)
+        patch.setattr(safe_files.os, "stat", stat_says_regular)
+        with pytest.raises(decode.NotTextError, match="FIFO"):
+            safe_files.read_snapshot(fifo)
     assert calls and time.monotonic() - start < 5
 
 
@@ -406,7 +406,7 @@ def test_2gb_file_is_never_read_whole(tmp_path: Path) -> None:
     assert b"binary" in lines[0] or b"size limit" in lines[0]
     assert (tmp_path / "doc.txt").read_text(encoding="utf-8") == REPAIRED
     assert huge.stat().st_size == 2 << 30
-    assert not list(tmp_path.glob(textio.TEMP_PREFIX + "*"))
+    assert not list(tmp_path.glob(safe_files.TEMP_PREFIX + "*"))
 
 
 def test_2gb_file_read_whole_is_refused_by_the_size_limit(tmp_path: Path) -> None:
@@ -476,9 +476,9 @@ def test_lone_surrogates_never_crash_and_are_never_written(
     # A decoder that let surrogates through must not make the runner write garbage.
     path = write(tmp_path / "doc.txt", DAMAGED)
     monkeypatch.setattr(
-        textio,
+        safe_files,
         "decode_bytes",
-        lambda data, encoding=None: textio.Decoded(escaped, "utf-8", False, 1.0),
+        lambda data, encoding=None: decode.Decoded(escaped, "utf-8", False, 1.0),
     )
     outcome = process_file(path, RunOptions(rules=RULES, repair=True, write=True))
     assert outcome.error is not None

@@ -192,7 +192,7 @@ def test_seeds_repair_leaves_no_comma_damage(tmp_path: Path) -> None:
 def test_large_binary_file_is_a_notice_like_a_small_one(tmp_path: Path) -> None:
     """Files over the streaming threshold take another path; binary data is still skipped
     with a notice, not reported as an error."""
-    from cnfix.io.textio import STREAM_THRESHOLD
+    from cnfix.io.chunks import STREAM_THRESHOLD
 
     (tmp_path / "blob.txt").write_bytes(bytes(range(256)) * (STREAM_THRESHOLD // 256 + 1))
     result = run_cnfix("scan", ".", cwd=tmp_path)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cnfix
 
-from cnfix.io.textio import TEMP_PREFIX
+from cnfix.io.safe_files import TEMP_PREFIX
 
 #: Output as text: these tests read messages.
 run_text = functools.partial(run_cnfix, text=True)

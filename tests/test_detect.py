@@ -1,4 +1,4 @@
-"""Whole-file encoding detection (cnfix.io.detect) and its use by textio."""
+"""Whole-file encoding detection (cnfix.io.detect) and its use by the decoder (cnfix.io.decode)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from conftest import FIXTURES
 from damage import corpus
 
 from cnfix import scan_text
+from cnfix.io.chunks import iter_chunks
+from cnfix.io.decode import BinaryFileError, decode_bytes
 from cnfix.io.detect import detect_encoding
-from cnfix.io.textio import BinaryFileError, decode_bytes, iter_chunks
 from cnfix.rules.encoding import MIN_REWRITE_CONFIDENCE
 
 ALLOWED = {
@@ -63,7 +64,7 @@ def test_undecodable_bytes_give_none_or_low_confidence() -> None:
     assert found is None or found[1] < MIN_REWRITE_CONFIDENCE
 
 
-def test_textio_uses_detection_after_bom_and_utf8() -> None:
+def test_decoder_uses_detection_after_bom_and_utf8() -> None:
     assert decode_bytes(codecs.BOM_UTF8 + HANS.encode()).bom
     decoded = decode_bytes(HANS.encode("gbk"))
     assert (decoded.text, decoded.encoding) == (HANS, "gb18030")

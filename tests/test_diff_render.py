@@ -19,7 +19,7 @@ import pytest
 from conftest import ROOT, SEEDS
 
 from cnfix import repair_text
-from cnfix.report import (
+from cnfix.report.diff import (
     Printer,
     cell_width,
     inline_segments,

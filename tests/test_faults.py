@@ -25,7 +25,7 @@ from conftest import ROOT, run_cnfix
 import cnfix
 from cnfix.app import parallel
 from cnfix.app.runner import RunOptions, process_file
-from cnfix.io import textio
+from cnfix.io import chunks, safe_files
 from cnfix.rules import RULES
 
 DAMAGED = "会议指出,,要抓实学习教育,。6月19日,湖北省召开会议。\n" * 20
@@ -34,7 +34,7 @@ REPAIR = RunOptions(rules=RULES, repair=True, write=True)
 
 
 def temps(folder: Path) -> list[Path]:
-    return sorted(folder.rglob(textio.TEMP_PREFIX + "*"))
+    return sorted(folder.rglob(safe_files.TEMP_PREFIX + "*"))
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def test_disk_full_leaves_the_original_and_no_temporary_file(
     damaged: Path, monkeypatch: pytest.MonkeyPatch, after_bytes: int
 ) -> None:
     enospc = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-    monkeypatch.setattr(textio.os, "write", _failing(enospc, after_bytes=after_bytes))
+    monkeypatch.setattr(os, "write", _failing(enospc, after_bytes=after_bytes))
     outcome = process_file(damaged, REPAIR)
     monkeypatch.undo()
     assert outcome.error == f"cannot write {damaged}: No space left on device"
@@ -105,7 +105,7 @@ def test_io_errors_at_each_step_leave_the_original(
     def fail(*args: Any, **kwargs: Any) -> None:
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(textio.os, function, fail)
+    monkeypatch.setattr(os, function, fail)
     outcome = process_file(damaged, REPAIR)
     monkeypatch.undo()
     assert outcome.error == f"cannot write {damaged}: {os.strerror(code)}"
@@ -116,7 +116,7 @@ def test_io_errors_at_each_step_leave_the_original(
 def test_interrupt_during_the_write_removes_the_temporary_file(
     damaged: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(textio.os, "write", _failing(KeyboardInterrupt(), after_bytes=10))
+    monkeypatch.setattr(os, "write", _failing(KeyboardInterrupt(), after_bytes=10))
     with pytest.raises(KeyboardInterrupt):
         process_file(damaged, REPAIR)
     monkeypatch.undo()
@@ -128,9 +128,9 @@ def test_disk_full_while_streaming_a_large_file_is_reported(
     damaged: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(parallel, "STREAM_THRESHOLD", 1024)  # stream this small file
-    monkeypatch.setattr(textio, "CHUNK_BYTES", 1024)
+    monkeypatch.setattr(chunks, "CHUNK_BYTES", 1024)
     enospc = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-    monkeypatch.setattr(textio.os, "write", _failing(enospc, after_bytes=600))
+    monkeypatch.setattr(os, "write", _failing(enospc, after_bytes=600))
     outcomes = list(parallel.run_files([damaged], REPAIR))
     monkeypatch.undo()
     errors = [outcome.error for outcome in outcomes if outcome.error]
@@ -245,7 +245,7 @@ def test_no_temporary_file_after_a_normal_run(tmp_path: Path) -> None:
 
 
 def test_stale_temporary_files_are_recognised_and_cleaned(tmp_path: Path, damaged: Path) -> None:
-    prefix = textio.TEMP_PREFIX
+    prefix = safe_files.TEMP_PREFIX
     dead = tmp_path / f"{prefix}{_dead_pid()}-abc123"
     alive = tmp_path / f"{prefix}{os.getpid()}-def456"  # this test's own process
     alive_but_old = tmp_path / f"{prefix}{os.getppid()}-ghi789"
@@ -254,7 +254,7 @@ def test_stale_temporary_files_are_recognised_and_cleaned(tmp_path: Path, damage
     for path in (dead, alive, alive_but_old, other_name):
         path.write_bytes(b"partial")
     folder.mkdir()
-    old = time.time() - textio.STALE_TEMP_AGE - 60
+    old = time.time() - safe_files.STALE_TEMP_AGE - 60
     os.utime(alive_but_old, (old, old))
 
     scan = run_cnfix("scan", ".", cwd=tmp_path)  # scan writes nothing, removes nothing
@@ -270,7 +270,7 @@ def test_stale_temporary_files_are_recognised_and_cleaned(tmp_path: Path, damage
 
 
 def test_clean_stale_temps_returns_what_it_removed(tmp_path: Path) -> None:
-    dead = tmp_path / f"{textio.TEMP_PREFIX}{_dead_pid()}-x"
+    dead = tmp_path / f"{safe_files.TEMP_PREFIX}{_dead_pid()}-x"
     dead.write_bytes(b"")
-    assert textio.clean_stale_temps(tmp_path) == [dead]
-    assert textio.clean_stale_temps(tmp_path / "missing") == []
+    assert safe_files.clean_stale_temps(tmp_path) == [dead]
+    assert safe_files.clean_stale_temps(tmp_path / "missing") == []

@@ -14,9 +14,9 @@ from click.testing import CliRunner, Result
 from conftest import DATA, SEEDS
 
 from cnfix import cli as cli_module
-from cnfix import report
 from cnfix.cli import cli
 from cnfix.model import Edit, Finding, Fix
+from cnfix.report import formats, progress
 from cnfix.rules import RULES
 
 SCHEMA = DATA / "sarif" / "sarif-schema-2.1.0.json"
@@ -84,8 +84,8 @@ def test_sarif_locations_and_fixes() -> None:
     finding = Finding(
         "stray-comma", "P001", start, start + 1, "stray", Fix((Edit(start, start + 1),), "Remove")
     )
-    log = report.SarifLog(RULES, "0").to_dict()
-    sarif = report.SarifLog(RULES, "0")
+    log = formats.SarifLog(RULES, "0").to_dict()
+    sarif = formats.SarifLog(RULES, "0")
     sarif.add("docs/说明 1.md", text, [finding])
     result = sarif.to_dict()["runs"][0]["results"][0]  # type: ignore[index]
     location = result["locations"][0]["physicalLocation"]
@@ -117,7 +117,7 @@ def test_github_lines_match_the_workflow_command_syntax(seeds: Path) -> None:
 def test_github_escapes_properties_and_message() -> None:
     text = "会议,,指出"
     finding = Finding("stray-comma", "P001", 2, 3, "50% done\r\nnext line")
-    (line,) = report.github_lines("a,b:c%.txt", text, [finding])
+    (line,) = formats.github_lines("a,b:c%.txt", text, [finding])
     assert line == (
         "::error file=a%2Cb%3Ac%25.txt,line=1,col=3,endLine=1,endColumn=4,"
         "title=P001 stray-comma::50%25 done%0D%0Anext line"
@@ -194,7 +194,7 @@ def test_quiet_and_verbose(tree: Path) -> None:
 def test_rules_markdown_is_the_registry_table() -> None:
     result = run("rules", "--format", "markdown")
     assert result.exit_code == 0
-    assert result.stdout == report.rules_markdown(RULES)
+    assert result.stdout == formats.rules_markdown(RULES)
     rows = result.stdout.splitlines()[2:]
     assert [row.split(" | ")[0].strip("| ") for row in rows] == [rule.code for rule in RULES]
 
@@ -202,11 +202,11 @@ def test_rules_markdown_is_the_registry_table() -> None:
 def test_progress_passes_every_item_through() -> None:
     import io
 
-    assert list(report.with_progress(iter(range(500)), 500, io.StringIO())) == list(range(500))
+    assert list(progress.with_progress(iter(range(500)), 500, io.StringIO())) == list(range(500))
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path, monkeypatch) -> None:
-    for number in range(report.PROGRESS_AT + 5):
+    for number in range(progress.PROGRESS_AT + 5):
         (tmp_path / f"{number:04}.txt").write_text(CLEAN, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     result = run("scan", ".")

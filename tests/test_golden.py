@@ -14,9 +14,9 @@ import pytest
 from conftest import FIXTURES
 
 from cnfix.engine import check_document, repair_document
-from cnfix.io.textio import decode_bytes, kind_for_path
+from cnfix.io.decode import decode_bytes, kind_for_path
 from cnfix.model import Applicability, Document, Settings
-from cnfix.report import LineIndex, format_location_line
+from cnfix.report.text import LineIndex, format_location_line
 from cnfix.rules import RULES, select_rules
 
 NEGATIVE = "negative"

@@ -11,8 +11,9 @@ from click.testing import CliRunner
 
 from cnfix import repair_text, scan_text
 from cnfix.cli import cli
+from cnfix.engine.pragmas import pragma_lines
 from cnfix.io.discovery import discover
-from cnfix.io.ignore import IgnoreFile, IgnoreFilter, pragma_lines
+from cnfix.io.ignore import IgnoreFile, IgnoreFilter
 
 DAMAGED = "会议指出,,要抓实学习教育,。\n"
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")

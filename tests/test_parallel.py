@@ -12,14 +12,14 @@ from click.testing import CliRunner
 from conftest import SEEDS, corpus_documents, write_corpus_files
 
 import cnfix.app.parallel as parallel
-import cnfix.io.textio as textio
 from cnfix import repair_text
 from cnfix.app.jsonl import run_records
 from cnfix.app.parallel import ChunkOutcome, default_jobs, ordered_map, run_files
 from cnfix.app.runner import RunOptions
 from cnfix.cli import cli
-from cnfix.io.textio import iter_chunks
-from cnfix.report import locate_all
+from cnfix.io import chunks, decode
+from cnfix.io.chunks import iter_chunks
+from cnfix.report.text import locate_all
 from cnfix.rules import RULES, select_rules
 
 #: Rules that judge each position locally, so a chunked repair equals a whole one.
@@ -121,7 +121,7 @@ def test_chunks_of_a_gb18030_file_and_of_a_long_line(tmp_path: Path) -> None:
 def test_invalid_bytes_late_in_a_streamed_file_are_an_error(tmp_path: Path) -> None:
     path = tmp_path / "bad.txt"
     path.write_bytes(("中文。\n" * 3000).encode("utf-8") + b"\xff\xfe broken\n")
-    with pytest.raises(textio.InputError, match="cannot decode as utf-8"):
+    with pytest.raises(decode.InputError, match="cannot decode as utf-8"):
         list(iter_chunks(path, chunk_bytes=1024))
 
 
@@ -130,7 +130,7 @@ def streamed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A file above the (lowered) streaming threshold, read in small chunks."""
     monkeypatch.setattr(parallel, "STREAM_THRESHOLD", 10_000)
     monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
-    monkeypatch.setattr(textio, "CHUNK_BYTES", 8192)
+    monkeypatch.setattr(chunks, "CHUNK_BYTES", 8192)
     path = tmp_path / "big.txt"
     path.write_text(_seed_text() * 4, encoding="utf-8")
     return path

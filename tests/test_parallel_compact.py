@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 
 import cnfix.app.jsonl as jsonl
 import cnfix.app.parallel as parallel
-import cnfix.io.textio as textio
 from cnfix.app.jsonl import process_block, read_blocks, run_blocks, run_records, split_lines
 from cnfix.app.parallel import STREAM, ChunkOutcome, process_batch, run_files
 from cnfix.app.runner import FileOutcome, RunOptions, process_file
+from cnfix.io import chunks
 from cnfix.rules import RULES
 
 SCAN = RunOptions(rules=RULES)
@@ -84,7 +84,7 @@ def test_batches_match_one_file_at_a_time(
     monkeypatch.setattr(parallel, "BATCH_BYTES", 5000)  # workers cut batches short
     large = next(path for path in tree if path.name == "large.txt")
     monkeypatch.setattr(parallel, "STREAM_THRESHOLD", large.stat().st_size - 1)
-    monkeypatch.setattr(textio, "CHUNK_BYTES", 8192)
+    monkeypatch.setattr(chunks, "CHUNK_BYTES", 8192)
     options = REPAIR if repair else SCAN
     outcomes = list(run_files(iter(tree), options, jobs=jobs))  # a lazy feed, as from a walk
     streamed = [o for o in outcomes if isinstance(o, ChunkOutcome)]

@@ -24,7 +24,7 @@ import pytest
 import yaml
 from conftest import ROOT, SEEDS
 
-from cnfix.report import rules_markdown
+from cnfix.report.formats import rules_markdown
 from cnfix.rules import RULES
 
 README = ROOT / "README.md"

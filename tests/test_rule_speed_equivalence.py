@@ -20,7 +20,7 @@ import pytest
 from conftest import FIXTURES, SEEDS
 from damage import FAMILIES, corpus, lossy_gb2312, lossy_utf8_as_gbk
 
-from cnfix.io.textio import kind_for_path
+from cnfix.io.decode import kind_for_path
 from cnfix.model import Applicability, Document, Edit, Finding, Fix
 from cnfix.rules import annotation, punctuation
 from cnfix.rules.annotation import PINYIN_ANNOTATION, parse_reading

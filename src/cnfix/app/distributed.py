@@ -72,7 +72,7 @@ def repair_shard(
     """Repair the field ``field`` of every record of the shard ``source`` into
     ``destination``: the map function a cluster runs, one shard per task, one process."""
     from cnfix.app.jsonl import parse_field_path, run_records
-    from cnfix.io.textio import StreamWriter
+    from cnfix.io.chunks import StreamWriter
 
     options = RunOptions(
         rules=select_rules(select, ignore),

@@ -1,7 +1,7 @@
 """Files and large files through the engine on several processes (``--jobs``).
 
 The unit of work is either a batch of small files or one chunk of a large file
-(``textio.iter_chunks``: about 1 MB of whole paragraphs). Units go to a pool of worker
+(``chunks.iter_chunks``: about 1 MB of whole paragraphs). Units go to a pool of worker
 processes and come back **in input order**, with at most a few units per worker in
 flight, so memory stays bounded however many files or however large the file. With
 ``jobs=1`` the same code runs in this process, without a pool: results are identical,
@@ -18,7 +18,7 @@ A file found to be larger than ``STREAM_THRESHOLD`` is sent back unread, and str
 here instead: read and decoded chunk by chunk, the chunks checked by the same pool
 (while the batches after it keep the workers busy), and a repair written chunk by
 chunk into a temporary file that replaces the target atomically once the last chunk
-is in (``textio.StreamWriter``).
+is in (``chunks.StreamWriter``).
 """
 
 from __future__ import annotations
@@ -41,16 +41,9 @@ from cnfix.app.runner import (
     process_document,
     process_file,
 )
-from cnfix.io.textio import (
-    STREAM_THRESHOLD,
-    BinaryFileError,
-    Chunk,
-    FileIdentity,
-    InputError,
-    StreamWriter,
-    iter_chunks,
-    kind_for_path,
-)
+from cnfix.io.chunks import STREAM_THRESHOLD, Chunk, StreamWriter, iter_chunks
+from cnfix.io.decode import BinaryFileError, InputError, kind_for_path
+from cnfix.io.safe_files import FileIdentity
 from cnfix.model import Document
 from cnfix.rules.encoding import MIN_REWRITE_CONFIDENCE
 
@@ -480,7 +473,7 @@ def run_files(
     ``paths`` is taken as the work goes (a walk of a folder can feed it). Below
     ``MIN_PARALLEL_BYTES`` of input in all, the work stays in this process.
 
-    A file larger than ``textio.STREAM_THRESHOLD`` is streamed: it yields one
+    A file larger than ``chunks.STREAM_THRESHOLD`` is streamed: it yields one
     ``ChunkOutcome`` per chunk (``first_line`` places it in the file) and, with
     ``options.write``, is written chunk by chunk and replaced atomically once complete
     (a failure then yields one more outcome, with the error). Any other file yields

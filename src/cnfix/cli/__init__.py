@@ -20,7 +20,7 @@ import click
 from cnfix import __version__
 from cnfix.app.runner import FileOutcome, RunOptions, process_document, process_file
 from cnfix.config import Config, ConfigError, load_config
-from cnfix.io.textio import DEFAULT_MAX_SIZE
+from cnfix.io.safe_files import DEFAULT_MAX_SIZE
 from cnfix.model import TARGET_SCRIPTS, Finding, Settings
 from cnfix.rules import RULES, UnknownRuleError, resolve_rule, select_rules
 
@@ -242,11 +242,11 @@ def _with_progress(
     outcomes: Iterable[FileOutcome], total: int, reporting: Reporting
 ) -> Iterable[FileOutcome]:
     """A progress bar on stderr for long runs on a terminal (never with --quiet)."""
-    from cnfix import report
+    from cnfix.report import progress
 
-    if reporting.quiet or total < report.PROGRESS_AT or not sys.stderr.isatty():
+    if reporting.quiet or total < progress.PROGRESS_AT or not sys.stderr.isatty():
         return outcomes
-    return report.with_progress(outcomes, total, sys.stderr)
+    return progress.with_progress(outcomes, total, sys.stderr)
 
 
 def _stdin_is_terminal() -> bool:
@@ -254,7 +254,7 @@ def _stdin_is_terminal() -> bool:
 
 
 def _stdin_outcome(options: RunOptions) -> FileOutcome:
-    from cnfix.io.textio import InputError, decode_bytes
+    from cnfix.io.decode import InputError, decode_bytes
 
     outcome = FileOutcome(STDIN)
     try:
@@ -288,7 +288,7 @@ def _tally(counts: Counter[str], fixable: Counter[str], findings: Iterable[Findi
     findings = list(findings)
     if not findings:  # most files and records: nothing to count
         return
-    from cnfix.report import count_by_rule
+    from cnfix.report.text import count_by_rule
 
     counts.update(count_by_rule(findings))
     fixable.update(count_by_rule(f for f in findings if f.fixable))
@@ -344,7 +344,7 @@ def scan(
 
     Exit status: 0 no findings, 1 findings, 2 an error (the other files are still scanned).
     """
-    from cnfix import report
+    from cnfix.report import formats, text
 
     if statistics and output_format == "sarif":
         raise click.UsageError("--statistics works with --format text, json or github")
@@ -353,7 +353,7 @@ def scan(
         _scan_jsonl(paths, run, field_spec, output_format, statistics, reporting, jobs)
     files = _paths(paths, config, include, exclude, reporting)
     records: list[dict[str, object]] = []
-    sarif = report.SarifLog(RULES, __version__) if output_format == "sarif" else None
+    sarif = formats.SarifLog(RULES, __version__) if output_format == "sarif" else None
     counts: Counter[str] = Counter()
     fixable: Counter[str] = Counter()
     errors = 0
@@ -369,25 +369,25 @@ def scan(
         if sarif is not None:
             sarif.add(path, outcome.text, outcome.findings, first_line=at)
         elif output_format == "json":
-            records.extend(report.json_records(path, outcome.text, outcome.findings, first_line=at))
+            records.extend(text.json_records(path, outcome.text, outcome.findings, first_line=at))
         elif output_format == "github":
-            for line in report.github_lines(path, outcome.text, outcome.findings, first_line=at):
+            for line in formats.github_lines(path, outcome.text, outcome.findings, first_line=at):
                 click.echo(line)
         else:
-            for line in report.text_lines(path, outcome.text, outcome.findings, first_line=at):
+            for line in text.text_lines(path, outcome.text, outcome.findings, first_line=at):
                 click.echo(line)
     codes = {rule.name: rule.code for rule in RULES}
     if sarif is not None:
-        report.write_json(sarif.to_dict(), sys.stdout)
+        text.write_json(sarif.to_dict(), sys.stdout)
     elif output_format == "json":
-        stats = report.statistics_records(counts, codes, fixable) if statistics else None
-        report.write_json(records if stats is None else stats, sys.stdout)
+        stats = formats.statistics_records(counts, codes, fixable) if statistics else None
+        text.write_json(records if stats is None else stats, sys.stdout)
     elif statistics:
-        for line in report.summary_lines(counts, codes, fixable):
+        for line in text.summary_lines(counts, codes, fixable):
             click.echo(line)
     elif counts and output_format == "text" and not reporting.quiet:
         click.echo()
-        for line in report.summary_lines(counts, codes, fixable):
+        for line in text.summary_lines(counts, codes, fixable):
             click.echo(line)
         total, files_with = sum(counts.values()), len(files)
         click.echo(
@@ -452,7 +452,7 @@ def repair(
     Exit status: 0 nothing left to fix, 1 changes not written or findings left that
     could not be fixed, 2 an error.
     """
-    from cnfix import report
+    from cnfix.report import diff
 
     if in_place and output is not None:
         raise click.UsageError("--in-place and -o are exclusive")
@@ -505,7 +505,7 @@ def repair(
         import shutil  # only for a terminal: shutil brings zlib, bz2 and lzma (~5 ms)
 
         width = shutil.get_terminal_size().columns
-    printer = report.Printer(sys.stdout, color=_color(sys.stdout), width=width)
+    printer = diff.Printer(sys.stdout, color=_color(sys.stdout), width=width)
     errors = remaining = 0
     changed_files: set[Path] = set()  # by path: a streamed file comes in several chunks
     written_files: set[Path] = set()
@@ -626,8 +626,8 @@ def _scan_jsonl(
     jobs: int,
 ) -> None:
     """``scan --jsonl``: findings by record, as ``path:record:field:line:col: …``."""
-    from cnfix import report
     from cnfix.app.jsonl import run_blocks
+    from cnfix.report import formats, text
 
     if output_format not in ("text", "json"):
         raise click.UsageError("--jsonl reports with --format text or json")
@@ -657,22 +657,22 @@ def _scan_jsonl(
                 if statistics:
                     continue
                 if output_format == "json":
-                    for item in report.json_records(str(path), record.text, record.findings):
+                    for item in text.json_records(str(path), record.text, record.findings):
                         records.append(
                             {"path": str(path), "record": record.number, "field": spec} | item
                         )
                     continue
                 label = f"{path}:{record.number}:{spec}"
-                for line in report.text_lines(label, record.text, record.findings):
+                for line in text.text_lines(label, record.text, record.findings):
                     click.echo(line)
     codes = {rule.name: rule.code for rule in RULES}
     if output_format == "json":
-        stats = report.statistics_records(counts, codes, fixable) if statistics else None
-        report.write_json(records if stats is None else stats, sys.stdout)
+        stats = formats.statistics_records(counts, codes, fixable) if statistics else None
+        text.write_json(records if stats is None else stats, sys.stdout)
     elif (counts and not reporting.quiet) or statistics:
         if not statistics:
             click.echo()
-        for line in report.summary_lines(counts, codes, fixable):
+        for line in text.summary_lines(counts, codes, fixable):
             click.echo(line)
     _jsonl_skipped(states, spec, reporting)
     _exit_scan(errors, counts, reporting)
@@ -714,9 +714,11 @@ def _repair_jsonl(
     Every line is written, in order, byte for byte unless its field changed; invalid
     lines pass through (and are reported). ``-w`` replaces each file atomically.
     """
-    from cnfix import report
     from cnfix.app.jsonl import run_blocks
-    from cnfix.io.textio import FileIdentity, InputError, StreamWriter
+    from cnfix.io.chunks import StreamWriter
+    from cnfix.io.decode import InputError
+    from cnfix.io.safe_files import FileIdentity
+    from cnfix.report import diff
 
     spec, field_path = _jsonl_field(field_spec)
     inputs = _jsonl_inputs(paths)
@@ -725,7 +727,7 @@ def _repair_jsonl(
     if run.write and output is None and STDIN in inputs:
         raise click.UsageError("--in-place needs files, not stdin; use -o FILE or -o -")
     to_stdout = output == STDIN
-    printer = report.Printer(sys.stdout, color=_color(sys.stdout))
+    printer = diff.Printer(sys.stdout, color=_color(sys.stdout))
     show = not (to_stdout or reporting.quiet or diff_style == "none")
     states: Counter[str] = Counter()
     errors = remaining = changed = 0
@@ -805,7 +807,7 @@ def _repair_jsonl(
 def rules(name: str | None, output_format: str) -> None:
     """List every rule, or show the full documentation of one."""
     if output_format == "markdown" and name is None:
-        from cnfix.report import rules_markdown
+        from cnfix.report.formats import rules_markdown
 
         click.echo(rules_markdown(RULES), nl=False)
         return

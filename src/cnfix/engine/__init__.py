@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from operator import attrgetter
 
-from cnfix.io.ignore import drop_suppressed
+from cnfix.engine.pragmas import drop_suppressed
 from cnfix.model import Applicability, Document, Finding, Rule, Settings
 from cnfix.rules import RULES, select_rules
 

@@ -1,6 +1,6 @@
 """Whole-file encoding detection, limited to the encodings Chinese text really uses.
 
-Contract (``textio`` calls this after the BOMs and strict UTF-8 have failed):
+Contract (``cnfix.io.decode`` calls this after the BOMs and strict UTF-8 have failed):
 
 - ``detect_encoding(data)`` returns ``(codec, confidence)``: a Python codec name
   that decodes ``data`` *strictly*, and a confidence in [0, 1]; or None when no

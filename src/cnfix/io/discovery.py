@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cnfix.io.textio import TEXT_SUFFIXES
+from cnfix.io.decode import TEXT_SUFFIXES
 
 if TYPE_CHECKING:
     from cnfix.io.ignore import IgnoreFilter

@@ -1,6 +1,4 @@
-"""What cnfix leaves alone: ``.cnfixignore`` files, ``.gitignore``, and inline pragmas.
-
-Three mechanisms, from coarse to fine:
+"""Which files cnfix leaves alone: ``.cnfixignore`` files and ``.gitignore``.
 
 * ``.cnfixignore`` — gitignore syntax, read from the folders being walked and their
   parents up to the top of the git work tree; it applies to files found under folders
@@ -9,22 +7,17 @@ Three mechanisms, from coarse to fine:
   ignores are skipped (asked of git itself, so nested ``.gitignore`` files,
   ``.git/info/exclude`` and the global excludes file all count). Files named on the
   command line are always taken. ``--no-respect-gitignore`` turns this off.
-* ``cnfix: ignore`` / ``cnfix: ignore[rule,...]`` anywhere on a line drops the findings
-  that start on that line (all rules, or the named ones, by name or code). It works in
-  any format because it is plain text: ``<!-- cnfix: ignore -->`` in Markdown or HTML.
-  Findings about the whole file (its encoding) are not tied to a line and stay.
+
+Inline ``cnfix: ignore`` pragmas are the engine's (``cnfix.engine.pragmas``).
 """
 
 from __future__ import annotations
 
-import bisect
 import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-from cnfix.model import Finding
 
 IGNORE_FILE = ".cnfixignore"
 
@@ -310,59 +303,3 @@ def _relative(absolute: str, folder: str) -> str:
     """``absolute`` relative to its ancestor ``folder``, with ``/`` separators."""
     relative = absolute[len(folder) :].lstrip(os.sep)
     return relative if os.sep == "/" else relative.replace(os.sep, "/")
-
-
-# --- inline pragmas -----------------------------------------------------------------
-
-PRAGMA = "cnfix:"
-PRAGMA_RE = re.compile(r"cnfix:[ \t]*ignore(?![\w-])(?:\[([^\]\n]*)\])?")
-
-
-def _line_bounds(text: str, position: int) -> tuple[int, int]:
-    start = text.rfind("\n", 0, position) + 1
-    end = text.find("\n", position)
-    return start, len(text) if end == -1 else end
-
-
-def pragma_lines(text: str) -> list[tuple[int, int, frozenset[str] | None]]:
-    """``(line start, line end, rules)`` for each line with a pragma; rules None = all."""
-    lines = []
-    for match in PRAGMA_RE.finditer(text):
-        start, end = _line_bounds(text, match.start())
-        names = None
-        if match.group(1) is not None:
-            names = frozenset(
-                name.strip().lower() for name in match.group(1).split(",") if name.strip()
-            )
-        lines.append((start, end, names))
-    return lines
-
-
-def drop_suppressed(text: str, findings: list[Finding]) -> list[Finding]:
-    """``findings`` without those that start on a line carrying a matching pragma.
-
-    Findings about the whole file (a fix without edits, such as writing it as UTF-8)
-    are kept: they belong to no line.
-    """
-    if PRAGMA not in text or not findings:
-        return findings
-    by_line: dict[tuple[int, int], frozenset[str] | None] = {}
-    for start, end, names in pragma_lines(text):
-        known = by_line.get((start, end), frozenset())
-        by_line[start, end] = None if names is None or known is None else known | names
-    if not by_line:
-        return findings
-    lines = sorted(by_line.items())
-    starts = [start for (start, _), _ in lines]
-    kept = []
-    for finding in findings:
-        index = bisect.bisect_right(starts, finding.start) - 1
-        if index >= 0 and not (finding.fix is not None and not finding.fix.edits):
-            (_, end), names = lines[index]
-            on_line = finding.start <= end
-            if on_line and (
-                names is None or finding.rule in names or finding.code.lower() in names
-            ):
-                continue
-        kept.append(finding)
-    return kept

@@ -1,0 +1,200 @@
+"""Large files read and written chunk by chunk, so memory stays flat at any size."""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from cnfix.io.decode import BOMS, BinaryFileError, ChangedOnDiskError, InputError
+from cnfix.io.safe_files import (
+    TEMP_PREFIX,
+    FileIdentity,
+    _check_replaceable,
+    _fsync_folder,
+    _keep_owner,
+    _new_file_mode,
+)
+
+# --- streaming large files --------------------------------------------------------
+
+#: Files larger than this (in bytes) are read and repaired chunk by chunk, so memory
+#: stays flat however large the file; smaller files are judged as one document.
+STREAM_THRESHOLD = 8 << 20
+#: Bytes read at a time when streaming; a chunk is about this size, cut at a blank line.
+CHUNK_BYTES = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A piece of a streamed file: whole paragraphs (or at least whole lines).
+
+    ``offset`` is the character offset of ``text`` in the decoded file and
+    ``first_line`` the 1-based line number of its first line.
+    """
+
+    text: str
+    offset: int
+    first_line: int
+    encoding: str
+    bom: bool
+    confidence: float
+
+
+def _cut(text: str) -> int:
+    """Where to end a chunk: after the last blank line in the second half of ``text``,
+    else after the last line end, else nowhere (0: read more first)."""
+    half = len(text) // 2
+    blank = max(text.rfind("\n\n", half), text.rfind("\n\r\n", half))
+    if blank != -1:
+        return text.index("\n", blank + 1) + 1
+    return text.rfind("\n") + 1
+
+
+def _stream_codec(head: bytes, encoding: str | None) -> tuple[str, int, bool, float]:
+    """Codec, bytes of BOM to skip, whether there was a BOM, confidence — from the head."""
+    if encoding is not None:
+        try:
+            return codecs.lookup(encoding).name, 0, False, 1.0
+        except LookupError as error:
+            raise InputError(f"unknown encoding {encoding!r}: {error}") from None
+    for bom, codec in BOMS:
+        if head.startswith(bom):
+            return codec, len(bom), True, 1.0
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8", 0, False, 1.0
+    from cnfix.io.detect import detect_encoding
+
+    # The head may end inside a character: then judge it without its last bytes.
+    detected = None
+    for trim in range(min(4, len(head))):
+        detected = detect_encoding(head[: len(head) - trim])
+        if detected is not None:
+            break
+    if detected is None:
+        raise BinaryFileError("binary or undecodable file (not UTF-8, GB18030, Big5 or UTF-16)")
+    return detected[0], 0, False, detected[1]
+
+
+def iter_chunks(
+    path: Path, *, encoding: str | None = None, chunk_bytes: int | None = None
+) -> Iterator[Chunk]:
+    """Decode ``path`` incrementally and yield it as chunks of whole paragraphs.
+
+    The encoding is decided from the first block (BOM, strict UTF-8, detection) and
+    every later block is decoded strictly with it. A chunk ends after a blank line
+    when there is one in its second half, else after a line end; a line longer than
+    four blocks is cut where the block ends (never inside ``\\r\\n``). At most a few
+    blocks are in memory at once. ``chunk_bytes`` defaults to ``CHUNK_BYTES``.
+    """
+    chunk_bytes = chunk_bytes or CHUNK_BYTES
+    with path.open("rb") as stream:
+        data = stream.read(chunk_bytes)
+        codec, skip, bom, confidence = _stream_codec(data, encoding)
+        decoder = codecs.getincrementaldecoder(codec)("strict")
+        data = data[skip:]
+        pending = ""
+        offset, line, consumed, first = 0, 1, 0, True
+        while True:
+            try:
+                text = pending + decoder.decode(data, final=not data)
+            except UnicodeDecodeError as error:
+                if data or codec != "utf-8" or error.reason != "unexpected end of data":
+                    raise InputError(
+                        f"cannot decode as {codec} near byte {consumed + error.start}"
+                    ) from None
+                text = pending + "\ufffd"  # the last character cut short: _cut_short_utf8
+            consumed += len(data)
+            if first:
+                text = text.removeprefix("\ufeff") if encoding is not None else text
+                first = False
+            if "\x00" in text:
+                raise BinaryFileError("binary file (NUL bytes)")
+            if not data:
+                cut = len(text)
+            else:
+                cut = _cut(text)
+                if cut == 0 and len(text) > 4 * chunk_bytes:
+                    cut = len(text) - 1 if text.endswith("\r") else len(text)
+            if cut:
+                piece = text[:cut]
+                yield Chunk(piece, offset, line, codec, bom, confidence)
+                offset += len(piece)
+                line += piece.count("\n")
+            pending = text[cut:]
+            if not data:
+                return
+            data = stream.read(chunk_bytes)
+
+
+class StreamWriter:
+    """``write_atomic`` for a file produced piece by piece (a streamed repair).
+
+    The pieces go to a temporary file beside the target; ``commit`` fsyncs it, gives
+    it the target's permission bits (and owner where allowed) and renames it over the
+    target, refusing when the target's identity is no longer ``expected`` (it changed
+    while it was being read). ``abort`` removes the temporary file; the target is
+    never touched until the rename.
+    """
+
+    def __init__(self, path: Path, *, expected: FileIdentity | None = None) -> None:
+        self.target = Path(os.path.realpath(path)) if os.path.islink(path) else path
+        self.expected = expected
+        try:
+            self.status: os.stat_result | None = os.stat(self.target)
+        except FileNotFoundError:
+            if expected is not None:
+                raise ChangedOnDiskError(
+                    "file disappeared since it was read; not written"
+                ) from None
+            self.status = None
+        if self.status is not None:
+            _check_replaceable(self.status)
+        import tempfile  # only when writing: keeps start-up fast
+
+        prefix = f"{TEMP_PREFIX}{os.getpid()}-"
+        self.fd, self.temp_name = tempfile.mkstemp(prefix=prefix, dir=self.target.parent)
+
+    def write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.fd, view) :]
+
+    def commit(self) -> None:
+        try:
+            os.fsync(self.fd)
+            os.close(self.fd)
+            self.fd = -1
+            if self.status is not None:
+                _keep_owner(self.temp_name, self.status)
+            mode = stat.S_IMODE(self.status.st_mode) if self.status else _new_file_mode()
+            os.chmod(self.temp_name, mode)
+            if self.expected is not None:
+                try:
+                    current = FileIdentity.of(os.stat(self.target))
+                except FileNotFoundError:
+                    current = None
+                if current != self.expected:
+                    raise ChangedOnDiskError(
+                        "file changed on disk since it was read; not overwritten"
+                    )
+            os.replace(self.temp_name, self.target)
+        except BaseException:
+            self.abort()
+            raise
+        _fsync_folder(self.target.parent)
+
+    def abort(self) -> None:
+        if self.fd != -1:
+            os.close(self.fd)
+            self.fd = -1
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.temp_name)

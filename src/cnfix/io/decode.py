@@ -1,0 +1,147 @@
+"""Bytes in, text out: byte-order marks, strict UTF-8, then detection limited to the
+encodings Chinese text uses (``cnfix.io.detect``). Newlines are kept as they are.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cnfix.model import Document, Settings
+
+KIND_BY_SUFFIX = {
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".rst": "text",
+    ".csv": "table",
+    ".tsv": "table",
+    ".json": "json",
+    ".jsonl": "json",
+    ".html": "markup",
+    ".htm": "markup",
+    ".xml": "markup",
+    ".srt": "text",
+    ".yaml": "text",
+    ".yml": "text",
+}
+TEXT_SUFFIXES = frozenset(KIND_BY_SUFFIX)
+
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+#: Prefix of the temporary files that atomic writes create beside their target.
+
+
+class InputError(Exception):
+    """A file that cannot be processed; ``str()`` is a one-line reason."""
+
+
+class BinaryFileError(InputError):
+    """The file holds binary data, not text: it is skipped, never written."""
+
+
+class NotTextError(BinaryFileError):
+    """A FIFO, socket, device or link out of the tree: skipped, never opened."""
+
+
+class ChangedOnDiskError(InputError):
+    """The file changed between reading and writing; it was not overwritten."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Text decoded from bytes, with the encoding it was in."""
+
+    text: str
+    encoding: str
+    bom: bool
+    confidence: float
+
+    def document(self, *, kind: str = "text", settings: Settings | None = None) -> Document:
+        """The Document the rules see: this text and what is known of its bytes."""
+        return Document(
+            self.text,
+            kind=kind,
+            encoding=self.encoding,
+            bom=self.bom,
+            confidence=self.confidence,
+            settings=settings or Settings(),
+        )
+
+
+def kind_for_path(path: Path | str) -> str:
+    """The document kind for a file name (``text`` when the suffix is unknown)."""
+    # splitext, not Path(path).suffix: no Path is built per file (same result for
+    # every suffix in the table).
+    return KIND_BY_SUFFIX.get(os.path.splitext(path)[1].lower(), "text")
+
+
+#: Bytes of multi-byte characters beyond their first (16: eight Han characters) that
+#: the text before a cut-short last character must hold to be taken as UTF-8: ASCII
+#: and one partial sequence could be anything (``Hello 浣`` in GBK is ``Hello e4 bd``).
+MIN_UTF8_EVIDENCE_BYTES = 16
+
+
+def _cut_short_utf8(data: bytes, error: UnicodeDecodeError) -> str | None:
+    """UTF-8 whose only fault is a last character cut short (a download or a size
+    limit cut the file): the text, the lost character as U+FFFD, which ``lost-bytes``
+    reports. None when the fault is anything else."""
+    if error.reason != "unexpected end of data" or error.end != len(data):
+        return None
+    text = data[: error.start].decode("utf-8")
+    if error.start - len(text) < MIN_UTF8_EVIDENCE_BYTES:
+        return None
+    return text + "\ufffd"
+
+
+def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
+    """Decode ``data``: BOM, strict UTF-8, then Chinese-only detection.
+
+    ``encoding`` forces a codec (the user's ``--encoding``) with full confidence.
+    Raises BinaryFileError for data that is not text in any candidate encoding.
+    """
+    if encoding is not None:
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as error:
+            raise InputError(f"cannot decode as {encoding}: {error}") from None
+        return Decoded(text.removeprefix("\ufeff"), codecs.lookup(encoding).name, False, 1.0)
+    for bom, codec in BOMS:
+        if data.startswith(bom):
+            try:
+                return Decoded(data[len(bom) :].decode(codec), codec, True, 1.0)
+            except UnicodeDecodeError:
+                break
+    try:
+        text: str | None = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        text = _cut_short_utf8(data, error)
+    if text is not None:
+        if "\x00" not in text:
+            return Decoded(text, "utf-8", False, 1.0)
+        from cnfix.io.detect import has_wide_nul_pattern
+
+        if not has_wide_nul_pattern(data):
+            raise BinaryFileError("binary file (NUL bytes)")
+        # NULs at every other byte: UTF-16/32 without BOM of mostly ASCII text.
+    from cnfix.io.detect import detect_encoding
+
+    detected = detect_encoding(data)
+    if detected is None:
+        raise BinaryFileError("binary or undecodable file (not UTF-8, GB18030, Big5 or UTF-16)")
+    codec, confidence = detected
+    text = data.decode(codec)
+    if "\x00" in text:
+        raise BinaryFileError("binary file (NUL bytes)")
+    return Decoded(text, codec, False, confidence)
+
+
+#: Files larger than this are refused (``--max-size``), never read whole into memory.

@@ -1,0 +1,294 @@
+"""Files read once and written atomically, as UTF-8, never half-written: snapshots with
+their identity, the changed-on-disk check, stale temporary files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import stat
+import time
+from pathlib import Path
+from typing import NamedTuple
+
+from cnfix.io.decode import (
+    ChangedOnDiskError,
+    InputError,
+    NotTextError,
+    decode_bytes,
+    kind_for_path,
+)
+from cnfix.model import Document, Settings
+
+TEMP_PREFIX = ".cnfix-tmp-"
+
+
+DEFAULT_MAX_SIZE = 256 * 1024 * 1024
+
+
+class FileIdentity(NamedTuple):
+    """What identifies one version of a file on disk: compared before a rewrite."""
+
+    device: int
+    inode: int
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, status: os.stat_result) -> FileIdentity:
+        return cls(status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+
+
+class Snapshot(bytes):
+    """The bytes of a file as read, with the identity of the file they came from.
+
+    Passed back to ``write_atomic(expected=...)``, it lets the write refuse a file that
+    was replaced or modified since it was read, cheaply (stat) and exactly (content).
+    """
+
+    identity: FileIdentity | None = None
+
+
+def special_file_kind(mode: int) -> str | None:
+    """``FIFO``, ``socket``, ``device`` for files that are not regular, else None."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "FIFO"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device file"
+    if stat.S_ISDIR(mode):
+        return "directory"
+    return "special file"
+
+
+def read_snapshot(path: Path, *, max_size: int | None = DEFAULT_MAX_SIZE) -> Snapshot:
+    """The bytes of the regular file ``path``, refusing anything that could hang or blow up.
+
+    A FIFO, socket or device is never opened (``stat`` first; opening a FIFO blocks and
+    opening a device can have side effects), and the open itself is non-blocking with a
+    second check on the open descriptor, in case the file was swapped in between. A file
+    larger than ``max_size`` bytes is refused before reading (NotTextError /
+    InputError), so memory stays bounded.
+    """
+    kind = special_file_kind(os.stat(path).st_mode)
+    if kind == "directory":
+        raise InputError("is a directory")
+    if kind is not None:
+        raise NotTextError(f"not a regular file ({kind}); never opened")
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        status = os.fstat(fd)
+        kind = special_file_kind(status.st_mode)
+        if kind is not None:
+            raise NotTextError(f"not a regular file ({kind}); never opened")
+        _check_size(status.st_size, max_size)
+        # Read to the end (a file may grow meanwhile), but never past the limit.
+        limit = None if max_size is None else max_size + 1
+        chunks, total = [], 0
+        while limit is None or total < limit:
+            chunk = os.read(fd, 1 << 24 if limit is None else min(limit - total, 1 << 24))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        _check_size(total, max_size)
+    finally:
+        os.close(fd)
+    snapshot = Snapshot(b"".join(chunks))
+    snapshot.identity = FileIdentity.of(status)
+    return snapshot
+
+
+def _check_size(size: int, max_size: int | None) -> None:
+    if max_size is not None and size > max_size:
+        raise InputError(
+            f"file is {size / 2**20:.1f} MB, over the size limit of {max_size / 2**20:.0f} MB "
+            "(--max-size); skipped"
+        )
+
+
+def read_document(
+    path: Path,
+    *,
+    settings: Settings | None = None,
+    encoding: str | None = None,
+    max_size: int | None = DEFAULT_MAX_SIZE,
+) -> tuple[Document, Snapshot]:
+    """Read and decode ``path``; return the Document and the original bytes (a Snapshot)."""
+    data = read_snapshot(path, max_size=max_size)
+    decoded = decode_bytes(data, encoding)
+    return decoded.document(kind=kind_for_path(path), settings=settings), data
+
+
+def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None) -> None:
+    """Replace ``path`` by ``data`` whole, or leave it exactly as it was.
+
+    How: the bytes go to a temporary file ``.cnfix-tmp-<pid>-<random>`` in the target's
+    folder (so the rename stays on one file system), are written in full and fsynced,
+    get the original permission bits (and owner and group where allowed), and are
+    renamed over the target with ``os.replace``, which is atomic; the folder is fsynced
+    after the rename. Any failure (disk full, I/O error, an exception, a signal handled
+    by Python) removes the temporary file and leaves the target untouched. Only a kill
+    (SIGKILL, power loss) can leave the temporary file behind; ``clean_stale_temps``
+    recognises it by its prefix and dead pid and removes it on the next run.
+
+    A symlink is written through: its target is replaced and the link stays a link.
+
+    Refused with an InputError, nothing written: a target that is not a regular file; a
+    read-only file (no write bit at all, or not writable by this user; checked by mode
+    bits too, so it holds for root); a file with more than one hard link (a rename would
+    split it from its other names); and, with ``expected``, a file that changed since it
+    was read (ChangedOnDiskError): gone, or a different identity (device, inode, size,
+    mtime) when ``expected`` is a Snapshot, or different bytes.
+
+    Metadata: the permission bits (including setuid/setgid/sticky) are kept; owner and
+    group are kept when the process may set them (root, or a group the user is in) and
+    otherwise become the running user's, as with any editor that saves by rename; the
+    modification time becomes the time of the write (the content changed, so make,
+    rsync and git notice) and the inode number changes; extended attributes and ACLs
+    are not copied. A new file (``-o``) gets the usual ``0o666 & ~umask``. Unchanged
+    files are never passed here, so their bytes and metadata stay as they were.
+    """
+    target = Path(os.path.realpath(path)) if os.path.islink(path) else path
+    try:
+        status: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:
+        if expected is not None:
+            raise ChangedOnDiskError("file disappeared since it was read; not written") from None
+        status = None
+    if status is not None:
+        _check_replaceable(status)
+    import tempfile  # only when writing: keeps start-up fast
+
+    fd, temp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=target.parent)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if status is not None:
+            _keep_owner(temp_name, status)
+        os.chmod(temp_name, stat.S_IMODE(status.st_mode) if status else _new_file_mode())
+        if expected is not None:
+            _check_unchanged(target, expected)
+        os.replace(temp_name, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
+        raise
+    _fsync_folder(target.parent)
+
+
+def _check_replaceable(status: os.stat_result) -> None:
+    kind = special_file_kind(status.st_mode)
+    if kind is not None:
+        raise InputError(f"not a regular file ({kind}); not written")
+    if status.st_nlink > 1:
+        raise InputError(
+            f"file has {status.st_nlink} hard links; replacing it would split them; not written"
+        )
+    mode = stat.S_IMODE(status.st_mode)
+    writable_by_us = status.st_uid != os.geteuid() or mode & stat.S_IWUSR
+    if not mode & 0o222 or not writable_by_us:
+        raise InputError(f"read-only file (mode {mode:04o}); not written")
+
+
+def _keep_owner(temp_name: str, status: os.stat_result) -> None:
+    """Give the new file the old owner and group, as far as this process may."""
+    if not hasattr(os, "chown"):
+        return
+    for uid, gid in ((status.st_uid, status.st_gid), (-1, status.st_gid)):
+        try:
+            os.chown(temp_name, uid, gid)
+            return
+        except PermissionError:
+            continue
+
+
+def _check_unchanged(target: Path, expected: bytes) -> None:
+    try:
+        current = os.stat(target)
+    except FileNotFoundError:
+        raise ChangedOnDiskError("file disappeared since it was read; not written") from None
+    identity = getattr(expected, "identity", None)
+    if (identity is not None and FileIdentity.of(current) != identity) or (
+        current.st_size != len(expected) or read_snapshot(target, max_size=None) != expected
+    ):
+        raise ChangedOnDiskError("file changed on disk since it was read; not overwritten")
+
+
+def _new_file_mode() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename durable; some systems cannot open folders, which is no error."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+#: Temporary files older than this are stale even if a process with their pid runs.
+STALE_TEMP_AGE = 24 * 3600
+_TEMP_NAME_RE = re.compile(re.escape(TEMP_PREFIX) + r"(\d+)-")
+
+
+def clean_stale_temps(folder: Path) -> list[Path]:
+    """Remove temporary files that a killed run left in ``folder``; return them.
+
+    Policy: a regular file named ``.cnfix-tmp-<pid>-*`` is stale when no process with
+    that pid is alive on this machine, or when it is older than ``STALE_TEMP_AGE`` (a
+    pid may be reused). Files of live runs are left alone. Removing a temporary file
+    can never lose data: the file it was to replace is still whole (a rename is the
+    last step), and a run whose temporary file vanished fails that one write cleanly.
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        match = _TEMP_NAME_RE.match(entry.name)
+        if match is None or int(match[1]) == os.getpid():
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            age = now - entry.stat(follow_symlinks=False).st_mtime
+            if _pid_alive(int(match[1])) and age < STALE_TEMP_AGE:
+                continue
+            os.unlink(entry.path)
+        except OSError:
+            continue
+        removed.append(Path(entry.path))
+    return removed
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists here (unknown counts as alive: keep the file)."""
+    if os.name == "nt":  # os.kill(pid, 0) would terminate it; rely on the age limit
+        return True
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except OSError:  # PermissionError: it exists, it is someone else's
+        return True
+    return True
