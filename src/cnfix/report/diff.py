@@ -7,14 +7,18 @@ File text is always handed to rich as ``Text`` (never parsed as markup).
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, ClassVar
 
 from cnfix.model import Finding
-from cnfix.report.text import _HUNK_RE, DIFF_CONTEXT, count_by_rule
+from cnfix.report.text import count_by_rule
 
-# --- diffs -------------------------------------------------------------------------
+#: Unchanged characters kept on each side of a change in the inline diff.
+DIFF_CONTEXT = 12
+#: The line numbers of a unified diff's hunk header (``@@ -12,3 +12,3 @@``).
+_HUNK_RE = re.compile(r"([-+])(\d+)")
 
 #: A piece of an inline diff line: kind is "same", "delete", "insert" or "elided".
 Segment = tuple[str, str]

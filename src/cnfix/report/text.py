@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,10 +15,6 @@ from cnfix.model import Finding
 GROUP_AT = 3
 #: How many messages a folded line shows before "…".
 GROUP_SHOWN = 3
-#: Unchanged characters kept on each side of a change in the inline diff.
-DIFF_CONTEXT = 12
-#: The line numbers of a unified diff's hunk header (``@@ -12,3 +12,3 @@``).
-_HUNK_RE = re.compile(r"([-+])(\d+)")
 
 
 class LineIndex:
