@@ -13,8 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import DATA, SEEDS
 
-from cnfix import cli as cli_module
-from cnfix.cli import cli
+from cnfix.cli import cli, repair_command
 from cnfix.model import Edit, Finding, Fix
 from cnfix.report import formats, progress
 from cnfix.rules import RULES
@@ -252,7 +251,7 @@ def test_interactive_asks_per_file(
     for name in ("a.txt", "b.txt"):
         (tmp_path / name).write_text(DAMAGED, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(cli_module, "_stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(repair_command, "_stdin_is_terminal", lambda: True)
     result = run("repair", "-i", "a.txt", "b.txt", input=answers)
     assert result.exit_code == exit_code, result.output
     assert "[y]es / [n]o / [a]ll / [q]uit" in result.stderr
@@ -265,7 +264,7 @@ def test_interactive_asks_per_file(
 def test_interactive_into_an_output_folder(tmp_path: Path, monkeypatch) -> None:
     (tmp_path / "a.txt").write_text(DAMAGED, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(cli_module, "_stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(repair_command, "_stdin_is_terminal", lambda: True)
     result = run("repair", "-i", "-o", "out", "a.txt", input="y\n")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == CLEAN

@@ -53,6 +53,28 @@ class FileOutcome:
     def changed(self) -> bool:
         return self.repaired is not None and bool(self.applied)
 
+    # What the pipeline reports of every unit (a file here, a record in ``records``).
+    first_line = 1  # a chunk of a streamed file starts further down
+
+    @property
+    def label(self) -> str:
+        return str(self.path)
+
+    @property
+    def key(self) -> Path:
+        return self.path
+
+    @property
+    def where(self) -> str:
+        return str(self.path)
+
+    def json_fields(self) -> dict[str, object]:
+        return {}
+
+    def unified_texts(self) -> tuple[str, str, int]:
+        assert self.repaired is not None
+        return self.text, self.repaired, self.first_line
+
 
 def destination_for(path: Path, options: RunOptions) -> Path:
     """Where the repair of ``path`` is written: in place, or mirrored under ``-o``."""
