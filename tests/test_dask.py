@@ -10,7 +10,7 @@ import pytest
 from conftest import SEEDS, corpus_documents
 
 from cnfix.app.distributed import main, repair_shards
-from cnfix.app.jsonl import run_records
+from cnfix.app.jsonl import run_blocks
 from cnfix.app.runner import RunOptions
 from cnfix.rules import RULES
 
@@ -44,7 +44,7 @@ def _write_shards(folder: Path, texts: list[str]) -> list[Path]:
 def _single_process(shard: Path) -> bytes:
     with shard.open("rb") as stream:
         options = RunOptions(rules=RULES, repair=True)
-        return b"".join(record.line for record in run_records(stream, ("text",), options))
+        return b"".join(block.data for block in run_blocks(stream, ("text",), options))
 
 
 def test_local_cluster_output_equals_single_process(tmp_path: Path) -> None:

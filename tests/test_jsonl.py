@@ -19,7 +19,7 @@ from cnfix.app.jsonl import (
     locate_string,
     parse_field_path,
     process_line,
-    run_records,
+    run_blocks,
 )
 from cnfix.app.runner import RunOptions
 from cnfix.cli import cli
@@ -172,13 +172,16 @@ def _seed_texts() -> list[str]:
     return [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
 
 
-def test_run_records_streams_every_line_in_order() -> None:
+def test_run_blocks_streams_every_line_in_order() -> None:
     data = _records(_seed_texts()) + b"\n" + b"garbage\n"
-    outcomes = list(run_records(io.BytesIO(data), ("text",), REPAIR))
-    assert [o.number for o in outcomes] == list(range(1, len(data.splitlines()) + 1))
-    assert sum(o.changed for o in outcomes) == 5
-    for outcome, text in zip(outcomes, _seed_texts(), strict=False):
-        assert json.loads(outcome.line)["text"] == repair_text(text).text
+    blocks = list(run_blocks(io.BytesIO(data), ("text",), REPAIR))
+    assert sum(block.lines for block in blocks) == len(data.splitlines())
+    records = [record for block in blocks for record in block.records]
+    assert [r.number for r in records if r.changed] == [1, 2, 3, 4, 5]
+    assert records[-1].state == "invalid"
+    output = b"".join(block.data for block in blocks).splitlines()
+    for line, text in zip(output, _seed_texts(), strict=False):
+        assert json.loads(line)["text"] == repair_text(text).text
 
 
 def test_cli_repair_to_file_and_stdout(tmp_path: Path) -> None:

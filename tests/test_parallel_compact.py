@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import cnfix.app.jsonl as jsonl
 import cnfix.app.parallel as parallel
-from cnfix.app.jsonl import process_block, read_blocks, run_blocks, run_records, split_lines
+from cnfix.app.jsonl import process_block, process_line, read_blocks, run_blocks, split_lines
 from cnfix.app.parallel import STREAM, ChunkOutcome, process_batch, run_files
 from cnfix.app.runner import FileOutcome, RunOptions, process_file
 from cnfix.io import chunks
@@ -167,7 +167,10 @@ def test_blocks_report_what_records_report(
     monkeypatch.setattr(jsonl, "BATCH_BYTES", 2048)
     monkeypatch.setattr(jsonl, "MIN_PARALLEL_BYTES", 0)
     data = _records_file()
-    reference = list(run_records(io.BytesIO(data), ("text",), options))
+    reference = [  # every line on its own: the reference the blocks must agree with
+        process_line(number, raw, ("text",), options)
+        for number, raw in enumerate(io.BytesIO(data), start=1)
+    ]
     if source == "file":
         (tmp_path / "in.jsonl").write_bytes(data)
         with (tmp_path / "in.jsonl").open("rb") as stream:

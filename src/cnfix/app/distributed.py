@@ -71,7 +71,7 @@ def repair_shard(
 ) -> ShardResult:
     """Repair the field ``field`` of every record of the shard ``source`` into
     ``destination``: the map function a cluster runs, one shard per task, one process."""
-    from cnfix.app.jsonl import parse_field_path, run_records
+    from cnfix.app.jsonl import parse_field_path, run_blocks
     from cnfix.io.chunks import StreamWriter
 
     options = RunOptions(
@@ -88,13 +88,14 @@ def repair_shard(
     fixes: Counter[str] = Counter()
     try:
         with open(source, "rb") as stream:
-            for record in run_records(stream, path, options, jobs=1):
-                writer.write(record.line)
-                records += record.state != "blank"
-                invalid += record.state == "invalid"
-                changed += record.changed
-                remaining += len(record.findings)
-                fixes.update(finding.rule for finding in record.applied)
+            for block in run_blocks(stream, path, options, jobs=1):
+                writer.write(block.data)
+                records += block.lines - block.states["blank"]
+                invalid += block.states["invalid"]
+                for record in block.records:
+                    changed += record.changed
+                    remaining += len(record.findings)
+                    fixes.update(finding.rule for finding in record.applied)
         writer.commit()
     finally:
         writer.abort()

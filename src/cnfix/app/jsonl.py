@@ -35,7 +35,7 @@ import os
 import re
 import stat
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import IO
@@ -263,29 +263,6 @@ def process_line(
     return outcome
 
 
-def process_batch(
-    batch: list[tuple[int, bytes]], path: tuple[str, ...], options: RunOptions
-) -> list[RecordOutcome]:
-    """A batch of lines (what one worker does with one unit of work)."""
-    return [process_line(number, raw, path, options) for number, raw in batch]
-
-
-def read_batches(
-    stream: IO[bytes], batch_bytes: int = BATCH_BYTES
-) -> Iterator[list[tuple[int, bytes]]]:
-    """Numbered lines of ``stream`` (endings kept) in batches of about ``batch_bytes``."""
-    batch: list[tuple[int, bytes]] = []
-    size = 0
-    for number, raw in enumerate(stream, start=1):
-        batch.append((number, raw))
-        size += len(raw)
-        if size >= batch_bytes:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
-
-
 @dataclass
 class BlockResult:
     """What became of a block of lines: the output and the records worth reporting.
@@ -390,7 +367,7 @@ def run_blocks(
     size: int | None = None,
 ) -> Iterator[BlockResult]:
     """Every line of ``stream`` through ``process_line``, block by block, on ``jobs``
-    processes, in order; what ``run_records`` gives, reported compactly.
+    processes, in order, reported compactly (only the records worth reporting).
 
     ``size`` (the input's size in bytes, when known) keeps a small input in this process.
     From a regular file on several processes, the workers read their blocks themselves
@@ -427,23 +404,3 @@ def _regular_file(stream: IO[bytes]) -> str | None:
     if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
         return None
     return os.path.abspath(name)
-
-
-def run_records(
-    stream: IO[bytes],
-    path: tuple[str, ...],
-    options: RunOptions,
-    *,
-    jobs: int = 1,
-    size: int | None = None,
-) -> Iterator[RecordOutcome]:
-    """Every line of ``stream`` through ``process_line``, on ``jobs`` processes, in order.
-
-    ``size`` (the input's size in bytes, when known) keeps a small input in this process.
-    """
-    if size is not None and size < MIN_PARALLEL_BYTES:
-        jobs = 1
-    work = partial(process_batch, path=path, options=options)
-    batches: Iterable[list[tuple[int, bytes]]] = read_batches(stream)
-    for outcomes in ordered_map(work, batches, jobs=jobs):
-        yield from outcomes
