@@ -60,6 +60,12 @@ class Settings:
     target_script: str = "auto"
 
 
+#: Below this detection confidence a non-UTF-8 file is reported but never rewritten
+#: unless the user names the encoding (``--encoding``): the encoding rule's fix is
+#: display-only and the runner writes nothing.
+MIN_REWRITE_CONFIDENCE = 0.9
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     """Decoded text plus what is known about where it came from.

@@ -44,8 +44,7 @@ from cnfix.app.runner import (
 from cnfix.io.chunks import STREAM_THRESHOLD, Chunk, StreamWriter, iter_chunks
 from cnfix.io.decode import BinaryFileError, InputError, kind_for_path
 from cnfix.io.safe_files import FileIdentity
-from cnfix.model import Document
-from cnfix.rules.encoding import MIN_REWRITE_CONFIDENCE
+from cnfix.model import MIN_REWRITE_CONFIDENCE, Document
 
 if TYPE_CHECKING:
     import multiprocessing.context

@@ -13,8 +13,7 @@ from pathlib import Path
 from cnfix.engine import ConvergenceError, check_document, repair_document
 from cnfix.io.decode import BinaryFileError, InputError, NotTextError
 from cnfix.io.safe_files import DEFAULT_MAX_SIZE, clean_stale_temps, read_document, write_atomic
-from cnfix.model import Document, Finding, Rule, Settings
-from cnfix.rules.encoding import MIN_REWRITE_CONFIDENCE
+from cnfix.model import MIN_REWRITE_CONFIDENCE, Document, Finding, Rule, Settings
 
 
 @dataclass(frozen=True)

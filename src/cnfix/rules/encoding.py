@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cnfix.model import Applicability, Document, Finding, Fix, Rule
-
-#: Below this detection confidence a non-UTF-8 file is reported but never rewritten
-#: unless the user names the encoding with ``--encoding``.
-MIN_REWRITE_CONFIDENCE = 0.9
+from cnfix.model import MIN_REWRITE_CONFIDENCE, Applicability, Document, Finding, Fix, Rule
 
 
 def check_encoding(doc: Document) -> Iterator[Finding]:
