@@ -147,9 +147,11 @@ def run_options(
     encoding: str | None,
     max_size: int = DEFAULT_MAX_SIZE >> 20,
     paths: tuple[Path, ...] = (),
+    unsafe_fixes: bool = False,
     **run: Any,
 ) -> tuple[Config, RunOptions]:
-    """Merge CLI options over ``[tool.cnfix]``; raise click.UsageError on bad values."""
+    """Merge CLI options over ``[tool.cnfix]`` (every key in this one place); raise
+    click.UsageError on bad values."""
     try:
         config = load_config(Path.cwd())
         chosen = _split(select) or config.get("select")
@@ -173,5 +175,6 @@ def run_options(
         encoding=encoding,
         max_size=max_size << 20 or None,
         trees=tuple(path for path in paths if path.is_dir()),
+        unsafe_fixes=unsafe_fixes or bool(config.get("unsafe-fixes", False)),
         **run,
     )

@@ -109,10 +109,9 @@ def repair(
         if not reporting.quiet:
             notice("stdin is not a terminal: not asking, writing every repair")
         interactive = False
-    config, run = run_options(repair=True, paths=paths, **options)
+    config, run = run_options(repair=True, paths=paths, unsafe_fixes=unsafe_fixes, **options)
     run = replace(
         run,
-        unsafe_fixes=unsafe_fixes or bool(config.get("unsafe-fixes", False)),
         write=in_place or output is not None,
         output_root=output,
         input_root=paths[0] if len(paths) == 1 and paths[0].is_dir() else None,
