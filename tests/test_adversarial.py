@@ -221,6 +221,7 @@ def _cpu_seconds(function: Callable[[], object]) -> float:
     return best
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("unit", "kind", "repair"),
     [case[1:] for case in PATHOLOGICAL],

@@ -390,6 +390,7 @@ def test_binary_files_are_skipped_with_a_notice(tmp_path: Path) -> None:
     assert (tmp_path / "doc.txt").read_text(encoding="utf-8") == REPAIRED
 
 
+@pytest.mark.slow
 def test_2gb_file_is_never_read_whole(tmp_path: Path) -> None:
     """Files over ``STREAM_THRESHOLD`` are streamed in chunks (``parallel``); this one
     is binary, which the first chunk shows. Memory stays far below the file's size."""
@@ -417,6 +418,7 @@ def test_2gb_file_read_whole_is_refused_by_the_size_limit(tmp_path: Path) -> Non
     assert outcome.error == "file is 2048.0 MB, over the size limit of 256 MB (--max-size); skipped"
 
 
+@pytest.mark.slow
 def test_max_size_option(tmp_path: Path) -> None:
     write(tmp_path / "big.txt", DAMAGED * (2 * 2**20 // len(DAMAGED.encode()) + 1))
     refused = run_cnfix("scan", "--max-size", "1", "big.txt", cwd=tmp_path)
@@ -428,6 +430,7 @@ def test_max_size_option(tmp_path: Path) -> None:
     assert unlimited.returncode == 1, unlimited.stderr
 
 
+@pytest.mark.slow
 def test_single_50mb_line(tmp_path: Path) -> None:
     """A 50 MB file without a line break (streamed in chunks by the CLI): every damaged
     sentence in it is repaired, nothing else changes, no line break appears."""
@@ -486,6 +489,7 @@ def test_lone_surrogates_never_crash_and_are_never_written(
     assert path.read_text(encoding="utf-8") == DAMAGED
 
 
+@pytest.mark.slow
 def test_deeply_nested_folders(tmp_path: Path) -> None:
     depth = 1200  # deeper than Python's recursion limit (os.walk recursed on 3.11)
     deep = str(tmp_path / "nest")

@@ -17,6 +17,9 @@ from cnfix.rules import RULES
 distributed = pytest.importorskip("distributed")
 
 
+pytestmark = pytest.mark.slow
+
+
 def _texts(damaged: bool = True) -> list[str]:
     seeds = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
     clean = [path.read_text(encoding="utf-8") for path in corpus_documents()[:12]]

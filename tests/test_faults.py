@@ -47,6 +47,7 @@ def damaged(tmp_path: Path) -> Path:
 # --- SIGKILL at random moments ----------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="the kill test forks")
 def test_kill_test_200_random_kills_leave_every_file_intact() -> None:
     result = subprocess.run(
@@ -160,6 +161,7 @@ def tiny_tmpfs() -> Iterator[Path]:
         folder.rmdir()
 
 
+@pytest.mark.slow
 def test_real_full_disk_on_a_tiny_tmpfs(tiny_tmpfs: Path) -> None:
     document = tiny_tmpfs / "doc.txt"
     data = (DAMAGED * 6).encode()  # about 20 KB

@@ -60,6 +60,7 @@ def _samples() -> list[tuple[str, str]]:
 SAMPLES = _samples()
 
 
+@pytest.mark.slow
 def test_prefilter_never_rejects_a_text_with_a_reading() -> None:
     rejected_clean = clean = 0
     for label, text in SAMPLES:
@@ -74,6 +75,7 @@ def test_prefilter_never_rejects_a_text_with_a_reading() -> None:
     assert rejected_clean >= 0.97 * clean
 
 
+@pytest.mark.slow
 def test_spans_with_and_without_prefilter_agree(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(prefilter, "_prefilter_compiled", True)  # the gate is on
     for label, text in SAMPLES:

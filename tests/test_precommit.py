@@ -21,7 +21,7 @@ import yaml
 from conftest import ROOT
 
 pytest.importorskip("pre_commit", reason="pre-commit comes with the test extras")
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(shutil.which("git") is None, reason="needs git")]
 
 #: The first run creates pre-commit's environment (pip installs cnfix and its
 #: dependencies); later runs take a second or two.
