@@ -14,10 +14,11 @@ import pytest
 from conftest import FIXTURES
 
 from cnfix.engine import check_document, repair_document
-from cnfix.io.decode import decode_bytes, kind_for_path
+from cnfix.io.decode import decode_bytes
 from cnfix.model import Applicability, Document, Settings
 from cnfix.report.text import LineIndex, format_location_line
 from cnfix.rules import RULES, select_rules
+from cnfix.text.kinds import kind_for_name
 
 NEGATIVE = "negative"
 
@@ -52,9 +53,7 @@ def test_golden_case(case: Path, update_golden: bool) -> None:
     rules = select_rules(None if rule == NEGATIVE else [rule])
     settings, unsafe = _options(case)
     decoded = decode_bytes(case.read_bytes())
-    doc = decoded.document(
-        kind=kind_for_path(case.with_name(case.name.replace(".in.", "."))), settings=settings
-    )
+    doc = decoded.document(kind=kind_for_name(case.name.replace(".in.", ".")), settings=settings)
     findings = check_document(doc, rules)
     result = repair_document(doc, rules, unsafe_fixes=unsafe)
     index = LineIndex(doc.text)
@@ -92,6 +91,6 @@ def test_every_rule_has_fixtures() -> None:
 
 
 def test_no_orphan_fixture_folders() -> None:
-    names = {rule.name for rule in RULES} | {NEGATIVE}
+    names = {rule.name for rule in RULES} | {NEGATIVE, "prose"}  # prose: per file format
     orphans = [p.name for p in FIXTURES.iterdir() if p.is_dir() and p.name not in names]
     assert not orphans, f"fixture folders for unregistered rules: {orphans}"

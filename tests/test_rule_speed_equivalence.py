@@ -20,12 +20,12 @@ import pytest
 from conftest import FIXTURES, SEEDS
 from damage import FAMILIES, corpus, lossy_gb2312, lossy_utf8_as_gbk
 
-from cnfix.io.decode import kind_for_path
 from cnfix.model import Applicability, Document, Edit, Finding, Fix
 from cnfix.rules import annotation, punctuation
 from cnfix.rules.annotation import PINYIN_ANNOTATION, parse_reading
 from cnfix.rules.punctuation import FULLWIDTH, HALFWIDTH_PUNCTUATION, STRAY_COMMA
 from cnfix.text.chars import CHINESE, HAN, is_han
+from cnfix.text.kinds import kind_for_name
 from cnfix.text.regions import protected_regions
 
 # --- reference: pinyin-annotation -------------------------------------------------------
@@ -348,7 +348,7 @@ def _samples() -> list[tuple[str, str, str]]:
     samples = []
     for folder in ("pinyin-annotation", "stray-comma", "halfwidth-punctuation", "negative"):
         for path in sorted((FIXTURES / folder).glob("*.in.*")):
-            samples.append((f"{folder}/{path.name}", kind_for_path(path), path.read_text()))
+            samples.append((f"{folder}/{path.name}", kind_for_name(path), path.read_text()))
     seeds = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
     for number, text in enumerate(seeds):
         samples.append((f"seed {number}", "text", text))

@@ -70,9 +70,12 @@ MIN_REWRITE_CONFIDENCE = 0.9
 class Document:
     """Decoded text plus what is known about where it came from.
 
-    ``kind`` is the file's format as far as rules care: ``text``, ``markdown``
-    (code spans are left alone), ``table`` (CSV/TSV: commas are syntax), ``markup``
-    (HTML/XML) or ``json``.
+    ``kind`` is the file's format, one of ``cnfix.text.kinds.KINDS``: it decides
+    what is prose (``text``, ``markdown``, ``markup``, ``json``, ``yaml``, ``table``,
+    ``redirects``; in ``code`` nothing is). ``protected`` holds the spans that are not
+    prose when the engine already knows them (``cnfix.text.regions.Regions``, carried
+    through a repair's edits so the Markdown parser runs once per repair); None: not
+    worked out yet.
     """
 
     text: str
@@ -81,6 +84,7 @@ class Document:
     bom: bool = False
     confidence: float = 1.0
     settings: Settings = field(default_factory=Settings)
+    protected: object = field(default=None, compare=False, repr=False)
 
 
 class Finding(NamedTuple):
@@ -121,6 +125,9 @@ class Rule:
     summary: str
     fix_safety: str
     check: Check
+    #: Whether the rule reports damage outside prose too (mojibake in a string of a
+    #: program): such findings stay, without their fix. Other rules' findings there go.
+    reports_outside_prose: bool = False
 
     def __post_init__(self) -> None:
         if self.fix_safety not in FIX_SAFETY:

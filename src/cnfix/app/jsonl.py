@@ -240,7 +240,7 @@ def process_line(
         outcome.state = "missing"
         return outcome
     start, end, value = located
-    doc = Document(value, settings=options.settings)
+    doc = Document(value, kind=options.field_kind, settings=options.settings)
     if not options.repair:
         outcome.findings = check_document(doc, options.rules)
         outcome.text = value if outcome.findings else ""

@@ -42,9 +42,10 @@ from cnfix.app.runner import (
     process_file,
 )
 from cnfix.io.chunks import STREAM_THRESHOLD, Chunk, StreamWriter, iter_chunks
-from cnfix.io.decode import BinaryFileError, InputError, kind_for_path
+from cnfix.io.decode import BinaryFileError, InputError
 from cnfix.io.safe_files import FileIdentity
 from cnfix.model import MIN_REWRITE_CONFIDENCE, Document
+from cnfix.text.kinds import kind_for_name
 
 if TYPE_CHECKING:
     import multiprocessing.context
@@ -278,7 +279,7 @@ def process_chunk(unit: _ChunkUnit, options: RunOptions) -> ChunkOutcome:
     first = unit.index == 0  # the file-level encoding finding belongs to the first chunk
     doc = Document(
         chunk.text,
-        kind=kind_for_path(unit.path),
+        kind=kind_for_name(unit.path, chunk.text if first else ""),
         encoding=chunk.encoding if first else "utf-8",
         bom=chunk.bom if first else False,
         confidence=chunk.confidence,

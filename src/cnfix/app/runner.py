@@ -33,6 +33,10 @@ class RunOptions:
     #: The folders named on the command line: a symlink found under one of them is
     #: followed only when its target lies inside that same folder.
     trees: tuple[Path, ...] = ()
+    #: ``--stdin-filename``: the name stdin is known by (its kind and in messages).
+    stdin_name: str | None = None
+    #: ``--field-kind``: the kind of document a JSON Lines field holds.
+    field_kind: str = "text"
 
 
 @dataclass

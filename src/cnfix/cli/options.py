@@ -17,6 +17,7 @@ from cnfix.config import Config, ConfigError, load_config
 from cnfix.io.safe_files import DEFAULT_MAX_SIZE
 from cnfix.model import TARGET_SCRIPTS, Settings
 from cnfix.rules import UnknownRuleError, select_rules
+from cnfix.text.kinds import KINDS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,6 +68,19 @@ def common_options(function: F) -> F:
             "field_spec",
             metavar="PATH",
             help="With --jsonl: the field to work on (default: text); nested: meta.body.",
+        ),
+        click.option(
+            "--field-kind",
+            type=click.Choice(tuple(KINDS)),
+            default="text",
+            show_default=True,
+            help="With --jsonl: what the field holds (markdown, markup: only prose is changed).",
+        ),
+        click.option(
+            "--stdin-filename",
+            "stdin_name",
+            metavar="NAME",
+            help="The file name stdin stands for: its format, configuration and name in messages.",
         ),
     ]
     for option in reversed(options):
@@ -152,8 +166,9 @@ def run_options(
 ) -> tuple[Config, RunOptions]:
     """Merge CLI options over ``[tool.cnfix]`` (every key in this one place); raise
     click.UsageError on bad values."""
+    stdin_name = run.get("stdin_name")
     try:
-        config = load_config(Path.cwd())
+        config = load_config(Path(stdin_name).parent if stdin_name else Path.cwd())
         chosen = _split(select) or config.get("select")
         dropped = _split(ignore) + list(config.get("ignore", []))
         rules = select_rules(chosen, dropped)

@@ -125,7 +125,7 @@ def repair(
     if paths == (STDIN,) and not jsonl:
         outcome = stdin_outcome(run)
         if outcome.error:
-            error(f"-: {outcome.error}")
+            error(f"{run.stdin_name or '-'}: {outcome.error}")
             sys.exit(EXIT_ERROR)
         sys.stdout.write(outcome.repaired or outcome.text)
         tally.remaining = len(outcome.findings)

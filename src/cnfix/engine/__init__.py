@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import bisect
 import gc
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from operator import attrgetter
 
 from cnfix.engine.pragmas import drop_suppressed
 from cnfix.model import Applicability, Document, Finding, Rule, Settings
 from cnfix.rules import RULES, select_rules
+from cnfix.text.regions import protected_regions
 
 MAX_PASSES = 12
 
@@ -35,6 +37,9 @@ class RepairResult:
     text: str
     applied: tuple[Finding, ...]
     remaining: tuple[Finding, ...]
+    #: Fixes dropped at the fixed point because they would edit outside prose, by rule
+    #: (a debug count: every rule is meant to leave non-prose alone by itself).
+    outside_prose: Counter[str] = field(default_factory=Counter, compare=False)
 
     @property
     def changed(self) -> bool:
@@ -58,17 +63,60 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def check_document(doc: Document, rules: Sequence[Rule] = RULES) -> list[Finding]:
-    """Run ``rules`` in registry order; findings sorted by position, then rule order."""
+def check_document(
+    doc: Document, rules: Sequence[Rule] = RULES, outside_prose: Counter[str] | None = None
+) -> list[Finding]:
+    """Run ``rules`` in registry order; findings sorted by position, then rule order.
+
+    No fix edits outside prose (``within_prose``); ``outside_prose`` counts the fixes
+    dropped for that, by rule."""
     with _collector_paused():
         findings = [finding for rule in rules for finding in rule.check(doc)]
     findings = drop_suppressed(doc.text, findings)  # `cnfix: ignore` pragmas
+    if findings:
+        findings = within_prose(doc, findings, rules, outside_prose)
     if len(rules) == 1:  # what a repair pass asks for, rule by rule
         findings.sort(key=attrgetter("start", "end"))
     else:
         order = {rule.name: index for index, rule in enumerate(rules)}
         findings.sort(key=lambda f: (f.start, order[f.rule], f.end))
     return findings
+
+
+def within_prose(
+    doc: Document,
+    findings: list[Finding],
+    rules: Sequence[Rule],
+    outside_prose: Counter[str] | None = None,
+) -> list[Finding]:
+    """``findings`` without the fixes that would edit outside the prose of ``doc``.
+
+    Whichever rule made it, a fix that touches code, a link target, markup, metadata
+    or an address is dropped (and counted in ``outside_prose``). The finding stays,
+    as a report, when its rule reports damage outside prose (mojibake in a string of
+    a program); a finding of another rule that lies wholly outside prose goes too. A
+    fix without edits (writing the file as UTF-8) changes no text and always stays.
+    """
+    protected = protected_regions(doc)
+    if not protected:
+        return findings
+    reporting = {rule.name for rule in rules if rule.reports_outside_prose}
+    kept: list[Finding] = []
+    for finding in findings:
+        fix = finding.fix
+        if fix is not None and fix.edits:
+            if all(protected.keeps(doc.text, *edit) for edit in fix.edits):
+                kept.append(finding)
+                continue
+            if outside_prose is not None:
+                outside_prose[finding.rule] += 1
+            if finding.rule in reporting:
+                kept.append(finding._replace(fix=None))
+        elif finding.rule in reporting or not protected.contains(
+            finding.start, max(finding.end, finding.start + 1)
+        ):
+            kept.append(finding)
+    return kept
 
 
 class _TakenSpans:
@@ -212,16 +260,17 @@ def _repair_passes(
     applied: list[Finding] = []
     current = doc
     for _ in range(MAX_PASSES):
+        outside_prose: Counter[str] = Counter()  # counted in the last pass
         fixing: list[str] = []
         findings: list[Finding] = []
         by_writing: list[Finding] = []
         for rule in rules:
-            found = check_document(current, (rule,))
+            found = check_document(current, (rule,), outside_prose)
             fixable = [f for f in found if f.fix is not None and f.fix.applicability in wanted]
             new_text, taken = apply_fixes(current.text, fixable, (rule,))
             if new_text != current.text:
                 applied.extend(f for f in taken if f.fix.edits)  # type: ignore[union-attr]
-                current = replace(current, text=new_text)
+                current = _after_edits(current, new_text, taken)
                 fixing.append(rule.name)
             elif not fixing:
                 # Nothing changed yet in this pass: what this rule found stands, unless
@@ -232,8 +281,22 @@ def _repair_passes(
         if not fixing:
             findings.sort(key=lambda f: (f.start, order[f.rule], f.end))
             remaining = [f for f in findings if f not in by_writing]
-            return RepairResult(current.text, tuple(applied + by_writing), tuple(remaining))
+            return RepairResult(
+                current.text, tuple(applied + by_writing), tuple(remaining), outside_prose
+            )
     raise ConvergenceError(fixing)
+
+
+def _after_edits(doc: Document, text: str, taken: list[Finding]) -> Document:
+    """``doc`` with the repaired ``text`` and its non-prose spans moved along with the
+    edits (which never touch them): the spans are not worked out again (for Markdown,
+    by the parser) after every rule that changed something."""
+    edits = sorted(
+        (edit.start, edit.end, edit.replacement)
+        for finding in taken
+        for edit in finding.fix.edits  # type: ignore[union-attr]
+    )
+    return replace(doc, text=text, protected=protected_regions(doc).shifted(edits))
 
 
 def scan_text(

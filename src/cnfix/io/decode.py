@@ -5,29 +5,9 @@ encodings Chinese text uses (``cnfix.io.detect``). Newlines are kept as they are
 from __future__ import annotations
 
 import codecs
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from cnfix.model import Document, Settings
-
-KIND_BY_SUFFIX = {
-    ".txt": "text",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".rst": "text",
-    ".csv": "table",
-    ".tsv": "table",
-    ".json": "json",
-    ".jsonl": "json",
-    ".html": "markup",
-    ".htm": "markup",
-    ".xml": "markup",
-    ".srt": "text",
-    ".yaml": "text",
-    ".yml": "text",
-}
-TEXT_SUFFIXES = frozenset(KIND_BY_SUFFIX)
 
 BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -75,13 +55,6 @@ class Decoded:
             confidence=self.confidence,
             settings=settings or Settings(),
         )
-
-
-def kind_for_path(path: Path | str) -> str:
-    """The document kind for a file name (``text`` when the suffix is unknown)."""
-    # splitext, not Path(path).suffix: no Path is built per file (same result for
-    # every suffix in the table).
-    return KIND_BY_SUFFIX.get(os.path.splitext(path)[1].lower(), "text")
 
 
 #: Bytes of multi-byte characters beyond their first (16: eight Han characters) that

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cnfix.io.decode import TEXT_SUFFIXES
+from cnfix.text.kinds import KIND_BY_SUFFIX
 
 if TYPE_CHECKING:
     from cnfix.io.ignore import IgnoreFilter
@@ -43,7 +43,7 @@ def discover(
     """Files to process, in a stable order.
 
     A file named explicitly is always taken (unless excluded); under a folder, files
-    are taken by suffix (the text formats in ``TEXT_SUFFIXES``) or by an ``include``
+    are taken by suffix (the prose formats in ``KIND_BY_SUFFIX``) or by an ``include``
     glob, and hidden files and folders (``.git`` among them) are skipped.
     ``ignore`` (``.cnfixignore``, ``.gitignore``) skips more.
 
@@ -84,7 +84,7 @@ def discover(
                 if _matches(path, exclude):
                     continue
                 suffix = os.path.splitext(name)[1].lower()
-                wanted = suffix in TEXT_SUFFIXES or _matches(path, include)
+                wanted = suffix in KIND_BY_SUFFIX or _matches(path, include)
                 if wanted and path not in seen and not _skipped(ignore, folder, name):
                     seen.add(path)
                     yield path

@@ -40,4 +40,5 @@ ENCODING = Rule(
     summary="file is not UTF-8 (GBK, GB18030, Big5, UTF-16/32) or has a byte-order mark",
     fix_safety="safe",
     check=check_encoding,
+    reports_outside_prose=True,
 )

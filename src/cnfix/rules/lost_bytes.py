@@ -13,7 +13,7 @@ from cnfix.text.charmodel import (
     text_cost,
 )
 from cnfix.text.chars import HAN, HAN_RE, PLACEHOLDER_RE, lazy_compile
-from cnfix.text.regions import protected_regions
+from cnfix.text.regions import not_checked_for_damage
 
 # ---------------------------------------------------------------------------
 # Lost bytes
@@ -158,7 +158,7 @@ def _remaining_marks(doc: Document, reported: list[tuple[int, int]]) -> Iterator
         after = text[end : end + 1]
         touching = AFTER_CHINESE_RE.match(before) or AFTER_CHINESE_RE.match(after)
         glued = (before.isascii() and before.strip()) or TRAIL_BYTE_RE.match(text, end)
-        if not (touching or glued) or protected_regions(doc).covers(start):
+        if not (touching or glued) or not_checked_for_damage(doc).covers(start):
             continue
         yield LOST_BYTES.finding(
             start,
@@ -205,7 +205,7 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
             if reported and start < reported[-1][1]:
                 continue
             span = _out_of_step(text, start, mark_end)
-            if span is None or protected_regions(doc).covers(span[0]):
+            if span is None or not_checked_for_damage(doc).covers(span[0]):
                 continue
             reported.append(span)
             yield LOST_BYTES.finding(
@@ -278,4 +278,5 @@ LOST_BYTES = Rule(
     summary="bytes lost in decoding (�, 锟斤拷, 烫烫烫, GBK read as GB2312), reported",
     fix_safety="none",
     check=check_lost_bytes,
+    reports_outside_prose=True,
 )

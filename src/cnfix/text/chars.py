@@ -85,17 +85,6 @@ class ScanBudget:
 HAN_RE = lazy_compile(f"[{HAN}]")
 HAN_RUN_RE = lazy_compile(f"[{HAN}]+")
 
-#: Spans that are never prose: URLs and e-mail addresses. A URL ends at white space,
-#: quotes, CJK punctuation or a Han character (text glued to a link is prose).
-_URL_CHARS = f"[^\\s<>\"'{CJK_PUNCT}{HAN}]"
-URL_OR_EMAIL_RE = lazy_compile(
-    f"(?:https?|ftp)://{_URL_CHARS}+"
-    f"|www\\.[A-Za-z0-9.-]+{_URL_CHARS}*"
-    # Only from the start of a run of address characters: tried from every letter of a
-    # long word without ``@``, the pattern rescanned the word each time (quadratic).
-    r"|(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
-)
-
 
 def count_han(text: str) -> int:
     """Number of Han characters in ``text``."""

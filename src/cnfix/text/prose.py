@@ -16,16 +16,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from cnfix.chars import CJK_PUNCT, lazy_compile
+from cnfix.text.chars import CJK_PUNCT, lazy_compile
 
 Span = tuple[int, int]
 
 # -- addresses: in every kind ----------------------------------------------------------
 
 #: A URL, e-mail address or path ends at white space, a quote, an angle bracket, a
-#: backtick or CJK punctuation; Han characters belong to it (an IRI holds them:
+#: backtick or non-ASCII punctuation (CJK, general punctuation, the small, vertical
+#: and compatibility forms); Han characters belong to it (an IRI holds them:
 #: ``https://zh.wikipedia.org/wiki/北京,中国``).
-_ADDRESS_CHARS = f"[^\\s<>\"'`{CJK_PUNCT}]"
+_NOT_IN_ADDRESS = f"\\s<>\"'`{CJK_PUNCT}\u2000-\u206f\ufe10-\ufe1f\ufe30-\ufe6f"
+_ADDRESS_CHARS = f"[^{_NOT_IN_ADDRESS}]"
 ADDRESS_RE = lazy_compile(
     # URLs with a scheme, and www. hosts
     f"(?<![A-Za-z0-9+.-])(?:[A-Za-z][A-Za-z0-9+.-]{{1,30}}://|www\\.){_ADDRESS_CHARS}+"
@@ -35,7 +37,7 @@ ADDRESS_RE = lazy_compile(
     r"|(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
     # paths: /zh-CN/docs/Web, ./a/b, ../a, ~/a, C:\a\b -- two segments at least, not
     # glued to a word before them (他/她 is prose)
-    f"|(?<![\\w/.~:-])(?:\\.{{1,2}}|~)?/(?:[^\\s<>\"'`/{CJK_PUNCT}]+/)+{_ADDRESS_CHARS}*"
+    f"|(?<![\\w/.~:-])(?:\\.{{1,2}}|~)?/(?:[^/{_NOT_IN_ADDRESS}]+/)+{_ADDRESS_CHARS}*"
     f"|(?<![\\w/.~:-])\\.{{1,2}}/{_ADDRESS_CHARS}+"
     r"|(?<![\w])[A-Za-z]:\\[^\s<>\"'`|]+"
 )
@@ -45,19 +47,25 @@ _ADDRESS_ANCHOR_RE = re.compile(r"://|www\.|@|/|:\\|mailto:")
 _TRAILING = ".,;:!?*_~"
 
 
-def _trimmed_end(text: str, start: int, end: int) -> int:
-    """The end of the address ``text[start:end]`` without the sentence punctuation
-    after it, and without closing brackets that it does not open."""
-    while end > start:
-        last = text[end - 1]
-        if last in _TRAILING:
-            end -= 1
-        elif last in ")]}" and text.count(last, start, end) > text.count(
-            "([{"[")]}".index(last)], start, end
-        ):
-            end -= 1
-        else:
-            break
+_CLOSING = {")": "(", "]": "["}
+
+
+def _address_end(text: str, start: int, end: int) -> int:
+    """Where the address matched at ``text[start:end]`` really ends: before a closing
+    bracket it did not open (the ``)`` of a Markdown link or of a parenthesis around
+    it), and without the sentence punctuation after it."""
+    depth = {"(": 0, "[": 0}
+    for index in range(start, end):
+        char = text[index]
+        if char in depth:
+            depth[char] += 1
+        elif char in _CLOSING:
+            if not depth[_CLOSING[char]]:
+                end = index
+                break
+            depth[_CLOSING[char]] -= 1
+    while end > start and text[end - 1] in _TRAILING:
+        end -= 1
     return end
 
 
@@ -75,7 +83,7 @@ def address_spans(text: str) -> list[Span]:
             line_end = len(text)
         for match in ADDRESS_RE.finditer(text, line_start, line_end):
             start = match.start()
-            end = _trimmed_end(text, start, match.end())
+            end = _address_end(text, start, match.end())
             if end > start:
                 spans.append((start, end))
     return spans
@@ -415,11 +423,42 @@ _YAML_KEY_RE = re.compile(
 )
 #: Keys whose values are names, addresses or dates that programs read.
 IDENTIFIER_KEYS = frozenset(
-    (
-        "slug original_slug url uri link href src path file permalink redirect_from "
-        "redirect_to aliases alias id uid key ref layout template type lang language locale "
-        "date image icon logo source sha hash version translation_of canonical"
-    ).split()
+    [
+        "slug",
+        "original_slug",
+        "url",
+        "uri",
+        "link",
+        "href",
+        "src",
+        "path",
+        "file",
+        "permalink",
+        "redirect_from",
+        "redirect_to",
+        "aliases",
+        "alias",
+        "id",
+        "uid",
+        "key",
+        "ref",
+        "layout",
+        "template",
+        "type",
+        "lang",
+        "language",
+        "locale",
+        "date",
+        "image",
+        "icon",
+        "logo",
+        "source",
+        "sha",
+        "hash",
+        "version",
+        "translation_of",
+        "canonical",
+    ]
 )
 #: A value that starts with one of these is YAML syntax: a flow collection, anchor,
 #: alias, tag, directive or block scalar header.

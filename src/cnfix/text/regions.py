@@ -1,117 +1,29 @@
-"""Parts of a document that are not prose and that punctuation rules must leave alone."""
+"""The parts of a document that are not prose, as sorted spans with fast tests.
+
+``cnfix.text.prose`` says what is prose in each kind of document; this module keeps
+the answer for a text (computed once, and only when a rule or the engine asks: a
+clean text never pays for the Markdown parser) and answers "is this position or
+this edit outside prose?".
+"""
 
 from __future__ import annotations
 
 import bisect
 import functools
-import re
+from collections.abc import Iterable
 
 from cnfix.model import Document
-from cnfix.text.chars import URL_OR_EMAIL_RE
-
-FENCE_OPEN_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$", re.M)
-# A code span opens and closes with a whole run of backticks of the same length
-# (CommonMark). Anchoring both ends to whole runs also keeps the scan linear: tried
-# from inside a long run of backticks, the unanchored pattern backtracked cubically.
-INLINE_CODE_RE = re.compile(r"(?<!`)(`+)(?!`)[^`\n]+?(?<!`)\1(?!`)")
-MARKDOWN_LINK_TARGET_RE = re.compile(r"\]\([^()\s]*\)")
-#: HTML elements whose content is code or verbatim text (in Markdown and in markup).
-HTML_CODE_OPEN_RE = re.compile(r"<(code|pre|kbd|samp|tt|script|style)\b[^>]*>", re.I)
-
-
-@functools.lru_cache(maxsize=32)
-def _closing(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.I | re.M)
-
-
-def fenced_code_spans(text: str) -> list[tuple[int, int]]:
-    """Markdown fenced code blocks, from the opening fence line to the closing one.
-
-    As in CommonMark, a fence that is never closed runs to the end of the document,
-    and the info string of a backtick fence holds no backtick. One forward scan: an
-    unclosed fence ends the search instead of being retried from every later line
-    (the single-regex version was quadratic in the number of unclosed fences).
-    """
-    spans: list[tuple[int, int]] = []
-    position = 0
-    while (opening := FENCE_OPEN_RE.search(text, position)) is not None:
-        fence = opening[1]
-        if fence[0] == "`" and "`" in opening[2]:
-            position = opening.end() + 1
-            continue
-        closing = _closing(rf"^ {{0,3}}{re.escape(fence)}{re.escape(fence[0])}*[ \t]*$").search(
-            text, opening.end() + 1
-        )
-        end = closing.end() if closing is not None else len(text)
-        spans.append((opening.start(), end))
-        position = end + 1
-    return spans
-
-
-def html_code_spans(text: str) -> list[tuple[int, int]]:
-    """``<code> <pre> <kbd> <samp> <tt> <script> <style>`` elements, open tag to close tag.
-
-    Linear: once an element has no closing tag after some point, later opening tags
-    of the same name are not searched again (an unclosed ``<code>`` repeated many
-    times made the single-regex version quadratic).
-    """
-    spans: list[tuple[int, int]] = []
-    unclosed: set[str] = set()
-    position = 0
-    while (opening := HTML_CODE_OPEN_RE.search(text, position)) is not None:
-        name = opening[1].lower()
-        position = opening.end()
-        if name in unclosed:
-            continue
-        closing = _closing(rf"</{name}\s*>").search(text, opening.end())
-        if closing is None:
-            unclosed.add(name)
-            continue
-        spans.append((opening.start(), closing.end()))
-        position = closing.end()
-    return spans
-
-
-LIST_ITEM_RE = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]")
-
-
-def indented_code_spans(text: str) -> list[tuple[int, int]]:
-    """Markdown indented code blocks: lines indented by four spaces or a tab after a
-    blank line, unless they continue a list item (then they are the item's prose)."""
-    if "\n    " not in text and "\n\t" not in text and not text.startswith(("    ", "\t")):
-        return []
-    spans: list[tuple[int, int]] = []
-    offset = 0
-    blank_before = True  # the start of the document counts as a blank line
-    in_list = False
-    block: tuple[int, int] | None = None
-    for line in text.splitlines(keepends=True):
-        stripped = line.strip()
-        indented = line.startswith(("    ", "\t"))
-        if block is not None:
-            if indented or not stripped:
-                if stripped:
-                    block = (block[0], offset + len(line.rstrip("\r\n")))
-            else:
-                spans.append(block)
-                block = None
-        if block is None and indented and stripped and blank_before and not in_list:
-            block = (offset, offset + len(line.rstrip("\r\n")))
-        if stripped and not indented:
-            in_list = bool(LIST_ITEM_RE.match(line)) or (in_list and not blank_before)
-        blank_before = not stripped
-        offset += len(line)
-    if block is not None:
-        spans.append(block)
-    return spans
+from cnfix.text.prose import protected_spans
 
 
 class Regions:
     """Sorted, non-overlapping ``[start, end)`` spans with a fast membership test."""
 
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
         merged: list[tuple[int, int]] = []
         for start, end in sorted(spans):
+            if start >= end:
+                continue
             if merged and start <= merged[-1][1]:
                 merged[-1] = (merged[-1][0], max(merged[-1][1], end))
             else:
@@ -122,10 +34,69 @@ class Regions:
     def __bool__(self) -> bool:
         return bool(self.starts)
 
+    def spans(self) -> list[tuple[int, int]]:
+        return list(zip(self.starts, self.ends, strict=True))
+
     def covers(self, position: int) -> bool:
         """True when ``position`` lies inside one of the spans."""
         index = bisect.bisect_right(self.starts, position) - 1
         return index >= 0 and position < self.ends[index]
+
+    def contains(self, start: int, end: int) -> bool:
+        """True when one span holds all of ``[start, end)`` (spans never touch each
+        other: touching ones were merged)."""
+        index = bisect.bisect_right(self.starts, start) - 1
+        return index >= 0 and end <= self.ends[index]
+
+    def touches(self, start: int, end: int) -> bool:
+        """True when the edit of ``[start, end)`` would change a protected character:
+        it replaces one, or inserts strictly inside a span (inserting at a span's
+        edge leaves the span as it is)."""
+        index = bisect.bisect_right(self.starts, start) - 1
+        if index >= 0 and start < self.ends[index] and (end > start or start > self.starts[index]):
+            return True
+        following = index + 1
+        return following < len(self.starts) and self.starts[following] < end
+
+    def within(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The spans that overlap ``[start, end)``, in order."""
+        index = max(bisect.bisect_right(self.starts, start) - 1, 0)
+        found: list[tuple[int, int]] = []
+        while index < len(self.starts) and self.starts[index] < end:
+            if self.ends[index] > start:
+                found.append((self.starts[index], self.ends[index]))
+            index += 1
+        return found
+
+    def keeps(self, text: str, start: int, end: int, replacement: str) -> bool:
+        """Whether replacing ``text[start:end]`` leaves every protected character as
+        it is: the characters it really changes (less what the replacement has in
+        common at both ends) lie outside the spans, or the spans it covers reappear,
+        whole and in order, in the replacement (a mojibake line repaired around a
+        link that it holds)."""
+        if not self.touches(start, end):
+            return True
+        old = text[start:end]
+        prefix = 0
+        limit = min(len(old), len(replacement))
+        while prefix < limit and old[prefix] == replacement[prefix]:
+            prefix += 1
+        suffix = 0
+        while suffix < limit - prefix and old[-1 - suffix] == replacement[-1 - suffix]:
+            suffix += 1
+        start, end = start + prefix, end - suffix
+        replacement = replacement[prefix : len(replacement) - suffix]
+        if not self.touches(start, end):
+            return True
+        cursor = 0
+        for span_start, span_end in self.within(start, end):
+            if span_start < start or span_end > end:
+                return False
+            found = replacement.find(text[span_start:span_end], cursor)
+            if found < 0:
+                return False
+            cursor = found + span_end - span_start
+        return start < end
 
     def uncovered(self, positions: list[int]) -> list[int]:
         """Indexes into the sorted ``positions`` of those no span covers: two bisections
@@ -139,41 +110,39 @@ class Regions:
         kept.extend(range(low, len(positions)))
         return kept
 
-
-#: Every URL or e-mail address holds one of these, and none of them spans a line.
-_ADDRESS_ANCHOR_RE = re.compile(r"://|www\.|@")
-
-
-def address_spans(text: str) -> list[tuple[int, int]]:
-    """URLs and e-mail addresses. The full pattern has no literal prefix and costs a pass
-    over every character, so it runs only on the lines that hold an anchor."""
-    spans: list[tuple[int, int]] = []
-    line_end = -1
-    for anchor in _ADDRESS_ANCHOR_RE.finditer(text):
-        if anchor.start() < line_end:
-            continue
-        line_start = text.rfind("\n", 0, anchor.start()) + 1
-        line_end = text.find("\n", anchor.end())
-        if line_end < 0:
-            line_end = len(text)
-        spans.extend(match.span() for match in URL_OR_EMAIL_RE.finditer(text, line_start, line_end))
-    return spans
+    def shifted(self, edits: Iterable[tuple[int, int, str]]) -> Regions:
+        """The same spans in the text after ``edits`` (sorted ``(start, end,
+        replacement)``, none touching a span) moved the characters before them."""
+        moved: list[tuple[int, int]] = []
+        shift = 0
+        pending = iter(edits)
+        edit = next(pending, None)
+        for start, end in zip(self.starts, self.ends, strict=True):
+            while edit is not None and edit[1] <= start:
+                shift += len(edit[2]) - (edit[1] - edit[0])
+                edit = next(pending, None)
+            moved.append((start + shift, end + shift))
+        return Regions(moved)
 
 
 @functools.lru_cache(maxsize=8)
 def _protected(text: str, kind: str) -> Regions:
-    spans = address_spans(text)
-    if kind == "markdown":
-        spans.extend(fenced_code_spans(text))
-        for pattern in (INLINE_CODE_RE, MARKDOWN_LINK_TARGET_RE):
-            spans.extend(match.span() for match in pattern.finditer(text))
-        spans.extend(indented_code_spans(text))
-    if kind in ("markdown", "markup") and "<" in text:
-        spans.extend(html_code_spans(text))
-    return Regions(spans)
+    return Regions(protected_spans(text, kind))
 
 
 def protected_regions(doc: Document) -> Regions:
-    """URLs, e-mail addresses; in Markdown, code (fenced, indented, inline) and link
-    targets; in Markdown and HTML/XML, ``<code> <pre> <kbd> <samp> <script> <style>``."""
+    """The spans of ``doc`` that are not prose (``cnfix.text.prose``): the ones the
+    engine computed for it (moved along with a repair's edits), else computed now."""
+    known = doc.protected
+    if isinstance(known, Regions):
+        return known
     return _protected(doc.text, doc.kind)
+
+
+def not_checked_for_damage(doc: Document) -> Regions:
+    """Where the damage rules (mojibake, lost bytes) do not look: what is not prose,
+    but program text is looked at as plain text, so that damage in its strings and
+    comments is reported (the engine keeps it from being fixed)."""
+    if doc.kind == "code":
+        return _protected(doc.text, "text")
+    return protected_regions(doc)

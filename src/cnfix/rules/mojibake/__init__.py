@@ -9,7 +9,7 @@ from cnfix.rules.mojibake.chains import _chain_message
 from cnfix.rules.mojibake.prefilter import _spans
 from cnfix.rules.mojibake.scoring import _is_clear_win
 from cnfix.text.charmodel import CP1252_HIGH
-from cnfix.text.regions import protected_regions
+from cnfix.text.regions import not_checked_for_damage
 
 
 def check_mojibake(doc: Document) -> Iterator[Finding]:
@@ -48,7 +48,7 @@ def check_mojibake(doc: Document) -> Iterator[Finding]:
     if text.isascii():
         return
     for start, end, garbled, candidate in _spans(text):
-        protected = protected_regions(doc)
+        protected = not_checked_for_damage(doc)
         if protected.covers(start) and protected.covers(end - 1):
             # Inside a URL or code from end to end. A garble that only starts in one
             # (a URL regex runs on through Latin-1 mojibake) is still repaired.
@@ -82,4 +82,5 @@ MOJIBAKE = Rule(
     summary="text decoded with the wrong codec (浣犲ソ, ÄãºÃ, ä½ å¥½), re-decoded",
     fix_safety="mixed",
     check=check_mojibake,
+    reports_outside_prose=True,
 )
