@@ -20,6 +20,8 @@ import pytest
 import yaml
 from conftest import ROOT
 
+from cnfix.text.kinds import KIND_BY_SUFFIX
+
 pytest.importorskip("pre_commit", reason="pre-commit comes with the test extras")
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(shutil.which("git") is None, reason="needs git")]
 
@@ -112,9 +114,50 @@ def test_hooks_file_declares_both_hooks() -> None:
     for hook in hooks.values():
         assert hook["language"] == "python"
         assert hook["types"] == ["text"]
+        assert set(hook["types_or"]) == PROSE_TAGS
     assert hooks["cnfix"]["entry"].startswith("cnfix repair --in-place")
     assert "--exit-non-zero-on-fix" in hooks["cnfix"]["entry"]
     assert hooks["cnfix-check"]["entry"] == "cnfix scan"
+
+
+#: identify's tags of the prose formats in cnfix's file-type table (those it has a tag for).
+PROSE_TAGS = {"plain-text", "markdown", "mdx", "rst", "html", "xml", "json", "yaml", "csv", "tsv"}
+
+
+def test_hook_types_are_the_prose_formats_of_the_file_type_table() -> None:
+    from identify import identify
+
+    tags = set()
+    for suffix in KIND_BY_SUFFIX:
+        tags |= identify.tags_from_filename(f"name{suffix}") - {"text", "xhtml"}
+    assert tags == PROSE_TAGS
+    for suffix in (".py", ".js", ".c", ".java", ".go", ".sh", ".toml"):
+        assert not identify.tags_from_filename(f"name{suffix}") & PROSE_TAGS
+
+
+def test_a_mixed_repository_gets_only_its_prose_repaired(
+    tmp_path: Path, hook_repo: tuple[Path, str], precommit_home: Path
+) -> None:
+    """Program text with Chinese strings is never handed to cnfix by the hook, and is
+    left alone even when named: only the Markdown and the plain text change."""
+    project = _project(tmp_path, hook_repo, [{"id": "cnfix"}])
+    programs = {
+        "app.py": 'print("你好,世界")\nparts = "状态:成功".split(":")\n',
+        "static/app.js": "alert('保存成功:');\n// 会议指出,,要抓实学习教育,。\n",
+        "src/main.c": 'printf("共%d天,是否继续");\n/* 会议指出,,要抓实学习教育,。 */\n',
+        "bin/deploy": '#!/bin/sh\necho "会议指出,,要抓实学习教育,。"\n',
+    }
+    written = {name: _stage(project, name, text.encode("utf-8")) for name, text in programs.items()}
+    (project / "bin" / "deploy").chmod(0o755)
+    markdown = _stage(project, "docs/guide.md", (DAMAGED + "\n```\n" + DAMAGED + "```\n").encode())
+    notes = _stage(project, "notes.txt", DAMAGED.encode("utf-8"))
+
+    result = _run(project, precommit_home, "cnfix", "--all-files")
+    assert result.returncode == 1, result.stdout + result.stderr
+    for name, path in written.items():
+        assert path.read_text(encoding="utf-8") == programs[name], name
+    assert markdown.read_text(encoding="utf-8") == REPAIRED + "\n```\n" + DAMAGED + "```\n"
+    assert notes.read_text(encoding="utf-8") == REPAIRED
 
 
 def test_damaged_file_is_fixed_and_the_hook_fails_then_passes(
