@@ -126,3 +126,18 @@ def test_damage_in_prose_is_repaired_and_nothing_else_changes(entry: dict[str, s
         repaired = repair_text(damaged, kind=kind).text
         assert repaired.count(INJECTED) == damaged.count(INJECTED)
         assert _markdown_literals(repaired) == _markdown_literals(damaged)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [DOCUMENTS / e["file"] for e in MANIFEST if e["path"].endswith(".md")]
+    + sorted((DATA.parent.parent / "fixtures" / "prose" / "markdown").glob("*.md")),
+    ids=lambda path: path.name,
+)
+def test_spans_found_without_the_parser_are_the_parsers_too(path: Path) -> None:
+    """The scan that lets a clean text skip the parser only finds what the parser finds:
+    whether the parser ran does not change what is prose."""
+    text = path.read_bytes().decode("utf-8")
+    whole = Regions(protected_spans(text, "markdown"))
+    for start, end in Regions(protected_spans(text, "markdown", sure_only=True)).spans():
+        assert whole.contains(start, end), text[start:end]

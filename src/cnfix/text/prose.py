@@ -13,6 +13,7 @@ inline syntax, HTML and the other formats are scanned here, each in one forward 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 
@@ -152,12 +153,18 @@ def _tag_spans(match: re.Match[str]) -> list[Span]:
     return spans
 
 
-def _markup_at(text: str, index: int, end: int) -> tuple[list[Span], int] | None:
+def _markup_at(
+    text: str, index: int, end: int, *, unclosed_to_end: bool = True
+) -> tuple[list[Span], int] | None:
     """The protected spans of the markup construct starting at ``text[index] == "<"``
-    and where the scan goes on, or None when the ``<`` starts no markup."""
+    and where the scan goes on, or None when the ``<`` starts no markup. A comment or
+    verbatim element that is not closed before ``end`` runs to ``end``, or, unless
+    ``unclosed_to_end``, is only its opening."""
     for opener, closer in _SPECIAL_MARKUP:
         if text.startswith(opener, index, end):
             close = text.find(closer, index + len(opener), end)
+            if close < 0 and not unclosed_to_end:
+                return None
             stop = end if close < 0 else close + len(closer)
             return [(index, stop)], stop
     closing = CLOSE_TAG_RE.match(text, index, end)
@@ -169,6 +176,8 @@ def _markup_at(text: str, index: int, end: int) -> tuple[list[Span], int] | None
     name = tag[1].lower()
     if name in VERBATIM_ELEMENTS and not tag[0].endswith("/>"):
         found = re.compile(rf"</{name}\s*>", re.I).search(text, tag.end(), end)
+        if found is None and not unclosed_to_end:
+            return [tag.span()], tag.end()
         stop = end if found is None else found.end()
         return [(index, stop)], stop
     return _tag_spans(tag), tag.end()
@@ -196,6 +205,7 @@ def markup_spans(text: str, start: int = 0, end: int | None = None) -> list[Span
 # -- Markdown ------------------------------------------------------------------------------
 
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+_LINE_RE = re.compile(r"^[^\n]*", re.M)
 _FRONT_MATTER_RE = re.compile(
     r"\A(?:---[ \t]*(?:\r\n|\r|\n)(?:.*?(?:\r\n|\r|\n))??(?:---|\.\.\.)"
     r"|\+\+\+[ \t]*(?:\r\n|\r|\n)(?:.*?(?:\r\n|\r|\n))??\+\+\+)[ \t]*(?=\r\n|\r|\n|\Z)",
@@ -356,6 +366,59 @@ def front_matter_end(text: str) -> int:
     return 0 if match is None else match.end()
 
 
+#: A fence opening at the margin (not in a list item or a block quote).
+_MARGIN_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$", re.M)
+#: A code span on one line: whole runs of backticks of one length at both ends.
+_ONE_LINE_CODE_RE = re.compile(r"(?<!`)(`+)(?!`)[^`\n]+?(?<!`)\1(?!`)")
+_SURE_SIGNAL_RE = re.compile(r"\]\(|<")
+#: How far the scan without the parser looks for the end of an element or comment.
+_SURE_ELEMENT_CHARS = 2000
+
+
+def _margin_fence_spans(text: str) -> list[Span]:
+    """Fenced code blocks that open at the margin, opening line to closing line (or to
+    the end, as CommonMark has it when the fence is never closed). One forward scan."""
+    spans: list[Span] = []
+    position = 0
+    while (opening := _MARGIN_FENCE_RE.search(text, position)) is not None:
+        fence = opening[1]
+        if fence[0] == "`" and "`" in opening[2]:
+            position = opening.end() + 1
+            continue
+        closing = re.compile(
+            rf"^ {{0,3}}{re.escape(fence)}{re.escape(fence[0])}*[ \t]*$", re.M
+        ).search(text, opening.end() + 1)
+        end = closing.end() if closing is not None else len(text)
+        spans.append((opening.start(), end))
+        position = end + 1
+    return spans
+
+
+def markdown_sure_spans(text: str) -> list[Span]:
+    """Spans of Markdown that are not prose and that a forward scan finds without the
+    parser: front matter, fences at the margin, one-line code spans, link targets and
+    HTML tags. Most texts' candidate damage that is no damage sits in these, so the
+    parser runs only for the rest (``cnfix.text.regions``)."""
+    spans = [(0, end)] if (end := front_matter_end(text)) else []
+    spans.extend(_margin_fence_spans(text))
+    code = [match.span() for match in _ONE_LINE_CODE_RE.finditer(text)]
+    spans.extend(code)
+    code_starts = [start for start, _ in code]
+    for signal in _SURE_SIGNAL_RE.finditer(text):
+        index = signal.start()
+        before = bisect.bisect_right(code_starts, index) - 1
+        if before >= 0 and index < code[before][1]:
+            continue  # `<script setup>` in a code span is no element
+        if signal[0] == "<":
+            limit = min(len(text), index + _SURE_ELEMENT_CHARS)
+            found = _markup_at(text, index, limit, unclosed_to_end=False)
+            if found is not None:
+                spans.extend(found[0])
+        elif (tail := _link_tail_end(text, index + 1, len(text))) is not None:
+            spans.append((index + 1, tail))
+    return spans
+
+
 def markdown_spans(text: str) -> list[Span]:
     """Markdown: front matter, code blocks (fenced and indented, at any nesting), lines
     in no block (reference definitions, thematic breaks, table delimiter rows), HTML
@@ -376,7 +439,7 @@ def markdown_spans(text: str) -> list[Span]:
         start = line_starts[block.first]
         end = line_starts[block.end] if block.end < len(line_starts) else len(text)
         if start > covered:
-            spans.append((covered, start))
+            spans.extend(_syntax_lines(text, covered, start))
         covered = max(covered, end)
         if block.kind == "code":
             spans.append((start, end))
@@ -385,8 +448,18 @@ def markdown_spans(text: str) -> list[Span]:
         else:
             spans.extend(_InlineScan(text, start, end).run())
     if covered < len(text):
-        spans.append((covered, len(text)))
+        spans.extend(_syntax_lines(text, covered, len(text)))
     return spans
+
+
+def _syntax_lines(text: str, start: int, end: int) -> list[Span]:
+    """The lines between blocks that are not blank (reference definitions, thematic
+    breaks, table delimiter rows): syntax. Blank lines stay layout, which is prose's."""
+    return [
+        line.span()
+        for line in _LINE_RE.finditer(text, start, end)
+        if line.start() < end and line[0].strip()
+    ]
 
 
 # -- data formats ------------------------------------------------------------------------------
@@ -415,7 +488,6 @@ def json_spans(text: str) -> list[Span]:
     return spans
 
 
-_LINE_RE = re.compile(r"^[^\n]*", re.M)
 _YAML_PREFIX_RE = re.compile(r"[ \t]*(?:-[ \t]+)*")
 _YAML_KEY_RE = re.compile(
     r"""(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\s#"'\[\]{},|>!&*%@`][^#\n]*?)[ \t]*:(?=[ \t]|$)""",
@@ -521,14 +593,21 @@ _SPANS_BY_KIND: dict[str, Callable[[str], list[Span]]] = {
 }
 
 
-def protected_spans(text: str, kind: str) -> list[Span]:
+def protected_spans(text: str, kind: str, *, sure_only: bool = False) -> list[Span]:
     """The spans of ``text`` that are not prose for a document of ``kind`` (unsorted,
-    possibly overlapping). In ``code`` nothing is prose."""
+    possibly overlapping). In ``code`` nothing is prose.
+
+    ``sure_only``: for Markdown, only what is found without the parser (a part of the
+    whole answer; the whole answer includes it); for other kinds, the whole answer.
+    """
     if kind == "code":
         return [(0, len(text))]
     spans = address_spans(text)
     if "{" in text:
         spans.extend(template_spans(text))
+    if sure_only and kind == "markdown":
+        spans.extend(markdown_sure_spans(text))
+        return spans
     kind_spans = _SPANS_BY_KIND.get(kind)
     if kind_spans is not None:
         spans.extend(kind_spans(text))

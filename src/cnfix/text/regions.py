@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import bisect
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from cnfix.model import Document
 from cnfix.text.prose import protected_spans
@@ -125,12 +126,54 @@ class Regions:
         return Regions(moved)
 
 
+class PartlyKnownRegions:
+    """Protected regions known in part: the spans found without a parser (``sure``),
+    and the whole answer worked out only when a question needs it.
+
+    A position the sure spans cover is protected, whatever the rest says; only for
+    the others is the whole answer (which includes the sure spans) asked for. In a
+    clean Markdown text, the things that look like damage and are not sit in code
+    fences, code spans, links and tags: the sure spans, so the parser never runs.
+    """
+
+    def __init__(self, sure: list[tuple[int, int]], rest: Callable[[], list[tuple[int, int]]]):
+        self.sure = Regions(sure)
+        self._sure_spans = sure
+        self._rest = rest
+        self._whole: Regions | None = None
+
+    def whole(self) -> Regions:
+        if self._whole is None:
+            self._whole = Regions([*self._sure_spans, *self._rest()])
+        return self._whole
+
+    def __bool__(self) -> bool:
+        return bool(self.sure) or bool(self.whole())
+
+    def covers(self, position: int) -> bool:
+        return self.sure.covers(position) or self.whole().covers(position)
+
+    def uncovered(self, positions: list[int]) -> list[int]:
+        left = self.sure.uncovered(positions)
+        if not left:
+            return left
+        kept = self.whole().uncovered([positions[index] for index in left])
+        return [left[index] for index in kept]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.whole(), name)  # edits and spans: the whole answer
+
+
 @functools.lru_cache(maxsize=8)
-def _protected(text: str, kind: str) -> Regions:
-    return Regions(protected_spans(text, kind))
+def _protected(text: str, kind: str) -> Regions | PartlyKnownRegions:
+    if kind != "markdown":
+        return Regions(protected_spans(text, kind))
+    return PartlyKnownRegions(
+        protected_spans(text, kind, sure_only=True), lambda: protected_spans(text, kind)
+    )
 
 
-def protected_regions(doc: Document) -> Regions:
+def protected_regions(doc: Document) -> Regions | PartlyKnownRegions:
     """The spans of ``doc`` that are not prose (``cnfix.text.prose``): the ones the
     engine computed for it (moved along with a repair's edits), else computed now."""
     known = doc.protected
@@ -139,7 +182,7 @@ def protected_regions(doc: Document) -> Regions:
     return _protected(doc.text, doc.kind)
 
 
-def not_checked_for_damage(doc: Document) -> Regions:
+def not_checked_for_damage(doc: Document) -> Regions | PartlyKnownRegions:
     """Where the damage rules (mojibake, lost bytes) do not look: what is not prose,
     but program text is looked at as plain text, so that damage in its strings and
     comments is reported (the engine keeps it from being fixed)."""
