@@ -226,3 +226,13 @@ def test_jsonl_field_kind_through_a_subprocess(tmp_path: Path) -> None:
     assert 'print(\\"代码,,不动,。\\")' in result.stdout.decode()  # the fence in the field
     plain = run_cnfix("repair", "--jsonl", "--field", "text", "-o", "-", str(case), cwd=tmp_path)
     assert plain.stdout != expected  # as plain text the code in the field is changed
+
+
+def test_the_readme_says_what_is_prose_for_every_kind() -> None:
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## What is prose", 1)[1].split("\n## ", 1)[0]
+    assert {kind for kind in KINDS if f"| `{kind}` |" in section} == set(KINDS)
+    for suffix in KIND_BY_SUFFIX:
+        assert suffix in section, suffix

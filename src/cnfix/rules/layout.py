@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
 from cnfix.text.chars import HAN, lazy_compile
-from cnfix.text.regions import Regions, protected_regions
+from cnfix.text.regions import PartlyKnownRegions, Regions, protected_regions
 
 #: Three or more blank lines in a row (a blank line may hold spaces; CRLF counts too).
 BLANK_RUN_RE = re.compile(r"\n(?:[ \t\u3000]*\r?\n){3,}")
@@ -28,7 +28,7 @@ def check_blank_lines(doc: Document) -> Iterator[Finding]:
     text = doc.text
     if "\n\n\n" not in text and "\n\r\n\r\n" not in text:
         return
-    protected: Regions | None = None  # worked out at the first run found
+    protected: Regions | PartlyKnownRegions | None = None  # worked out at the first run found
     for match in BLANK_RUN_RE.finditer(text):
         start, end = match.span()
         if protected is None:
@@ -80,7 +80,7 @@ def check_space_before_quote(doc: Document) -> Iterator[Finding]:
     text = doc.text
     if not SPACED_QUOTE_RE.search(text):
         return
-    protected: Regions | None = None  # worked out at the first space found
+    protected: Regions | PartlyKnownRegions | None = None  # worked out at the first space found
     for match in SPACE_BEFORE_QUOTE_RE.finditer(text):
         start = match.start() - 1
         if protected is None:
