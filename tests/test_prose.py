@@ -236,3 +236,34 @@ def test_the_readme_says_what_is_prose_for_every_kind() -> None:
     assert {kind for kind in KINDS if f"| `{kind}` |" in section} == set(KINDS)
     for suffix in KIND_BY_SUFFIX:
         assert suffix in section, suffix
+
+
+def test_stdin_filename_picks_the_configuration_of_its_folder(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        '[tool.cnfix]\nignore = ["stray-comma", "halfwidth-punctuation"]\n', encoding="utf-8"
+    )
+    args = ("scan", "-", "--stdin-filename")
+    found = run_cnfix(*args, "notes.md", cwd=tmp_path, input=MARKDOWN.encode())
+    assert found.returncode == 1
+    configured = run_cnfix(*args, "project/notes.md", cwd=tmp_path, input=MARKDOWN.encode())
+    assert configured.returncode == 0, configured.stdout
+
+
+def test_a_streamed_markdown_file_is_never_cut_inside_a_code_fence(tmp_path: Path) -> None:
+    from cnfix.io.chunks import _open_fence_start, iter_chunks
+
+    block = (
+        f"{DAMAGED}\n\n```python\nx = 1\n\n{CODE}\n\ny = 2\n```\n\n"
+        "- 列表\n  ~~~\n  a\n\n  b\n  ~~~\n\n"
+    )
+    text = block * 300
+    path = tmp_path / "big.md"
+    path.write_text(text, encoding="utf-8")
+    chunks = [chunk.text for chunk in iter_chunks(path, chunk_bytes=1000)]
+    assert len(chunks) > 10
+    assert "".join(chunks) == text
+    for chunk in chunks:
+        assert _open_fence_start(chunk, len(chunk)) is None
+        assert repair_text(chunk, kind="markdown").text == chunk.replace(DAMAGED, REPAIRED)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import os
+import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -45,14 +46,40 @@ class Chunk:
     confidence: float
 
 
+#: A line that opens or closes a Markdown code fence, in a list item or a block quote too.
+_FENCE_LINE_RE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(`{3,}|~{3,})([^\n]*)$", re.M)
+
+
+def _open_fence_start(text: str, end: int) -> int | None:
+    """Where the code fence still open at ``end`` starts (None: no fence is open), for
+    a text that starts outside any fence. Blank lines in a fence are no place to cut:
+    the next chunk would start inside code, and take it for prose."""
+    opened: tuple[str, int] | None = None
+    for match in _FENCE_LINE_RE.finditer(text, 0, end):
+        fence, rest = match[1], match[2]
+        if opened is None:
+            if not (fence[0] == "`" and "`" in rest):
+                opened = (fence, match.start())
+        elif fence[0] == opened[0][0] and len(fence) >= len(opened[0]) and not rest.strip():
+            opened = None
+    return None if opened is None else opened[1]
+
+
 def _cut(text: str) -> int:
-    """Where to end a chunk: after the last blank line in the second half of ``text``,
-    else after the last line end, else nowhere (0: read more first)."""
+    """Where to end a chunk: after the last blank line in the second half of ``text``
+    that is not inside a code fence, else before the fence still open there, else after
+    the last line end, else nowhere (0: read more first)."""
+    fenced = "```" in text or "~~~" in text
     half = len(text) // 2
     blank = max(text.rfind("\n\n", half), text.rfind("\n\r\n", half))
-    if blank != -1:
-        return text.index("\n", blank + 1) + 1
-    return text.rfind("\n") + 1
+    while blank != -1:
+        fence = _open_fence_start(text, blank) if fenced else None
+        if fence is None:
+            return text.index("\n", blank + 1) + 1
+        blank = max(text.rfind("\n\n", half, fence), text.rfind("\n\r\n", half, fence))
+    end = text.rfind("\n") + 1
+    fence = _open_fence_start(text, end) if fenced else None
+    return fence or end  # a fence opening the text and never closed: cut at a line end
 
 
 def _stream_codec(head: bytes, encoding: str | None) -> tuple[str, int, bool, float]:
