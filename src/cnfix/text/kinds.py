@@ -17,7 +17,7 @@ KINDS: dict[str, str] = {
         "not code, link targets, HTML tags, front matter, math or template syntax"
     ),
     "markup": "HTML/XML text nodes and alt/title attributes",
-    "json": "string values (not keys, not escapes)",
+    "json": "string values (not keys, escapes, or the code and links of Markdown in them)",
     "yaml": "values and comments (not keys, flow collections or identifier values)",
     "table": "cells (the delimiters are syntax)",
     "redirects": "comment lines only (mapping lines are paths)",

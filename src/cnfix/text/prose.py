@@ -14,6 +14,7 @@ inline syntax, HTML and the other formats are scanned here, each in one forward 
 from __future__ import annotations
 
 import bisect
+import json
 import re
 from collections.abc import Callable
 
@@ -469,9 +470,39 @@ _JSON_ESCAPE_RE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|.)")
 _JSON_KEY_AFTER_RE = re.compile(r"\s*:")
 
 
+#: A string value that may hold Markdown or HTML syntax.
+_JSON_MARKUP_SIGNAL_RE = re.compile(r"[`<\]$&]")
+
+
+def _json_value_spans(text: str, start: int, end: int) -> list[Span]:
+    """The non-prose spans of the JSON string literal ``text[start:end]`` (quotes left
+    out) read as Markdown: its value is decoded, judged, and the spans mapped back to
+    the literal's characters (an escape is one character of the value)."""
+    value: list[str] = []
+    offsets: list[int] = []
+    index = start
+    while index < end:
+        offsets.append(index)
+        if text[index] == "\\":
+            escape = _JSON_ESCAPE_RE.match(text, index, end)
+            if escape is None:
+                return [(start, end)]  # not valid JSON: nothing in it is prose
+            value.append(json.loads(f'"{escape[0]}"'))
+            index = escape.end()
+        else:
+            value.append(text[index])
+            index += 1
+    offsets.append(end)
+    return [
+        (offsets[span_start], offsets[span_end])
+        for span_start, span_end in protected_spans("".join(value), "markdown")
+    ]
+
+
 def json_spans(text: str) -> list[Span]:
     """JSON and JSON Lines: all but the inside of string values (keys, numbers,
-    structure, and the escapes inside strings are protected)."""
+    structure, and the escapes inside strings are protected). A value with Markdown or
+    HTML syntax in it is read as Markdown: its code, link targets and tags are kept."""
     spans: list[Span] = []
     previous = 0
     for string in _JSON_STRING_RE.finditer(text):
@@ -482,6 +513,8 @@ def json_spans(text: str) -> list[Span]:
             spans.append((previous, start + 1))
             if "\\" in string[0]:
                 spans.extend(match.span() for match in _JSON_ESCAPE_RE.finditer(text, start, end))
+            if _JSON_MARKUP_SIGNAL_RE.search(text, start, end):
+                spans.extend(_json_value_spans(text, start + 1, end - 1))
             spans.append((end - 1, end))
         previous = end
     spans.append((previous, len(text)))
