@@ -93,6 +93,18 @@ def _cases() -> list[Case]:
         Case("link-target-md", "](", kind="markdown"),
         Case("brackets-md", "[中](", kind="markdown"),
         Case("table-commas", "中,", kind="table"),
+        Case("unclosed-titles-md", '[中](b "', kind="markdown"),
+        Case("link-chain-md", "](a", kind="markdown"),
+        Case("attributes-md", "<a b=c ", kind="markdown"),
+        Case("unclosed-comment-md", "<!-- 中,", kind="markdown"),
+        Case("dollars-md", "$中,", kind="markdown"),
+        Case("templates-md", "{{ 中,", kind="markdown"),
+        Case("front-matter-md", "---\n中,\n", kind="markdown"),
+        Case("attributes-html", '<a title="中,,', kind="markup"),
+        Case("markdown-in-json", '"`中,,` [中](b \\"', kind="json"),
+        Case("yaml-keys", "中: [中,\n", kind="yaml"),
+        Case("url-parens", "https://中/(", kind="text"),
+        Case("paths", "/中,/", kind="text"),
     ]
 
 

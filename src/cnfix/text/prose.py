@@ -228,9 +228,19 @@ def _skip_space(text: str, index: int, end: int) -> int:
     return index
 
 
-def _link_tail_end(text: str, index: int, end: int) -> int | None:
+#: Parentheses a link destination may nest (markdown-it's limit): also what keeps the
+#: scan of ``](](](…`` linear.
+MAX_DESTINATION_NESTING = 32
+#: Characters of a raw link destination that need no decision: skipped as a run. A
+#: ``]`` ends the scan (no link): a destination never holds one in practice, and
+#: ``](](…`` would otherwise be scanned again from every ``](``.
+_DESTINATION_RUN_RE = re.compile(r"[^\s()\]\\\x00-\x1f]+")
+
+
+def _link_tail_end(text: str, index: int, end: int, unclosed: set[object]) -> int | None:
     """Where the ``(destination "title")`` opening at ``text[index]`` ends, or None when
-    it is not one (CommonMark: a raw destination may hold balanced parentheses)."""
+    it is not one (CommonMark: a raw destination may hold balanced parentheses). A title
+    quote found never closed is remembered in ``unclosed`` and not looked for again."""
     position = _skip_space(text, index + 1, end)
     if position < end and text[position] == "<":
         close = text.find(">", position, end)
@@ -240,14 +250,22 @@ def _link_tail_end(text: str, index: int, end: int) -> int | None:
     else:
         depth = 0
         while position < end:
+            run = _DESTINATION_RUN_RE.match(text, position, end)
+            if run is not None:
+                position = run.end()
+                continue
             char = text[position]
             if char == "\\":
                 position += 2
                 continue
+            if char == "]":
+                return None
             if char.isspace() or char < " ":
                 break
             if char == "(":
                 depth += 1
+                if depth > MAX_DESTINATION_NESTING:
+                    return None
             elif char == ")":
                 if depth == 0:
                     break
@@ -258,9 +276,14 @@ def _link_tail_end(text: str, index: int, end: int) -> int | None:
     position = _skip_space(text, position, end)
     if position < end and text[position] in _TITLE_CLOSE:
         closer = _TITLE_CLOSE[text[position]]
+        if ("title", closer) in unclosed:
+            return None
         position += 1
         while position < end and text[position] != closer:
             position += 2 if text[position] == "\\" else 1
+        if position >= end:
+            unclosed.add(("title", closer))
+            return None
         position = _skip_space(text, position + 1, end)
     if position < end and text[position] == ")":
         return position + 1
@@ -329,7 +352,7 @@ class _InlineScan:
     def _link_tail(self, index: int) -> int:
         following = self.text[index + 1 : index + 2]
         if following == "(":
-            tail = _link_tail_end(self.text, index + 1, self.end)
+            tail = _link_tail_end(self.text, index + 1, self.end, self.unclosed)
             if tail is not None:
                 self.spans.append((index + 1, tail))
                 return tail
@@ -405,6 +428,7 @@ def markdown_sure_spans(text: str) -> list[Span]:
     code = [match.span() for match in _ONE_LINE_CODE_RE.finditer(text)]
     spans.extend(code)
     code_starts = [start for start, _ in code]
+    unclosed: set[object] = set()
     for signal in _SURE_SIGNAL_RE.finditer(text):
         index = signal.start()
         before = bisect.bisect_right(code_starts, index) - 1
@@ -415,7 +439,7 @@ def markdown_sure_spans(text: str) -> list[Span]:
             found = _markup_at(text, index, limit, unclosed_to_end=False)
             if found is not None:
                 spans.extend(found[0])
-        elif (tail := _link_tail_end(text, index + 1, len(text))) is not None:
+        elif (tail := _link_tail_end(text, index + 1, len(text), unclosed)) is not None:
             spans.append((index + 1, tail))
     return spans
 
