@@ -267,3 +267,8 @@ def test_a_streamed_markdown_file_is_never_cut_inside_a_code_fence(tmp_path: Pat
     for chunk in chunks:
         assert _open_fence_start(chunk, len(chunk)) is None
         assert repair_text(chunk, kind="markdown").text == chunk.replace(DAMAGED, REPAIRED)
+
+
+def test_an_unknown_kind_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown kind 'html'"):
+        repair_text(DAMAGED, kind="html")

@@ -14,6 +14,7 @@ from operator import attrgetter
 from cnfix.engine.pragmas import drop_suppressed
 from cnfix.model import Applicability, Document, Finding, Rule, Settings
 from cnfix.rules import RULES, select_rules
+from cnfix.text.kinds import KINDS
 from cnfix.text.regions import protected_regions
 
 MAX_PASSES = 12
@@ -309,10 +310,18 @@ def scan_text(
 ) -> list[Finding]:
     """Findings for ``text``, sorted by position. Pure: no I/O, no global state.
 
-    ``kind`` names the format (``text``, ``markdown``, ``table``, ``markup``, ``json``).
+    ``kind`` names the format, one of ``cnfix.text.kinds.KINDS`` (``text``, ``markdown``,
+    ``markup``, ``json``, ``yaml``, ``table``, ``redirects``, ``code``): only its prose
+    is checked for what only prose can have. ValueError for another name.
     """
-    doc = Document(text, kind=kind, settings=settings or Settings())
+    doc = Document(text, kind=_known(kind), settings=settings or Settings())
     return check_document(doc, select_rules(select, ignore))
+
+
+def _known(kind: str) -> str:
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
+    return kind
 
 
 def repair_text(
@@ -324,6 +333,7 @@ def repair_text(
     unsafe_fixes: bool = False,
     kind: str = "text",
 ) -> RepairResult:
-    """Repair ``text``; ``result.text`` is the repaired text, ``result.applied`` what changed."""
-    doc = Document(text, kind=kind, settings=settings or Settings())
+    """Repair ``text``; ``result.text`` is the repaired text, ``result.applied`` what changed
+    (``kind`` as for ``scan_text``)."""
+    doc = Document(text, kind=_known(kind), settings=settings or Settings())
     return repair_document(doc, select_rules(select, ignore), unsafe_fixes=unsafe_fixes)
