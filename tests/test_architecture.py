@@ -42,7 +42,7 @@ THIRD_PARTY: dict[str, str] = {
     "rich": "report",
     "ftfy": "adapters/ftfy.py",
     "opencc": "adapters/opencc.py",
-    "markdown_it": "adapters/markdown.py",
+    "markdown_it": "text/markdown.py",
 }
 
 

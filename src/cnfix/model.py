@@ -49,6 +49,23 @@ class Fix(NamedTuple):
 TARGET_SCRIPTS: tuple[str, ...] = ("auto", "hans", "hant", "tw", "hk", "keep")
 
 
+#: Values of ``Document.kind``, each with what is prose in it (the README's "What is prose"
+#: table says it in full; ``cnfix.text.kinds`` says which files hold which kind).
+KINDS: dict[str, str] = {
+    "text": "everything but URLs, e-mail addresses and paths",
+    "markdown": (
+        "paragraphs, headings, table cells, list items, block quotes and link texts; "
+        "not code, link targets, HTML tags, front matter, math or template syntax"
+    ),
+    "markup": "HTML/XML text nodes and alt/title attributes",
+    "json": "string values (not keys, escapes, or the code and links of Markdown in them)",
+    "yaml": "values and comments (not keys, flow collections or identifier values)",
+    "table": "cells (the delimiters are syntax)",
+    "redirects": "comment lines only (mapping lines are paths)",
+    "code": "nothing: program text and configuration are never edited",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Options that change what rules report or how they fix it.
@@ -70,7 +87,7 @@ MIN_REWRITE_CONFIDENCE = 0.9
 class Document:
     """Decoded text plus what is known about where it came from.
 
-    ``kind`` is the file's format, one of ``cnfix.text.kinds.KINDS``: it decides
+    ``kind`` is the file's format, one of ``KINDS``: it decides
     what is prose (``text``, ``markdown``, ``markup``, ``json``, ``yaml``, ``table``,
     ``redirects``; in ``code`` nothing is). ``protected`` holds the spans that are not
     prose when the engine already knows them (``cnfix.text.regions.Regions``, carried

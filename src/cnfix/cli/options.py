@@ -15,9 +15,8 @@ import click
 from cnfix.app.runner import FileOutcome, RunOptions
 from cnfix.config import Config, ConfigError, load_config
 from cnfix.io.safe_files import DEFAULT_MAX_SIZE
-from cnfix.model import TARGET_SCRIPTS, Settings
+from cnfix.model import KINDS, TARGET_SCRIPTS, Settings
 from cnfix.rules import UnknownRuleError, select_rules
-from cnfix.text.kinds import KINDS
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -79,7 +79,6 @@ def with_progress(outcomes: Iterable[Any], total: int, reporting: Reporting) -> 
 def stdin_outcome(options: RunOptions) -> FileOutcome:
     """Standard input as one document."""
     from cnfix.io.decode import InputError, decode_bytes
-    from cnfix.text.kinds import kind_for_name
 
     name = options.stdin_name
     outcome = FileOutcome(STDIN if name is None else Path(name))
@@ -88,8 +87,7 @@ def stdin_outcome(options: RunOptions) -> FileOutcome:
     except InputError as error:
         outcome.error = str(error)
         return outcome
-    kind = "text" if name is None else kind_for_name(name, decoded.text)
-    process_document(decoded.document(kind=kind, settings=options.settings), options, outcome)
+    process_document(decoded.document(name=name, settings=options.settings), options, outcome)
     return outcome
 
 

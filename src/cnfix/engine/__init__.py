@@ -12,9 +12,8 @@ from dataclasses import dataclass, field, replace
 from operator import attrgetter
 
 from cnfix.engine.pragmas import drop_suppressed
-from cnfix.model import Applicability, Document, Finding, Rule, Settings
+from cnfix.model import KINDS, Applicability, Document, Finding, Rule, Settings
 from cnfix.rules import RULES, select_rules
-from cnfix.text.kinds import KINDS
 from cnfix.text.regions import protected_regions
 
 MAX_PASSES = 12
@@ -310,7 +309,7 @@ def scan_text(
 ) -> list[Finding]:
     """Findings for ``text``, sorted by position. Pure: no I/O, no global state.
 
-    ``kind`` names the format, one of ``cnfix.text.kinds.KINDS`` (``text``, ``markdown``,
+    ``kind`` names the format, one of ``cnfix.model.KINDS`` (``text``, ``markdown``,
     ``markup``, ``json``, ``yaml``, ``table``, ``redirects``, ``code``): only its prose
     is checked for what only prose can have. ValueError for another name.
     """

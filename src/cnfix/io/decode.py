@@ -5,9 +5,11 @@ encodings Chinese text uses (``cnfix.io.detect``). Newlines are kept as they are
 from __future__ import annotations
 
 import codecs
+import os
 from dataclasses import dataclass
 
 from cnfix.model import Document, Settings
+from cnfix.text.kinds import kind_for_name
 
 BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -45,11 +47,18 @@ class Decoded:
     bom: bool
     confidence: float
 
-    def document(self, *, kind: str = "text", settings: Settings | None = None) -> Document:
-        """The Document the rules see: this text and what is known of its bytes."""
+    def document(
+        self,
+        *,
+        kind: str = "text",
+        name: str | os.PathLike[str] | None = None,
+        settings: Settings | None = None,
+    ) -> Document:
+        """The Document the rules see: this text and what is known of its bytes. Its kind
+        is ``kind``, or the kind of a file called ``name`` (``cnfix.text.kinds``)."""
         return Document(
             self.text,
-            kind=kind,
+            kind=kind if name is None else kind_for_name(name, self.text),
             encoding=self.encoding,
             bom=self.bom,
             confidence=self.confidence,

@@ -19,7 +19,6 @@ from cnfix.io.decode import (
     decode_bytes,
 )
 from cnfix.model import Document, Settings
-from cnfix.text.kinds import kind_for_name
 
 TEMP_PREFIX = ".cnfix-tmp-"
 
@@ -121,7 +120,7 @@ def read_document(
     """Read and decode ``path``; return the Document and the original bytes (a Snapshot)."""
     data = read_snapshot(path, max_size=max_size)
     decoded = decode_bytes(data, encoding)
-    return decoded.document(kind=kind_for_name(path, decoded.text), settings=settings), data
+    return decoded.document(name=path, settings=settings), data
 
 
 def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None) -> None:

@@ -1,4 +1,4 @@
-"""Document kinds and the file-type table: which file holds which kind of document.
+"""The file-type table: which file holds which kind of document (``model.KINDS``).
 
 The one place that knows file types. The kind decides what is prose (``cnfix.text.prose``),
 a folder walk takes the files of the prose kinds, and ``--stdin-filename`` and the
@@ -8,21 +8,6 @@ pre-commit hooks follow the same table.
 from __future__ import annotations
 
 import os
-
-#: Each kind and what is prose in it (the README's "What is prose" table says the same).
-KINDS: dict[str, str] = {
-    "text": "everything but URLs, e-mail addresses and paths",
-    "markdown": (
-        "paragraphs, headings, table cells, list items, block quotes and link texts; "
-        "not code, link targets, HTML tags, front matter, math or template syntax"
-    ),
-    "markup": "HTML/XML text nodes and alt/title attributes",
-    "json": "string values (not keys, escapes, or the code and links of Markdown in them)",
-    "yaml": "values and comments (not keys, flow collections or identifier values)",
-    "table": "cells (the delimiters are syntax)",
-    "redirects": "comment lines only (mapping lines are paths)",
-    "code": "nothing: program text and configuration are never edited",
-}
 
 #: Suffixes of the prose formats: a folder walk takes these files (``include`` globs
 #: add others).

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from cnfix.model import Document
-from cnfix.text.prose import protected_spans
 
 
 class Regions:
@@ -166,6 +165,9 @@ class PartlyKnownRegions:
 
 @functools.lru_cache(maxsize=8)
 def _protected(text: str, kind: str) -> Regions | PartlyKnownRegions:
+    # Imported on first use: a run over clean text never loads the format scanners.
+    from cnfix.text.prose import protected_spans
+
     if kind != "markdown":
         return Regions(protected_spans(text, kind))
     return PartlyKnownRegions(
