@@ -13,6 +13,8 @@ from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
+#: Real programs kept as test data (tests/test_prose_documents.py): not test modules.
+collect_ignore = ["data/prose_documents"]
 CORPUS = DATA / "corpus"
 FIXTURES = ROOT / "fixtures"
 SEEDS = ROOT / "seeds"
