@@ -271,3 +271,15 @@ def test_ordered_map_does_not_fork_a_threaded_process() -> None:
     finally:
         stop.set()
         thread.join()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_streamed_script_is_program_text_in_every_chunk(streamed: Path, jobs: int) -> None:
+    """Only the first chunk holds the ``#!`` line; every chunk is the file's kind."""
+    script = streamed.with_name("deploy")
+    script.write_text("#!/bin/sh\n" + streamed.read_text(encoding="utf-8"), encoding="utf-8")
+    before = script.read_bytes()
+    options = RunOptions(rules=LOCAL, repair=True, write=True)
+    outcomes = list(run_files([script], options, jobs=jobs))
+    assert len(outcomes) > 5 and not [o.error for o in outcomes if o.error]
+    assert script.read_bytes() == before

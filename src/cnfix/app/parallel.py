@@ -201,6 +201,7 @@ class _ChunkUnit:
     chunk: Chunk
     index: int
     last: bool
+    kind: str  # the file's, judged from its name and first chunk (a script's #! line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,7 +280,7 @@ def process_chunk(unit: _ChunkUnit, options: RunOptions) -> ChunkOutcome:
     first = unit.index == 0  # the file-level encoding finding belongs to the first chunk
     doc = Document(
         chunk.text,
-        kind=kind_for_name(unit.path, chunk.text if first else ""),
+        kind=unit.kind,
         encoding=chunk.encoding if first else "utf-8",
         bom=chunk.bom if first else False,
         confidence=chunk.confidence,
@@ -311,10 +312,13 @@ def _stream_units(path: Path, options: RunOptions) -> Iterator[_ChunkUnit | _Str
     """The chunks of a large file, each knowing whether it is the last; then any error."""
     previous: Chunk | None = None
     index = -1
+    kind = "text"
     try:
         for index, chunk in enumerate(iter_chunks(path, encoding=options.encoding)):
             if previous is not None:
-                yield _ChunkUnit(path, previous, index - 1, last=False)
+                yield _ChunkUnit(path, previous, index - 1, last=False, kind=kind)
+            else:
+                kind = kind_for_name(path, chunk.text)
             previous = chunk
     except BinaryFileError as error:
         yield _StreamError(path, str(error), skipped=True)
@@ -326,7 +330,7 @@ def _stream_units(path: Path, options: RunOptions) -> Iterator[_ChunkUnit | _Str
         yield _StreamError(path, f"cannot read: {error.strerror or error}")
         return
     if previous is not None:
-        yield _ChunkUnit(path, previous, index, last=True)
+        yield _ChunkUnit(path, previous, index, last=True, kind=kind)
 
 
 def _take_at_least(paths: Iterator[Path], total: int) -> tuple[list[Path], bool]:
