@@ -38,7 +38,7 @@ from pathlib import Path
 
 from cnfix import repair_text, scan_text
 from cnfix.adapters.opencc import convert
-from cnfix.rules.script import ACCEPTED_IN_TRADITIONAL
+from cnfix.rules.script.tables import ACCEPTED_IN_TRADITIONAL
 from cnfix.text.chars import HAN_RE
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "corpus"

@@ -101,7 +101,7 @@ def read_cedict(path: Path) -> tuple[list[tuple[str, str]], dict[str, str], list
 def ambiguous_chars(simplified_chars: set[str]) -> set[str]:
     """Simplified characters that need a word to tell their Traditional form."""
     from cnfix.adapters.opencc import convert
-    from cnfix.rules.script import tables
+    from cnfix.rules.script.tables import tables
 
     t = tables()
     found = set(t.st_candidates)
@@ -143,7 +143,7 @@ def build(entries: list[tuple[str, str]], variants: dict[str, str]) -> dict[str,
                 right |= {simplified[k + 1], traditional[k + 1]}
     # Only characters valid in Traditional text are probed (Simplified-only ones are found
     # anyway); strong ones are OpenCC's to convert by default (后 → 後), weak ones not (系).
-    from cnfix.rules.script import tables
+    from cnfix.rules.script.tables import tables
 
     t = tables()
     probe = {c: contexts for c, contexts in probe.items() if c not in t.simplified_only}

@@ -14,27 +14,24 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cnfix import Applicability, Settings, repair_text, scan_text
-from cnfix.adapters.opencc import (
-    TARGET_SCRIPTS,
-    TargetScriptError,
-    convert,
-    fix_zhe,
-    validate_target_script,
-)
+from cnfix.adapters.opencc import convert, fix_zhe
 from cnfix.model import Document
-from cnfix.rules.script import (
+from cnfix.rules.script import check_mixed_script
+from cnfix.rules.script.charclass import CharClass
+from cnfix.rules.script.judge import judge
+from cnfix.rules.script.options import (
     HANS,
     HANT,
-    LONG_TEXT,
-    check_mixed_script,
-    judge,
-    standard_of,
-    tables,
-    units,
-    without_glosses,
-    word_forms,
-    word_remnants,
+    TARGET_SCRIPTS,
+    TargetScriptError,
+    validate_target_script,
 )
+from cnfix.rules.script.probes import word_remnants
+from cnfix.rules.script.standards import standard_of
+from cnfix.rules.script.state import CheckState
+from cnfix.rules.script.tables import tables, word_forms
+from cnfix.rules.script.units import LONG_TEXT, units
+from cnfix.rules.script.view import without_glosses
 from cnfix.text.chars import count_han
 
 RULE = ["mixed-script"]
@@ -100,17 +97,19 @@ def test_word_forms_from_cc_cedict(text: str, position: int, forms: set[str]) ->
 
 
 def test_word_remnants_need_every_word_to_agree() -> None:
-    assert word_remnants("我們以后再談") == [3]
-    assert word_remnants("皇后的寶座，皇后面前") == []  # 皇后 keeps it, 后面 would not
-    assert word_remnants("這位客户的帳戶") == [3]  # Taiwan text: 客戶
-    assert word_remnants("呢位客户嘅説明同税務") == []  # Hong Kong text writes 客户
-    assert word_remnants("增加了3万人") == [4]  # a numeral before 万
+    assert word_remnants(CheckState(), "我們以后再談") == [3]
+    assert (
+        word_remnants(CheckState(), "皇后的寶座，皇后面前") == []
+    )  # 皇后 keeps it, 后面 would not
+    assert word_remnants(CheckState(), "這位客户的帳戶") == [3]  # Taiwan text: 客戶
+    assert word_remnants(CheckState(), "呢位客户嘅説明同税務") == []  # Hong Kong text writes 客户
+    assert word_remnants(CheckState(), "增加了3万人") == [4]  # a numeral before 万
 
 
 def test_standard_of_a_traditional_text() -> None:
-    assert standard_of("為了這裡的眾人") == "tw"
-    assert standard_of("爲了這裏的衆人") == "opencc"
-    assert standard_of("為了這説明的税") == "hk"
+    assert standard_of(CheckState(), "為了這裡的眾人") == "tw"
+    assert standard_of(CheckState(), "爲了這裏的衆人") == "opencc"
+    assert standard_of(CheckState(), "為了這説明的税") == "hk"
 
 
 # -- the --to setting -----------------------------------------------------------------------
@@ -339,11 +338,11 @@ def test_long_text_is_judged_in_paragraph_blocks() -> None:
     paragraph_t = "這是一個繁體中文段落，我們在這裡寫了很多內容。" * 20
     text = "\n\n".join([paragraph_s] * 25 + [paragraph_t] * 25)
     assert len(text) > LONG_TEXT
-    spans = units(Document(text))
+    spans = units(Document(text), CheckState())
     assert len(spans) == 2 and text[spans[1][0] :].startswith(paragraph_t)
     assert scan(text) == []
     remnant = text.replace("我們在這裡", "我們在这里", 30)  # remnants stay in their section
-    assert len(units(Document(remnant))) == 2
+    assert len(units(Document(remnant), CheckState())) == 2
     assert len(scan(remnant)) == 30
     assert repair(remnant) == text
 
@@ -351,7 +350,7 @@ def test_long_text_is_judged_in_paragraph_blocks() -> None:
 def test_paragraph_split_by_search_matches_counting_every_paragraph() -> None:
     """units() counts only the paragraphs a search points at: the same runs (and the same
     "has this script at all" answers) as counting every paragraph."""
-    from cnfix.rules.script import (
+    from cnfix.rules.script.units import (
         _all_paragraphs,
         _deciding_paragraphs,
         _finder,
@@ -460,7 +459,7 @@ def test_damaged_seeds_are_mixed_with_traditional_majority(
     seed_texts: dict[str, str], seed: str
 ) -> None:
     text = seed_texts[seed]
-    verdict = judge(text)
+    verdict = judge(CheckState(), text)
     assert verdict is not None and verdict.majority == HANT and verdict.mixed
     assert verdict.share > 0.95
     findings = scan(text)
@@ -470,7 +469,7 @@ def test_damaged_seeds_are_mixed_with_traditional_majority(
 
 def test_simplified_seed_is_not_reported(seed_texts: dict[str, str]) -> None:
     text = seed_texts["004"]
-    verdict = judge(text)
+    verdict = judge(CheckState(), text)
     assert verdict is not None and verdict.majority == HANS and not verdict.mixed
     assert scan(text) == []
 
@@ -541,8 +540,7 @@ def test_repair_never_raises_and_is_idempotent(text: str) -> None:
 def test_char_class_python_path_matches_the_pattern() -> None:
     """Short runs look characters up in Python instead of compiling the big classes:
     same answers as the compiled classes."""
-    from cnfix.rules import script
-    from cnfix.rules.script import CharClass, tables
+    from cnfix.rules.script import charclass
 
     t = tables()
     paths = [*sorted(SEEDS.glob("*.txt")), *sorted(CORPUS.glob("*/000*.txt"))]
@@ -553,7 +551,7 @@ def test_char_class_python_path_matches_the_pattern() -> None:
         compiled.compiled = True
         for text in texts:
             python.compiled = False  # the Python path, whatever is left of the budget
-            script._PYTHON_SCANS.scanned = 0
+            charclass._PYTHON_SCANS.scanned = 0
             python_answers = (python.search(text), python.count(text), python.positions(text))
             assert not python.compiled
             python.compiled = True

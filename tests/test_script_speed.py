@@ -1,9 +1,9 @@
 """The fast paths of the ``mixed-script`` rule give exactly what the simple ones give.
 
 Issue 7 (speed): on damaged text the rule converts thousands of short windows with
-OpenCC. :func:`cnfix.rules.script.convert_all` converts them in one call per
-configuration (joined with line breaks) and remembers the answers across texts and
-repair passes. The reference is one OpenCC call per window, nothing remembered: the
+OpenCC. :meth:`cnfix.rules.script.state.CheckState.convert_all` converts them in one
+call per configuration (joined with line breaks) and remembers the answers for the rest
+of the check. The reference is one OpenCC call per window, nothing remembered: the
 findings (rule, code, span, message, fix edits, title, applicability, order) and the
 repairs must be identical on the rule's fixtures, the seeds (alone, joined and as JSON
 Lines, under every ``--to``), clean corpus documents and corpus excerpts with flipped
@@ -25,20 +25,16 @@ from conftest import FIXTURES, ROOT, SEEDS, corpus_documents
 from cnfix import Settings, repair_text
 from cnfix.adapters.opencc import convert, convert_phrases
 from cnfix.model import Document, Finding
-from cnfix.rules import script
-from cnfix.rules.script import (
-    PHRASES_ST,
-    PHRASES_TS,
-    check_mixed_script,
-    convert_all,
-    without_glosses,
-)
+from cnfix.rules.script import charclass, check_mixed_script, state
+from cnfix.rules.script.state import PHRASES_ST, PHRASES_TS, CheckState
+from cnfix.rules.script.tables import tables
+from cnfix.rules.script.view import without_glosses
 from cnfix.text.chars import HAN, HAN_RE, ScanBudget
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import bench_script
 
-#: Every configuration the rule passes to :func:`convert_all`.
+#: Every configuration the rule passes to :meth:`CheckState.convert_all`.
 CONFIGS = ("t2s", "s2t", "tw2s", "hk2s", "s2tw", "s2hk", "t2tw", "t2hk", PHRASES_ST, PHRASES_TS)
 TARGETS = ("auto", "hant", "hans", "tw", "hk", "keep")
 
@@ -68,25 +64,25 @@ def test_joined_pieces_convert_as_they_would_alone() -> None:
             start = rng.randrange(len(text))
             pieces.append(text[start : start + rng.randint(1, 24)])
     for config in CONFIGS:
-        script._CONVERTED.clear()
+        memo = CheckState()
         expected = one_by_one(pieces, config)
-        assert convert_all(pieces, config) == expected, config
+        assert memo.convert_all(pieces, config) == expected, config
         # and again, from what is remembered, in another order
         shuffled = list(zip(pieces, expected, strict=True))
         rng.shuffle(shuffled)
-        assert convert_all([p for p, _ in shuffled], config) == [e for _, e in shuffled]
+        assert memo.convert_all([p for p, _ in shuffled], config) == [e for _, e in shuffled]
 
 
 def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(script, "REMEMBERED_PIECES", 10)
-    script._CONVERTED.clear()
-    pieces = [f"干部{n}" for n in range(30)] + ["x" * (script.REMEMBERED_LENGTH + 1)]
-    assert convert_all(pieces, "s2t") == one_by_one(pieces, "s2t")
-    assert convert_all(pieces, "s2t") == one_by_one(pieces, "s2t")
-    assert convert_all(pieces, "t2s") == one_by_one(pieces, "t2s")
+    monkeypatch.setattr(state, "REMEMBERED_PIECES", 10)
+    memo = CheckState()
+    pieces = [f"干部{n}" for n in range(30)] + ["x" * (state.REMEMBERED_LENGTH + 1)]
+    assert memo.convert_all(pieces, "s2t") == one_by_one(pieces, "s2t")
+    assert memo.convert_all(pieces, "s2t") == one_by_one(pieces, "s2t")
+    assert memo.convert_all(pieces, "t2s") == one_by_one(pieces, "t2s")
     # cleared, then refilled by one call: at most 30 pieces, none too long
-    assert sum(map(len, script._CONVERTED.values())) <= 30
-    assert all(len(piece) <= script.REMEMBERED_LENGTH for piece in script._CONVERTED["t2s"])
+    assert sum(map(len, memo.converted.values())) <= 30
+    assert all(len(piece) <= state.REMEMBERED_LENGTH for piece in memo.converted["t2s"])
 
 
 def test_dense_count_in_blocks_matches_findall(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -94,9 +90,9 @@ def test_dense_count_in_blocks_matches_findall(monkeypatch: pytest.MonkeyPatch) 
     one or two blocks' worth, supplementary-plane members, and the seeds and corpus."""
     exhausted = ScanBudget()
     exhausted.budget = 0
-    monkeypatch.setattr(script, "_FINDALL_COUNTS", exhausted)
-    t = script.tables()
-    block = script.COUNT_BLOCK
+    monkeypatch.setattr(charclass, "_FINDALL_COUNTS", exhausted)
+    t = tables()
+    block = charclass.COUNT_BLOCK
     texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
     texts += [path.read_text(encoding="utf-8") for path in corpus_documents()[::20]]
     for chars in (t.traditional_only, t.simplified_only):
@@ -201,13 +197,14 @@ def test_findings_match_the_one_call_per_window_reference(
 ) -> None:
     fast: dict[tuple[str, str], list[tuple]] = {}
     repaired: dict[str, list[tuple]] = {}
-    script._CONVERTED.clear()
     for label, text, kind, targets in SAMPLES:
         for target in targets:
             fast[label, target] = _findings(text, kind, target)
         if kind == "text" and not label.startswith(("hans/", "hant/")):
             repaired[label] = _repairs(text)
-    monkeypatch.setattr(script, "convert_all", one_by_one)
+    monkeypatch.setattr(
+        CheckState, "convert_all", lambda _state, pieces, config: one_by_one(pieces, config)
+    )
     found = 0
     for label, text, kind, targets in SAMPLES:
         for target in targets:

@@ -42,13 +42,6 @@ class Fix(NamedTuple):
     applicability: Applicability = Applicability.SAFE
 
 
-#: Values of ``--to`` / ``[tool.cnfix] to`` (``Settings.target_script``). ``auto``: unify
-#: each text to its majority script; ``hans``: Simplified; ``hant``: Traditional in the
-#: variant standard the text already uses (Taiwan 裡/為, Hong Kong, or OpenCC's 裏/爲);
-#: ``tw`` / ``hk``: Traditional in that standard; ``keep``: report only, never convert.
-TARGET_SCRIPTS: tuple[str, ...] = ("auto", "hans", "hant", "tw", "hk", "keep")
-
-
 #: Values of ``Document.kind``, each with what is prose in it (the README's "What is prose"
 #: table says it in full; ``cnfix.text.kinds`` says which files hold which kind).
 KINDS: dict[str, str] = {

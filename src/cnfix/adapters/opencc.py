@@ -6,10 +6,8 @@ with OpenCC's *phrase dictionaries only*, which tells whether a phrase decides a
 character (``干部`` → ``幹部``) or only the one-to-many character default would
 (``干`` → ``幹``/``乾``/``干``). Converters are created lazily, once per configuration.
 
-Two policies live here rather than in OpenCC's data:
+One policy lives here rather than in OpenCC's data:
 
-* the target scripts of ``--to`` (:data:`TARGET_SCRIPTS`, validated by
-  :func:`validate_target_script`, used by the CLI and ``[tool.cnfix] to``);
 * a small phrase table for a known gap of OpenCC's ``t2s``/``hk2s``: ``著`` as the aspect
   particle or in ``著力``-type words is ``着`` in Simplified (:func:`fix_zhe`).
 
@@ -23,8 +21,6 @@ import functools
 import json
 import os
 from typing import Any
-
-from cnfix.model import TARGET_SCRIPTS
 
 #: OpenCC configurations this layer exposes (``tests/test_opencc_cases.py`` runs OpenCC's
 #: own test cases through every one). Simplified → Traditional: OpenCC standard, Taiwan,
@@ -57,23 +53,6 @@ _CHAINED = {"s2tw": ("s2t", "t2tw"), "s2hk": ("s2t", "t2hk")}
 #: Configurations whose output is Simplified and that leave ``著`` alone (``tw2s`` has
 #: its own 著/着 phrases in OpenCC's TWVariantsRevPhrases).
 _ZHE_GAP_CONFIGS = frozenset({"t2s", "hk2s"})
-
-
-class TargetScriptError(ValueError):
-    """A ``--to`` value that is not one of :data:`TARGET_SCRIPTS`."""
-
-
-def validate_target_script(value: str) -> str:
-    """``value`` normalised (lower case, trimmed) if it is a known target script.
-
-    >>> validate_target_script(" HANT ")
-    'hant'
-    """
-    normalised = value.strip().lower()
-    if normalised not in TARGET_SCRIPTS:
-        known = ", ".join(TARGET_SCRIPTS)
-        raise TargetScriptError(f"unknown target script {value!r} (known: {known})")
-    return normalised
 
 
 # -- the 著 → 着 gap ------------------------------------------------------------------------

@@ -15,14 +15,25 @@ import click
 from cnfix.app.runner import FileOutcome, RunOptions
 from cnfix.config import Config, ConfigError, load_config
 from cnfix.io.safe_files import DEFAULT_MAX_SIZE
-from cnfix.model import KINDS, TARGET_SCRIPTS, Settings
+from cnfix.model import KINDS, Settings
 from cnfix.rules import UnknownRuleError, select_rules
+from cnfix.rules.script.options import TARGET_SCRIPTS, TargetScriptError, validate_target_script
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _split(values: Iterable[str]) -> list[str]:
     return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+def _target_script(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """``--to``, checked and normalised by the rule that owns it."""
+    if value is None:
+        return None
+    try:
+        return validate_target_script(value)
+    except TargetScriptError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 def common_options(function: F) -> F:
@@ -45,7 +56,8 @@ def common_options(function: F) -> F:
         click.option(
             "--to",
             "target",
-            type=click.Choice(TARGET_SCRIPTS),
+            metavar=f"[{'|'.join(TARGET_SCRIPTS)}]",
+            callback=_target_script,
             help="Script to unify mixed text to (default: auto, the majority script).",
         ),
         click.option(
@@ -174,10 +186,12 @@ def run_options(
     except (ConfigError, UnknownRuleError) as error:
         raise click.UsageError(str(error)) from None
     script = target or config.get("to", "auto")
-    if script not in TARGET_SCRIPTS:
+    try:
+        script = validate_target_script(script)
+    except TargetScriptError:
         raise click.UsageError(
             f"{config.path}: [tool.cnfix] to = {script!r} is not one of {', '.join(TARGET_SCRIPTS)}"
-        )
+        ) from None
     if encoding is not None:
         try:
             codecs.lookup(encoding)

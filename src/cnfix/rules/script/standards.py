@@ -1,0 +1,104 @@
+"""The Traditional variant standards: which one a text writes, and a form in each.
+
+Taiwan writes 為/裡/眾, Hong Kong 為/説/税, OpenCC's own standard 爲/裏/衆.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+
+from cnfix.adapters.opencc import BETWEEN_STANDARDS, FROM_STANDARD, convert
+from cnfix.rules.script.state import CheckState
+from cnfix.rules.script.tables import tables
+
+
+def standard_of(state: CheckState, text: str) -> str:
+    """The Traditional variant standard ``text`` uses: ``tw``, ``hk`` or ``opencc``.
+
+    The standard with the fewest forms foreign to it wins (ties: Taiwan, then Hong Kong):
+    為/裡/眾 → Taiwan, 為/説/税 → Hong Kong, 爲/裏/衆 → OpenCC's.
+    """
+    return state.remembered("standard", text, lambda: _standard_of(state, text))
+
+
+def _standard_of(state: CheckState, text: str) -> str:
+    counts = _foreign_counts(state, text)
+    return min(("tw", "hk", "opencc"), key=lambda name: counts[name])
+
+
+def _foreign_counts(state: CheckState, text: str) -> dict[str, int]:
+    """Per standard, how many characters of ``text`` it writes otherwise."""
+    return state.remembered("foreign", text, lambda: _count_foreign(text))
+
+
+def _count_foreign(text: str) -> dict[str, int]:
+    t = tables()
+    found = Counter(t.foreign_any.findall(text))  # one search for the forms of all standards
+    return {
+        name: sum(n for char, n in found.items() if char in t.foreign[name])
+        for name in ("tw", "hk", "opencc")
+    }
+
+
+def close_standards(state: CheckState, text: str) -> tuple[str, ...]:
+    """The other standards ``text`` may as well be written in: with no foreign form either
+    when the text's standard (:func:`standard_of`) has none (a text with neither 為 nor 爲,
+    neither 裡 nor 裏, … does not tell Taiwan from OpenCC's standard), else with at most
+    twice as many (a text with 為 ×7 and 爲 ×6). One marker decides (這裡: Taiwan)."""
+    counts = _foreign_counts(state, text)
+    best = standard_of(state, text)
+    limit = 2 * counts[best]
+    return tuple(name for name in ("tw", "hk", "opencc") if name != best and counts[name] <= limit)
+
+
+def in_own_standard(
+    state: CheckState,
+    text: str,
+    i: int,
+    change: tuple[str, bool, str],
+    standard: str,
+    others: tuple[str, ...],
+) -> tuple[str, bool, str]:
+    """``change`` of ``text[i]`` (a safe one into Traditional ``standard``), checked against
+    the text's own spelling where the standards write the character differently (為 in
+    Taiwan and Hong Kong, 爲 in OpenCC's): the one form the text writes elsewhere is taken; when it
+    writes both or neither and the text's standard is not clear (``others``: the standards
+    as likely, :func:`close_standards`), the change needs review, with those forms."""
+    forms = _standard_forms(change[0], standard, ("tw", "hk", "opencc"))
+    if len(forms) < 2:
+        return change
+    counts = state.remembered("counts", text, dict)  # how often the text writes each form
+    for form in forms:
+        if form not in counts:
+            counts[form] = text.count(form)
+    written = [form for form in forms if counts[form] > (form == text[i])]
+    if len(written) == 1:
+        return written[0], True, ""
+    if others:
+        close = _standard_forms(change[0], standard, others)
+        if len(close) > 1:
+            return change[0], False, close
+    return change
+
+
+@functools.cache
+def _standard_forms(form: str, standard: str, others: tuple[str, ...]) -> str:
+    """``form`` (written in ``standard``) followed by its other forms in ``others``."""
+    opencc_form = convert(form, FROM_STANDARD[standard]) if standard in FROM_STANDARD else form
+    found = form
+    for other in others:
+        config = BETWEEN_STANDARDS.get(other)
+        written = convert(opencc_form, config) if config else opencc_form
+        if len(written) == 1 and written not in found:
+            found += written
+    return found
+
+
+@functools.cache
+def in_standard(char: str, standard: str) -> str:
+    """A CC-CEDICT Traditional character (mostly Taiwan forms: 裡 為) in ``standard``."""
+    opencc_form = convert(char, "tw2t")
+    if standard in BETWEEN_STANDARDS:
+        return convert(opencc_form, BETWEEN_STANDARDS[standard])
+    return opencc_form

@@ -1,0 +1,196 @@
+"""The units the rule judges on their own: the text, its JSON records, or runs of paragraphs."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Iterable, Iterator
+
+from cnfix.model import Document
+from cnfix.rules.script.charclass import CharClass
+from cnfix.rules.script.options import HANS, HANT
+from cnfix.rules.script.state import CheckState
+from cnfix.rules.script.tables import tables
+
+#: Text longer than this that holds both scripts is judged in sections: runs of
+#: paragraphs (split at blank lines) of the same majority script, so that a file joining
+#: a Simplified and a Traditional article is two clean texts, while a paragraph with a
+#: few remnants joins its neighbours. JSON (and JSON Lines) is judged record by record
+#: (line by line).
+LONG_TEXT = 20_000
+
+_BLANK_LINE_RE = re.compile(r"\n[ \t\u3000]*\n")
+
+
+def units(doc: Document, state: CheckState) -> list[tuple[int, int]]:
+    """The spans judged on their own: the text, its records (JSON) or paragraph blocks.
+
+    What the split finds out (whether the text holds each script; the runs of paragraphs,
+    with whether each holds each script) is told to ``state``.
+    """
+    text = doc.text
+    spans: list[tuple[int, int]] = []
+    start = 0
+    if doc.kind == "json":
+        for line in text.splitlines(keepends=True):
+            spans.append((start, start + len(line)))
+            start += len(line)
+        return spans
+    if len(text) <= LONG_TEXT:
+        return [(0, len(text))]
+    t = tables()
+    finders = {
+        HANS: _finder(text, t.simplified_only),
+        HANT: _finder(text, t.traditional_only),
+    }
+    state.tell(t.simplified_only, text, finders[HANS](0) is not None)
+    state.tell(t.traditional_only, text, finders[HANT](0) is not None)
+    if not (has(state, text, t.simplified_only) and has(state, text, t.traditional_only)):
+        return [(0, len(text))]
+    runs = _paragraph_runs(len(text), _deciding_paragraphs(text, finders))
+    state.tell("runs", text, runs)
+    return [(start, end) for start, end, _, _ in runs]
+
+
+#: ``(start, end, simplified, traditional)``: a paragraph and its script-only characters
+Paragraph = tuple[int, int, int, int]
+#: ``(start, end, has_simplified, has_traditional)``: a run of paragraphs
+Run = tuple[int, int, bool, bool]
+
+
+def _paragraph_runs(length: int, paragraphs: Iterable[Paragraph]) -> list[Run]:
+    """Runs of paragraphs of one majority script, from ``(start, end, simplified,
+    traditional)`` (the counts of script-only characters) of the paragraphs (ascending)
+    that may start one; the text is ``length`` characters long. Each run comes with
+    whether it holds Simplified-only and Traditional-only characters at all.
+
+    A paragraph joins the run before it when it has no majority (no script-specific
+    characters, or as many of each) or the run's; otherwise it starts a run. Paragraphs
+    not given are known to join, without a character of the other script.
+    """
+    runs: list[Run] = []
+    current: str | None = None
+    for start, end, simplified, traditional in paragraphs:
+        script = HANS if simplified > traditional else HANT if traditional > simplified else None
+        if runs and (script is None or current is None or script == current):
+            first, _, has_s, has_t = runs[-1]
+            runs[-1] = (first, end, has_s or simplified > 0, has_t or traditional > 0)
+            current = current or script
+        else:
+            if runs:  # the paragraphs in between joined the run before
+                runs[-1] = (runs[-1][0], start, *runs[-1][2:])
+            # the first run: paragraphs before it had no script-specific character
+            runs.append((start if runs else 0, end, simplified > 0, traditional > 0))
+            current = script
+    if not runs:
+        return [(0, length, False, False)]
+    runs[-1] = (runs[-1][0], length, *runs[-1][2:])
+    return runs
+
+
+def _counts(paragraph: str) -> tuple[int, int]:
+    t = tables()
+    return t.simplified_only.count(paragraph), t.traditional_only.count(paragraph)
+
+
+def _majority_counts(paragraph: str) -> tuple[int, int]:
+    """:func:`_counts`, the Traditional count cut at one more than the Simplified one: what
+    a run split needs (which script has more, whether each is there at all), without
+    finding every character of a Traditional paragraph."""
+    t = tables()
+    simplified = t.simplified_only.count(paragraph)
+    return simplified, t.traditional_only.count_to(paragraph, simplified + 1)
+
+
+def _all_paragraphs(text: str) -> Iterator[Paragraph]:
+    """Every paragraph (split after each blank line) with its script: the reference."""
+    start = 0
+    for end in [*(m.end() for m in _BLANK_LINE_RE.finditer(text)), len(text)]:
+        yield start, end, *_counts(text[start:end])
+        start = end
+
+
+def _deciding_paragraphs(
+    text: str, finders: dict[str, Callable[[int], int | None]]
+) -> Iterator[Paragraph]:
+    """The paragraphs whose script can start a new run, found by searching the text.
+
+    In a run of one script, a paragraph without a character of the other script joins
+    it whatever it holds; so from the end of each counted paragraph the next one to count
+    is the one holding the next character of the other script (of either script, while
+    no majority has shown). Clean text of one script is a single search. The paragraphs
+    are those of :func:`_all_paragraphs`, found around that character only
+    (counted as :func:`_majority_counts` counts them).
+    """
+    current: str | None = None
+    end = 0
+    while end < len(text):
+        if current is None:
+            found = [at for at in (finders[HANS](end), finders[HANT](end)) if at is not None]
+            at = min(found) if found else None
+        else:
+            at = finders[HANS if current == HANT else HANT](end)
+        if at is None:
+            return
+        start = _paragraph_start(text, at)
+        match = _BLANK_LINE_RE.search(text, at)
+        end = match.end() if match else len(text)
+        simplified, traditional = _majority_counts(text[start:end])
+        yield start, end, simplified, traditional
+        script = HANS if simplified > traditional else HANT if traditional > simplified else None
+        current = (current or script) if script is None or script == current else script
+
+
+_WHITE = " \t\u3000\n"
+
+
+def _paragraph_start(text: str, at: int) -> int:
+    """Where the paragraph holding ``text[at]`` (not white space) starts: after the last
+    blank line before it, as a scan for blank lines from the start finds them.
+
+    Blank lines lie in runs of white space; a scan from the start enters each run
+    outside a match, so replaying it on the run alone gives the same matches.
+    """
+    newline = text.rfind("\n", 0, at)
+    while newline != -1:
+        first = newline
+        while first and text[first - 1] in _WHITE:
+            first -= 1
+        last = newline + 1
+        while last < at and text[last] in _WHITE:
+            last += 1
+        breaks = [m.end() for m in _BLANK_LINE_RE.finditer(text, first, last)]
+        if breaks:
+            return breaks[-1]
+        newline = text.rfind("\n", 0, first)
+    return 0
+
+
+def _finder(text: str, chars: CharClass) -> Callable[[int], int | None]:
+    """``find(start)``: :meth:`CharClass.find` in ``text``, remembering the searches done
+    (the paragraph split and then :func:`judge` ask again)."""
+    # From starts[k] the answer is found[k]; so it is from any start in between.
+    starts: list[int] = []
+    found: list[int | None] = []
+
+    def find(start: int) -> int | None:
+        k = bisect.bisect_right(starts, start) - 1
+        if k >= 0 and (found[k] is None or start <= found[k]):  # type: ignore[operator]
+            return found[k]
+        at = chars.find(text, start)
+        starts.insert(k + 1, start)
+        found.insert(k + 1, at)
+        return at
+
+    return find
+
+
+def has(state: CheckState, text: str, chars: CharClass) -> bool:
+    """``chars.search(text)``, remembered in ``state`` for a long text (or told by
+    :func:`units`, which searched it already)."""
+    known, answer = state.known(chars, text)
+    if known:
+        return bool(answer)
+    if len(text) <= LONG_TEXT:
+        return chars.search(text)
+    return state.remembered(chars, text, lambda: chars.find(text) is not None)
