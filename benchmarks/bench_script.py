@@ -11,7 +11,7 @@ For each excerpt:
 * flipped: a share of its Han characters is turned into the other script the way a
   converter would write them (OpenCC ``t2s`` for Traditional text, ``s2tw`` for Simplified:
   only characters that the conversion changes can be flipped, and not into a form that
-  Traditional text accepts, such as 台 for 臺). *Recall*: the excerpt gets
+  Traditional text accepts, such as 台 for 臺 or 了解 for 瞭解). *Recall*: the excerpt gets
   at least one finding. *Restored*: share of flipped characters that ``repair --to auto``
   turns back into exactly the original character (safe fixes only, and with
   ``--unsafe-fixes``); *collateral*: characters changed that were not flipped, per
@@ -38,7 +38,7 @@ from pathlib import Path
 
 from cnfix import repair_text, scan_text
 from cnfix.adapters.opencc import convert
-from cnfix.rules.script.tables import ACCEPTED_IN_TRADITIONAL
+from cnfix.rules.script.tables import usage
 from cnfix.text.chars import HAN_RE
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "corpus"
@@ -66,10 +66,15 @@ def flip(text: str, script: str, rate: float, rng: random.Random) -> tuple[str, 
     converted = convert(text, FLIP[script])
     if len(converted) != len(text):
         return text, []
+    accepted = usage().accepted_words if script == "hant" else ()
     flippable = [
         i
         for i, (a, b) in enumerate(zip(text, converted, strict=True))
-        if a != b and not (script == "hant" and b in ACCEPTED_IN_TRADITIONAL)
+        if a != b
+        and not (script == "hant" and b in usage().accepted_chars)
+        and not any(  # flipped into a word the script accepts (瞭解 → 了解)
+            word in converted[max(0, i - len(word) + 1) : i + len(word)] for word in accepted
+        )
     ]
     wanted = math.ceil(rate * len(HAN_RE.findall(text)))
     chosen = sorted(rng.sample(flippable, min(wanted, len(flippable))))

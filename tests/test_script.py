@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import lzma
 import random
 import shutil
 import subprocess
@@ -116,7 +117,7 @@ def test_standard_of_a_traditional_text() -> None:
 
 
 def test_target_scripts_validated_in_one_place() -> None:
-    assert TARGET_SCRIPTS == ("auto", "hans", "hant", "tw", "hk", "keep")
+    assert TARGET_SCRIPTS == ("auto", "hans", "hant", "tw", "hk", "twp", "hkp", "keep")
     assert validate_target_script(" HK ") == "hk"
     with pytest.raises(TargetScriptError, match="known: auto, hans"):
         validate_target_script("s2twp")
@@ -194,12 +195,34 @@ def _finding_at(text: str, char: str) -> object:
 
 
 @pytest.mark.parametrize(
+    ("remnant", "fixed"),
+    [
+        ("協定生效后，紐西蘭", "協定生效後，紐西蘭"),
+        ("總統于致詞中表示", "總統於致詞中表示"),
+        ("他于2012年", "他於2012年"),
+        ("核四厂的安全", "核四廠的安全"),
+    ],
+)
+def test_prose_remnants_are_safe_in_mixed_text(remnant: str, fixed: str) -> None:
+    # Mixed by 干部 and 恒: 后 于 厂, which modern Traditional prose writes only as remnants
+    # (data/script_usage.txt), are converted where no word keeps them and no name reads.
+    text = TRADITIONAL + remnant + MIXED
+    finding = _finding_at(text, remnant[[c in "后于厂" for c in remnant].index(True)])
+    assert finding.fix.applicability is Applicability.SAFE
+    assert repair(text) == TRADITIONAL + fixed + MIXED_FIXED
+
+
+def test_prose_remnants_stay_in_classical_text() -> None:
+    # 后 is the empress, 于 "at": classical text is never modernised, even when mixed.
+    text = (
+        "臣聞后妃之德，樂得淑女以配君子，憂在進賢，不淫其色也。魯人于是乎作歌焉，其辭曰乐兮乐兮。"
+    )
+    assert all(text[f.start] not in "后于" for f in scan(text))
+
+
+@pytest.mark.parametrize(
     ("remnant", "fixed", "candidates"),
     [
-        ("協定生效后，紐西蘭", "協定生效後，紐西蘭", "後/后"),
-        ("總統于致詞中表示", "總統於致詞中表示", "於/于"),
-        ("他于2012年", "他於2012年", "於/于"),
-        ("核四厂的安全", "核四廠的安全", "廠/厂"),
         ("在運算式 里進行", "在運算式 裡進行", "裡/里"),
         ("呼叫物件里的方法", "呼叫物件裡的方法", "裡/里"),
     ],
@@ -209,7 +232,7 @@ def test_characters_no_word_decides_need_review_in_mixed_text(
 ) -> None:
     # Mixed by 干部 and 恒 (safe fixes); the character itself decides nothing: a review.
     text = TRADITIONAL + remnant + MIXED
-    finding = _finding_at(text, remnant[[c in "后于厂里" for c in remnant].index(True)])
+    finding = _finding_at(text, "里")
     assert finding.fix.applicability is Applicability.UNSAFE
     assert f"needs review: {candidates}" in finding.message
     assert repair(text) == TRADITIONAL + remnant + MIXED_FIXED
@@ -261,11 +284,11 @@ def test_the_text_s_own_form_decides_between_standards() -> None:
     for written in ("為", "爲"):
         text = TRADITIONAL + f"因{written}如此，" + remnant
         assert repair(text) == TRADITIONAL + f"因{written}如此，確{written}公務使用" + MIXED_FIXED
-    # Neither, and the standards are as likely: a review between them.
+    # Neither: the text's standard's form (Taiwan on a tie); a variant is no ambiguity.
     text = TRADITIONAL + remnant
     finding = _finding_at(text, "为")
-    assert finding.fix.applicability is Applicability.UNSAFE
-    assert "needs review: 為/爲" in finding.message
+    assert finding.fix.applicability is Applicability.SAFE
+    assert finding.fix.edits[0].replacement == "為"
 
 
 def test_the_text_s_own_spelling_of_a_word_decides() -> None:
@@ -279,22 +302,33 @@ def test_the_text_s_own_spelling_of_a_word_decides() -> None:
 
 
 def test_weak_characters_stay_a_review_unless_the_text_spells_a_recorded_variant() -> None:
-    # 公布 is the Taiwan standard; CC-CEDICT spells 公佈: never a safe change. 關系 is
-    # recorded by CC-CEDICT as a variant of 關係: safe, unless another word reads 系
-    # (相關系統: 系統).
+    # 公布 is the Taiwan standard (an accepted word, data/script_usage.txt): never changed.
+    # 關系 is recorded by CC-CEDICT as a variant of 關係: safe, unless another word reads
+    # 系 (相關系統: 系統).
     text = TRADITIONAL + "政府公布了兩岸關系的報告與相關系統。中層干部出席，持之以恒。"
-    assert repair(text) == (
-        TRADITIONAL + "政府公布了兩岸關係的報告與相關系統。中層幹部出席，持之以恆。"
-    )
-    assert "公佈" in repair(text, unsafe=True)
+    fixed = TRADITIONAL + "政府公布了兩岸關係的報告與相關系統。中層幹部出席，持之以恆。"
+    assert repair(text) == fixed
+    assert "公布" in repair(text, unsafe=True)
 
 
 def test_one_to_many_without_a_phrase_needs_review() -> None:
-    text = TRADITIONAL + "主持會議并講話。全體中層干部出席。"
+    # 复: 復, 複 and 覆 are all common; 并: 並 is 16 times as frequent as 併, whose words
+    # (合併) are OpenCC phrases, and 幷 is a variant: the default decides, safely.
+    text = TRADITIONAL + "主持會議并講話，公司回复本會。全體中層干部出席。"
     findings = {f.message.split()[1]: f for f in scan(text)}
-    assert findings["并"].fix.applicability is Applicability.UNSAFE
-    assert "needs review: 並/併/幷" in findings["并"].message
+    assert findings["复"].fix.applicability is Applicability.UNSAFE
+    assert "needs review: 覆/復/複" in findings["复"].message  # 回覆: OpenCC's, first
+    assert findings["并"].fix.applicability is Applicability.SAFE
     assert findings["干"].fix.applicability is Applicability.SAFE
+
+
+def test_a_named_script_leaves_no_character_of_the_other() -> None:
+    # --to hant: the uncertain 复 is converted to the best candidate in context, and listed.
+    text = TRADITIONAL + "主持會議并講話，公司回复本會。全體中層干部出席。"
+    finding = next(f for f in scan(text, "hant") if text[f.start] == "复")
+    assert finding.fix.applicability is Applicability.SAFE
+    assert "uncertain, review: 覆/復/複" in finding.message
+    assert not tables().simplified_only.search(repair(text, "hant"))
 
 
 def test_traditional_remnants_in_simplified_text() -> None:
@@ -327,10 +361,20 @@ def test_romanisation_glosses_are_looked_through() -> None:
     assert [f.message.split()[1] for f in findings] == ["范", "范"]
 
 
-def test_json_lines_are_judged_record_by_record() -> None:
-    text = '{"t": "这是我们的简体中文记录"}\n{"t": "這是我們的繁體中文記錄"}\n'
+def test_json_records_that_clearly_differ_are_judged_apart() -> None:
+    simplified = '{"t": "这是我们的简体中文记录"}\n'
+    traditional = '{"t": "這是我們的繁體中文記錄"}\n'
+    text = (simplified + traditional) * 2
     assert list(check_mixed_script(Document(text, kind="json"))) == []
     assert scan(text)  # as one plain text, the two scripts are mixed
+
+
+def test_json_file_is_one_decision_otherwise() -> None:
+    # A record with one Simplified character in a Traditional file follows the file: on
+    # its own it would be a Simplified record (关 against 這).
+    records = ['{"t": "這是我們的繁體中文記錄，內容很長。"}\n'] * 20 + ['{"t": "关于這"}\n']
+    findings = list(check_mixed_script(Document("".join(records), kind="json")))
+    assert [f.fix.edits[0].replacement for f in findings] == ["關於"]
 
 
 def test_long_text_is_judged_in_paragraph_blocks() -> None:
@@ -560,3 +604,31 @@ def test_char_class_python_path_matches_the_pattern() -> None:
                 compiled.count(text),
                 compiled.positions(text),
             )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["classical", "taiwan"])
+def test_clean_sets_are_never_changed(name: str) -> None:
+    """1.3 MB of classical text (verse, philosophy, history: 余 "I", 后 "empress", glyph
+    variants 内 将) and 1.2 MB of Taiwan press releases: no finding, nothing changed."""
+    path = Path(__file__).parent / "data" / "script_clean" / f"{name}.txt.xz"
+    text = lzma.decompress(path.read_bytes()).decode("utf-8")
+    assert len(text.encode("utf-8")) > 1_000_000
+    assert scan(text) == []
+    assert repair(text, unsafe=True) == text
+
+
+def test_to_hant_leaves_no_simplified_only_character_in_the_seeds() -> None:
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_bytes().decode("utf-8", "replace")
+        assert not tables().simplified_only.search(repair(text, "hant")), path.name
+
+
+def test_regional_vocabulary_only_when_named() -> None:
+    text = "这个软件的信息保存在内存里，请用鼠标点击。我們也會這樣做。"
+    assert "軟件的信息" in repair(text, "tw")
+    assert "軟體的資訊" in repair(text, "twp")
+    assert "滑鼠" in repair(text, "hkp") and "軟件" in repair(text, "hkp")
+    traditional = TRADITIONAL + "這個軟件的信息很重要。"
+    assert repair(traditional) == traditional
+    assert repair(traditional, "hant") == traditional

@@ -129,6 +129,9 @@ def _converter(config: str) -> Any:
 _PHRASE_DICTS = {
     "st": ("STPhrases.ocd2", "STPhrases_GeneratedFromRegionalPhrases.ocd2"),
     "ts": ("TSPhrases.ocd2",),
+    # regional vocabulary, OpenCC-standard Traditional in and out (軟件 → 軟體)
+    "tw": ("TWPhrases.ocd2",),
+    "hk": ("HKPhrases.ocd2",),
 }
 
 
@@ -172,7 +175,8 @@ def convert(text: str, config: str) -> str:
 
 
 def convert_phrases(text: str, direction: str) -> str:
-    """``text`` through OpenCC's phrase dictionaries only (``"st"`` or ``"ts"``).
+    """``text`` through OpenCC's phrase dictionaries only (``"st"``, ``"ts"``, or the
+    regional vocabulary ``"tw"`` / ``"hk"``).
 
     Characters that no phrase covers come out unchanged, so a changed character is one
     that a phrase decides: ``若干部分`` stays (若干 is a phrase), ``紅安干部`` → ``紅安幹部``.

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
-from cnfix.model import Finding
+from cnfix.model import Applicability, Finding
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -24,6 +24,8 @@ class Tally:
 
     counts: Counter[str] = field(default_factory=Counter)
     fixable: Counter[str] = field(default_factory=Counter)
+    #: of the fixable ones, those a repair applies without ``--unsafe-fixes``
+    safe: int = 0
     errors: int = 0
     remaining: int = 0
     changed: set[Hashable] = field(default_factory=set)
@@ -35,6 +37,10 @@ class Tally:
             return
         self.counts.update(finding.rule for finding in findings)
         self.fixable.update(finding.rule for finding in findings if finding.fixable)
+        self.safe += sum(
+            finding.fix is not None and finding.fix.applicability is Applicability.SAFE
+            for finding in findings
+        )
 
 
 def scan_exit_code(tally: Tally, *, exit_zero: bool) -> int:

@@ -94,9 +94,11 @@ def scan(
         for line in text.summary_lines(counts, codes, fixable):
             click.echo(line)
         if files is not None:
+            unsafe = sum(fixable.values()) - tally.safe
+            review = f", {unsafe} more with `--unsafe-fixes` (review them)" if unsafe else ""
             click.echo(
                 f"Found {sum(counts.values())} finding(s) in {len(files)} file(s); "
-                f"{sum(fixable.values())} fixable with `cnfix repair`."
+                f"{tally.safe} fixable with `cnfix repair`{review}."
             )
     if records_run is not None:
         records_run.say_skipped(reporting)

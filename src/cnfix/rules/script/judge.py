@@ -6,7 +6,12 @@ import re
 from dataclasses import dataclass
 
 from cnfix.rules.script.options import HANS, HANT
-from cnfix.rules.script.probes import simplified_phrase_hits, traditional_phrase_hits
+from cnfix.rules.script.probes import (
+    prose_remnants,
+    simplified_phrase_hits,
+    traditional_phrase_hits,
+)
+from cnfix.rules.script.register import classical
 from cnfix.rules.script.state import CheckState
 from cnfix.rules.script.tables import hant_scan, tables
 from cnfix.rules.script.units import has
@@ -96,10 +101,10 @@ def judge(
                 simplified_at.append(match.start())
             elif char < "\U00010000":  # not any other supplementary-plane character
                 probe_at.append(match.start())
-        if simplified_at and _cantonese(state, text):
+        if simplified_at and cantonese(state, text):
             simplified_at = [i for i in simplified_at if text[i] not in CANTONESE_OK]
         if not simplified_at:
-            hits = simplified_phrase_hits(state, text, probe_at)
+            hits = _shared_hits(state, text, probe_at, simplified_at)
             if not hits and not count_clean:
                 return Verdict(0, 0, HANT, ())
         # Traditional text needs only the count of its Traditional-only characters.
@@ -109,7 +114,7 @@ def judge(
         )
         if traditional > simplified:
             if simplified_at:
-                hits = [] if quick else simplified_phrase_hits(state, text, probe_at)
+                hits = [] if quick else _shared_hits(state, text, probe_at, simplified_at)
             minority = sorted({*simplified_at, *hits})
             return _judged(state, text, Verdict(simplified, traditional, HANT, tuple(minority)))
     elif has(state, text, t.simplified_only):
@@ -129,6 +134,19 @@ def judge(
     return _judged(state, text, Verdict(simplified, traditional, None, ()))
 
 
+def _shared_hits(
+    state: CheckState, text: str, probe_at: list[int], simplified_at: list[int]
+) -> list[int]:
+    """The characters valid in both scripts that Traditional ``text`` holds as remnants: by
+    phrase or word, and the prose remnants (后 于) where a Simplified-only character or a
+    phrase hit shows remnants anyway (alone they never make a text mixed); none in
+    classical text."""
+    hits = simplified_phrase_hits(state, text, probe_at)
+    if hits or simplified_at:
+        hits += prose_remnants(state, text)
+    return [] if hits and classical(state, text) else hits
+
+
 #: What :func:`_markers` looks for: kana and the Cantonese particles, in one search.
 _MARKERS_RE = re.compile(f"{KANA_RE.pattern}|{CANTONESE_RE.pattern}")
 
@@ -144,7 +162,7 @@ def _markers(state: CheckState, text: str) -> tuple[bool, bool]:
     return state.remembered("markers", text, search)
 
 
-def _cantonese(state: CheckState, text: str) -> bool:
+def cantonese(state: CheckState, text: str) -> bool:
     """True when ``text`` holds written Cantonese particles."""
     return _markers(state, text)[1]
 

@@ -13,8 +13,12 @@ STANDARD_NAMES = {"tw": "Taiwan", "hk": "Hong Kong", "opencc": "OpenCC"}
 #: Values of ``--to`` / ``[tool.cnfix] to`` (``Settings.target_script``). ``auto``: unify
 #: each text to its majority script; ``hans``: Simplified; ``hant``: Traditional in the
 #: variant standard the text already uses (Taiwan 裡/為, Hong Kong, or OpenCC's 裏/爲);
-#: ``tw`` / ``hk``: Traditional in that standard; ``keep``: report only, never convert.
-TARGET_SCRIPTS: tuple[str, ...] = ("auto", "hans", "hant", "tw", "hk", "keep")
+#: ``tw`` / ``hk``: Traditional in that standard; ``twp`` / ``hkp``: the same, and that
+#: region's vocabulary (OpenCC's TWPhrases / HKPhrases: 软件 → 軟體, 信息 → 資訊; only when
+#: named, never by default); ``keep``: report only, never convert.
+TARGET_SCRIPTS: tuple[str, ...] = ("auto", "hans", "hant", "tw", "hk", "twp", "hkp", "keep")
+#: The vocabulary targets and the standard whose characters they write.
+VOCABULARY_TARGETS = {"twp": "tw", "hkp": "hk"}
 
 
 class TargetScriptError(ValueError):

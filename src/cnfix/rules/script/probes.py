@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 
 from cnfix.adapters.opencc import BETWEEN_STANDARDS, TO_TRADITIONAL, convert, zhe_positions
+from cnfix.rules.script.register import classical
 from cnfix.rules.script.standards import in_standard, standard_of
 from cnfix.rules.script.state import PHRASES_ST, PHRASES_TS, CheckState
 from cnfix.rules.script.tables import (
@@ -20,6 +21,7 @@ from cnfix.rules.script.tables import (
     hant_scan,
     measure_forms,
     tables,
+    usage,
     word_forms,
     words,
 )
@@ -28,29 +30,38 @@ from cnfix.text.chars import HAN, HAN_RE, lazy_compile
 #: Characters around a minority character that its conversion sees (phrases are short).
 WINDOW = 8
 
-KEPT_NAMES = ("余杭", "余姚")
 #: A Taiwan village (里) in an address: 安南區 保社里, 龍山里 after a district, township,
 #: town or city; OpenCC's phrases read 社里 / 山里 as "in the club / in the mountains" (裏).
 VILLAGE_RE = lazy_compile(f"[區鄉鎮市][ \u3000]?[{HAN}]{{1,3}}(里)")
-_KEPT_NAMES_RE = lazy_compile("|".join(KEPT_NAMES))
+
+
+@functools.cache
+def _accepted_words_re() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, usage().accepted_words)))
+
+
+@functools.cache
+def _accepted_word_chars() -> frozenset[str]:
+    return frozenset("".join(usage().accepted_words) + "里")
 
 
 def kept_positions(text: str, positions: Iterable[int] | None = None) -> set[int]:
-    """Positions that Traditional text keeps as written: 余杭 / 余姚, the 里 of a village.
+    """Positions that Traditional text keeps as written: the accepted words (余杭, 家具,
+    了解: ``data/script_usage.txt``), the 里 of a village.
 
     ``positions``: only these are asked about; each is then judged by the few characters
-    around it (a kept name or village name is at most 6 characters), not the whole text.
+    around it (an accepted word or village name is at most 6 characters), not the whole text.
     """
     if positions is None:
-        kept = {i for m in _KEPT_NAMES_RE.finditer(text) for i in range(m.start(), m.end())}
+        kept = {i for m in _accepted_words_re().finditer(text) for i in range(m.start(), m.end())}
         if "里" in text:
             kept |= {m.start(1) for m in VILLAGE_RE.finditer(text)}
         return kept
     kept = set()
     for i in positions:
-        if text[i] in "余杭姚里":
+        if text[i] in _accepted_word_chars():
             start = max(0, i - 12)
-            if i - start in kept_positions(text[start : i + 2]):
+            if i - start in kept_positions(text[start : i + 6]):
                 kept.add(i)
     return kept
 
@@ -208,8 +219,8 @@ def word_remnants(
 UNDECIDED_IN_TRADITIONAL = "后于里厂广种采伙户么着云叶党咨几"
 #: What follows a name (``于卓民，``, ``于右任先生``): 于 read as a surname there stays.
 NAME_END_RE = lazy_compile(
-    f"[^{HAN}0-9０-９]|$|先生|女士|小姐|教授|老師|博士|委員|議員|部長|院長|市長|主任|董事|"
-    "總統|等人|[等與和及、]"
+    f"[^{HAN}0-9０-９]|$|先生|女士|小姐|教授|老[師师]|博士|委[員员]|議員|议员|部[長长]|院[長长]|"
+    "市[長长]|主任|董事|總統|总统|等人|[等與与和及、]"
 )
 
 
@@ -251,12 +262,58 @@ def undecided_positions(
 
 @functools.cache
 def _undecided_class() -> re.Pattern[str]:
-    return re.compile(f"[{UNDECIDED_IN_TRADITIONAL}]")
+    return re.compile(f"[{UNDECIDED_IN_TRADITIONAL}{usage().prose_remnants}]")
+
+
+def prose_remnants(state: CheckState, text: str) -> list[int]:
+    """The undecided characters (:func:`undecided_positions`) that modern Traditional
+    prose writes only as a remnant (``data/script_usage.txt``: 后 于 厂 …): counted as
+    minority and converted safely; none in classical text."""
+
+    def find() -> list[int]:
+        if not _prose_remnant_class().search(text):
+            return []
+        remnant = usage().prose_remnants
+        undecided = undecided_positions(state, text, standard_of(state, text))
+        found = [i for i in undecided if text[i] in remnant]
+        return [] if not found or classical(state, text) else found
+
+    return state.remembered("prose remnants", text, find)
+
+
+def cantonese_remnants(text: str) -> list[int]:
+    """In written Cantonese, the characters it writes otherwise where no word covers them
+    (``data/script_usage.txt``: 系 for the copula 係; ``系統``, ``關系`` are words)."""
+    found = []
+    for char in usage().cantonese_remnants:
+        at = text.find(char)
+        while at != -1:
+            if not word_forms(text, at):
+                found.append(at)
+            at = text.find(char, at + 1)
+    return found
+
+
+@functools.cache
+def _prose_remnant_class() -> re.Pattern[str]:
+    return re.compile(f"[{usage().prose_remnants}]")
+
+
+#: What comes before a name that a surname starts (besides a sign or the start): a
+#: conjunction, or a title (``教授于卓民``); a verb or preposition before it (``趨向于``,
+#: ``總統于致詞``) makes the character a word of the sentence, not a name.
+NAME_START_RE = lazy_compile(
+    "(?:[與与和及跟同、]|先生|女士|教授|老[師师]|博士|委[員员]|議員|议员|部[長长]|院[長长]|市[長长]|"
+    "主任|董事|總統|总统|作者|記者|记者)$"
+)
 
 
 def _surname_shaped(text: str, i: int) -> bool:
-    """True when ``text[i]`` starts what reads as a name: one or two Han characters after
-    it and then the end of the name (a sign, a title, 等 / 與 …)."""
+    """True when ``text[i]`` starts what reads as a name: after a sign, a conjunction or a
+    title (or at the start), one or two Han characters after it and then the end of the
+    name (a sign, a title, 等 / 與 …)."""
+    if i and HAN_RE.match(text, i - 1) and not NAME_START_RE.search(text, max(0, i - 2), i):
+        return False
     for end in (i + 2, i + 3):
         if end > len(text) or not HAN_RE.match(text, end - 1):
             return False
@@ -348,4 +405,19 @@ def traditional_phrase_hits(state: CheckState, text: str) -> list[int]:
                 continue  # OpenCC's t2s keeps it here
             if by_ts[k] != char or by_st[k] == char:
                 hits.add(i)
+    hits.update(simplified_remnants(state, text))
     return sorted(hits)
+
+
+def simplified_remnants(state: CheckState, text: str) -> list[int]:
+    """Characters that mainland text writes otherwise wherever they are not a name
+    (``data/script_usage.txt``): ``於`` → 于 (``由於``, ``於是``), but not the surname
+    (``，於梨華說``: no word covers it, and a name's shape follows); none in classical text."""
+    found = []
+    for char in usage().simplified_remnants:
+        at = text.find(char)
+        while at != -1:
+            if word_forms(text, at) or not _surname_shaped(text, at):
+                found.append(at)
+            at = text.find(char, at + 1)
+    return [] if not found or classical(state, text) else found

@@ -20,10 +20,11 @@ from cnfix.rules.script.probes import windows_around
 from cnfix.rules.script.standards import in_own_standard, in_standard
 from cnfix.rules.script.state import PHRASES_ST, PHRASES_TS, CheckState
 from cnfix.rules.script.tables import (
-    ACCEPTED_IN_TRADITIONAL,
     WORD_LENGTH,
     measure_forms,
+    rivals,
     tables,
+    usage,
     word_forms,
     words,
 )
@@ -55,8 +56,7 @@ class Conversion:
     ``target``: ``HANS`` or ``HANT``; ``standard``: the Traditional standard to write;
     ``source``: the one the unit is written in. ``unsure``: positions that are unsafe
     unless the text's own spelling decides them (weak hits, and the ``undecided`` ones,
-    whose candidates are the standard's form and the character itself). ``others``: the
-    standards the text may as well be written in (:func:`close_standards`).
+    whose candidates are the standard's form and the character itself).
     """
 
     state: CheckState
@@ -66,7 +66,11 @@ class Conversion:
     source: str
     unsure: frozenset[int] = frozenset()
     undecided: frozenset[int] = frozenset()
-    others: tuple[str, ...] = ()
+    #: remnants (后 于 in Traditional prose, 於 in Simplified text): converted safely
+    remnants: frozenset[int] = frozenset()
+    #: the target was named (``--to``): no character of the other script is left; the
+    #: uncertain ones are converted to the best candidate in context, and listed
+    explicit: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,13 +101,20 @@ def convert_positions(conversion: Conversion, positions: list[int]) -> list[Chan
     positions are taken from the result. A character with several candidates in the
     target (``并`` → 並/併/幷) is safe only when a phrase decides it.
     """
-    decide = _into_traditional if conversion.target == HANT else _into_simplified
+    if conversion.target == HANT:
+        decide, other_only = _into_traditional, tables().simplified_only
+    else:
+        decide, other_only = _into_simplified, tables().traditional_only
+    text = conversion.text
     changes = []
     for window in _converted_windows(conversion, positions):
         for i in window.members:
             replacement, safe, candidates = decide(conversion, window, i)
-            if replacement != conversion.text[i]:
-                changes.append(Change(i, replacement, safe, candidates))
+            if replacement == text[i]:
+                continue
+            if not safe and conversion.explicit and text[i] in other_only:
+                safe = True  # the best candidate in context; the candidates are listed
+            changes.append(Change(i, replacement, safe, candidates))
     return changes
 
 
@@ -142,6 +153,8 @@ def _into_simplified(conversion: Conversion, window: Window, i: int) -> Decision
     """How ``text[i]`` converts into Simplified: Traditional-only characters are safe (們 →
     们); a one-to-many one only where a phrase decides it."""
     text, k = conversion.text, i - window.start
+    if i in conversion.remnants:
+        return window.converted[k], True, ""
     candidates = tables().ts_candidates.get(text[i], "")
     safe = (
         window.by_phrase[k] != window.key[k]
@@ -163,7 +176,7 @@ def _into_traditional(conversion: Conversion, window: Window, i: int) -> Decisio
     if (
         window.by_phrase[k] == key[k]
         and key[k] in words().chars
-        and key[k] not in ACCEPTED_IN_TRADITIONAL
+        and key[k] not in usage().accepted_chars
     ):
         change = _word_change(key, k, conversion.standard, converted[k])
         if change is not None and i in conversion.unsure:
@@ -177,9 +190,7 @@ def _into_traditional(conversion: Conversion, window: Window, i: int) -> Decisio
     if spelled is not None:
         change = spelled, True, ""
     if conversion.standard == conversion.source and change[1]:
-        change = in_own_standard(
-            conversion.state, text, i, change, conversion.standard, conversion.others
-        )
+        change = in_own_standard(conversion.state, text, i, change, conversion.standard)
     return change
 
 
@@ -187,10 +198,21 @@ def _by_candidates(conversion: Conversion, window: Window, i: int) -> Decision:
     """``text[i]`` into Traditional where no word decides: safe when a phrase decides (unless
     CC-CEDICT's words dispute it) or the character has one candidate."""
     key, converted, k = window.key, window.converted, i - window.start
+    if i in conversion.remnants:
+        return usage().cantonese_remnants.get(conversion.text[i], converted[k]), True, ""
     candidates = tables().st_candidates.get(key[k], "")
     by_phrase = window.by_phrase[k] != key[k]
-    safe = (by_phrase or len(candidates) < 2) and (
-        i not in conversion.unsure or _variant_standard(conversion.text, i, converted[k])
+    decided = len(candidates) < 2 or (
+        conversion.text[i] in tables().simplified_only and len(rivals(key[k])) < 2
+    )
+    safe = (by_phrase or decided) and (
+        i not in conversion.unsure
+        or _variant_standard(conversion.text, i, converted[k])
+        or (
+            by_phrase
+            and i not in conversion.undecided
+            and _words_agree(conversion, i, converted[k])
+        )
     )
     change = converted[k], safe, "" if safe else candidates
     if i not in conversion.undecided and safe and by_phrase and len(candidates) > 1:
@@ -198,6 +220,16 @@ def _by_candidates(conversion: Conversion, window: Window, i: int) -> Decision:
         if disputed:
             return disputed[0], False, disputed
     return _undecided_or(conversion, window, i, change)
+
+
+def _words_agree(conversion: Conversion, i: int, form: str) -> bool:
+    """True when CC-CEDICT's words around ``text[i]`` all give it ``form``, the form an OpenCC
+    phrase gave it, and none keeps it (``制造`` → 製造, ``委托`` → 委託; not ``周年``: 週年 and
+    周年 are both words): a weak phrase hit that the words confirm."""
+    if conversion.text[i] in usage().own_forms:
+        return False
+    forms = word_forms(conversion.text, i)
+    return bool(forms) and {in_standard(f, conversion.standard) for f in forms} == {form}
 
 
 def _undecided_or(conversion: Conversion, window: Window, i: int, change: Decision) -> Decision:

@@ -41,30 +41,14 @@ def _count_foreign(text: str) -> dict[str, int]:
     }
 
 
-def close_standards(state: CheckState, text: str) -> tuple[str, ...]:
-    """The other standards ``text`` may as well be written in: with no foreign form either
-    when the text's standard (:func:`standard_of`) has none (a text with neither 為 nor 爲,
-    neither 裡 nor 裏, … does not tell Taiwan from OpenCC's standard), else with at most
-    twice as many (a text with 為 ×7 and 爲 ×6). One marker decides (這裡: Taiwan)."""
-    counts = _foreign_counts(state, text)
-    best = standard_of(state, text)
-    limit = 2 * counts[best]
-    return tuple(name for name in ("tw", "hk", "opencc") if name != best and counts[name] <= limit)
-
-
 def in_own_standard(
-    state: CheckState,
-    text: str,
-    i: int,
-    change: tuple[str, bool, str],
-    standard: str,
-    others: tuple[str, ...],
+    state: CheckState, text: str, i: int, change: tuple[str, bool, str], standard: str
 ) -> tuple[str, bool, str]:
     """``change`` of ``text[i]`` (a safe one into Traditional ``standard``), checked against
     the text's own spelling where the standards write the character differently (為 in
-    Taiwan and Hong Kong, 爲 in OpenCC's): the one form the text writes elsewhere is taken; when it
-    writes both or neither and the text's standard is not clear (``others``: the standards
-    as likely, :func:`close_standards`), the change needs review, with those forms."""
+    Taiwan and Hong Kong, 爲 in OpenCC's): the one form the text writes elsewhere is taken;
+    when it writes both or neither, the standard's form. A variant is no ambiguity: the
+    change stays safe."""
     forms = _standard_forms(change[0], standard, ("tw", "hk", "opencc"))
     if len(forms) < 2:
         return change
@@ -75,10 +59,6 @@ def in_own_standard(
     written = [form for form in forms if counts[form] > (form == text[i])]
     if len(written) == 1:
         return written[0], True, ""
-    if others:
-        close = _standard_forms(change[0], standard, others)
-        if len(close) > 1:
-            return change[0], False, close
     return change
 
 

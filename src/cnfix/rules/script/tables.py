@@ -13,14 +13,47 @@ import re
 from dataclasses import dataclass
 
 from cnfix.rules.script.charclass import ASTRAL_RANGE, CharClass, char_class
+from cnfix.text.charmodel import char_costs
 from cnfix.text.datafiles import read_data
 
-#: Characters valid in both scripts that Traditional text keeps where OpenCC's phrases
-#: choose another form: 台 (for 臺/檯: 台灣, 台北, 一台: the usual Taiwan and Hong Kong
-#: spelling), 占 and 雇 (占比, 雇用: Taiwan's Ministry of Education lists 佔 and 僱 as
-#: variants of these standard forms; government text writes 占/雇). The place names
-#: 余杭 / 余姚 keep 余 in Traditional text too (issue 5), though STPhrases gives 餘杭 / 餘姚.
-ACCEPTED_IN_TRADITIONAL = frozenset("台占雇")
+
+@dataclass(frozen=True)
+class Usage:
+    """``data/script_usage.txt``: which forms Taiwan and Hong Kong text accepts, and which
+    shared characters are remnants, as data with their sources (see the file)."""
+
+    #: shared characters Traditional text writes where OpenCC's phrases choose another form
+    accepted_chars: frozenset[str]
+    #: words Traditional text writes with a shared character OpenCC or CC-CEDICT convert
+    accepted_words: tuple[str, ...]
+    #: characters Taiwan writes as they are where CC-CEDICT's words give another form (布局)
+    own_forms: frozenset[str]
+    #: shared characters modern Traditional prose writes only as a remnant (后 于)
+    prose_remnants: str
+    #: a shared character that written Cantonese writes otherwise where no word covers it
+    cantonese_remnants: dict[str, str]
+    #: a character of Simplified text that mainland usage writes otherwise: 於 → 于
+    simplified_remnants: dict[str, str]
+
+
+@functools.cache
+def usage() -> Usage:
+    """Parse ``data/script_usage.txt`` once, on first use."""
+    sections = _sections("script_usage.txt")
+    return Usage(
+        accepted_chars=frozenset(sections["accepted-in-traditional"]),
+        accepted_words=tuple(sections["accepted-words-in-traditional"]),
+        own_forms=frozenset(sections["own-form-in-traditional"]),
+        prose_remnants="".join(sections["remnants-in-traditional-prose"]),
+        cantonese_remnants=dict(
+            line.split("\t")  # type: ignore[misc]
+            for line in sections["remnants-in-cantonese"]
+        ),
+        simplified_remnants=dict(
+            line.split("\t")  # type: ignore[misc]
+            for line in sections["remnants-in-simplified"]
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -86,9 +119,9 @@ def tables() -> Tables:
     st_probe: dict[str, tuple[str, str]] = {}
     st_weak_probe: dict[str, tuple[str, str]] = {}
     for char, contexts in probes("st-probe").items():
-        if char in ACCEPTED_IN_TRADITIONAL:
+        if char in usage().accepted_chars:
             continue
-        strong = char in converted and char not in ACCEPTED_IN_TRADITIONAL
+        strong = char in converted
         (st_probe if strong else st_weak_probe)[char] = contexts
     ts_probe = probes("ts-probe")
     variants = pairs("variants")
@@ -153,7 +186,7 @@ def words() -> Words:
         table = {}
         for line in sections[name]:
             char, left, right = line.split("\t")
-            if char not in ACCEPTED_IN_TRADITIONAL:
+            if char not in usage().accepted_chars:
                 table[char] = (left, right)
         return table
 
@@ -243,3 +276,24 @@ def measure_forms(text: str, i: int) -> set[str]:
     if form is None or not i or text[i - 1] not in NUMERALS:
         return set()
     return {form}
+
+
+#: A candidate this many half-bits rarer than OpenCC's default (eight times less frequent in
+#: jieba's word counts, ``data/charfreq.txt``) is no rival where no phrase names it: 並 is
+#: 16 times as frequent as 併 (合併, 併購 are phrases), 當 before 噹 (叮噹), 個 before 箇,
+#: 說 before the variant 説.
+RIVAL_MARGIN = 6
+
+
+@functools.cache
+def rivals(char: str) -> str:
+    """The Traditional candidates of the Simplified-only ``char`` that compete with
+    OpenCC's default (first): those at most ``RIVAL_MARGIN`` rarer. ``char`` itself (种,
+    a surname) is none; one left means the default decides where no phrase does."""
+    candidates = tables().st_candidates.get(char, "")
+    if not candidates:
+        return ""
+    costs = char_costs()
+    default = candidates[0]
+    limit = costs.get(default, 99) + RIVAL_MARGIN
+    return default + "".join(c for c in candidates[1:] if c != char and costs.get(c, 99) <= limit)

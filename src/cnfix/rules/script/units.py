@@ -29,13 +29,8 @@ def units(doc: Document, state: CheckState) -> list[tuple[int, int]]:
     with whether each holds each script) is told to ``state``.
     """
     text = doc.text
-    spans: list[tuple[int, int]] = []
-    start = 0
     if doc.kind == "json":
-        for line in text.splitlines(keepends=True):
-            spans.append((start, start + len(line)))
-            start += len(line)
-        return spans
+        return _json_units(state, text)
     if len(text) <= LONG_TEXT:
         return [(0, len(text))]
     t = tables()
@@ -50,6 +45,41 @@ def units(doc: Document, state: CheckState) -> list[tuple[int, int]]:
     runs = _paragraph_runs(len(text), _deciding_paragraphs(text, finders))
     state.tell("runs", text, runs)
     return [(start, end) for start, end, _, _ in runs]
+
+
+#: A JSON record (line) whose script-only characters number at least ``CLEAR_RECORD``, nine
+#: in ten of one script, is clearly of that script.
+CLEAR_RECORD = 5
+CLEAR_SHARE = 0.9
+#: The records of a JSON file are judged apart only when each script is the clear script of
+#: at least ``APART_RECORDS`` records and ``APART_SHARE`` of the clear ones (a dataset
+#: mixing Simplified and Traditional records); otherwise the file is one decision, so
+#: that a record with only a few script-specific characters follows the file.
+APART_RECORDS = 2
+APART_SHARE = 0.1
+
+
+def _json_units(state: CheckState, text: str) -> list[tuple[int, int]]:
+    """A JSON (Lines) file: one unit, or its records when they clearly differ in script."""
+    t = tables()
+    if not (has(state, text, t.simplified_only) and has(state, text, t.traditional_only)):
+        return [(0, len(text))]
+    spans: list[tuple[int, int]] = []
+    clear = {HANS: 0, HANT: 0}
+    start = 0
+    for line in text.splitlines(keepends=True):
+        spans.append((start, start + len(line)))
+        start += len(line)
+        simplified, traditional = _counts(line)
+        if simplified + traditional >= CLEAR_RECORD:
+            if simplified >= CLEAR_SHARE * (simplified + traditional):
+                clear[HANS] += 1
+            elif traditional >= CLEAR_SHARE * (simplified + traditional):
+                clear[HANT] += 1
+    total = clear[HANS] + clear[HANT]
+    if all(n >= APART_RECORDS and n >= APART_SHARE * total for n in clear.values()):
+        return spans
+    return [(0, len(text))]
 
 
 #: ``(start, end, simplified, traditional)``: a paragraph and its script-only characters

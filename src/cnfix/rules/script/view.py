@@ -6,11 +6,18 @@ import bisect
 import itertools
 import operator
 
-from cnfix.rules.script.judge import Verdict, judge
+from cnfix.rules.script.judge import Verdict, cantonese, judge
 from cnfix.rules.script.options import HANS, HANT
-from cnfix.rules.script.probes import simplified_phrase_hits, undecided_positions
+from cnfix.rules.script.probes import (
+    cantonese_remnants,
+    prose_remnants,
+    simplified_phrase_hits,
+    simplified_remnants,
+    undecided_positions,
+)
+from cnfix.rules.script.register import classical
 from cnfix.rules.script.repairs import Change, Conversion, convert_positions, variant_changes
-from cnfix.rules.script.standards import close_standards, standard_of
+from cnfix.rules.script.standards import standard_of
 from cnfix.rules.script.state import CheckState
 from cnfix.text.chars import HAN, HAN_RE, lazy_compile
 
@@ -105,25 +112,45 @@ def _view_changes(
         return None, []
     majority = verdict.majority
     wanted = majority if target in ("auto", "keep") else (HANS if target == HANS else HANT)
-    if wanted == majority and not verdict.mixed and target not in ("tw", "hk"):
+    explicit = target not in ("auto", "keep")
+    # a named script: its minority is converted even when too small to make the text mixed
+    convert_minority = verdict.mixed or (explicit and bool(verdict.minority))
+    if wanted == majority and not convert_minority and target not in ("tw", "hk"):
+        return wanted, []
+    if not explicit and classical(state, unit):
+        # Classical text is left as written unless a script is named: its editions mix
+        # glyph variants (内 将 并 洒) that the tables count as Simplified.
         return wanted, []
     source = standard_of(state, unit) if majority == HANT else "opencc"
     # The standard to write: the one named, else the text's own (Taiwan for Simplified text).
     standard = target if target in ("tw", "hk") else (source if majority == HANT else "tw")
     changes: list[Change] = []
     if wanted == majority:
-        if verdict.mixed:
+        if convert_minority:
             weak: frozenset[int] = frozenset()
             undecided: frozenset[int] = frozenset()
-            if majority == HANT:
+            remnants: frozenset[int] = frozenset()
+            if majority == HANT and not classical(state, unit):
                 weak = frozenset(simplified_phrase_hits(state, unit, weak=True))
                 undecided = frozenset(
                     undecided_positions(state, unit, standard, {*verdict.minority, *weak})
                 )
-            positions = sorted({*verdict.minority, *weak, *undecided})
-            others = close_standards(state, unit) if majority == HANT and standard == source else ()
+                remnants = frozenset(prose_remnants(state, unit))
+                if cantonese(state, unit):
+                    remnants |= frozenset(cantonese_remnants(unit))
+            elif majority == HANS:
+                remnants = frozenset(simplified_remnants(state, unit))
+            positions = sorted({*verdict.minority, *weak, *undecided, *remnants})
             conversion = Conversion(
-                state, unit, wanted, standard, source, weak | undecided, undecided, others
+                state,
+                unit,
+                wanted,
+                standard,
+                source,
+                weak | undecided,
+                undecided,
+                remnants,
+                explicit,
             )
             changes = convert_positions(conversion, positions)
         if majority == HANT and standard != source:
@@ -132,5 +159,6 @@ def _view_changes(
             changes += [change for change in variants if change.position not in taken]
     else:
         positions = [m.start() for m in HAN_RE.finditer(unit)]
-        changes = convert_positions(Conversion(state, unit, wanted, standard, source), positions)
+        conversion = Conversion(state, unit, wanted, standard, source, explicit=explicit)
+        changes = convert_positions(conversion, positions)
     return wanted, changes

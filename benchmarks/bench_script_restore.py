@@ -1,0 +1,183 @@
+"""Restoration benchmark of ``mixed-script``: flipped characters back, good ones untouched.
+
+Reference documents: the development corpus (``tests/data/corpus``: Traditional documents
+of Taiwan and Hong Kong usage, and Simplified ones; the ``law-cn`` documents are left out,
+their source being reserved for evaluation elsewhere), or every ``*.txt`` of ``--dir``
+(``--script`` names their script). Each document gets 1, 2 and 5 % of its Han characters
+flipped into the other script's real forms, as a converter writes them (OpenCC ``t2s`` for
+Traditional text, ``s2tw`` for Simplified; this includes characters valid in both scripts:
+後 → 后, 於 → 于, 裡 → 里, 隻 → 只), never into a form the other script accepts (台 for 臺).
+
+Side by side, in the same run, on the same damaged documents:
+
+* ``auto``: ``cnfix repair --to auto`` (safe fixes only);
+* ``auto+unsafe``: the same with ``--unsafe-fixes``;
+* ``--to``: the script named (``hant``/``hans``), safe fixes;
+* ``opencc``: OpenCC's whole-document conversion into the script (``s2tw`` / ``t2s``).
+
+*Restored*: share of flipped characters turned back into exactly the original one.
+*Damaged /10k*: characters that differ from the original after the repair and did not
+before, plus flipped characters written as a third character, per 10,000 Han characters.
+*Docs right*: share of documents exactly equal to the original after the repair.
+*Left*: characters of the other script (Simplified-only in Traditional documents) left
+after the repair, beyond those the original holds.
+
+Usage: ``python benchmarks/bench_script_restore.py [--rates 0.01 0.02 0.05] [--limit N]``
+(``--dir DIR --script hant`` for other documents). Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cnfix import Settings, repair_text
+from cnfix.adapters.opencc import convert
+from cnfix.rules.script.charclass import CharClass
+from cnfix.rules.script.tables import tables
+from cnfix.text.chars import HAN_RE
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_script import flip
+
+CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "corpus"
+#: OpenCC's whole-document conversion back into each script.
+OPENCC_BACK = {"hant": "s2tw", "hans": "t2s"}
+#: Corpus sources left out (see the module docstring).
+LEFT_OUT = {"law-cn"}
+MODES = ("auto", "auto+unsafe", "--to", "opencc")
+
+
+def corpus_documents(script: str) -> list[str]:
+    manifest = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
+    return [
+        (CORPUS / entry["file"]).read_text(encoding="utf-8")
+        for entry in manifest["documents"]
+        if entry["script"] == script and entry["source"] not in LEFT_OUT
+    ]
+
+
+def repairs(script: str) -> dict[str, Callable[[str], str]]:
+    """Each mode of the table, as text in → text out."""
+    rule = ["mixed-script"]
+
+    def cnfix(to: str, unsafe: bool) -> Callable[[str], str]:
+        settings = Settings(target_script=to)
+        return lambda text: (
+            repair_text(text, select=rule, settings=settings, unsafe_fixes=unsafe).text
+        )
+
+    return {
+        "auto": cnfix("auto", False),
+        "auto+unsafe": cnfix("auto", True),
+        "--to": cnfix(script, False),
+        "opencc": lambda text: convert(text, OPENCC_BACK[script]),
+    }
+
+
+@dataclass
+class Tally:
+    flipped: int = 0
+    restored: int = 0
+    damaged: int = 0
+    han: int = 0
+    docs: int = 0
+    right: int = 0
+    #: characters of the other script left after the repair
+    left: int = 0
+    #: (original, damaged, written) of the flips not restored, for ``--misses``
+    missed: list[str] = field(default_factory=list)
+
+
+def score(
+    tally: Tally, original: str, damaged: str, repaired: str, flips: list[int], other: CharClass
+) -> None:
+    tally.left += other.count(repaired) - other.count(original)
+    tally.docs += 1
+    tally.han += len(HAN_RE.findall(original))
+    tally.flipped += len(flips)
+    tally.right += repaired == original
+    if len(repaired) != len(original):  # a vocabulary conversion: count the document only
+        tally.damaged += sum(a != b for a, b in zip(original, repaired, strict=False))
+        return
+    flipped = set(flips)
+    for i in flips:
+        if repaired[i] == original[i]:
+            tally.restored += 1
+        else:
+            if repaired[i] != damaged[i]:
+                tally.damaged += 1
+            around = damaged[max(0, i - 3) : i] + f"[{damaged[i]}]" + damaged[i + 1 : i + 4]
+            tally.missed.append(f"{damaged[i]}→{original[i]} ({repaired[i]}) {around}")
+    tally.damaged += sum(
+        1
+        for i, (a, b) in enumerate(zip(original, repaired, strict=True))
+        if a != b and i not in flipped
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rates", type=float, nargs="+", default=[0.01, 0.02, 0.05])
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--limit", type=int, help="at most this many documents per script")
+    parser.add_argument("--dir", type=Path, help="documents (*.txt) instead of the corpus")
+    parser.add_argument("--script", choices=("hans", "hant"), help="the script of --dir")
+    parser.add_argument("--misses", action="store_true", help="list safe auto's misses")
+    args = parser.parse_args()
+    if args.dir is not None:
+        scripts = {
+            args.script or "hant": [p.read_text("utf-8") for p in sorted(args.dir.glob("*.txt"))]
+        }
+    else:
+        scripts = {script: corpus_documents(script) for script in ("hant", "hans")}
+    started = time.perf_counter()
+    print(
+        "| script | rate | docs | flipped | "
+        + " | ".join(
+            f"{mode}: restored / damaged per 10k / docs right / other script left" for mode in MODES
+        )
+        + " |"
+    )
+    print("|" + "---|" * (4 + len(MODES)))
+    missed: list[str] = []
+    for script, documents in scripts.items():
+        documents = documents[: args.limit]
+        modes = repairs(script)
+        other = tables().simplified_only if script == "hant" else tables().traditional_only
+        for rate in args.rates:
+            rng = random.Random(f"{args.seed} {script} {rate}")
+            tallies = {mode: Tally() for mode in MODES}
+            for original in documents:
+                damaged, flips = flip(original, script, rate, rng)
+                for mode, repair in modes.items():
+                    score(tallies[mode], original, damaged, repair(damaged), flips, other)
+            missed += tallies["auto"].missed
+            first = tallies["auto"]
+            cells = [script, f"{rate:.0%}", str(first.docs), str(first.flipped)]
+            for mode in MODES:
+                tally = tallies[mode]
+                cells.append(
+                    f"{tally.restored / max(tally.flipped, 1):.2%} / "
+                    f"{tally.damaged / max(tally.han, 1) * 10_000:.2f} / "
+                    f"{tally.right / max(tally.docs, 1):.1%} / {tally.left}"
+                )
+            print("| " + " | ".join(cells) + " |", flush=True)
+    print(f"\n{time.perf_counter() - started:.0f} s")
+    if args.misses:
+        from collections import Counter
+
+        kinds = Counter(entry.split(" ")[0] + " " + entry.split(" ")[1] for entry in missed)
+        for kind, count in kinds.most_common(60):
+            examples = [e.split(" ", 2)[2] for e in missed if e.startswith(kind)][:3]
+            print(f"{count:4} {kind}  {' | '.join(examples)}")
+
+
+if __name__ == "__main__":
+    main()
