@@ -147,10 +147,10 @@ def _view_changes(
                 wanted,
                 standard,
                 source,
-                weak | undecided,
-                undecided,
-                remnants,
-                explicit,
+                unsure=weak | undecided,
+                undecided=undecided,
+                remnants=remnants,
+                explicit=explicit,
             )
             changes = convert_positions(conversion, positions)
         if majority == HANT and standard != source:
