@@ -108,7 +108,9 @@ def check_mixed_script(doc: Document) -> Iterator[Finding]:
     采 么 党 咨 are *prose remnants* (``data/script_usage.txt``): modern Traditional prose
     writes them only as remnants, so where a Simplified-only character or a phrase hit
     shows remnants anyway they count as minority and are converted safely (``生效后`` →
-    後, ``趨向于`` → 於); in written Cantonese so is 系 for the copula 係. In Simplified
+    後, ``趨向于`` → 於); so are the words Taiwan spells otherwise though CC-CEDICT records
+    both (``伙伴`` → 夥伴), in Taiwan text only, and in written Cantonese 系
+    for the copula 係. In Simplified
     text, ``於`` is a remnant (于) unless it reads as a surname (``，於梨華教授``).
 
     Classical text (文言, verse: few modern characters such as 的 們 這, and classical

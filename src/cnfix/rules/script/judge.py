@@ -9,6 +9,7 @@ from cnfix.rules.script.options import HANS, HANT
 from cnfix.rules.script.probes import (
     prose_remnants,
     simplified_phrase_hits,
+    taiwan_word_remnants,
     traditional_phrase_hits,
 )
 from cnfix.rules.script.register import classical
@@ -138,12 +139,12 @@ def _shared_hits(
     state: CheckState, text: str, probe_at: list[int], simplified_at: list[int]
 ) -> list[int]:
     """The characters valid in both scripts that Traditional ``text`` holds as remnants: by
-    phrase or word, and the prose remnants (后 于) where a Simplified-only character or a
-    phrase hit shows remnants anyway (alone they never make a text mixed); none in
-    classical text."""
+    phrase or word, and the prose remnants (后 于; 伙伴 in Taiwan text) where a
+    Simplified-only character or a phrase hit shows remnants anyway (alone they never
+    make a text mixed); none in classical text."""
     hits = simplified_phrase_hits(state, text, probe_at)
     if hits or simplified_at:
-        hits += prose_remnants(state, text)
+        hits += prose_remnants(state, text) + list(taiwan_word_remnants(state, text))
     return [] if hits and classical(state, text) else hits
 
 

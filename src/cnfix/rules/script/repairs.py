@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from cnfix.adapters.opencc import (
@@ -66,8 +66,9 @@ class Conversion:
     source: str
     unsure: frozenset[int] = frozenset()
     undecided: frozenset[int] = frozenset()
-    #: remnants (后 于 in Traditional prose, 於 in Simplified text): converted safely
-    remnants: frozenset[int] = frozenset()
+    #: remnants (后 于 in Traditional prose, 於 in Simplified text): converted safely, into
+    #: the form given ("": the conversion's)
+    remnants: Mapping[int, str] = field(default_factory=dict)
     #: the target was named (``--to``): no character of the other script is left; the
     #: uncertain ones are converted to the best candidate in context, and listed
     explicit: bool = False
@@ -154,7 +155,7 @@ def _into_simplified(conversion: Conversion, window: Window, i: int) -> Decision
     们); a one-to-many one only where a phrase decides it."""
     text, k = conversion.text, i - window.start
     if i in conversion.remnants:
-        return window.converted[k], True, ""
+        return conversion.remnants[i] or window.converted[k], True, ""
     candidates = tables().ts_candidates.get(text[i], "")
     safe = (
         window.by_phrase[k] != window.key[k]
@@ -172,6 +173,8 @@ def _into_traditional(conversion: Conversion, window: Window, i: int) -> Decisio
     words, else by its candidates; then the text's own spelling of a word, and its own
     standard's form, have the last word."""
     text, key, converted, k = conversion.text, window.key, window.converted, i - window.start
+    if conversion.remnants.get(i):  # a form the usage data gives (伙伴 → 夥伴)
+        return conversion.remnants[i], True, ""
     change = None
     if (
         window.by_phrase[k] == key[k]
@@ -199,7 +202,7 @@ def _by_candidates(conversion: Conversion, window: Window, i: int) -> Decision:
     CC-CEDICT's words dispute it) or the character has one candidate."""
     key, converted, k = window.key, window.converted, i - window.start
     if i in conversion.remnants:
-        return usage().cantonese_remnants.get(conversion.text[i], converted[k]), True, ""
+        return conversion.remnants[i] or converted[k], True, ""
     candidates = tables().st_candidates.get(key[k], "")
     by_phrase = window.by_phrase[k] != key[k]
     decided = len(candidates) < 2 or (

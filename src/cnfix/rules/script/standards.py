@@ -77,8 +77,12 @@ def _standard_forms(form: str, standard: str, others: tuple[str, ...]) -> str:
 
 @functools.cache
 def in_standard(char: str, standard: str) -> str:
-    """A CC-CEDICT Traditional character (mostly Taiwan forms: 裡 為) in ``standard``."""
-    opencc_form = convert(char, "tw2t")
+    """A CC-CEDICT Traditional character (mostly Taiwan forms: 裡 為) in ``standard``.
+
+    Only a form OpenCC's standard does not write is read back from Taiwan's (裡 → 裏): a
+    character it writes stays itself (參, which ``tw2t`` alone turns into 蔘).
+    """
+    opencc_form = convert(char, "tw2t") if char in tables().foreign["opencc"] else char
     if standard in BETWEEN_STANDARDS:
         return convert(opencc_form, BETWEEN_STANDARDS[standard])
     return opencc_form

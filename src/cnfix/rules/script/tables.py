@@ -30,6 +30,8 @@ class Usage:
     own_forms: frozenset[str]
     #: shared characters modern Traditional prose writes only as a remnant (后 于)
     prose_remnants: str
+    #: words Taiwan spells otherwise, where CC-CEDICT records both spellings (伙伴: 夥伴)
+    taiwan_words: dict[str, str]
     #: a shared character that written Cantonese writes otherwise where no word covers it
     cantonese_remnants: dict[str, str]
     #: a character of Simplified text that mainland usage writes otherwise: 於 → 于
@@ -45,6 +47,10 @@ def usage() -> Usage:
         accepted_words=tuple(sections["accepted-words-in-traditional"]),
         own_forms=frozenset(sections["own-form-in-traditional"]),
         prose_remnants="".join(sections["remnants-in-traditional-prose"]),
+        taiwan_words=dict(
+            line.split("\t")  # type: ignore[misc]
+            for line in sections["remnant-words-in-taiwan"]
+        ),
         cantonese_remnants=dict(
             line.split("\t")  # type: ignore[misc]
             for line in sections["remnants-in-cantonese"]

@@ -13,6 +13,7 @@ from cnfix.rules.script.probes import (
     prose_remnants,
     simplified_phrase_hits,
     simplified_remnants,
+    taiwan_word_remnants,
     undecided_positions,
 )
 from cnfix.rules.script.register import classical
@@ -129,17 +130,18 @@ def _view_changes(
         if convert_minority:
             weak: frozenset[int] = frozenset()
             undecided: frozenset[int] = frozenset()
-            remnants: frozenset[int] = frozenset()
+            remnants: dict[int, str] = {}  # position → its form ("": the conversion's)
             if majority == HANT and not classical(state, unit):
                 weak = frozenset(simplified_phrase_hits(state, unit, weak=True))
                 undecided = frozenset(
                     undecided_positions(state, unit, standard, {*verdict.minority, *weak})
                 )
-                remnants = frozenset(prose_remnants(state, unit))
+                remnants = dict.fromkeys(prose_remnants(state, unit), "")
+                remnants |= taiwan_word_remnants(state, unit)
                 if cantonese(state, unit):
-                    remnants |= frozenset(cantonese_remnants(unit))
+                    remnants |= cantonese_remnants(unit)
             elif majority == HANS:
-                remnants = frozenset(simplified_remnants(state, unit))
+                remnants = dict.fromkeys(simplified_remnants(state, unit), "")
             positions = sorted({*verdict.minority, *weak, *undecided, *remnants})
             conversion = Conversion(
                 state,
