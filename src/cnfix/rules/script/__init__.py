@@ -208,16 +208,22 @@ FRONT_MATTER_RE = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 
 def prose_view(doc: Document) -> str:
     """The text of ``doc`` with what does not vote on its script blanked out (same length,
-    line breaks kept): in Markdown, code (``protected_regions``), block quotations and
-    front matter. A Traditional quotation in a code block of a Simplified README neither
-    makes the README Traditional nor is converted. Other kinds: the text itself."""
+    line breaks kept): what is not prose (``protected_regions``: code, markup, JSON keys,
+    program text) and, in Markdown, block quotations and front matter. A Traditional
+    quotation in a code block of a Simplified README neither makes the README Traditional
+    nor is converted. Asked only of a text that holds both scripts (a clean text never
+    pays for the Markdown parser); plain text is its own view."""
     text = doc.text
-    if doc.kind != "markdown" or not HAN_RE.search(text):
+    if doc.kind == "text":
+        return text
+    t = tables()
+    if not (t.simplified_only.search(text) and t.traditional_only.search(text)):
         return text
     regions = protected_regions(doc)
     spans = list(zip(regions.starts, regions.ends, strict=True))
-    spans += [m.span() for m in QUOTE_RE.finditer(text)]
-    spans += [m.span() for m in FRONT_MATTER_RE.finditer(text)]
+    if doc.kind == "markdown":
+        spans += [m.span() for m in QUOTE_RE.finditer(text)]
+        spans += [m.span() for m in FRONT_MATTER_RE.finditer(text)]
     spans = [(a, b) for a, b in spans if HAN_RE.search(text, a, b)]
     if not spans:
         return text
