@@ -27,7 +27,7 @@ import errno
 import os
 import stat
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import chain, islice
@@ -44,7 +44,7 @@ from cnfix.app.runner import (
 from cnfix.io.chunks import STREAM_THRESHOLD, Chunk, StreamWriter, iter_chunks
 from cnfix.io.decode import BinaryFileError, InputError
 from cnfix.io.safe_files import FileIdentity
-from cnfix.model import MIN_REWRITE_CONFIDENCE, Document
+from cnfix.model import MIN_REWRITE_CONFIDENCE, Applicability, Document, Edit, Finding, Fix
 from cnfix.text.kinds import kind_for_name
 
 if TYPE_CHECKING:
@@ -177,6 +177,90 @@ def ordered_map(
             yield result
 
 
+# --- findings sent back by a worker --------------------------------------------------------
+
+_APPLICABILITY = tuple(Applicability)
+
+
+class PackedFindings(list[Finding]):
+    """A list of findings that a worker sends back as columns, not as objects.
+
+    Pickled one by one, the tens of thousands of findings of a damaged chunk cost more
+    than repairing it (four objects each, built again by Python calls on arrival). As
+    columns (rules, codes, offsets, messages, fixes) they pickle as plain lists, and
+    arrive as ``UnpackedFindings``, built into findings only when someone reads them:
+    ``repair -q -o`` only counts them. In the process that made it, it is a list.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        columns = (
+            [f.rule for f in self],
+            [f.code for f in self],
+            [f.start for f in self],
+            [f.end for f in self],
+            [f.message for f in self],
+            [_fix_row(f.fix) for f in self],
+        )
+        return UnpackedFindings, columns
+
+
+def _fix_row(fix: Fix | None) -> tuple[Any, ...] | None:
+    if fix is None:
+        return None
+    edits = tuple(value for edit in fix.edits for value in edit)
+    return (fix.title, _APPLICABILITY.index(fix.applicability), edits)
+
+
+def _fix(row: tuple[Any, ...] | None) -> Fix | None:
+    if row is None:
+        return None
+    title, applicability, flat = row
+    edits = tuple(Edit(*flat[at : at + 3]) for at in range(0, len(flat), 3))
+    return Fix(edits, title, _APPLICABILITY[applicability])
+
+
+class UnpackedFindings(Sequence[Finding]):
+    """``PackedFindings`` after the trip: its length at once, its findings on first read."""
+
+    def __init__(self, *columns: list[Any]) -> None:
+        self._columns: tuple[list[Any], ...] | None = columns
+        self._size = len(columns[0])
+        self._items: list[Finding] = []
+
+    def _built(self) -> list[Finding]:
+        if self._columns is not None:
+            rules, codes, starts, ends, messages, fixes = self._columns
+            self._items = [
+                Finding(rule, code, start, end, message, _fix(fix))
+                for rule, code, start, end, message, fix in zip(
+                    rules, codes, starts, ends, messages, fixes, strict=True
+                )
+            ]
+            self._columns = None
+        return self._items
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+        return self._built()[index]
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self._built())
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _packed(outcome: FileOutcome) -> FileOutcome:
+    """``outcome`` with its findings ready to travel as columns."""
+    outcome.findings = PackedFindings(outcome.findings)
+    outcome.applied = PackedFindings(outcome.applied)
+    return outcome
+
+
 # --- the units of work ------------------------------------------------------------------
 
 
@@ -263,7 +347,7 @@ def process_batch(
                 results.append(None)
                 continue
             outcome.text, outcome.repaired = "", None
-        results.append(outcome)
+        results.append(_packed(outcome))
     return results
 
 
@@ -287,6 +371,7 @@ def process_chunk(unit: _ChunkUnit, options: RunOptions) -> ChunkOutcome:
         settings=options.settings,
     )
     process_document(doc, options, outcome)
+    _packed(outcome)
     return outcome
 
 
