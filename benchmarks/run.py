@@ -551,6 +551,8 @@ def main() -> None:
         f"CPU {startup_cpu * 1000:.0f} ms; python -c pass: {bare:.0f} ms",
         verdict(startup <= TARGET_STARTUP_MS, "<=150 ms"),
     )
+    rendering_rows(table, paths, repeat)
+    streamed_jobs_rows(table, repeat)
     large_mb = large_rows(table, paths, repeat)
     rule_rows = per_rule(paths, repeat)
     print()
@@ -595,6 +597,66 @@ def jsonl_rows(table: Table, path: Path, repeat: int) -> float:
         verdict(rates[2] / rates[1] >= TARGET_SCALING, ">=1.8x"),
     )
     return size_mb
+
+
+def rendering_rows(table: Table, paths: dict[str, Path], repeat: int) -> None:
+    """What showing the work costs: ``repair FILE`` with its default inline diff against
+    ``--diff none``, and ``scan --format json`` against the text output, on the damaged
+    text (CPU time of the command, runs taken in turns)."""
+    damaged = str(paths["damaged"])
+    size_mb = paths["damaged"].stat().st_size / MB
+    runs = interleaved(
+        {
+            0: command(["repair", damaged]),
+            1: command(["repair", "--diff", "none", damaged]),
+            2: command(["scan", damaged]),
+            3: command(["scan", "--format", "json", damaged]),
+        },
+        repeat,
+    )
+    inline, bare = runs[0][1], runs[1][1]
+    share = (inline - bare) / inline
+    table.add(
+        f"cnfix repair FILE (inline diff), {size_mb:.1f} MB damaged, CPU",
+        f"{inline:.2f} s",
+        f"--diff none {bare:.2f} s; the diff is {share:.0%} of the run",
+        verdict(share <= 0.25, "<=25%"),
+    )
+    text_cpu, json_cpu = runs[2][1], runs[3][1]
+    table.add(
+        f"cnfix scan --format json, {size_mb:.1f} MB damaged, CPU",
+        f"{json_cpu:.2f} s",
+        f"text output {text_cpu:.2f} s: {json_cpu / text_cpu:.2f}x",
+        verdict(json_cpu / text_cpu <= 1.2, "<=1.2x"),
+    )
+
+
+def streamed_jobs_rows(table: Table, repeat: int, size: int = 10 * MB) -> None:
+    """``repair -q -o`` of one damaged file large enough to be streamed in chunks, with
+    ``--jobs 1`` and ``--jobs 2`` (runs taken in turns): wall and CPU time."""
+    path = _write_if_missing(
+        CORPUS / f"damaged-{size // MB}mb.txt",
+        lambda: _repeat_to(_texts(SEEDS), size).encode(),
+        size,
+    )
+    size_mb = path.stat().st_size / MB
+    with tempfile.TemporaryDirectory() as out:
+        runs = interleaved(
+            {
+                jobs: command(["repair", "-q", "--jobs", str(jobs), "-o", out, str(path)])
+                for jobs in (1, 2)
+            },
+            repeat,
+        )
+    (wall1, cpu1), (wall2, cpu2) = runs[1], runs[2]
+    label = f"cnfix repair -q -o, one {size_mb:.0f} MB damaged file (streamed)"
+    table.add(f"{label}, --jobs 1", f"{wall1:.1f} s", f"CPU {cpu1:.1f} s")
+    table.add(
+        f"{label}, --jobs 2",
+        f"{wall2:.1f} s",
+        f"{wall1 / wall2:.2f}x --jobs 1; CPU x{cpu2 / cpu1:.2f}",
+        verdict(wall1 / wall2 >= TARGET_SCALING, ">=1.8x"),
+    )
 
 
 def large_rows(table: Table, paths: dict[str, Path], repeat: int) -> float:

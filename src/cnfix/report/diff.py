@@ -106,6 +106,10 @@ def _resync(
             settled = at_old == n and at_new == m
         if settled and (cost < best_cost or (cost == best_cost and x < best_x)):
             best_x, best_y, best_cost = x, y, cost
+            # A later candidate would pair an item of old[i : i + cost] with one of
+            # new[j + y + 1 : j + cost + 1]; when the two share none, this one stands.
+            if set(old[i : i + cost]).isdisjoint(new[j + y + 1 : j + cost + 1]):
+                break
     return best_x, best_y, best_cost
 
 
