@@ -78,6 +78,18 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def idle_jobs() -> int:
+    """The cores not already busy (``default_jobs`` less the load average of the last
+    minute, rounded; at least one): what ``--jobs`` picks when not told. A worker on a
+    core that other programs keep busy only adds the cost of going parallel."""
+    cores = default_jobs()
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # pragma: no cover - Windows
+        return cores
+    return max(1, min(cores, round(cores - load)))
+
+
 def _context() -> multiprocessing.context.BaseContext | None:
     """``fork`` where there is one and this process runs one thread: workers start at
     once, with cnfix and its loaded tables already there. Forking a process with other
