@@ -551,6 +551,21 @@ def main() -> None:
         f"CPU {startup_cpu * 1000:.0f} ms; python -c pass: {bare:.0f} ms",
         verdict(startup <= TARGET_STARTUP_MS, "<=150 ms"),
     )
+    imports = "import click, rich.console, ftfy, opencc"
+    _, deps_cpu = best_run([sys.executable, "-c", imports], max(repeat, 5))
+    table.add(
+        "  the same, against importing its dependencies, CPU",
+        f"{startup_cpu * 1000:.0f} ms",
+        f"python -c '{imports}': {deps_cpu * 1000:.0f} ms",
+        verdict(startup_cpu <= deps_cpu, "below"),
+    )
+    scan_wall, scan_cpu = best_run(command(["scan", "-q", str(paths["clean"])]), repeat)
+    table.add(
+        f"cnfix scan, clean text, as a command ({clean_mb:.0f} MB)",
+        f"{clean_mb / scan_wall:.1f} MB/s",
+        f"CPU {clean_mb / scan_cpu:.1f} MB/s, {clean_mb / scan_cpu / ftfy_off:.1f}x ftfy w/q off",
+        verdict(clean_mb / scan_cpu >= 7 * ftfy_off, ">=7x ftfy (CPU)"),
+    )
     rendering_rows(table, paths, repeat)
     streamed_jobs_rows(table, repeat)
     large_mb = large_rows(table, paths, repeat)
@@ -633,14 +648,26 @@ def rendering_rows(table: Table, paths: dict[str, Path], repeat: int) -> None:
 
 def streamed_jobs_rows(table: Table, repeat: int, size: int = 10 * MB) -> None:
     """``repair -q -o`` of one damaged file large enough to be streamed in chunks, with
-    ``--jobs 1`` and ``--jobs 2`` (runs taken in turns): wall and CPU time."""
+    ``--jobs 1`` and ``--jobs 2`` (runs taken in turns): wall and CPU time; and the peak
+    memory of ``--jobs 1`` on it and on an 8 MB one."""
     path = _write_if_missing(
         CORPUS / f"damaged-{size // MB}mb.txt",
         lambda: _repeat_to(_texts(SEEDS), size).encode(),
         size,
     )
     size_mb = path.stat().st_size / MB
+    eight = _write_if_missing(
+        CORPUS / "damaged-8mb.txt", lambda: _repeat_to(_texts(SEEDS), 8 * MB).encode(), 8 * MB
+    )
     with tempfile.TemporaryDirectory() as out:
+        for target in (eight, path):
+            peak, _ = peak_rss_mb(command(["repair", "-q", "--jobs", "1", "-o", out, str(target)]))
+            table.add(
+                f"cnfix repair -q -o, {target.stat().st_size / MB:.0f} MB damaged: peak memory",
+                f"{peak:.0f} MB",
+                "",
+                verdict(peak <= 150, "<=150 MB"),
+            )
         runs = interleaved(
             {
                 jobs: command(["repair", "-q", "--jobs", str(jobs), "-o", out, str(path)])

@@ -44,6 +44,10 @@ def _list_find(items: Sequence[str]) -> Callable[[str, int, int], int]:
     return find
 
 
+#: Files of at most this many lines (old and new) whose line count a repair changed
+#: are paired by ``difflib``; longer ones by ``opcodes``.
+DIFFLIB_LINES = 4000
+
 #: A match after a difference is trusted when this many items agree from it on (or the
 #: text ends); a shorter agreement pays for the difference that follows it.
 TRUSTED_AGREEMENT = 3
@@ -203,13 +207,29 @@ class LineChange:
     new: list[str]
 
 
+def _line_opcodes(old_lines: list[str], new_lines: list[str]) -> Iterable[Opcode]:
+    """How the lines pair up. As many lines on both sides (no repair removed or added
+    one: the usual case): line by line. Else ``difflib`` up to ``DIFFLIB_LINES`` lines
+    (its pairing of a file whose blank lines were cut is the one shown so far), and
+    ``opcodes`` beyond: ``difflib`` is quadratic on a long file whose lines repeat."""
+    if len(old_lines) == len(new_lines):
+        return (
+            ("replace", number, number + 1, number, number + 1)
+            for number, (old, new) in enumerate(zip(old_lines, new_lines, strict=True))
+            if old != new
+        )
+    if len(old_lines) + len(new_lines) <= DIFFLIB_LINES:
+        return difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_opcodes()
+    return opcodes(old_lines, new_lines)
+
+
 def changed_lines(old_text: str, new_text: str, first_line: int = 1) -> list[LineChange]:
     """Lines that differ, paired one-to-one where the counts match; numbered from
     ``first_line``."""
     old_lines = old_text.splitlines()
     new_lines = new_text.splitlines()
     changes: list[LineChange] = []
-    for tag, i1, i2, j1, j2 in opcodes(old_lines, new_lines, trusted=1):
+    for tag, i1, i2, j1, j2 in _line_opcodes(old_lines, new_lines):
         if tag == "equal":
             continue
         if i2 - i1 == j2 - j1:
