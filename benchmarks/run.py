@@ -591,7 +591,6 @@ def jsonl_rows(table: Table, path: Path, repeat: int) -> float:
     """``repair --jsonl`` of one JSON Lines file with ``--jobs 1`` and ``--jobs 2`` (runs
     taken in turns); returns the file's size in MB."""
     size_mb = path.stat().st_size / MB
-    rates, cpu = {}, {}
     with tempfile.TemporaryDirectory() as out:
         target = str(Path(out) / "out.jsonl")
         runs = interleaved(
@@ -601,9 +600,16 @@ def jsonl_rows(table: Table, path: Path, repeat: int) -> float:
             },
             repeat,
         )
-    for jobs, (seconds, cpu[jobs]) in runs.items():
-        rates[jobs] = size_mb / seconds
-    label = f"cnfix repair --jsonl, one {size_mb:.0f} MB file"
+    jobs_rows(table, f"cnfix repair --jsonl, one {size_mb:.0f} MB file", size_mb, runs)
+    return size_mb
+
+
+def jobs_rows(
+    table: Table, label: str, size_mb: float, runs: dict[int, tuple[float, float]]
+) -> None:
+    """The rows of a ``--jobs 1`` / ``--jobs 2`` pair: MB/s of wall time, and CPU."""
+    rates = {jobs: size_mb / wall for jobs, (wall, _) in runs.items()}
+    cpu = {jobs: seconds for jobs, (_, seconds) in runs.items()}
     table.add(f"{label}, --jobs 1", f"{rates[1]:.1f} MB/s", f"CPU {size_mb / cpu[1]:.1f} MB/s")
     table.add(
         f"{label}, --jobs 2",
@@ -611,7 +617,6 @@ def jsonl_rows(table: Table, path: Path, repeat: int) -> float:
         f"{rates[2] / rates[1]:.2f}x --jobs 1; CPU x{cpu[2] / cpu[1]:.2f}",
         verdict(rates[2] / rates[1] >= TARGET_SCALING, ">=1.8x"),
     )
-    return size_mb
 
 
 def rendering_rows(table: Table, paths: dict[str, Path], repeat: int) -> None:
@@ -675,14 +680,8 @@ def streamed_jobs_rows(table: Table, repeat: int, size: int = 10 * MB) -> None:
             },
             repeat,
         )
-    (wall1, cpu1), (wall2, cpu2) = runs[1], runs[2]
-    label = f"cnfix repair -q -o, one {size_mb:.0f} MB damaged file (streamed)"
-    table.add(f"{label}, --jobs 1", f"{wall1:.1f} s", f"CPU {cpu1:.1f} s")
-    table.add(
-        f"{label}, --jobs 2",
-        f"{wall2:.1f} s",
-        f"{wall1 / wall2:.2f}x --jobs 1; CPU x{cpu2 / cpu1:.2f}",
-        verdict(wall1 / wall2 >= TARGET_SCALING, ">=1.8x"),
+    jobs_rows(
+        table, f"cnfix repair -q -o, one {size_mb:.0f} MB damaged file (streamed)", size_mb, runs
     )
 
 
