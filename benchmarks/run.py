@@ -535,6 +535,10 @@ def main() -> None:
     )
     jsonl_mb = jsonl_rows(table, paths["jsonl"], repeat)
     large_jsonl_mb = jsonl_rows(table, paths["large_jsonl"], repeat)
+    damaged_jsonl = _write_if_missing(
+        CORPUS / "records-damaged.jsonl", lambda: _damaged_records(int(args.mb * MB)), None
+    )
+    jsonl_rows(table, damaged_jsonl, repeat, "seed-like damaged")
     # An installed package has its bytecode; a checkout run with PYTHONDONTWRITEBYTECODE
     # (as in some containers) would compile every module again at each start.
     import compileall
@@ -587,7 +591,19 @@ def main() -> None:
         print(row)
 
 
-def jsonl_rows(table: Table, path: Path, repeat: int) -> float:
+def _damaged_records(size: int) -> bytes:
+    """JSON Lines records of seed-like damaged corpus documents, ``size`` bytes or so."""
+    texts = _fresh_damage(0).decode("utf-8").split("\n\n")
+    out: list[bytes] = []
+    total = 0
+    while total < size:
+        text = texts[len(out) % len(texts)]
+        out.append(json.dumps({"id": len(out), "text": text}, ensure_ascii=False).encode() + b"\n")
+        total += len(out[-1])
+    return b"".join(out)
+
+
+def jsonl_rows(table: Table, path: Path, repeat: int, kind: str = "clean") -> float:
     """``repair --jsonl`` of one JSON Lines file with ``--jobs 1`` and ``--jobs 2`` (runs
     taken in turns); returns the file's size in MB."""
     size_mb = path.stat().st_size / MB
@@ -600,7 +616,7 @@ def jsonl_rows(table: Table, path: Path, repeat: int) -> float:
             },
             repeat,
         )
-    jobs_rows(table, f"cnfix repair --jsonl, one {size_mb:.0f} MB file", size_mb, runs)
+    jobs_rows(table, f"cnfix repair --jsonl, one {size_mb:.0f} MB {kind} file", size_mb, runs)
     return size_mb
 
 
