@@ -29,7 +29,8 @@ RESYNC_LIMIT = 256
 Segment = tuple[str, str]
 #: ``difflib`` style: (tag, i1, i2, j1, j2) with tag "equal", "replace", "delete", "insert".
 Opcode = tuple[str, int, int, int, int]
-Sequence_ = str | Sequence[str]
+#: What the matcher compares: the characters of a line, or the lines of a text.
+Items = str | Sequence[str]
 
 
 def _list_find(items: Sequence[str]) -> Callable[[str, int, int], int]:
@@ -54,9 +55,9 @@ TRUSTED_AGREEMENT = 3
 
 
 def _resync(
-    old: Sequence_,
+    old: Items,
     i: int,
-    new: Sequence_,
+    new: Items,
     j: int,
     find: Callable[[str, int, int], int],
     *,
@@ -117,7 +118,7 @@ def _resync(
     return best_x, best_y, best_cost
 
 
-def opcodes(old: Sequence_, new: Sequence_, *, trusted: int = TRUSTED_AGREEMENT) -> list[Opcode]:
+def opcodes(old: Items, new: Items, *, trusted: int = TRUSTED_AGREEMENT) -> list[Opcode]:
     """The changes between two strings (or lists of lines) as ``difflib`` opcodes, in
     one pass: a run of equal items, then the nearest point where the two sides agree
     again (``_resync``), and so on. Linear for the local changes that repairs make,
