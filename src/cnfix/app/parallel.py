@@ -205,30 +205,23 @@ class PackedFindings(list[Finding]):
     """
 
     def __reduce__(self) -> tuple[Any, ...]:
+        spelled: dict[str, str] = {}  # one object per distinct message: pickled once
+        fixes = [f.fix for f in self]
+        edits = [edit for fix in fixes if fix is not None for edit in fix.edits]
         columns = (
             [f.rule for f in self],
             [f.code for f in self],
             [f.start for f in self],
             [f.end for f in self],
-            [f.message for f in self],
-            [_fix_row(f.fix) for f in self],
+            [spelled.setdefault(f.message, f.message) for f in self],
+            [None if fix is None else fix.title for fix in fixes],
+            [0 if fix is None else _APPLICABILITY.index(fix.applicability) for fix in fixes],
+            [0 if fix is None else len(fix.edits) for fix in fixes],
+            [edit.start for edit in edits],
+            [edit.end for edit in edits],
+            [edit.replacement for edit in edits],
         )
         return UnpackedFindings, columns
-
-
-def _fix_row(fix: Fix | None) -> tuple[Any, ...] | None:
-    if fix is None:
-        return None
-    edits = tuple(value for edit in fix.edits for value in edit)
-    return (fix.title, _APPLICABILITY.index(fix.applicability), edits)
-
-
-def _fix(row: tuple[Any, ...] | None) -> Fix | None:
-    if row is None:
-        return None
-    title, applicability, flat = row
-    edits = tuple(Edit(*flat[at : at + 3]) for at in range(0, len(flat), 3))
-    return Fix(edits, title, _APPLICABILITY[applicability])
 
 
 class UnpackedFindings(Sequence[Finding]):
@@ -241,13 +234,19 @@ class UnpackedFindings(Sequence[Finding]):
 
     def _built(self) -> list[Finding]:
         if self._columns is not None:
-            rules, codes, starts, ends, messages, fixes = self._columns
-            self._items = [
-                Finding(rule, code, start, end, message, _fix(fix))
-                for rule, code, start, end, message, fix in zip(
-                    rules, codes, starts, ends, messages, fixes, strict=True
-                )
-            ]
+            rules, codes, starts, ends, messages, titles, kinds, counts, *edits = self._columns
+            all_edits = list(map(Edit, *edits))
+            items = []
+            at = 0
+            for rule, code, start, end, message, title, kind, count in zip(
+                rules, codes, starts, ends, messages, titles, kinds, counts, strict=True
+            ):
+                fix = None
+                if title is not None:
+                    fix = Fix(tuple(all_edits[at : at + count]), title, _APPLICABILITY[kind])
+                    at += count
+                items.append(Finding(rule, code, start, end, message, fix))
+            self._items = items
             self._columns = None
         return self._items
 
