@@ -18,6 +18,8 @@ from cnfix.report.text import count_by_rule
 
 #: Unchanged characters kept on each side of a change in the inline diff.
 DIFF_CONTEXT = 12
+#: Changed lines the inline diff shows of one text (a file, or a chunk of a large one).
+INLINE_DIFF_LINES = 1000
 #: The line numbers of a unified diff's hunk header (``@@ -12,3 +12,3 @@``).
 _HUNK_RE = re.compile(r"([-+])(\d+)")
 
@@ -393,9 +395,12 @@ class Printer:
         first_line: int = 1,
     ) -> None:
         """The readable diff: a header with counts by rule, then each changed line with
-        the changed characters marked inside it and unchanged stretches elided."""
+        the changed characters marked inside it and unchanged stretches elided; past
+        ``INLINE_DIFF_LINES`` changed lines, one line that says how many more there are
+        (no one reads megabytes of diff on a terminal, and marking them costs time)."""
         self.line(diff_header(path, applied), "header")
-        for change in changed_lines(old_text, new_text, first_line):
+        changes = changed_lines(old_text, new_text, first_line)
+        for change in changes[:INLINE_DIFF_LINES]:
             if len(change.old) == len(change.new) == 1:
                 prefix = f"{change.old_number:>5} │ "
                 self.segments(prefix, inline_segments(change.old[0], change.new[0]))
@@ -404,6 +409,11 @@ class Printer:
                 self.segments(f"{change.old_number + offset:>5} - ", [("delete", line)])
             for line in change.new:
                 self.segments("      + ", [("insert", line)])
+        if len(changes) > INLINE_DIFF_LINES:
+            more = len(changes) - INLINE_DIFF_LINES
+            self.line(
+                f"      … {more} more changed line(s); --diff unified shows every one", "elided"
+            )
 
     def unified(self, path: str, old_text: str, new_text: str, *, first_line: int = 1) -> None:
         self.stream.write(unified_diff(path, old_text, new_text, first_line))
