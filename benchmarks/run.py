@@ -535,6 +535,10 @@ def main() -> None:
     )
     jsonl_mb = jsonl_rows(table, paths["jsonl"], repeat)
     large_jsonl_mb = jsonl_rows(table, paths["large_jsonl"], repeat)
+    damaged_jsonl = _write_if_missing(
+        CORPUS / "records-damaged.jsonl", lambda: _damaged_records(int(args.mb * MB)), None
+    )
+    jsonl_rows(table, damaged_jsonl, repeat, "seed-like damaged")
     # An installed package has its bytecode; a checkout run with PYTHONDONTWRITEBYTECODE
     # (as in some containers) would compile every module again at each start.
     import compileall
@@ -551,6 +555,23 @@ def main() -> None:
         f"CPU {startup_cpu * 1000:.0f} ms; python -c pass: {bare:.0f} ms",
         verdict(startup <= TARGET_STARTUP_MS, "<=150 ms"),
     )
+    imports = "import click, rich.console, ftfy, opencc"
+    _, deps_cpu = best_run([sys.executable, "-c", imports], max(repeat, 5))
+    table.add(
+        "  the same, against importing its dependencies, CPU",
+        f"{startup_cpu * 1000:.0f} ms",
+        f"python -c '{imports}': {deps_cpu * 1000:.0f} ms",
+        verdict(startup_cpu <= deps_cpu, "below"),
+    )
+    scan_wall, scan_cpu = best_run(command(["scan", "-q", str(paths["clean"])]), repeat)
+    table.add(
+        f"cnfix scan, clean text, as a command ({clean_mb:.0f} MB)",
+        f"{clean_mb / scan_wall:.1f} MB/s",
+        f"CPU {clean_mb / scan_cpu:.1f} MB/s, {clean_mb / scan_cpu / ftfy_off:.1f}x ftfy w/q off",
+        verdict(clean_mb / scan_cpu >= 7 * ftfy_off, ">=7x ftfy (CPU)"),
+    )
+    rendering_rows(table, paths, repeat)
+    streamed_jobs_rows(table, repeat)
     large_mb = large_rows(table, paths, repeat)
     rule_rows = per_rule(paths, repeat)
     print()
@@ -570,11 +591,22 @@ def main() -> None:
         print(row)
 
 
-def jsonl_rows(table: Table, path: Path, repeat: int) -> float:
+def _damaged_records(size: int) -> bytes:
+    """JSON Lines records of seed-like damaged corpus documents, ``size`` bytes or so."""
+    texts = _fresh_damage(0).decode("utf-8").split("\n\n")
+    out: list[bytes] = []
+    total = 0
+    while total < size:
+        text = texts[len(out) % len(texts)]
+        out.append(json.dumps({"id": len(out), "text": text}, ensure_ascii=False).encode() + b"\n")
+        total += len(out[-1])
+    return b"".join(out)
+
+
+def jsonl_rows(table: Table, path: Path, repeat: int, kind: str = "clean") -> float:
     """``repair --jsonl`` of one JSON Lines file with ``--jobs 1`` and ``--jobs 2`` (runs
     taken in turns); returns the file's size in MB."""
     size_mb = path.stat().st_size / MB
-    rates, cpu = {}, {}
     with tempfile.TemporaryDirectory() as out:
         target = str(Path(out) / "out.jsonl")
         runs = interleaved(
@@ -584,9 +616,16 @@ def jsonl_rows(table: Table, path: Path, repeat: int) -> float:
             },
             repeat,
         )
-    for jobs, (seconds, cpu[jobs]) in runs.items():
-        rates[jobs] = size_mb / seconds
-    label = f"cnfix repair --jsonl, one {size_mb:.0f} MB file"
+    jobs_rows(table, f"cnfix repair --jsonl, one {size_mb:.0f} MB {kind} file", size_mb, runs)
+    return size_mb
+
+
+def jobs_rows(
+    table: Table, label: str, size_mb: float, runs: dict[int, tuple[float, float]]
+) -> None:
+    """The rows of a ``--jobs 1`` / ``--jobs 2`` pair: MB/s of wall time, and CPU."""
+    rates = {jobs: size_mb / wall for jobs, (wall, _) in runs.items()}
+    cpu = {jobs: seconds for jobs, (_, seconds) in runs.items()}
     table.add(f"{label}, --jobs 1", f"{rates[1]:.1f} MB/s", f"CPU {size_mb / cpu[1]:.1f} MB/s")
     table.add(
         f"{label}, --jobs 2",
@@ -594,7 +633,72 @@ def jsonl_rows(table: Table, path: Path, repeat: int) -> float:
         f"{rates[2] / rates[1]:.2f}x --jobs 1; CPU x{cpu[2] / cpu[1]:.2f}",
         verdict(rates[2] / rates[1] >= TARGET_SCALING, ">=1.8x"),
     )
-    return size_mb
+
+
+def rendering_rows(table: Table, paths: dict[str, Path], repeat: int) -> None:
+    """What showing the work costs: ``repair FILE`` with its default inline diff against
+    ``--diff none``, and ``scan --format json`` against the text output, on the damaged
+    text (CPU time of the command, runs taken in turns)."""
+    damaged = str(paths["damaged"])
+    size_mb = paths["damaged"].stat().st_size / MB
+    runs = interleaved(
+        {
+            0: command(["repair", damaged]),
+            1: command(["repair", "--diff", "none", damaged]),
+            2: command(["scan", damaged]),
+            3: command(["scan", "--format", "json", damaged]),
+        },
+        repeat,
+    )
+    inline, bare = runs[0][1], runs[1][1]
+    share = (inline - bare) / inline
+    table.add(
+        f"cnfix repair FILE (inline diff), {size_mb:.1f} MB damaged, CPU",
+        f"{inline:.2f} s",
+        f"--diff none {bare:.2f} s; the diff is {share:.0%} of the run",
+        verdict(share <= 0.25, "<=25%"),
+    )
+    text_cpu, json_cpu = runs[2][1], runs[3][1]
+    table.add(
+        f"cnfix scan --format json, {size_mb:.1f} MB damaged, CPU",
+        f"{json_cpu:.2f} s",
+        f"text output {text_cpu:.2f} s: {json_cpu / text_cpu:.2f}x",
+        verdict(json_cpu / text_cpu <= 1.2, "<=1.2x"),
+    )
+
+
+def streamed_jobs_rows(table: Table, repeat: int, size: int = 10 * MB) -> None:
+    """``repair -q -o`` of one damaged file large enough to be streamed in chunks, with
+    ``--jobs 1`` and ``--jobs 2`` (runs taken in turns): wall and CPU time; and the peak
+    memory of ``--jobs 1`` on it and on an 8 MB one."""
+    path = _write_if_missing(
+        CORPUS / f"damaged-{size // MB}mb.txt",
+        lambda: _repeat_to(_texts(SEEDS), size).encode(),
+        size,
+    )
+    size_mb = path.stat().st_size / MB
+    eight = _write_if_missing(
+        CORPUS / "damaged-8mb.txt", lambda: _repeat_to(_texts(SEEDS), 8 * MB).encode(), 8 * MB
+    )
+    with tempfile.TemporaryDirectory() as out:
+        for target in (eight, path):
+            peak, _ = peak_rss_mb(command(["repair", "-q", "--jobs", "1", "-o", out, str(target)]))
+            table.add(
+                f"cnfix repair -q -o, {target.stat().st_size / MB:.0f} MB damaged: peak memory",
+                f"{peak:.0f} MB",
+                "",
+                verdict(peak <= 150, "<=150 MB"),
+            )
+        runs = interleaved(
+            {
+                jobs: command(["repair", "-q", "--jobs", str(jobs), "-o", out, str(path)])
+                for jobs in (1, 2)
+            },
+            repeat,
+        )
+    jobs_rows(
+        table, f"cnfix repair -q -o, one {size_mb:.0f} MB damaged file (streamed)", size_mb, runs
+    )
 
 
 def large_rows(table: Table, paths: dict[str, Path], repeat: int) -> float:

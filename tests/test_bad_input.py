@@ -420,7 +420,8 @@ def test_2gb_file_read_whole_is_refused_by_the_size_limit(tmp_path: Path) -> Non
 
 @pytest.mark.slow
 def test_max_size_option(tmp_path: Path) -> None:
-    write(tmp_path / "big.txt", DAMAGED * (2 * 2**20 // len(DAMAGED.encode()) + 1))
+    # 1.5 MB: over the limit of 1 MB, under the streaming threshold (a file read whole).
+    write(tmp_path / "big.txt", DAMAGED * (3 * 2**19 // len(DAMAGED.encode()) + 1))
     refused = run_cnfix("scan", "--max-size", "1", "big.txt", cwd=tmp_path)
     assert refused.returncode == 2
     assert b"over the size limit of 1 MB" in refused.stderr

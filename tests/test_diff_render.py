@@ -19,6 +19,7 @@ import pytest
 from conftest import ROOT, SEEDS
 
 from cnfix import repair_text
+from cnfix.report import diff
 from cnfix.report.diff import (
     Printer,
     cell_width,
@@ -130,3 +131,16 @@ def test_colour_rendering_has_the_same_text() -> None:
 
     unmarked = re.sub(r"\[-|-\]|\{\+|\+\}", "", plain.getvalue())
     assert content(ANSI.sub("", coloured)) == content(unmarked)
+
+
+def test_inline_diff_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past INLINE_DIFF_LINES changed lines, one line says how many more there are."""
+    monkeypatch.setattr(diff, "INLINE_DIFF_LINES", 3)
+    old = "会议,,指出\n" * 5
+    new = "会议，指出\n" * 5
+    stream = io.StringIO()
+    Printer(stream, color=False).inline_diff("f", old, new, [])
+    header, *rows = stream.getvalue().splitlines()
+    assert header == "f: 0 fixes ()"
+    assert [row.split("│")[0].strip() for row in rows[:3]] == ["1", "2", "3"]
+    assert rows[3:] == ["      … 2 more changed line(s); --diff unified shows every one"]

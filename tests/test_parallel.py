@@ -40,6 +40,13 @@ def test_default_jobs_is_the_core_count() -> None:
     assert default_jobs() == len(os.sched_getaffinity(0))
 
 
+def test_idle_jobs_leave_out_the_busy_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "default_jobs", lambda: 4)
+    for load, jobs in ((0.0, 4), (1.2, 3), (3.6, 1), (9.8, 1)):
+        monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, load, load))
+        assert parallel.idle_jobs() == jobs
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_ordered_map_keeps_order_and_reads_lazily(jobs: int) -> None:
     pulled: list[int] = []

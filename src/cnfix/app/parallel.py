@@ -27,7 +27,7 @@ import errno
 import os
 import stat
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import chain, islice
@@ -44,7 +44,7 @@ from cnfix.app.runner import (
 from cnfix.io.chunks import STREAM_THRESHOLD, Chunk, StreamWriter, iter_chunks
 from cnfix.io.decode import BinaryFileError, InputError
 from cnfix.io.safe_files import FileIdentity
-from cnfix.model import MIN_REWRITE_CONFIDENCE, Document
+from cnfix.model import MIN_REWRITE_CONFIDENCE, Applicability, Document, Edit, Finding, Fix
 from cnfix.text.kinds import kind_for_name
 
 if TYPE_CHECKING:
@@ -76,6 +76,18 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - macOS, Windows
         return max(1, os.cpu_count() or 1)
+
+
+def idle_jobs() -> int:
+    """The cores not already busy (``default_jobs`` less the load average of the last
+    minute, rounded; at least one): what ``--jobs`` picks when not told. A worker on a
+    core that other programs keep busy only adds the cost of going parallel."""
+    cores = default_jobs()
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # pragma: no cover - Windows
+        return cores
+    return max(1, min(cores, round(cores - load)))
 
 
 def _context() -> multiprocessing.context.BaseContext | None:
@@ -177,6 +189,89 @@ def ordered_map(
             yield result
 
 
+# --- findings sent back by a worker --------------------------------------------------------
+
+_APPLICABILITY = tuple(Applicability)
+
+
+class PackedFindings(list[Finding]):
+    """A list of findings that a worker sends back as columns, not as objects.
+
+    Pickled one by one, the tens of thousands of findings of a damaged chunk cost more
+    than repairing it (four objects each, built again by Python calls on arrival). As
+    columns (rules, codes, offsets, messages, fixes) they pickle as plain lists, and
+    arrive as ``UnpackedFindings``, built into findings only when someone reads them:
+    ``repair -q -o`` only counts them. In the process that made it, it is a list.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        spelled: dict[str, str] = {}  # one object per distinct message: pickled once
+        fixes = [f.fix for f in self]
+        edits = [edit for fix in fixes if fix is not None for edit in fix.edits]
+        columns = (
+            [f.rule for f in self],
+            [f.code for f in self],
+            [f.start for f in self],
+            [f.end for f in self],
+            [spelled.setdefault(f.message, f.message) for f in self],
+            [None if fix is None else fix.title for fix in fixes],
+            [0 if fix is None else _APPLICABILITY.index(fix.applicability) for fix in fixes],
+            [0 if fix is None else len(fix.edits) for fix in fixes],
+            [edit.start for edit in edits],
+            [edit.end for edit in edits],
+            [edit.replacement for edit in edits],
+        )
+        return UnpackedFindings, columns
+
+
+class UnpackedFindings(Sequence[Finding]):
+    """``PackedFindings`` after the trip: its length at once, its findings on first read."""
+
+    def __init__(self, *columns: list[Any]) -> None:
+        self._columns: tuple[list[Any], ...] | None = columns
+        self._size = len(columns[0])
+        self._items: list[Finding] = []
+
+    def _built(self) -> list[Finding]:
+        if self._columns is not None:
+            rules, codes, starts, ends, messages, titles, kinds, counts, *edits = self._columns
+            all_edits = list(map(Edit, *edits))
+            items = []
+            at = 0
+            for rule, code, start, end, message, title, kind, count in zip(
+                rules, codes, starts, ends, messages, titles, kinds, counts, strict=True
+            ):
+                fix = None
+                if title is not None:
+                    fix = Fix(tuple(all_edits[at : at + count]), title, _APPLICABILITY[kind])
+                    at += count
+                items.append(Finding(rule, code, start, end, message, fix))
+            self._items = items
+            self._columns = None
+        return self._items
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+        return self._built()[index]
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self._built())
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _packed(outcome: FileOutcome) -> FileOutcome:
+    """``outcome`` with its findings ready to travel as columns."""
+    outcome.findings = PackedFindings(outcome.findings)
+    outcome.applied = PackedFindings(outcome.applied)
+    return outcome
+
+
 # --- the units of work ------------------------------------------------------------------
 
 
@@ -263,7 +358,7 @@ def process_batch(
                 results.append(None)
                 continue
             outcome.text, outcome.repaired = "", None
-        results.append(outcome)
+        results.append(_packed(outcome))
     return results
 
 
@@ -287,6 +382,7 @@ def process_chunk(unit: _ChunkUnit, options: RunOptions) -> ChunkOutcome:
         settings=options.settings,
     )
     process_document(doc, options, outcome)
+    _packed(outcome)
     return outcome
 
 

@@ -67,7 +67,7 @@ def common_options(function: F) -> F:
             default=0,
             show_default=True,
             metavar="N",
-            help="Worker processes; 0: one per core; 1: none (all work in this process).",
+            help="Worker processes; 0: one per idle core; 1: none (all work in this process).",
         ),
         click.option(
             "--jsonl",

@@ -57,7 +57,7 @@ def scan(
     else:
         files = find_files(paths, config, include, exclude, reporting)
         units = with_progress(file_units(files, run, jobs), len(files), reporting)
-    records: list[dict[str, object]] = []
+    records: list[str] = []
     sarif = formats.SarifLog(RULES, __version__) if output_format == "sarif" else None
     tally = Tally()
     for unit in units:
@@ -71,8 +71,9 @@ def scan(
         if sarif is not None:
             sarif.add(unit.label, unit.text, unit.findings, first_line=at)
         elif output_format == "json":
-            for item in text.json_records(str(unit.path), unit.text, unit.findings, first_line=at):
-                records.append(unit.json_fields() | item)
+            records += text.json_records(
+                str(unit.path), unit.text, unit.findings, first_line=at, fields=unit.json_fields()
+            )
         elif output_format == "github":
             for line in formats.github_lines(unit.label, unit.text, unit.findings, first_line=at):
                 click.echo(line)
@@ -84,8 +85,10 @@ def scan(
     if sarif is not None:
         text.write_json(sarif.to_dict(), sys.stdout)
     elif output_format == "json":
-        stats = formats.statistics_records(counts, codes, fixable) if statistics else None
-        text.write_json(records if stats is None else stats, sys.stdout)
+        if statistics:
+            text.write_json(formats.statistics_records(counts, codes, fixable), sys.stdout)
+        else:
+            text.write_json_records(records, sys.stdout)
     elif statistics:
         for line in text.summary_lines(counts, codes, fixable):
             click.echo(line)

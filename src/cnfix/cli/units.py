@@ -92,9 +92,10 @@ def stdin_outcome(options: RunOptions) -> FileOutcome:
 
 
 def worker_count(jobs: int) -> int:
-    from cnfix.app.parallel import default_jobs
+    """``--jobs``, or when it is 0 the cores that are idle now."""
+    from cnfix.app.parallel import idle_jobs
 
-    return jobs or default_jobs()
+    return jobs or idle_jobs()
 
 
 def file_units(paths: list[Path] | Found, options: RunOptions, jobs: int = 1) -> Iterator[Any]:

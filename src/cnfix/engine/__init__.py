@@ -248,13 +248,15 @@ def repair_document(
     above already gone, not once with them and again, differently, without. A pass in
     which no rule changes anything ends the repair; its findings are what is left.
     """
-    wanted = {Applicability.SAFE, Applicability.UNSAFE} if unsafe_fixes else {Applicability.SAFE}
+    # A tuple, not a set: membership by identity, where a set hashes each enum member
+    # in Python (once per fix: tens of thousands of calls on a damaged text).
+    wanted = (Applicability.SAFE, Applicability.UNSAFE) if unsafe_fixes else (Applicability.SAFE,)
     with _collector_paused():
         return _repair_passes(doc, rules, wanted)
 
 
 def _repair_passes(
-    doc: Document, rules: Sequence[Rule], wanted: set[Applicability]
+    doc: Document, rules: Sequence[Rule], wanted: tuple[Applicability, ...]
 ) -> RepairResult:
     order = {rule.name: index for index, rule in enumerate(rules)}
     applied: list[Finding] = []

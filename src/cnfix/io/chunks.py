@@ -24,8 +24,10 @@ from cnfix.io.safe_files import (
 # --- streaming large files --------------------------------------------------------
 
 #: Files larger than this (in bytes) are read and repaired chunk by chunk, so memory
-#: stays flat however large the file; smaller files are judged as one document.
-STREAM_THRESHOLD = 8 << 20
+#: stays flat however large the file; smaller files are judged as one document. A file
+#: read whole peaks at about 30 MB plus 30 times its size (its findings, the repaired
+#: copy): from 2 MB on, streaming keeps a run under 150 MB.
+STREAM_THRESHOLD = 2 << 20
 #: Bytes read at a time when streaming; a chunk is about this size, cut at a blank line.
 CHUNK_BYTES = 1 << 20
 

@@ -7,8 +7,9 @@ File text is always handed to rich as ``Text`` (never parsed as markup).
 from __future__ import annotations
 
 import difflib
+import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, ClassVar
 
@@ -17,36 +18,176 @@ from cnfix.report.text import count_by_rule
 
 #: Unchanged characters kept on each side of a change in the inline diff.
 DIFF_CONTEXT = 12
+#: Changed lines the inline diff shows of one text (a file, or a chunk of a large one).
+INLINE_DIFF_LINES = 1000
 #: The line numbers of a unified diff's hunk header (``@@ -12,3 +12,3 @@``).
 _HUNK_RE = re.compile(r"([-+])(\d+)")
 
+#: How far past a difference the matcher looks for the two sides to agree again
+#: (characters, or lines); a change longer than this is shown whole from there on.
+RESYNC_LIMIT = 256
+
 #: A piece of an inline diff line: kind is "same", "delete", "insert" or "elided".
 Segment = tuple[str, str]
+#: ``difflib`` style: (tag, i1, i2, j1, j2) with tag "equal", "replace", "delete", "insert".
+Opcode = tuple[str, int, int, int, int]
+#: What the matcher compares: the characters of a line, or the lines of a text.
+Items = str | Sequence[str]
+
+
+def _list_find(items: Sequence[str]) -> Callable[[str, int, int], int]:
+    """``str.find`` for a list: the index of ``item`` in ``items[start:end]``, or -1."""
+
+    def find(item: str, start: int, end: int) -> int:
+        try:
+            return items.index(item, start, end)  # type: ignore[attr-defined, no-any-return]
+        except ValueError:
+            return -1
+
+    return find
+
+
+#: Files of at most this many lines (old and new) whose line count a repair changed
+#: are paired by ``difflib``; longer ones by ``opcodes``.
+DIFFLIB_LINES = 4000
+
+#: A match after a difference is trusted when this many items agree from it on (or the
+#: text ends); a shorter agreement pays for the difference that follows it.
+TRUSTED_AGREEMENT = 3
+
+
+def _resync(
+    old: Items,
+    i: int,
+    new: Items,
+    j: int,
+    find: Callable[[str, int, int], int],
+    *,
+    trusted: int,
+) -> tuple[int, int, int]:
+    """Where the two sides agree again after a difference at ``old[i]`` / ``new[j]``:
+    ``(x, y, cost)`` with ``old[i + x] == new[j + y]`` at the least cost, ties to the
+    least ``x`` (``difflib`` too prefers the earlier match). The cost is ``x + y``, plus,
+    for a match that agrees for fewer than ``trusted`` items, the cost of the
+    differences after it up to a trusted agreement: so ``方(fāng)式`` → ``方式`` skips the
+    whole reading rather than matching its ``f`` with a later ``f``. The ends of both
+    when nothing agrees within ``RESYNC_LIMIT``."""
+    n, m = len(old), len(new)
+    best_x, best_y = n - i, m - j
+    best_cost = best_x + best_y
+    end_x = i + RESYNC_LIMIT if i + RESYNC_LIMIT < n else n
+    for y in range(RESYNC_LIMIT if m - j > RESYNC_LIMIT else m - j):
+        if y >= best_cost:
+            break
+        bound = i + best_cost - y + 1
+        x = find(new[j + y], i, bound if bound < end_x else end_x) - i
+        if x < 0:
+            continue
+        cost = x + y
+        # A match is trusted when enough items agree from it on; else the differences
+        # that follow it, up to a trusted agreement, add to its cost.
+        at_old, at_new = i + x, j + y
+        settled = False
+        while not settled and cost < best_cost:
+            agree = 1
+            while (
+                agree < trusted
+                and at_old + agree < n
+                and at_new + agree < m
+                and old[at_old + agree] == new[at_new + agree]
+            ):
+                agree += 1
+            at_old += agree
+            at_new += agree
+            if at_old == n or at_new == m:  # what is left of the other side is a change
+                cost += n - at_old + m - at_new
+                settled = True
+                break
+            if agree >= trusted:
+                settled = True
+                break
+            step_x, step_y, step = _resync(old, at_old, new, at_new, find, trusted=1)
+            cost += step
+            at_old += step_x
+            at_new += step_y
+            settled = at_old == n and at_new == m
+        if settled and (cost < best_cost or (cost == best_cost and x < best_x)):
+            best_x, best_y, best_cost = x, y, cost
+            # A later candidate would pair an item of old[i : i + cost] with one of
+            # new[j + y + 1 : j + cost + 1]; when the two share none, this one stands.
+            if set(old[i : i + cost]).isdisjoint(new[j + y + 1 : j + cost + 1]):
+                break
+    return best_x, best_y, best_cost
+
+
+def opcodes(old: Items, new: Items, *, trusted: int = TRUSTED_AGREEMENT) -> list[Opcode]:
+    """The changes between two strings (or lists of lines) as ``difflib`` opcodes, in
+    one pass: a run of equal items, then the nearest point where the two sides agree
+    again (``_resync``), and so on. Linear for the local changes that repairs make,
+    where ``difflib``'s longest-match search is quadratic (on a long line, or on a file
+    whose lines repeat); a change longer than ``RESYNC_LIMIT`` replaces the rest."""
+    ops: list[Opcode] = []
+    i = j = 0
+    n, m = len(old), len(new)
+    find = old.find if isinstance(old, str) else _list_find(old)
+    while i < n and j < m:
+        # The run of equal items: one by one for a few (the runs between repairs are
+        # short), then by slices that double, then halve.
+        most = n - i if n - i < m - j else m - j
+        same = 0
+        while same < most and old[i + same] == new[j + same]:
+            same += 1
+            if same == 8:
+                step = 8
+                while same < most:
+                    step = min(step, most - same)
+                    if old[i + same : i + same + step] == new[j + same : j + same + step]:
+                        same += step
+                        step += step
+                    elif step == 1:
+                        break
+                    else:
+                        step //= 2
+                break
+        if same:
+            ops.append(("equal", i, i + same, j, j + same))
+            i += same
+            j += same
+            if i == n or j == m:
+                break
+        x, y, _ = _resync(old, i, new, j, find, trusted=trusted)
+        ops.append(("replace" if x and y else "delete" if x else "insert", i, i + x, j, j + y))
+        i += x
+        j += y
+    if i < n or j < m:
+        x, y = n - i, m - j
+        ops.append(("replace" if x and y else "delete" if x else "insert", i, n, j, m))
+    return ops
 
 
 def inline_segments(old: str, new: str, context: int = DIFF_CONTEXT) -> list[Segment]:
     """Character-level diff of one line, with long unchanged stretches elided."""
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     segments: list[Segment] = []
-    opcodes = matcher.get_opcodes()
-    for number, (tag, i1, i2, j1, j2) in enumerate(opcodes):
-        if tag == "equal":
-            same = old[i1:i2]
-            keep_left = context if number > 0 else 0
-            keep_right = context if number < len(opcodes) - 1 else 0
-            if len(same) > keep_left + keep_right + 1:
-                if keep_left:
-                    segments.append(("same", same[:keep_left]))
-                segments.append(("elided", "…"))
-                if keep_right:
-                    segments.append(("same", same[len(same) - keep_right :]))
-            else:
-                segments.append(("same", same))
+    append = segments.append
+    changes = opcodes(old, new)
+    last = len(changes) - 1
+    for number, (tag, i1, i2, j1, j2) in enumerate(changes):
+        if tag != "equal":
+            if i2 > i1:
+                append(("delete", old[i1:i2]))
+            if j2 > j1:
+                append(("insert", new[j1:j2]))
             continue
-        if i2 > i1:
-            segments.append(("delete", old[i1:i2]))
-        if j2 > j1:
-            segments.append(("insert", new[j1:j2]))
+        keep_left = context if number else 0
+        keep_right = context if number < last else 0
+        if i2 - i1 <= keep_left + keep_right + 1:
+            append(("same", old[i1:i2]))
+            continue
+        if keep_left:
+            append(("same", old[i1 : i1 + keep_left]))
+        append(("elided", "…"))
+        if keep_right:
+            append(("same", old[i2 - keep_right : i2]))
     return segments
 
 
@@ -69,14 +210,29 @@ class LineChange:
     new: list[str]
 
 
+def _line_opcodes(old_lines: list[str], new_lines: list[str]) -> Iterable[Opcode]:
+    """How the lines pair up. As many lines on both sides (no repair removed or added
+    one: the usual case): line by line. Else ``difflib`` up to ``DIFFLIB_LINES`` lines
+    (its pairing of a file whose blank lines were cut is the one shown so far), and
+    ``opcodes`` beyond: ``difflib`` is quadratic on a long file whose lines repeat."""
+    if len(old_lines) == len(new_lines):
+        return (
+            ("replace", number, number + 1, number, number + 1)
+            for number, (old, new) in enumerate(zip(old_lines, new_lines, strict=True))
+            if old != new
+        )
+    if len(old_lines) + len(new_lines) <= DIFFLIB_LINES:
+        return difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_opcodes()
+    return opcodes(old_lines, new_lines)
+
+
 def changed_lines(old_text: str, new_text: str, first_line: int = 1) -> list[LineChange]:
     """Lines that differ, paired one-to-one where the counts match; numbered from
     ``first_line``."""
     old_lines = old_text.splitlines()
     new_lines = new_text.splitlines()
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
     changes: list[LineChange] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in _line_opcodes(old_lines, new_lines):
         if tag == "equal":
             continue
         if i2 - i1 == j2 - j1:
@@ -118,11 +274,17 @@ def diff_header(path: str, applied: Iterable[Finding]) -> str:
     return f"{path}: {total} fix{'es' if total != 1 else ''} ({detail})"
 
 
+@functools.cache
 def cell_width(char: str) -> int:
     """Terminal cells a character takes: two for wide (CJK) characters."""
     import unicodedata
 
     return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
+def text_width(text: str) -> int:
+    """Terminal cells a string takes."""
+    return sum(map(cell_width, text))
 
 
 def wrap_segments(
@@ -139,20 +301,21 @@ def wrap_segments(
     rows: list[list[Segment]] = [[]]
     used = 0
 
-    def cost(kind: str, text: str) -> int:
-        extra = 4 if markers and kind in ("delete", "insert") else 0
-        return sum(cell_width(char) for char in text) + extra
-
     for number, (kind, text) in enumerate(segments):
         extra = 4 if markers and kind in ("delete", "insert") else 0
+        cells = text_width(text) + extra
         if kind in ("delete", "insert") and used:
-            unit = cost(kind, text)
+            unit = cells
             if kind == "delete" and number + 1 < len(segments):
-                after = segments[number + 1]
-                unit += cost(*after) if after[0] == "insert" else 0
+                after_kind, after = segments[number + 1]
+                unit += text_width(after) + extra if after_kind == "insert" else 0
             if used + unit > width and unit <= width // 3:
                 rows.append([])
                 used = 0
+        if used + cells <= width:  # the whole piece fits on this row
+            rows[-1].append((kind, text))
+            used += cells
+            continue
         piece = ""
         for char in text:
             need = cell_width(char) + (0 if piece else extra)
@@ -232,9 +395,12 @@ class Printer:
         first_line: int = 1,
     ) -> None:
         """The readable diff: a header with counts by rule, then each changed line with
-        the changed characters marked inside it and unchanged stretches elided."""
+        the changed characters marked inside it and unchanged stretches elided; past
+        ``INLINE_DIFF_LINES`` changed lines, one line that says how many more there are
+        (no one reads megabytes of diff on a terminal, and marking them costs time)."""
         self.line(diff_header(path, applied), "header")
-        for change in changed_lines(old_text, new_text, first_line):
+        changes = changed_lines(old_text, new_text, first_line)
+        for change in changes[:INLINE_DIFF_LINES]:
             if len(change.old) == len(change.new) == 1:
                 prefix = f"{change.old_number:>5} │ "
                 self.segments(prefix, inline_segments(change.old[0], change.new[0]))
@@ -243,6 +409,11 @@ class Printer:
                 self.segments(f"{change.old_number + offset:>5} - ", [("delete", line)])
             for line in change.new:
                 self.segments("      + ", [("insert", line)])
+        if len(changes) > INLINE_DIFF_LINES:
+            more = len(changes) - INLINE_DIFF_LINES
+            self.line(
+                f"      … {more} more changed line(s); --diff unified shows every one", "elided"
+            )
 
     def unified(self, path: str, old_text: str, new_text: str, *, first_line: int = 1) -> None:
         self.stream.write(unified_diff(path, old_text, new_text, first_line))
