@@ -1,8 +1,7 @@
 """Restoration benchmark of ``mixed-script``: flipped characters back, good ones untouched.
 
 Reference documents: the development corpus (``tests/data/corpus``: Traditional documents
-of Taiwan and Hong Kong usage, and Simplified ones; the ``law-cn`` documents are left out,
-their source being reserved for evaluation elsewhere), or every ``*.txt`` of ``--dir``
+of Taiwan and Hong Kong usage, and Simplified ones), or every ``*.txt`` of ``--dir``
 (``--script`` names their script). Each document gets 1, 2 and 5 % of its Han characters
 flipped into the other script's real forms, as a converter writes them (OpenCC ``t2s`` for
 Traditional text, ``s2tw`` for Simplified; this includes characters valid in both scripts:
@@ -49,8 +48,6 @@ from bench_script import flip
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "corpus"
 #: OpenCC's whole-document conversion back into each script.
 OPENCC_BACK = {"hant": "s2tw", "hans": "t2s"}
-#: Corpus sources left out (see the module docstring).
-LEFT_OUT = {"law-cn"}
 MODES = ("auto", "auto+unsafe", "--to", "opencc")
 
 
@@ -59,7 +56,7 @@ def corpus_documents(script: str) -> list[str]:
     return [
         (CORPUS / entry["file"]).read_text(encoding="utf-8")
         for entry in manifest["documents"]
-        if entry["script"] == script and entry["source"] not in LEFT_OUT
+        if entry["script"] == script
     ]
 
 
