@@ -180,9 +180,15 @@ def test_statistics_counts_per_rule(seeds: Path) -> None:
 def test_quiet_and_verbose(tree: Path) -> None:
     quiet = run("scan", "-q", "damaged.txt")
     assert quiet.exit_code == 1
-    assert all(line.startswith("damaged.txt:") for line in quiet.stdout.splitlines())
+    *findings, summary = quiet.stdout.splitlines()
+    assert findings and all(line.startswith("damaged.txt:") for line in findings)
+    assert re.fullmatch(r"\d+ findings? in 1 of 1 file: .*\.", summary)
     assert quiet.stderr == ""
-    assert run("repair", "-q", "damaged.txt").stdout == ""
+    assert run("scan", "-q", "clean.txt").stdout == ""  # quiet and clean: silent
+    repaired = run("repair", "-q", "damaged.txt")
+    assert repaired.stdout == ""  # no diff; nothing is left
+    summary = r"cnfix: \d+ findings? in 1 of 1 file: .*; 1 file would change\.\n"
+    assert re.fullmatch(summary, repaired.stderr)
 
     verbose = run("scan", "-v", "damaged.txt", "clean.txt")
     assert re.search(r"damaged\.txt: [1-9]\d* finding\(s\)", verbose.stderr)

@@ -65,11 +65,3 @@ def test_stdin_filter_exits_like_a_written_repair(
     done = run_cnfix("repair", *options, "-", cwd=tmp_path, input=DAMAGED.encode())
     assert done.returncode == expected
     assert done.stdout.decode() == CLEAN
-
-
-def test_jsonl_summary_counts_records_like_files_count_files(tmp_path: Path) -> None:
-    inputs = _write_inputs(tmp_path, DAMAGED)
-    files = run_cnfix("repair", "-w", inputs["files"].name, cwd=tmp_path)
-    records = run_cnfix("repair", "-w", "--jsonl", inputs["jsonl"].name, cwd=tmp_path)
-    assert "1 file(s) repaired, 0 finding(s) left, 0 error(s)" in files.stderr.decode()
-    assert "1 record(s) repaired, 0 finding(s) left, 0 error(s)" in records.stderr.decode()

@@ -15,32 +15,75 @@ from cnfix.model import Applicability, Finding
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
+#: What became of a finding, the words of every summary (``report.text.summary_line``):
+#: fixed by this repair (or, without ``--in-place``/``-o``, would be), fixable by a
+#: plain ``repair``, fixable only with ``--unsafe-fixes``, never fixed (no fix, or a
+#: suggestion only), or left because its fix overlapped one that was applied and the
+#: text then settled without it.
+FIXED, WOULD_FIX, SAFE, UNSAFE, REPORT_ONLY, CONFLICTED = (
+    "fixed",
+    "would-fix",
+    "safe",
+    "unsafe",
+    "report-only",
+    "conflicted",
+)
+
+
+def kind_of(finding: Finding, *, after_repair: bool, unsafe_fixes: bool) -> str:
+    """SAFE, UNSAFE, REPORT_ONLY or (a fixable finding still there after a repair that
+    could apply it) CONFLICTED."""
+    fix = finding.fix
+    if fix is None or fix.applicability is Applicability.DISPLAY:
+        return REPORT_ONLY
+    if fix.applicability is Applicability.UNSAFE and not unsafe_fixes:
+        return UNSAFE
+    return CONFLICTED if after_repair else SAFE
+
 
 @dataclass
 class Tally:
     """Counts of a run. ``counts``/``fixable``: findings by rule (scan: all of them;
-    repair: those left); ``changed``/``written``: the units (files, records) that a
-    repair changed and wrote, by key, so that a file streamed in chunks counts once."""
+    repair: those left); ``kinds``: findings by what became of them (``kind_of``,
+    plus FIXED or WOULD_FIX for the fixes a repair applied); ``checked`` and
+    ``with_findings``: units (files, records, chunks of a streamed file counted once)
+    checked and those with a finding; ``changed``/``written``: the units that a
+    repair changed and wrote, by key."""
 
+    repair: bool = False
+    unsafe_fixes: bool = False
     counts: Counter[str] = field(default_factory=Counter)
     fixable: Counter[str] = field(default_factory=Counter)
-    #: of the fixable ones, those a repair applies without ``--unsafe-fixes``
-    safe: int = 0
+    kinds: Counter[str] = field(default_factory=Counter)
     errors: int = 0
     remaining: int = 0
+    checked: set[Hashable] = field(default_factory=set)
+    with_findings: set[Hashable] = field(default_factory=set)
     changed: set[Hashable] = field(default_factory=set)
     written: set[Hashable] = field(default_factory=set)
 
-    def add_findings(self, findings: Iterable[Finding]) -> None:
+    def add_findings(
+        self, key: Hashable, findings: Iterable[Finding], *, after_repair: bool | None = None
+    ) -> None:
+        """Count the findings of a unit checked (by a scan, or left by a repair; a
+        repair's fixes that were not written count as ``after_repair=False``)."""
+        self.checked.add(key)
         findings = list(findings)
         if not findings:  # most files and records: nothing to count
             return
+        self.with_findings.add(key)
+        after = self.repair if after_repair is None else after_repair
+        unsafe_fixes = self.unsafe_fixes and after
         self.counts.update(finding.rule for finding in findings)
         self.fixable.update(finding.rule for finding in findings if finding.fixable)
-        self.safe += sum(
-            finding.fix is not None and finding.fix.applicability is Applicability.SAFE
-            for finding in findings
+        self.kinds.update(
+            kind_of(finding, after_repair=after, unsafe_fixes=unsafe_fixes) for finding in findings
         )
+
+    def add_fixed(self, key: Hashable, count: int, *, written: bool) -> None:
+        """Count the fixes applied to a unit: FIXED when written, else WOULD_FIX."""
+        self.with_findings.add(key)
+        self.kinds[FIXED if written else WOULD_FIX] += count
 
 
 def scan_exit_code(tally: Tally, *, exit_zero: bool) -> int:

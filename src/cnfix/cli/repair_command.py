@@ -6,12 +6,12 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 
 from cnfix.app.runner import FileOutcome, process_file
-from cnfix.app.tally import EXIT_ERROR, Tally, repair_exit_code
+from cnfix.app.tally import EXIT_ERROR, FIXED, WOULD_FIX, Tally, kind_of, repair_exit_code
 from cnfix.cli.options import (
     Reporting,
     announce,
@@ -22,6 +22,7 @@ from cnfix.cli.options import (
     run_options,
 )
 from cnfix.cli.units import STDIN, JsonlRun, file_units, find_files, stdin_outcome, with_progress
+from cnfix.model import Finding
 
 
 def _color(stream: Any) -> bool:
@@ -121,14 +122,20 @@ def repair(
         "exit_zero": reporting.exit_zero,
         "exit_non_zero_on_fix": exit_non_zero_on_fix,
     }
-    tally = Tally()
+    tally = Tally(repair=True, unsafe_fixes=run.unsafe_fixes)
     if paths == (STDIN,) and not jsonl:
         outcome = stdin_outcome(run)
         if outcome.error:
             error(f"{run.stdin_name or '-'}: {outcome.error}")
             sys.exit(EXIT_ERROR)
         sys.stdout.write(outcome.repaired or outcome.text)
+        sys.stdout.flush()
         tally.remaining = len(outcome.findings)
+        if outcome.changed:
+            tally.written.add(outcome.key)
+        report = Report(sys.stderr, tally, reporting, noun="file")
+        report.unit(outcome, FIXED)
+        report.summary(writes=True)
         sys.exit(repair_exit_code(tally, writes=True, **codes))
     writes = run.write or interactive
     # Interactive: repair without writing, ask, then write the approved files.
@@ -145,13 +152,16 @@ def repair(
         units, noun = file_units(files, run, 1 if interactive else jobs), "file"
         if not interactive:
             units = with_progress(units, len(files), reporting)
+    # Repaired text on stdout (-o - with --jsonl): the report goes to stderr.
+    stream = sys.stderr if output == STDIN else sys.stdout
+    report = Report(stream, tally, reporting, noun=noun)
     width = None
-    if sys.stdout.isatty():
+    if stream.isatty():
         import shutil  # only for a terminal: shutil brings zlib, bz2 and lzma (~5 ms)
 
         width = shutil.get_terminal_size().columns
-    printer = diff.Printer(sys.stdout, color=_color(sys.stdout), width=width)
-    show = interactive or not (reporting.quiet or output == STDIN or diff_style == "none")
+    printer = diff.Printer(stream, color=_color(stream), width=width)
+    show = interactive or not (reporting.quiet or diff_style == "none")
     approve_all = False
     for unit in units:
         state = f"{len(unit.applied)} fix(es)" if unit.changed else "nothing to fix"
@@ -160,6 +170,7 @@ def repair(
             continue
         tally.remaining += len(unit.findings)
         if not unit.changed:
+            report.unit(unit, FIXED)
             continue
         tally.changed.add(unit.key)
         if show and diff_style == "inline":
@@ -168,14 +179,18 @@ def repair(
         elif show and diff_style == "unified":
             old, new, first = unit.unified_texts()
             printer.unified(str(unit.path), old, new, first_line=first)
+        elif check:
+            report.would_change(unit)
         if interactive:
             answer = "y" if approve_all else _ask(unit)
             if answer == "q":
                 tally.remaining += 1
+                report.unit(unit, DECLINED)
                 break
             approve_all = answer == "a"
             if answer == "n":
                 tally.remaining += 1
+                report.unit(unit, DECLINED)
                 continue
             unit = process_file(unit.path, approved)
             if unit.error:
@@ -186,17 +201,80 @@ def repair(
                 notice(f"{unit.path}: {unit.notice}")
         if unit.written:
             tally.written.add(unit.key)
+            report.unit(unit, FIXED)
         elif writes:
             tally.remaining += 1  # repairs that could not be written are still to do
+            report.unit(unit, DECLINED)
+        else:
+            report.unit(unit, WOULD_FIX)
     if records_run is not None:
         records_run.say_skipped(reporting)
-    if not reporting.quiet:
-        if writes:
-            done = f"{len(tally.written)} {noun}(s) repaired"
-        else:
-            done = f"{len(tally.changed)} {noun}(s) would be repaired"
-        notice(f"{done}, {tally.remaining} finding(s) left, {tally.errors} error(s)")
+        report.summary(writes=writes, checked=records_run.checked)
+    else:
+        report.summary(writes=writes)
     sys.exit(repair_exit_code(tally, writes=writes, **codes))
+
+
+#: What became of the fixes a repair applied to a unit's text that were not written.
+DECLINED = "declined"
+
+
+class Report:
+    """What ``repair`` says besides its diffs: every finding it left, with the reason;
+    with ``--check``, each unit that would change; and one summary line at the end
+    (also with ``--quiet`` when there was anything to say)."""
+
+    def __init__(self, stream: IO[str], tally: Tally, reporting: Reporting, noun: str) -> None:
+        self.stream, self.tally, self.reporting, self.noun = stream, tally, reporting, noun
+
+    def unit(self, unit: Any, fixes: str) -> None:
+        """Count a unit whose applied fixes were FIXED (written), WOULD_FIX or DECLINED,
+        and print the findings left in it."""
+        from cnfix.report.text import LEFT_BECAUSE, text_lines
+
+        tally = self.tally
+        if unit.changed and fixes == DECLINED:
+            tally.add_findings(unit.key, unit.applied, after_repair=False)
+        elif unit.changed:
+            tally.add_fixed(unit.key, len(unit.applied), written=fixes == FIXED)
+        tally.add_findings(unit.key, unit.findings)
+        if not unit.findings:
+            return
+
+        def reason(finding: Finding) -> str:
+            kind = kind_of(finding, after_repair=True, unsafe_fixes=tally.unsafe_fixes)
+            return LEFT_BECAUSE[kind]
+
+        text = unit.repaired if unit.repaired is not None else unit.text
+        for line in text_lines(
+            unit.label, text, unit.findings, first_line=unit.first_line, note=reason
+        ):
+            self.stream.write(line + "\n")
+
+    def would_change(self, unit: Any) -> None:
+        from cnfix.report.diff import diff_header
+
+        self.stream.write(f"would repair {diff_header(unit.label, unit.applied)}\n")
+
+    def summary(self, *, writes: bool, checked: int | None = None) -> None:
+        from cnfix.report.text import plural, summary_line
+
+        tally = self.tally
+        if self.reporting.quiet and not (tally.kinds or tally.errors):
+            return
+        self.stream.flush()
+        units = tally.written if writes else tally.changed
+        line = summary_line(
+            tally.kinds,
+            noun=self.noun,
+            checked=len(tally.checked) if checked is None else checked,
+            with_findings=len(tally.with_findings),
+        )
+        done = "repaired" if writes else "would change"
+        line = f"{line[:-1]}; {plural(len(units), self.noun)} {done}"
+        if tally.errors:
+            line += f", {plural(tally.errors, 'error')}"
+        notice(f"{line}.")
 
 
 def _ask(outcome: FileOutcome) -> str:

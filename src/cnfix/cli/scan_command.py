@@ -53,7 +53,7 @@ def scan(
         if output_format not in ("text", "json"):
             raise click.UsageError("--jsonl reports with --format text or json")
         records_run = JsonlRun(paths, field_spec, run, jobs=jobs)
-        units, files = records_run.units(), None
+        units = records_run.units()
     else:
         files = find_files(paths, config, include, exclude, reporting)
         units = with_progress(file_units(files, run, jobs), len(files), reporting)
@@ -64,7 +64,7 @@ def scan(
         if not announce(unit, reporting, f"{len(unit.findings)} finding(s)"):
             tally.errors += 1
             continue
-        tally.add_findings(unit.findings)
+        tally.add_findings(unit.key, unit.findings)
         if statistics or not unit.findings:
             continue
         at = unit.first_line
@@ -92,17 +92,19 @@ def scan(
     elif statistics:
         for line in text.summary_lines(counts, codes, fixable):
             click.echo(line)
-    elif counts and output_format == "text" and not reporting.quiet:
-        click.echo()
-        for line in text.summary_lines(counts, codes, fixable):
-            click.echo(line)
-        if files is not None:
-            unsafe = sum(fixable.values()) - tally.safe
-            review = f", {unsafe} more with `--unsafe-fixes` (review them)" if unsafe else ""
-            click.echo(
-                f"Found {sum(counts.values())} finding(s) in {len(files)} file(s); "
-                f"{tally.safe} fixable with `cnfix repair`{review}."
+    elif output_format == "text" and (counts or not reporting.quiet):
+        if counts and not reporting.quiet:
+            click.echo()
+            for line in text.summary_lines(counts, codes, fixable):
+                click.echo(line)
+        click.echo(
+            text.summary_line(
+                tally.kinds,
+                noun="file" if records_run is None else "record",
+                checked=len(tally.checked) if records_run is None else records_run.checked,
+                with_findings=len(tally.with_findings),
             )
+        )
     if records_run is not None:
         records_run.say_skipped(reporting)
     sys.exit(scan_exit_code(tally, exit_zero=reporting.exit_zero))

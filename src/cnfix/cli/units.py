@@ -148,6 +148,11 @@ class JsonlRun:
             states=self.states,
         )
 
+    @property
+    def checked(self) -> int:
+        """Records whose field was checked (blank, invalid and skipped lines are not)."""
+        return self.states["checked"]
+
     def say_skipped(self, reporting: Reporting) -> None:
         if reporting.quiet:
             return

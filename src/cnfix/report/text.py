@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import IO, NamedTuple
 
@@ -61,11 +61,17 @@ def locate_all(text: str, findings: Iterable[Finding], first_line: int = 1) -> l
 
 
 def text_lines(
-    path: str, text: str, findings: Sequence[Finding], *, first_line: int = 1
+    path: str,
+    text: str,
+    findings: Sequence[Finding],
+    *,
+    first_line: int = 1,
+    note: Callable[[Finding], str] | None = None,
 ) -> list[str]:
     """One line per finding, ``path:line:col: CODE rule message``, in text order; when one
     rule has many findings on one source line they are folded into one output line, at
-    the first of them, with their count and the first few messages."""
+    the first of them, with their count and the first few messages. ``note`` adds a
+    parenthesised remark to each line (a repair's reason for leaving a finding)."""
     groups: dict[tuple[int, str], list[Located]] = {}
     for item in locate_all(text, findings, first_line):
         groups.setdefault((item.line, item.finding.rule), []).append(item)
@@ -77,8 +83,13 @@ def text_lines(
             messages = list(dict.fromkeys(item.finding.message for item in group))
             shown = "; ".join(messages[:GROUP_SHOWN])
             more = " …" if len(messages) > GROUP_SHOWN else ""
+            remark = _remark(note, [item.finding for item in group])
             entries.append(
-                (first.line, first.column, f"{head} {len(group)} on this line: {shown}{more}")
+                (
+                    first.line,
+                    first.column,
+                    f"{head} {len(group)} on this line: {shown}{more}{remark}",
+                )
             )
             continue
         for item in group:
@@ -87,11 +98,18 @@ def text_lines(
                     item.line,
                     item.column,
                     f"{path}:{item.line}:{item.column}: {item.finding.code} "
-                    f"{item.finding.rule} {item.finding.message}",
+                    f"{item.finding.rule} {item.finding.message}"
+                    f"{_remark(note, [item.finding])}",
                 )
             )
     entries.sort(key=lambda entry: (entry[0], entry[1]))
     return [line for _, _, line in entries]
+
+
+def _remark(note: Callable[[Finding], str] | None, findings: list[Finding]) -> str:
+    if note is None:
+        return ""
+    return f" ({'; '.join(dict.fromkeys(note(finding) for finding in findings))})"
 
 
 def json_records(
@@ -214,3 +232,38 @@ def summary_lines(counts: Counter[str], codes: dict[str, str], fixable: Counter[
         lines.append(f"{codes[name]:<5} {name:<{width}} {count:>6} {fixable[name]:>8}")
     lines.append(f"{'':<5} {'total':<{width}} {sum(counts.values()):>6} {sum(fixable.values()):>8}")
     return lines
+
+
+#: How a summary names each kind of finding (``cnfix.app.tally``), in the order it
+#: lists them.
+KIND_WORDS = {
+    "fixed": "fixed",
+    "would-fix": "would be fixed",
+    "safe": "fixable safely",
+    "unsafe": "fixable with --unsafe-fixes",
+    "report-only": "report-only",
+    "conflicted": "left by conflicting fixes",
+}
+
+#: Why a repair left a finding, by kind, as printed after it.
+LEFT_BECAUSE = {
+    "unsafe": "not fixed: unsafe, --unsafe-fixes applies it",
+    "report-only": "not fixed: report-only",
+    "conflicted": "not fixed: its fix conflicts with another one",
+}
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def summary_line(kinds: Mapping[str, int], *, noun: str, checked: int, with_findings: int) -> str:
+    """The one summary of ``scan`` and ``repair``: findings by what became of them, and
+    the units (files or records) with findings among those checked."""
+    total = sum(kinds.values())
+    if not total:
+        return f"No findings in {plural(checked, noun)}."
+    parts = ", ".join(
+        f"{kinds[kind]} {words}" for kind, words in KIND_WORDS.items() if kinds.get(kind)
+    )
+    return f"{plural(total, 'finding')} in {with_findings} of {plural(checked, noun)}: {parts}."
