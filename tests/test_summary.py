@@ -19,7 +19,10 @@ KINDS = "2 fixable safely, 1 fixable with --unsafe-fixes, 1 report-only"
 UNSAFE_LEFT = (
     "L001 blank-lines 3 blank lines in a row (not fixed: unsafe, --unsafe-fixes applies it)"
 )
-REPORT_ONLY_LEFT = "E003 lost-bytes U+FFFD replacement bytes read as GBK (锟斤拷): the original bytes are gone (not fixed: report-only)"
+REPORT_ONLY_LEFT = (
+    "E003 lost-bytes U+FFFD replacement bytes read as GBK (锟斤拷): the original bytes are gone "
+    "(not fixed: report-only)"
+)
 
 
 @pytest.fixture
