@@ -16,8 +16,25 @@ from cnfix.cli.repair_command import repair
 from cnfix.cli.scan_command import scan
 from cnfix.rules import RULES, UnknownRuleError, resolve_rule
 
+#: The exit status after Ctrl-C, as shells report a command that SIGINT ended.
+EXIT_INTERRUPTED = 130
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class Cnfix(click.Group):
+    """The command group; Ctrl-C ends a command with status 130 (click's own answer is
+    1, the status of "findings"). Files are written whole or not at all
+    (``cnfix.io.safe_files``), so an interrupted repair leaves nothing half-written."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            pass  # leave the handler first: the command's frames close their open outputs
+        click.echo("\ncnfix: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=Cnfix, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cnfix")
 def cli() -> None:
     """Find and repair damaged Chinese text."""

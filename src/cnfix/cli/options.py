@@ -8,7 +8,7 @@ import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import click
 
@@ -20,6 +20,47 @@ from cnfix.rules import UnknownRuleError, select_rules
 from cnfix.rules.script.options import TARGET_SCRIPTS, TargetScriptError, validate_target_script
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Command(click.Command):
+    """A command that answers options other tools taught (``--fix``) with what cnfix
+    has instead, and suggests only close spellings of its own options: difflib's
+    default would answer ``--fix`` with ``--field``."""
+
+    #: Options of other tools, by the command they were given to, and what to say.
+    HABITS: ClassVar[dict[str, dict[str, str]]] = {
+        "scan": {
+            "--fix": "`cnfix repair` (shows the repairs; `-w` writes them)",
+            "--diff": "`cnfix repair` (shows the diff)",
+            "--in-place": "`cnfix repair -w`",
+            "--write": "`cnfix repair -w`",
+            "--unsafe-fixes": "`cnfix repair --unsafe-fixes`",
+            "--check": "`cnfix repair --check`",
+        },
+        "repair": {
+            "--fix": "`-w` / `--in-place` (write the repairs)",
+            "--write": "`-w` / `--in-place`",
+            "--dry-run": "no option: `cnfix repair` writes nothing without `-w` or `-o`",
+            "--statistics": "`cnfix scan --statistics`",
+            "--format": "`cnfix scan --format` (`repair --diff` picks the diff style)",
+        },
+    }
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        import difflib
+
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as error:
+            name = error.option_name
+            message = f"No such option: {name}."
+            hint = self.HABITS.get(self.name or "", {}).get(name)
+            close = difflib.get_close_matches(name, error.possibilities or [], n=1, cutoff=0.75)
+            if hint is not None:
+                message += f" Did you mean {hint}?"
+            elif close:
+                message += f" Did you mean {close[0]}?"
+            raise click.UsageError(message, ctx) from None
 
 
 def _split(values: Iterable[str]) -> list[str]:

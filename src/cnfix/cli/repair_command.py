@@ -13,6 +13,7 @@ import click
 from cnfix.app.runner import FileOutcome, process_file
 from cnfix.app.tally import EXIT_ERROR, FIXED, WOULD_FIX, Tally, kind_of, repair_exit_code
 from cnfix.cli.options import (
+    Command,
     Reporting,
     announce,
     common_options,
@@ -33,7 +34,7 @@ def _stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-@click.command()
+@click.command(cls=Command)
 @common_options
 @click.option("--in-place", "-w", "in_place", is_flag=True, help="Write the repaired files.")
 @click.option(

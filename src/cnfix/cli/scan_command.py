@@ -10,12 +10,19 @@ import click
 
 from cnfix import __version__
 from cnfix.app.tally import Tally, scan_exit_code
-from cnfix.cli.options import Reporting, announce, common_options, reporting_options, run_options
+from cnfix.cli.options import (
+    Command,
+    Reporting,
+    announce,
+    common_options,
+    reporting_options,
+    run_options,
+)
 from cnfix.cli.units import JsonlRun, file_units, find_files, with_progress
 from cnfix.rules import RULES
 
 
-@click.command()
+@click.command(cls=Command)
 @common_options
 @reporting_options
 @click.option(

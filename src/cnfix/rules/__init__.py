@@ -36,8 +36,12 @@ def resolve_rule(name_or_code: str) -> Rule:
     for rule in RULES:
         if name_or_code in (rule.name, rule.code) or name_or_code.upper() == rule.code:
             return rule
-    known = ", ".join(rule.name for rule in RULES)
-    raise UnknownRuleError(f"unknown rule {name_or_code!r} (known: {known})")
+    import difflib
+
+    known = [rule.name for rule in RULES]
+    close = difflib.get_close_matches(name_or_code.lower(), known, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise UnknownRuleError(f"unknown rule {name_or_code!r}{hint} (known: {', '.join(known)})")
 
 
 def select_rules(
