@@ -28,7 +28,8 @@ def tree(tmp_path: Path) -> Path:
 def test_scan_exit_0_on_clean_file(tree: Path) -> None:
     result = run_cnfix("scan", "clean.md", cwd=tree)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == b""
+    assert result.stdout == b"No findings in 1 file.\n"
+    assert run_cnfix("scan", "-q", "clean.md", cwd=tree).stdout == b""
 
 
 def test_scan_exit_1_with_findings_and_location_lines(tree: Path) -> None:
