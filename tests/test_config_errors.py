@@ -129,10 +129,10 @@ def test_valid_config_still_runs(tmp_path: Path) -> None:
     ],
 )
 def test_every_spelling_of_the_table_is_read(tmp_path: Path, toml: str) -> None:
-    from cnfix.config import find_pyproject
+    from cnfix.config import find_config
 
     (tmp_path / "pyproject.toml").write_text(toml, encoding="utf-8")
-    assert find_pyproject(tmp_path) == (tmp_path / "pyproject.toml").resolve()
+    assert find_config(tmp_path) == (tmp_path / "pyproject.toml").resolve()
 
 
 def test_a_pyproject_for_other_tools_is_not_parsed(
@@ -151,4 +151,4 @@ def test_a_pyproject_for_other_tools_is_not_parsed(
         "[tool.ruff]\nline-length = 100\n",
         encoding="utf-8",
     )
-    assert config.find_pyproject(tmp_path) is None
+    assert config.find_config(tmp_path) is None

@@ -1,4 +1,7 @@
-"""Settings from ``[tool.cnfix]`` in the nearest ``pyproject.toml``, merged with the CLI."""
+"""Settings from the configuration closest to each file, found as ruff finds its own:
+in each folder from the file's up to the repository root, ``.cnfix.toml``, then
+``cnfix.toml`` (both hold the settings at the top level), then a ``pyproject.toml``
+with a ``[tool.cnfix]`` table; ``--config FILE`` names one for every file instead."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from cnfix.rules import UnknownRuleError, resolve_rule
+from cnfix.rules.script.options import TARGET_SCRIPTS, TargetScriptError, validate_target_script
 
 #: Keys accepted in ``[tool.cnfix]`` and what type each takes.
 CONFIG_KEYS: dict[str, type] = {
@@ -57,53 +61,95 @@ _MAY_CONFIGURE_RE = re.compile(
 )
 
 
-def find_pyproject(start: Path) -> Path | None:
-    """The nearest ``pyproject.toml`` at or above ``start`` that has ``[tool.cnfix]``."""
+#: The configuration files a folder may hold, in the order they are looked for; the
+#: first two hold the settings at the top level.
+CONFIG_FILES = (".cnfix.toml", "cnfix.toml", "pyproject.toml")
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+
+
+def _parse(path: Path, text: str) -> dict[str, Any]:
+    tomllib = _tomllib()
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    return data
+
+
+def _table(path: Path) -> dict[str, Any] | None:
+    """The settings a configuration file holds: a ``cnfix.toml``'s top level, a
+    ``pyproject.toml``'s ``[tool.cnfix]`` (None when it has none)."""
+    text = _read(path)
+    if path.name != "pyproject.toml":
+        return _parse(path, text)
+    if _MAY_CONFIGURE_RE.search(text) is None:
+        return None
+    tool = _parse(path, text).get("tool", {})
+    if not isinstance(tool, dict) or "cnfix" not in tool:
+        return None
+    table = tool["cnfix"]
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.cnfix] must be a table, not {type(table).__name__}")
+    return table
+
+
+def find_config(start: Path) -> Path | None:
+    """The configuration closest to ``start`` (a folder): ``.cnfix.toml``,
+    ``cnfix.toml`` or a ``pyproject.toml`` with ``[tool.cnfix]``, looked for in
+    ``start`` and its parents, up to the repository root (a folder holding ``.git``)."""
     start = start.resolve()
     for folder in (start, *start.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            try:
-                text = candidate.read_text(encoding="utf-8")
-            except UnicodeDecodeError as error:
-                raise ConfigError(f"{candidate}: invalid TOML: {error}") from None
-            except OSError as error:
-                raise ConfigError(f"{candidate}: cannot read: {error.strerror or error}") from None
-            if _MAY_CONFIGURE_RE.search(text) is None:
-                continue
-            tomllib = _tomllib()
-            try:
-                data = tomllib.loads(text)
-            except tomllib.TOMLDecodeError as error:
-                raise ConfigError(f"{candidate}: invalid TOML: {error}") from None
-            tool = data.get("tool", {})
-            if isinstance(tool, dict) and "cnfix" in tool:
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if candidate.is_file() and (name != "pyproject.toml" or _table(candidate) is not None):
                 return candidate
+        if (folder / ".git").exists():
+            return None
     return None
 
 
-def load_config(start: Path) -> Config:
-    """Read and validate ``[tool.cnfix]`` from the nearest pyproject.toml (empty if none)."""
-    path = find_pyproject(start)
-    if path is None:
-        return Config()
-    table = _tomllib().loads(path.read_text(encoding="utf-8"))["tool"]["cnfix"]
-    if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [tool.cnfix] must be a table, not {type(table).__name__}")
+def load_config_file(path: Path) -> Config:
+    """Read and validate one configuration file (``--config``, or one found)."""
+    table = _table(path)
+    if table is None:
+        raise ConfigError(f"{path}: no [tool.cnfix] table")
+    table_name = "[tool.cnfix]" if path.name == "pyproject.toml" else "the file"
+    where = "[tool.cnfix] " if path.name == "pyproject.toml" else ""
     for key, value in table.items():
         expected = CONFIG_KEYS.get(key)
         if expected is None:
             known = ", ".join(CONFIG_KEYS)
-            raise ConfigError(f"{path}: unknown key {key!r} in [tool.cnfix] (known: {known})")
+            raise ConfigError(f"{path}: unknown key {key!r} in {table_name} (known: {known})")
         if not isinstance(value, expected):
             raise ConfigError(
-                f"{path}: [tool.cnfix] {key} must be a {expected.__name__}, "
-                f"not {type(value).__name__}"
+                f"{path}: {where}{key} must be a {expected.__name__}, not {type(value).__name__}"
             )
+    if "to" in table:
+        try:
+            table["to"] = validate_target_script(table["to"])
+        except TargetScriptError:
+            known = ", ".join(TARGET_SCRIPTS)
+            raise ConfigError(
+                f"{path}: {where}to = {table['to']!r} is not one of {known}"
+            ) from None
     for key in ("select", "ignore"):
         for name in table.get(key, []):
             try:
                 resolve_rule(str(name))
             except UnknownRuleError as error:
-                raise ConfigError(f"{path}: [tool.cnfix] {key}: {error}") from None
+                raise ConfigError(f"{path}: {where}{key}: {error}") from None
     return Config(path, dict(table))
+
+
+def load_config(start: Path) -> Config:
+    """The configuration closest to the folder ``start`` (empty if none)."""
+    path = find_config(start)
+    return Config() if path is None else load_config_file(path)

@@ -6,14 +6,14 @@ from __future__ import annotations
 import codecs
 import functools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 import click
 
 from cnfix.app.runner import FileOutcome, RunOptions
-from cnfix.config import Config, ConfigError, load_config
+from cnfix.config import Config, ConfigError, find_config, load_config, load_config_file
 from cnfix.io.safe_files import DEFAULT_MAX_SIZE
 from cnfix.model import KINDS, Settings
 from cnfix.rules import UnknownRuleError, select_rules
@@ -84,6 +84,13 @@ def common_options(function: F) -> F:
         click.option("--select", multiple=True, metavar="RULE,...", help="Only these rules."),
         click.option("--ignore", multiple=True, metavar="RULE,...", help="Skip these rules."),
         click.option("--encoding", metavar="NAME", help="Decode input with this encoding."),
+        click.option(
+            "--config",
+            "config_file",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Take the settings from this file for every file (default: the "
+            ".cnfix.toml, cnfix.toml or pyproject.toml [tool.cnfix] closest to each file).",
+        ),
         click.option("--include", multiple=True, metavar="GLOB", help="Also take these files."),
         click.option("--exclude", multiple=True, metavar="GLOB", help="Skip these paths."),
         click.option(
@@ -205,45 +212,97 @@ def announce(outcome: FileOutcome, reporting: Reporting, detail: str) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class Choices:
+    """What the command line chose; it wins over every configuration file."""
+
+    select: list[str]
+    ignore: list[str]
+    target: str | None
+    unsafe_fixes: bool = False
+
+
+class Configured:
+    """The run options of each file: the command line over the configuration closest to
+    the file (or the one ``--config`` names, for every file), each configuration read
+    once per run. ``base`` is the options for stdin and JSON Lines: the configuration
+    of the current folder."""
+
+    def __init__(self, base: RunOptions, choices: Choices, config: Config, fixed: bool) -> None:
+        self.base, self.choices, self.config, self.fixed = base, choices, config, fixed
+        self._by_folder: dict[Path, Path | None] = {}
+        self._by_config: dict[Path | None, RunOptions] = {config.path: base}
+
+    def replace(self, **changes: Any) -> Configured:
+        """The same configurations with ``changes`` made to every file's options."""
+        return Configured(replace(self.base, **changes), self.choices, self.config, self.fixed)
+
+    def __call__(self, path: Path) -> RunOptions:
+        if self.fixed:
+            return self.base
+        folder = path.parent
+        if folder not in self._by_folder:
+            try:
+                self._by_folder[folder] = find_config(folder)
+            except ConfigError as error:
+                raise click.UsageError(str(error)) from None
+        found = self._by_folder[folder]
+        if found not in self._by_config:
+            config = _load(lambda: load_config_file(found))
+            self._by_config[found] = _configure(self.base, config, self.choices)
+        return self._by_config[found]
+
+
+def _load(read: Callable[[], Config]) -> Config:
+    try:
+        return read()
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _configure(run: RunOptions, config: Config, choices: Choices) -> RunOptions:
+    """``run`` with the rules, script and unsafe fixes of the command line over ``config``."""
+    try:
+        chosen = choices.select or config.get("select")
+        rules = select_rules(chosen, [*choices.ignore, *config.get("ignore", [])])
+    except UnknownRuleError as error:
+        raise click.UsageError(str(error)) from None
+    script = choices.target or config.get("to", "auto")
+    unsafe = run.repair and (choices.unsafe_fixes or bool(config.get("unsafe-fixes", False)))
+    return replace(run, rules=rules, settings=Settings(target_script=script), unsafe_fixes=unsafe)
+
+
 def run_options(
     *,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     target: str | None,
     encoding: str | None,
+    config_file: Path | None = None,
+    unsafe_fixes: bool = False,
     max_size: int = DEFAULT_MAX_SIZE >> 20,
     paths: tuple[Path, ...] = (),
-    unsafe_fixes: bool = False,
     **run: Any,
-) -> tuple[Config, RunOptions]:
-    """Merge CLI options over ``[tool.cnfix]`` (every key in this one place); raise
-    click.UsageError on bad values."""
-    stdin_name = run.get("stdin_name")
-    try:
-        config = load_config(Path(stdin_name).parent if stdin_name else Path.cwd())
-        chosen = _split(select) or config.get("select")
-        dropped = _split(ignore) + list(config.get("ignore", []))
-        rules = select_rules(chosen, dropped)
-    except (ConfigError, UnknownRuleError) as error:
-        raise click.UsageError(str(error)) from None
-    script = target or config.get("to", "auto")
-    try:
-        script = validate_target_script(script)
-    except TargetScriptError:
-        raise click.UsageError(
-            f"{config.path}: [tool.cnfix] to = {script!r} is not one of {', '.join(TARGET_SCRIPTS)}"
-        ) from None
+) -> Configured:
+    """Merge CLI options over the configuration files; raise click.UsageError on bad
+    values (of the configuration of the current folder, or of ``--config``, before
+    any file is read)."""
+    stdin_name = run.get("stdin_name")  # stdin named: the configuration of its folder
+    if config_file is not None:
+        config = _load(lambda: load_config_file(config_file))
+    else:
+        config = _load(lambda: load_config(Path(stdin_name).parent if stdin_name else Path.cwd()))
     if encoding is not None:
         try:
             codecs.lookup(encoding)
         except LookupError:
             raise click.UsageError(f"unknown encoding {encoding!r}") from None
-    return config, RunOptions(
-        rules=rules,
-        settings=Settings(target_script=script),
+    choices = Choices(_split(select), _split(ignore), target, unsafe_fixes)
+    base = RunOptions(
+        rules=(),
         encoding=encoding,
         max_size=max_size << 20 or None,
         trees=tuple(path for path in paths if path.is_dir()),
-        unsafe_fixes=unsafe_fixes or bool(config.get("unsafe-fixes", False)),
         **run,
     )
+    return Configured(_configure(base, config, choices), choices, config, config_file is not None)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -111,9 +110,8 @@ def repair(
         if not reporting.quiet:
             notice("stdin is not a terminal: not asking, writing every repair")
         interactive = False
-    config, run = run_options(repair=True, paths=paths, unsafe_fixes=unsafe_fixes, **options)
-    run = replace(
-        run,
+    configured = run_options(repair=True, paths=paths, unsafe_fixes=unsafe_fixes, **options)
+    configured = configured.replace(
         write=in_place or output is not None,
         output_root=output,
         input_root=paths[0] if len(paths) == 1 and paths[0].is_dir() else None,
@@ -123,6 +121,7 @@ def repair(
         "exit_zero": reporting.exit_zero,
         "exit_non_zero_on_fix": exit_non_zero_on_fix,
     }
+    run = configured.base
     tally = Tally(repair=True, unsafe_fixes=run.unsafe_fixes)
     if paths == (STDIN,) and not jsonl:
         outcome = stdin_outcome(run)
@@ -140,17 +139,18 @@ def repair(
         sys.exit(repair_exit_code(tally, writes=True, **codes))
     writes = run.write or interactive
     # Interactive: repair without writing, ask, then write the approved files.
-    approved = replace(run, write=True)
+    approved = configured.replace(write=True)
     if interactive:
-        run = replace(run, write=False)
+        configured = configured.replace(write=False)
+        run = configured.base
         diff_style = "inline" if diff_style == "none" else diff_style
     records_run = None
     if jsonl:
         records_run = JsonlRun(paths, field_spec, run, jobs=jobs, output=output)
         units, noun = records_run.units(), "record"
     else:
-        files = find_files(paths, config, include, exclude, reporting)
-        units, noun = file_units(files, run, 1 if interactive else jobs), "file"
+        files = find_files(paths, configured.config, include, exclude, reporting)
+        units, noun = file_units(files, configured, 1 if interactive else jobs), "file"
         if not interactive:
             units = with_progress(units, len(files), reporting)
     # Repaired text on stdout (-o - with --jsonl): the report goes to stderr.
@@ -193,7 +193,7 @@ def repair(
                 tally.remaining += 1
                 report.unit(unit, DECLINED)
                 continue
-            unit = process_file(unit.path, approved)
+            unit = process_file(unit.path, approved(unit.path))
             if unit.error:
                 tally.errors += 1
                 error(f"{unit.path}: {unit.error}")

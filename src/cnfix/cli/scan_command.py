@@ -54,16 +54,16 @@ def scan(
 
     if statistics and output_format == "sarif":
         raise click.UsageError("--statistics works with --format text, json or github")
-    config, run = run_options(paths=paths, **options)
+    configured = run_options(paths=paths, **options)
     records_run = None
     if jsonl or field_spec is not None:
         if output_format not in ("text", "json"):
             raise click.UsageError("--jsonl reports with --format text or json")
-        records_run = JsonlRun(paths, field_spec, run, jobs=jobs)
+        records_run = JsonlRun(paths, field_spec, configured.base, jobs=jobs)
         units = records_run.units()
     else:
-        files = find_files(paths, config, include, exclude, reporting)
-        units = with_progress(file_units(files, run, jobs), len(files), reporting)
+        files = find_files(paths, configured.config, include, exclude, reporting)
+        units = with_progress(file_units(files, configured, jobs), len(files), reporting)
     records: list[str] = []
     sarif = formats.SarifLog(RULES, __version__) if output_format == "sarif" else None
     tally = Tally()

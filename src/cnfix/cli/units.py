@@ -4,6 +4,7 @@ or the records of JSON Lines files. Both give outcomes with the same attributes,
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -13,7 +14,7 @@ from typing import Any
 import click
 
 from cnfix.app.runner import FileOutcome, RunOptions, process_document
-from cnfix.cli.options import Reporting, notice
+from cnfix.cli.options import Configured, Reporting, notice
 from cnfix.config import Config
 
 STDIN = Path("-")
@@ -98,15 +99,16 @@ def worker_count(jobs: int) -> int:
     return jobs or idle_jobs()
 
 
-def file_units(paths: list[Path] | Found, options: RunOptions, jobs: int = 1) -> Iterator[Any]:
+def file_units(paths: list[Path] | Found, configured: Configured, jobs: int = 1) -> Iterator[Any]:
     """Outcomes in input order (stdin first); files on ``jobs`` processes, large files
-    in chunks."""
+    in chunks, each run of files with the same configuration under its options."""
     from cnfix.app.parallel import run_files
 
     if isinstance(paths, list) and STDIN in paths:
-        yield stdin_outcome(options)
+        yield stdin_outcome(configured.base)
         paths = [path for path in paths if path != STDIN]
-    yield from run_files(paths, options, jobs=worker_count(jobs))
+    for options, group in itertools.groupby(paths, key=configured):
+        yield from run_files(group, options, jobs=worker_count(jobs))
 
 
 class JsonlRun:
