@@ -5,14 +5,19 @@ Convention for commands: in a ```console block, every line that starts with ``$ 
 command (one line each, no continuation lines; a ``# comment`` after it is fine). Each is
 run by bash in a fresh temporary folder holding a writable copy of ``seeds/`` and of
 the README, with ``cnfix`` meaning the cnfix of the Python running the tests. It must
-exit 0 or 1 (as documented: clean or findings) and never with 2 or a traceback. Blocks
-marked ```sh (installation, the test command) are shown, not run here. ```pycon blocks
-are doctests.
+exit 0 or 1 (as documented: clean or findings) and never with 2 or a traceback. The
+pre-commit snippet runs under the real pre-commit; the Install section's commands and
+the GitHub Actions snippet's ``run`` steps run in a copy of the checkout and a fresh
+virtual environment (slow: packages come from the registry). The first ```sh block (set-up
+and the whole test suite) is shown, not run here. ```pycon blocks are doctests; the
+damage table's examples are checked against what a wrong decoder makes and what cnfix
+repairs.
 """
 
 from __future__ import annotations
 
 import doctest
+import json
 import os
 import re
 import shutil
@@ -132,3 +137,131 @@ def test_readme_command_runs(command: str, tmp_path: Path, shim: Path) -> None:
     )
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode in (0, 1), f"exit {result.returncode}: {result.stderr}"
+
+
+def test_what_it_fixes_is_what_repair_does() -> None:
+    """The before/after lines under "What it fixes" are the first seed line and its repair."""
+    from cnfix import repair_text
+
+    block = _blocks("text")[0]
+    before, after = (re.sub(r"\s*<!--.*?-->", "", line) for line in block.splitlines())
+    seed = (SEEDS / "001_5452bfde5ac18994.txt").read_text(encoding="utf-8")
+    assert seed.splitlines()[0].startswith(before)
+    assert repair_text(seed).text.splitlines()[0].startswith(after)
+
+
+def test_mojibake_examples_are_real_and_repaired() -> None:
+    """Each mojibake example of the damage table is what a wrong decoder makes of 你好
+    (UTF-8 read as Latin-1 has U+00A0, not a space) and repairs to it."""
+    from cnfix import repair_text
+
+    row = next(line for line in TEXT.splitlines() if line.startswith("| mojibake |"))
+    examples = re.findall(r"`([^`]+)`", row.split("|")[2])
+    made = [
+        "你好".encode().decode("gbk"),
+        "你好".encode("gbk").decode("latin-1"),
+        "你好".encode().decode("latin-1"),
+    ]
+    assert examples == made
+    for example in examples:
+        assert repair_text(example).text == "你好", example
+
+
+def _precommit_config() -> dict:
+    """The README's pre-commit snippet with its commented alternative hook as a second hook."""
+    block = next(block for block in _blocks("yaml") if "repos:" in block)
+    uncommented = re.sub(r"^(\s*)# ", r"\1", block, flags=re.M)
+    uncommented = re.sub(r"\s+# .*$", "", uncommented, flags=re.M)
+    return yaml.safe_load(uncommented)
+
+
+def test_precommit_snippet_hooks_are_the_published_hooks() -> None:
+    published = {
+        hook["id"]: hook
+        for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    }
+    hooks = _precommit_config()["repos"][0]["hooks"]
+    assert [hook["id"] for hook in hooks] == ["cnfix", "cnfix-check"]
+    for hook in hooks:
+        assert hook["entry"] == published[hook["id"]]["entry"]
+        assert hook["types"] == published[hook["id"]]["types"]
+        assert hook.get("types_or") == published[hook["id"]].get("types_or")
+    assert "OWNER" not in TEXT and "pip install cnfix" not in TEXT
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_precommit_snippet_runs_as_printed(tmp_path: Path, shim: Path) -> None:
+    pytest.importorskip("pre_commit", reason="pre-commit comes with the test extras")
+    env = {**os.environ, "PATH": f"{shim}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env |= {"PRE_COMMIT_HOME": str(tmp_path / "home"), "PRE_COMMIT_COLOR": "never"}
+    env.pop("PRE_COMMIT", None)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            args, cwd=tmp_path / "project", env=env, capture_output=True, text=True, check=False
+        )
+
+    (tmp_path / "project").mkdir()
+    block = next(block for block in _blocks("yaml") if "repos:" in block)
+    (tmp_path / "project" / ".pre-commit-config.yaml").write_text(block, encoding="utf-8")
+    (tmp_path / "project" / "notes.txt").write_text(
+        "会议指出,,要抓实学习教育,。\n\n\n\n他说锟斤拷是乱码。\n", encoding="utf-8"
+    )
+    run("git", "init", "-q")
+    run("git", "add", "-A")
+    first = run(sys.executable, "-m", "pre_commit", "run")
+    assert first.returncode == 1, first.stdout + first.stderr
+    assert "notes.txt:3:3: E003 lost-bytes" in first.stdout
+    assert "(not fixed: report-only)" in first.stdout
+    assert "1 file repaired" in first.stdout
+    assert (
+        (tmp_path / "project" / "notes.txt")
+        .read_text(encoding="utf-8")
+        .startswith("会议指出，要抓实学习教育。\n\n他说")
+    )
+
+
+def _checkout_copy(target: Path) -> None:
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for name in filter(None, listed.split("\0")):
+        if (ROOT / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target / name)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_install_and_ci_commands_run_as_printed(tmp_path: Path) -> None:
+    """In a copy of the checkout and a fresh virtual environment (packages from the
+    registry): the install commands of the Install section, then the ``run`` steps of
+    the GitHub Actions snippet, each exiting 0."""
+    checkout = tmp_path / "checkout"
+    _checkout_copy(checkout)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    env = {**os.environ, "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env.pop("PYTHONPATH", None)
+    install = next(block for block in _blocks("sh") if "pip wheel" in block)
+    steps = [line.split("#")[0].strip() for line in install.splitlines()]
+    ci = next(block for block in _blocks("yaml") if "steps:" in block)
+    for step in yaml.safe_load(ci)["steps"]:
+        if "run" in step:
+            steps.append(step["run"])
+        else:
+            assert step["uses"].split("@")[0] in {
+                "actions/checkout",
+                "actions/setup-python",
+                "github/codeql-action/upload-sarif",
+            }
+    for command in filter(None, steps):
+        done = subprocess.run(
+            ["bash", "-c", command], cwd=checkout, env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, f"{command}: {done.stdout}{done.stderr}"
+    assert json.loads((checkout / "cnfix.sarif").read_text(encoding="utf-8"))["runs"]
