@@ -190,6 +190,10 @@ def encode_string(value: str, like: str) -> str:
     return literal
 
 
+#: What became of a line: its field checked, or why it was passed through untouched.
+LINE_STATES = ("checked", "blank", "missing", "not-string", "invalid")
+
+
 @dataclass
 class RecordOutcome:
     """What happened to one line: the field's findings, repairs and the line to write.
@@ -207,7 +211,7 @@ class RecordOutcome:
     repaired: str | None = None
     applied: list[Finding] = field(default_factory=list)
     error: str | None = None
-    state: str = "checked"  # checked | blank | missing | not-string | invalid
+    state: str = "checked"  # one of LINE_STATES
 
     @property
     def changed(self) -> bool:

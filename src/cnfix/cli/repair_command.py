@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import click
+from click.core import ParameterSource
 
 from cnfix.app.runner import FileOutcome, process_file
 from cnfix.app.tally import EXIT_ERROR, FIXED, WOULD_FIX, Tally, kind_of, repair_exit_code
@@ -21,8 +22,17 @@ from cnfix.cli.options import (
     reporting_options,
     run_options,
 )
-from cnfix.cli.units import STDIN, JsonlRun, file_units, find_files, stdin_outcome, with_progress
+from cnfix.cli.units import (
+    STDIN,
+    Found,
+    JsonlRun,
+    file_units,
+    find_files,
+    stdin_outcome,
+    with_progress,
+)
 from cnfix.model import Finding
+from cnfix.report.progress import PROGRESS_AT
 
 
 def _color(stream: Any) -> bool:
@@ -144,25 +154,44 @@ def repair(
         configured = configured.replace(write=False)
         run = configured.base
         diff_style = "inline" if diff_style == "none" else diff_style
+    # Repaired text on stdout (-o - with --jsonl): the report goes to stderr.
+    stream = sys.stderr if output == STDIN else sys.stdout
+    ctx = click.get_current_context()
+    diff_asked = ctx.get_parameter_source("diff_style") is not ParameterSource.DEFAULT
     records_run = None
     if jsonl:
         records_run = JsonlRun(paths, field_spec, run, jobs=jobs, output=output)
-        units, noun = records_run.units(), "record"
+        files: list[Path] | Found = []
+        noun = "record"
     else:
         files = find_files(paths, configured.config, include, exclude, reporting)
-        units, noun = file_units(files, configured, 1 if interactive else jobs), "file"
+        noun = "file"
+    # Writing many files or records, diffs are left out unless asked for (--diff, -v):
+    # the changes are counted in the summary, and the findings left are printed after
+    # the progress display, which then has the terminal to itself. Files found one by
+    # one (their number unknown): the first few diffs are shown.
+    show = interactive or not (reporting.quiet or diff_style == "none")
+    diffs_left = float("inf")
+    summarised = False
+    if writes and not (interactive or diff_asked or reporting.verbose):
+        if jsonl or (isinstance(files, list) and len(files) >= PROGRESS_AT):
+            diffs_left, summarised = 0, True
+        elif not isinstance(files, list):
+            diffs_left = DIFFS_BEFORE_SUMMARY
+    lines_to_terminal = stream.isatty() and not summarised
+    if records_run is not None:
+        units = records_run.units(reporting, lines_to_terminal=lines_to_terminal)
+    else:
+        units = file_units(files, configured, 1 if interactive else jobs)
         if not interactive:
-            units = with_progress(units, len(files), reporting)
-    # Repaired text on stdout (-o - with --jsonl): the report goes to stderr.
-    stream = sys.stderr if output == STDIN else sys.stdout
-    report = Report(stream, tally, reporting, noun=noun)
+            units = with_progress(units, len(files), reporting, lines_to_terminal=lines_to_terminal)
+    report = Report(stream, tally, reporting, noun=noun, hold=summarised)
     width = None
     if stream.isatty():
         import shutil  # only for a terminal: shutil brings zlib, bz2 and lzma (~5 ms)
 
         width = shutil.get_terminal_size().columns
     printer = diff.Printer(stream, color=_color(stream), width=width)
-    show = interactive or not (reporting.quiet or diff_style == "none")
     approve_all = False
     for unit in units:
         state = f"{len(unit.applied)} fix(es)" if unit.changed else "nothing to fix"
@@ -174,14 +203,17 @@ def repair(
             report.unit(unit, FIXED)
             continue
         tally.changed.add(unit.key)
-        if show and diff_style == "inline":
+        if show and diffs_left > 0 and diff_style == "inline":
             at = unit.first_line
             printer.inline_diff(unit.label, unit.text, unit.repaired, unit.applied, first_line=at)
-        elif show and diff_style == "unified":
+        elif show and diffs_left > 0 and diff_style == "unified":
             old, new, first = unit.unified_texts()
             printer.unified(str(unit.path), old, new, first_line=first)
         elif check:
             report.would_change(unit)
+        elif show:
+            report.diffs_not_shown += 1
+        diffs_left -= 1
         if interactive:
             answer = "y" if approve_all else _ask(unit)
             if answer == "q":
@@ -216,6 +248,9 @@ def repair(
     sys.exit(repair_exit_code(tally, writes=writes, **codes))
 
 
+#: Writing files found one by one (their number unknown), this many diffs are shown
+#: and the rest only counted, unless asked for.
+DIFFS_BEFORE_SUMMARY = 20
 #: What became of the fixes a repair applied to a unit's text that were not written.
 DECLINED = "declined"
 
@@ -225,8 +260,19 @@ class Report:
     with ``--check``, each unit that would change; and one summary line at the end
     (also with ``--quiet`` when there was anything to say)."""
 
-    def __init__(self, stream: IO[str], tally: Tally, reporting: Reporting, noun: str) -> None:
+    def __init__(
+        self, stream: IO[str], tally: Tally, reporting: Reporting, noun: str, hold: bool = False
+    ) -> None:
         self.stream, self.tally, self.reporting, self.noun = stream, tally, reporting, noun
+        #: Lines held back until the summary (while a progress display is drawn).
+        self.held: list[str] | None = [] if hold else None
+        self.diffs_not_shown = 0
+
+    def _print(self, line: str) -> None:
+        if self.held is None:
+            self.stream.write(line + "\n")
+        else:
+            self.held.append(line)
 
     def unit(self, unit: Any, fixes: str) -> None:
         """Count a unit whose applied fixes were FIXED (written), WOULD_FIX or DECLINED,
@@ -250,17 +296,22 @@ class Report:
         for line in text_lines(
             unit.label, text, unit.findings, first_line=unit.first_line, note=reason
         ):
-            self.stream.write(line + "\n")
+            self._print(line)
 
     def would_change(self, unit: Any) -> None:
         from cnfix.report.diff import diff_header
 
-        self.stream.write(f"would repair {diff_header(unit.label, unit.applied)}\n")
+        self._print(f"would repair {diff_header(unit.label, unit.applied)}")
 
     def summary(self, *, writes: bool, checked: int | None = None) -> None:
         from cnfix.report.text import plural, summary_line
 
         tally = self.tally
+        for line in self.held or ():
+            self.stream.write(line + "\n")
+        if self.diffs_not_shown:
+            changed = plural(self.diffs_not_shown, self.noun)
+            notice(f"diffs of {changed} not shown (--diff inline or -v shows them)")
         if self.reporting.quiet and not (tally.kinds or tally.errors):
             return
         self.stream.flush()

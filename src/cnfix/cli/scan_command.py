@@ -56,14 +56,19 @@ def scan(
         raise click.UsageError("--statistics works with --format text, json or github")
     configured = run_options(paths=paths, **options)
     records_run = None
+    # Findings printed as they come (text, github) and a progress bar on one terminal
+    # would cut into each other: the bar is left out.
+    per_unit = output_format in ("text", "github") and not statistics
+    lines_to_terminal = per_unit and sys.stdout.isatty()
     if jsonl or field_spec is not None:
         if output_format not in ("text", "json"):
             raise click.UsageError("--jsonl reports with --format text or json")
         records_run = JsonlRun(paths, field_spec, configured.base, jobs=jobs)
-        units = records_run.units()
+        units = records_run.units(reporting, lines_to_terminal=lines_to_terminal)
     else:
         files = find_files(paths, configured.config, include, exclude, reporting)
-        units = with_progress(file_units(files, configured, jobs), len(files), reporting)
+        units = file_units(files, configured, jobs)
+        units = with_progress(units, len(files), reporting, lines_to_terminal=lines_to_terminal)
     records: list[str] = []
     sarif = formats.SarifLog(RULES, __version__) if output_format == "sarif" else None
     tally = Tally()

@@ -68,11 +68,23 @@ def find_files(
     return files
 
 
-def with_progress(outcomes: Iterable[Any], total: int, reporting: Reporting) -> Iterable[Any]:
-    """A progress bar on stderr for long runs on a terminal (never with --quiet)."""
+def progress_allowed(reporting: Reporting, *, lines_to_terminal: bool) -> bool:
+    """Whether a progress display may be drawn on stderr: a terminal, not ``--quiet``,
+    and no report lines going to the terminal while it is drawn (they would be cut
+    into the bar: with stdout on the same terminal the run holds them back, or draws
+    no bar)."""
+    return not (reporting.quiet or lines_to_terminal) and sys.stderr.isatty()
+
+
+def with_progress(
+    outcomes: Iterable[Any], total: int, reporting: Reporting, *, lines_to_terminal: bool
+) -> Iterable[Any]:
+    """A progress bar on stderr for long runs (``progress_allowed``)."""
     from cnfix.report import progress
 
-    if reporting.quiet or total < progress.PROGRESS_AT or not sys.stderr.isatty():
+    if total < progress.PROGRESS_AT or not progress_allowed(
+        reporting, lines_to_terminal=lines_to_terminal
+    ):
         return outcomes
     return progress.with_progress(outcomes, total, sys.stderr)
 
@@ -137,10 +149,12 @@ class JsonlRun:
         self.options, self.jobs, self.output = options, jobs, output
         self.states: Counter[str] = Counter()
 
-    def units(self) -> Iterator[Any]:
+    def units(self, reporting: Reporting, *, lines_to_terminal: bool) -> Iterator[Any]:
+        """The records worth reporting; on a terminal, a count of the lines read so far
+        (``progress_allowed``)."""
         from cnfix.app.records import jsonl_units
 
-        yield from jsonl_units(
+        units = jsonl_units(
             self.inputs,
             self.field,
             self.field_path,
@@ -149,6 +163,16 @@ class JsonlRun:
             output=self.output,
             states=self.states,
         )
+        if not progress_allowed(reporting, lines_to_terminal=lines_to_terminal):
+            return units
+        from cnfix.app.jsonl import LINE_STATES
+        from cnfix.report.progress import with_count
+
+        def lines_read() -> int:
+            # Key by key: rich reads this from its thread while the run updates states.
+            return sum(self.states[state] for state in LINE_STATES)
+
+        return with_count(units, lines_read, "lines", sys.stderr)
 
     @property
     def checked(self) -> int:
