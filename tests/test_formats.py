@@ -104,12 +104,31 @@ def test_sarif_of_a_clean_file_has_no_results(tree: Path) -> None:
 # --- GitHub workflow commands -------------------------------------------------------
 
 
+FOLDED_RE = re.compile(r" (\d+) on this line: ")
+
+
 def test_github_lines_match_the_workflow_command_syntax(seeds: Path) -> None:
     result = run("scan", "--format", "github", "seeds")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert len(lines) == len(json.loads(run("scan", "--format", "json", "seeds").stdout))
-    for line in lines:
+    records = json.loads(run("scan", "--format", "json", "seeds").stdout)
+    files = sorted({record["path"] for record in records})
+    groups = [line for line in lines if line.startswith("::group::")]
+    assert groups == [
+        f"::group::{path}: {sum(r['path'] == path for r in records)} findings" for path in files
+    ]
+    assert lines.count("::endgroup::") == len(files)
+    annotations = [line for line in lines if line.startswith("::error ")]
+    for path in files:  # at most ten annotations a file; the rest listed in the log
+        mine = [line for line in annotations if f"file={path}," in line]
+        count = sum(record["path"] == path for record in records)
+        assert len(mine) == min(count, 10)
+        if count > 10:
+            assert f"{count - 10} more in {path}, not annotated" in result.stdout
+            listed = [line for line in lines if line.startswith(f"{path}:")]
+            folded = sum(int(m[1]) - 1 for m in map(FOLDED_RE.search, listed) if m)
+            assert len(listed) + folded == count - 10
+    for line in annotations:
         assert GITHUB_LINE.fullmatch(line), line
 
 

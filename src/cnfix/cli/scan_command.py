@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +74,7 @@ def scan(
     records: list[str] = []
     sarif = formats.SarifLog(RULES, __version__) if output_format == "sarif" else None
     tally = Tally()
+    annotated: Counter[Hashable] = Counter()
     for unit in units:
         if not announce(unit, reporting, f"{len(unit.findings)} finding(s)"):
             tally.errors += 1
@@ -87,7 +90,12 @@ def scan(
                 str(unit.path), unit.text, unit.findings, first_line=at, fields=unit.json_fields()
             )
         elif output_format == "github":
-            for line in formats.github_lines(unit.label, unit.text, unit.findings, first_line=at):
+            # A file streamed in chunks has one cap over all its chunks.
+            annotate = max(formats.GITHUB_ANNOTATIONS_PER_FILE - annotated[unit.key], 0)
+            annotated[unit.key] += len(unit.findings)
+            for line in formats.github_group(
+                unit.label, unit.text, unit.findings, first_line=at, annotate=annotate
+            ):
                 click.echo(line)
         else:
             for line in text.text_lines(unit.label, unit.text, unit.findings, first_line=at):

@@ -47,6 +47,35 @@ def github_lines(
     return lines
 
 
+#: Annotations made per file: GitHub shows only ten errors per step, so more would be
+#: dropped unseen; the rest are listed in the log.
+GITHUB_ANNOTATIONS_PER_FILE = 10
+
+
+def github_group(
+    path: str,
+    text: str,
+    findings: Sequence[Finding],
+    *,
+    first_line: int = 1,
+    annotate: int = GITHUB_ANNOTATIONS_PER_FILE,
+) -> list[str]:
+    """A file's findings as one collapsible group of the log (``::group::``): the first
+    ``annotate`` as ``::error`` annotations, the rest as ``path:line:col`` lines in the
+    log with a count of them, since GitHub drops annotations beyond its cap."""
+    from cnfix.report.text import plural, text_lines
+
+    ordered = sorted(findings, key=lambda finding: finding.start)
+    shown, rest = ordered[:annotate], ordered[annotate:]
+    lines = [f"::group::{_github_data(path)}: {plural(len(findings), 'finding')}"]
+    lines += github_lines(path, text, shown, first_line=first_line)
+    if rest:
+        lines.append(f"{len(rest)} more in {path}, not annotated (GitHub shows ten per step):")
+        lines += text_lines(path, text, rest, first_line=first_line)
+    lines.append("::endgroup::")
+    return lines
+
+
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
