@@ -255,22 +255,27 @@ def test_interactive_without_a_terminal_but_in_place_writes_all(tree: Path) -> N
     assert (tree / "damaged.txt").read_text(encoding="utf-8") == CLEAN
 
 
+SKIPPED_FIRST = "会议指出，,要抓实学习教育。\n"
+
+
 @pytest.mark.parametrize(
-    ("answers", "written", "exit_code"),
+    ("answers", "expected", "exit_code"),
     [
-        ("y\nn\n", {"a.txt"}, 1),
-        ("n\ny\n", {"b.txt"}, 1),
-        ("a\n", {"a.txt", "b.txt"}, 0),
-        ("q\n", set(), 1),
-        ("yes\nno\n", {"a.txt"}, 1),
-        ("", set(), 1),  # end of input: stop, write nothing
+        # accept each of a.txt's three fixes, then quit at b.txt's first
+        ("a\na\na\nq\n", {"a.txt": CLEAN, "b.txt": DAMAGED}, 1),
+        # every stray-comma fix from then on; a halfwidth fix accepted, b's skipped
+        ("r\na\ns\n", {"a.txt": CLEAN, "b.txt": "会议指出,要抓实学习教育。\n"}, 1),
+        # a skip in a.txt is not remembered in b.txt (same text, asked again)
+        ("s\na\na\ns\na\na\n", {"a.txt": SKIPPED_FIRST, "b.txt": SKIPPED_FIRST}, 0),
+        ("q\n", {"a.txt": DAMAGED, "b.txt": DAMAGED}, 1),
+        ("", {"a.txt": DAMAGED, "b.txt": DAMAGED}, 1),  # end of input: stop, write nothing
     ],
 )
-def test_interactive_asks_per_file(
+def test_interactive_asks_per_fix(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     answers: str,
-    written: set[str],
+    expected: dict[str, str],
     exit_code: int,
 ) -> None:
     for name in ("a.txt", "b.txt"):
@@ -279,18 +284,23 @@ def test_interactive_asks_per_file(
     monkeypatch.setattr(repair_command, "_stdin_is_terminal", lambda: True)
     result = run("repair", "-i", "a.txt", "b.txt", input=answers)
     assert result.exit_code == exit_code, result.output
-    assert "[y]es / [n]o / [a]ll / [q]uit" in result.stderr
-    assert result.stdout.startswith("a.txt: 3 fixes")  # the diff, then the question
-    for name in ("a.txt", "b.txt"):
-        expected = CLEAN if name in written else DAMAGED
-        assert (tmp_path / name).read_text(encoding="utf-8") == expected, name
+    question = "fix? [a]ccept / [s]kip / accept all of this [r]ule / [q]uit"
+    assert result.stderr.count(question) == len(answers.splitlines()) or not answers
+    lines = result.stdout.splitlines()
+    assert lines[0] == "a.txt: 3 fixes (stray-comma 2, halfwidth-punctuation 1)"  # the diff
+    assert lines[2] == "a.txt:1:5: P001 stray-comma stray ASCII comma before ','"  # first fix
+    assert lines[3] == "    1 │ 会议指出[-,-],要抓实学习教育,。"
+    for name, text in expected.items():
+        assert (tmp_path / name).read_text(encoding="utf-8") == text, name
+    if "s" in answers.split():
+        assert "(not fixed: skipped)" in result.stdout or exit_code == 0
 
 
 def test_interactive_into_an_output_folder(tmp_path: Path, monkeypatch) -> None:
     (tmp_path / "a.txt").write_text(DAMAGED, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(repair_command, "_stdin_is_terminal", lambda: True)
-    result = run("repair", "-i", "-o", "out", "a.txt", input="y\n")
+    result = run("repair", "-i", "-o", "out", "a.txt", input="a\na\na\n")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == CLEAN
     assert (tmp_path / "a.txt").read_text(encoding="utf-8") == DAMAGED

@@ -7,6 +7,7 @@ same function serves a single process, a pool of workers or a cluster.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +38,9 @@ class RunOptions:
     stdin_name: str | None = None
     #: ``--field-kind``: the kind of document a JSON Lines field holds.
     field_kind: str = "text"
+    #: Asked before each fix is applied (``repair -i``); a function of this process,
+    #: so only for work done here (one job).
+    accept: Callable[[Finding, str], bool] | None = None
 
 
 @dataclass
@@ -97,7 +101,9 @@ def process_document(doc: Document, options: RunOptions, outcome: FileOutcome) -
         outcome.findings = check_document(doc, options.rules)
         return
     try:
-        result = repair_document(doc, options.rules, unsafe_fixes=options.unsafe_fixes)
+        result = repair_document(
+            doc, options.rules, unsafe_fixes=options.unsafe_fixes, accept=options.accept
+        )
     except ConvergenceError as error:
         outcome.error = str(error)
         return

@@ -19,26 +19,31 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 #: fixed by this repair (or, without ``--in-place``/``-o``, would be), fixable by a
 #: plain ``repair``, fixable only with ``--unsafe-fixes``, never fixed (no fix, or a
 #: suggestion only), or left because its fix overlapped one that was applied and the
-#: text then settled without it.
-FIXED, WOULD_FIX, SAFE, UNSAFE, REPORT_ONLY, CONFLICTED = (
+#: text then settled without it, or (``repair -i``) because the user skipped it.
+FIXED, WOULD_FIX, SAFE, UNSAFE, REPORT_ONLY, CONFLICTED, SKIPPED = (
     "fixed",
     "would-fix",
     "safe",
     "unsafe",
     "report-only",
     "conflicted",
+    "skipped",
 )
 
 
-def kind_of(finding: Finding, *, after_repair: bool, unsafe_fixes: bool) -> str:
-    """SAFE, UNSAFE, REPORT_ONLY or (a fixable finding still there after a repair that
-    could apply it) CONFLICTED."""
+def kind_of(
+    finding: Finding, *, after_repair: bool, unsafe_fixes: bool, asked: bool = False
+) -> str:
+    """SAFE, UNSAFE, REPORT_ONLY or, for a fixable finding still there after a repair
+    that could apply it, CONFLICTED (SKIPPED when the user was ``asked``)."""
     fix = finding.fix
     if fix is None or fix.applicability is Applicability.DISPLAY:
         return REPORT_ONLY
     if fix.applicability is Applicability.UNSAFE and not unsafe_fixes:
         return UNSAFE
-    return CONFLICTED if after_repair else SAFE
+    if not after_repair:
+        return SAFE
+    return SKIPPED if asked else CONFLICTED
 
 
 @dataclass
@@ -52,6 +57,7 @@ class Tally:
 
     repair: bool = False
     unsafe_fixes: bool = False
+    asked: bool = False
     counts: Counter[str] = field(default_factory=Counter)
     fixable: Counter[str] = field(default_factory=Counter)
     kinds: Counter[str] = field(default_factory=Counter)
@@ -77,7 +83,8 @@ class Tally:
         self.counts.update(finding.rule for finding in findings)
         self.fixable.update(finding.rule for finding in findings if finding.fixable)
         self.kinds.update(
-            kind_of(finding, after_repair=after, unsafe_fixes=unsafe_fixes) for finding in findings
+            kind_of(finding, after_repair=after, unsafe_fixes=unsafe_fixes, asked=self.asked)
+            for finding in findings
         )
 
     def add_fixed(self, key: Hashable, count: int, *, written: bool) -> None:

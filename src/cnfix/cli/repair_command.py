@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
 import click
 from click.core import ParameterSource
 
-from cnfix.app.runner import FileOutcome, process_file
-from cnfix.app.tally import EXIT_ERROR, FIXED, WOULD_FIX, Tally, kind_of, repair_exit_code
+from cnfix.app.runner import process_file
+from cnfix.app.tally import (
+    EXIT_ERROR,
+    FIXED,
+    WOULD_FIX,
+    Tally,
+    kind_of,
+    repair_exit_code,
+)
 from cnfix.cli.options import (
     Command,
     Reporting,
@@ -186,13 +194,18 @@ def repair(
         if not interactive:
             units = with_progress(units, len(files), reporting, lines_to_terminal=lines_to_terminal)
     report = Report(stream, tally, reporting, noun=noun, hold=summarised)
-    width = None
+    width = height = None
     if stream.isatty():
         import shutil  # only for a terminal: shutil brings zlib, bz2 and lzma (~5 ms)
 
-        width = shutil.get_terminal_size().columns
+        width, height = shutil.get_terminal_size()
     printer = diff.Printer(stream, color=_color(stream), width=width)
-    approve_all = False
+    if interactive:
+        from cnfix.cli.interactive import Asker, show_paged
+
+        asker = Asker(printer)
+        approved = approved.replace(accept=asker)
+        tally.asked = True
     for unit in units:
         state = f"{len(unit.applied)} fix(es)" if unit.changed else "nothing to fix"
         if not announce(unit, reporting, f"{state}, {len(unit.findings)} finding(s) left"):
@@ -203,33 +216,24 @@ def repair(
             report.unit(unit, FIXED)
             continue
         tally.changed.add(unit.key)
-        if show and diffs_left > 0 and diff_style == "inline":
-            at = unit.first_line
-            printer.inline_diff(unit.label, unit.text, unit.repaired, unit.applied, first_line=at)
-        elif show and diffs_left > 0 and diff_style == "unified":
-            old, new, first = unit.unified_texts()
-            printer.unified(str(unit.path), old, new, first_line=first)
+        if show and diffs_left > 0 and interactive:
+            show_paged(partial(_draw_diff, unit=unit, style=diff_style), printer, height)
+        elif show and diffs_left > 0:
+            _draw_diff(printer, unit, diff_style)
         elif check:
             report.would_change(unit)
         elif show:
             report.diffs_not_shown += 1
         diffs_left -= 1
         if interactive:
-            answer = "y" if approve_all else _ask(unit)
-            if answer == "q":
-                tally.remaining += 1
-                report.unit(unit, DECLINED)
-                break
-            approve_all = answer == "a"
-            if answer == "n":
-                tally.remaining += 1
-                report.unit(unit, DECLINED)
-                continue
+            asker.start(unit.label)
+            left_before = len(unit.findings)
             unit = process_file(unit.path, approved(unit.path))
             if unit.error:
                 tally.errors += 1
                 error(f"{unit.path}: {unit.error}")
                 continue
+            tally.remaining += len(unit.findings) - left_before  # the fixes skipped
             if unit.notice:
                 notice(f"{unit.path}: {unit.notice}")
         if unit.written:
@@ -240,6 +244,8 @@ def repair(
             report.unit(unit, DECLINED)
         else:
             report.unit(unit, WOULD_FIX)
+        if interactive and asker.quit:
+            break
     if records_run is not None:
         records_run.say_skipped(reporting)
         report.summary(writes=writes, checked=records_run.checked)
@@ -289,7 +295,8 @@ class Report:
             return
 
         def reason(finding: Finding) -> str:
-            kind = kind_of(finding, after_repair=True, unsafe_fixes=tally.unsafe_fixes)
+            unsafe_fixes, asked = tally.unsafe_fixes, tally.asked
+            kind = kind_of(finding, after_repair=True, unsafe_fixes=unsafe_fixes, asked=asked)
             return LEFT_BECAUSE[kind]
 
         text = unit.repaired if unit.repaired is not None else unit.text
@@ -329,19 +336,11 @@ class Report:
         notice(f"{line}.")
 
 
-def _ask(outcome: FileOutcome) -> str:
-    """Ask whether to write one file's repairs: ``y``, ``n``, ``a`` (all) or ``q`` (quit)."""
-    count = len(outcome.applied)
-    choice = click.Choice(["y", "yes", "n", "no", "a", "all", "q", "quit"], case_sensitive=False)
-    try:
-        answer = click.prompt(
-            f"Apply {count} fix{'es' if count != 1 else ''} to {outcome.path}? "
-            "[y]es / [n]o / [a]ll / [q]uit",
-            type=choice,
-            show_choices=False,
-            err=True,
-        )
-    except click.Abort:  # end of input or Ctrl-C: stop, write nothing more
-        click.echo(err=True)
-        return "q"
-    return str(answer)[0].lower()
+def _draw_diff(printer: Any, unit: Any, style: str) -> None:
+    """One unit's changes as an inline or a unified diff."""
+    if style == "inline":
+        at = unit.first_line
+        printer.inline_diff(unit.label, unit.text, unit.repaired, unit.applied, first_line=at)
+    else:
+        old, new, first = unit.unified_texts()
+        printer.unified(str(unit.path), old, new, first_line=first)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 import gc
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
@@ -237,7 +237,11 @@ def _rewrite(
 
 
 def repair_document(
-    doc: Document, rules: Sequence[Rule] = RULES, *, unsafe_fixes: bool = False
+    doc: Document,
+    rules: Sequence[Rule] = RULES,
+    *,
+    unsafe_fixes: bool = False,
+    accept: Callable[[Finding, str], bool] | None = None,
 ) -> RepairResult:
     """Repair to a fixed point; raise ConvergenceError when it does not settle.
 
@@ -247,16 +251,22 @@ def repair_document(
     its punctuation flattened? which script is it in?) should judge it with the layers
     above already gone, not once with them and again, differently, without. A pass in
     which no rule changes anything ends the repair; its findings are what is left.
+
+    ``accept(finding, text)``, when given, is asked before each fix is applied (``repair
+    -i`` asks the user); a fix it refuses stays a finding.
     """
     # A tuple, not a set: membership by identity, where a set hashes each enum member
     # in Python (once per fix: tens of thousands of calls on a damaged text).
     wanted = (Applicability.SAFE, Applicability.UNSAFE) if unsafe_fixes else (Applicability.SAFE,)
     with _collector_paused():
-        return _repair_passes(doc, rules, wanted)
+        return _repair_passes(doc, rules, wanted, accept)
 
 
 def _repair_passes(
-    doc: Document, rules: Sequence[Rule], wanted: tuple[Applicability, ...]
+    doc: Document,
+    rules: Sequence[Rule],
+    wanted: tuple[Applicability, ...],
+    accept: Callable[[Finding, str], bool] | None = None,
 ) -> RepairResult:
     order = {rule.name: index for index, rule in enumerate(rules)}
     applied: list[Finding] = []
@@ -269,6 +279,8 @@ def _repair_passes(
         for rule in rules:
             found = check_document(current, (rule,), outside_prose)
             fixable = [f for f in found if f.fix is not None and f.fix.applicability in wanted]
+            if accept is not None:
+                fixable = [f for f in fixable if accept(f, current.text)]
             new_text, taken = apply_fixes(current.text, fixable, (rule,))
             if new_text != current.text:
                 applied.extend(f for f in taken if f.fix.edits)  # type: ignore[union-attr]

@@ -243,6 +243,7 @@ KIND_WORDS = {
     "unsafe": "fixable with --unsafe-fixes",
     "report-only": "report-only",
     "conflicted": "left by conflicting fixes",
+    "skipped": "skipped",
 }
 
 #: Why a repair left a finding, by kind, as printed after it.
@@ -250,6 +251,7 @@ LEFT_BECAUSE = {
     "unsafe": "not fixed: unsafe, --unsafe-fixes applies it",
     "report-only": "not fixed: report-only",
     "conflicted": "not fixed: its fix conflicts with another one",
+    "skipped": "not fixed: skipped",
 }
 
 
