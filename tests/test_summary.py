@@ -66,7 +66,7 @@ def test_repair_dry_run_shows_the_diff_then_what_is_left(project: Path) -> None:
     assert code == 1
     lines = out.splitlines()
     assert lines[0] == "mixed.txt: 2 fixes (stray-comma 1, halfwidth-punctuation 1)"
-    assert lines[-2:] == [f"mixed.txt:1:14: {UNSAFE_LEFT}", f"mixed.txt:5:3: {REPORT_ONLY_LEFT}"]
+    assert lines[-2:] == [f"mixed.txt:1:15: {UNSAFE_LEFT}", f"mixed.txt:5:3: {REPORT_ONLY_LEFT}"]
     assert err == (
         "cnfix: 4 findings in 1 of 2 files: 2 would be fixed, 1 fixable with --unsafe-fixes, "
         "1 report-only; 1 file would change.\n"
@@ -90,7 +90,7 @@ def test_repair_in_place_and_the_hook_say_what_is_left(project: Path) -> None:
 
 def test_repair_unsafe_fixes_leaves_only_report_only(project: Path) -> None:
     _code, out, err = _run(project, "repair", "--unsafe-fixes", "-q", "mixed.txt")
-    assert out == f"mixed.txt:3:3: {REPORT_ONLY_LEFT}\n"
+    assert out == f"mixed.txt:5:3: {REPORT_ONLY_LEFT}\n"  # where the file has it
     assert "3 would be fixed, 1 report-only; 1 file would change." in err
 
 
@@ -120,3 +120,25 @@ def test_repair_records(project: Path) -> None:
         "cnfix: 4 findings in 1 of 3 records: 2 fixed, 1 fixable with --unsafe-fixes, "
         "1 report-only; 1 record repaired.\n"
     )
+
+
+def test_dry_run_places_what_is_left_where_the_file_has_it(tmp_path: Path) -> None:
+    """Without -w the file still holds the original: each finding left is located where
+    scan locates it in the file (not in the repaired text the dry run made)."""
+    import shutil
+
+    from conftest import SEEDS
+
+    for seed in sorted(SEEDS.glob("*.txt")):
+        shutil.copy(seed, tmp_path / seed.name)
+    (tmp_path / "mixed.txt").write_text(MIXED, encoding="utf-8")
+    scanned = json.loads(run_cnfix("scan", "--format", "json", ".", cwd=tmp_path, text=True).stdout)
+    places = {(Path(r["path"]).name, r["line"], r["column"], r["code"]) for r in scanned}
+    for options in ([], ["--unsafe-fixes"]):
+        out = run_cnfix("repair", *options, ".", cwd=tmp_path, text=True).stdout
+        left = [line.split(": ", 2) for line in out.splitlines() if "(not fixed: " in line]
+        assert left
+        for where, rest, _ in left:
+            path, line, column = where.rsplit(":", 2)
+            place = (Path(path).name, int(line), int(column), rest.split()[0])
+            assert place in places, (options, where, rest)

@@ -283,7 +283,7 @@ class Report:
     def unit(self, unit: Any, fixes: str) -> None:
         """Count a unit whose applied fixes were FIXED (written), WOULD_FIX or DECLINED,
         and print the findings left in it."""
-        from cnfix.report.text import LEFT_BECAUSE, text_lines
+        from cnfix.report.text import LEFT_BECAUSE, moved_back, text_lines
 
         tally = self.tally
         if unit.changed and fixes == DECLINED:
@@ -299,10 +299,13 @@ class Report:
             kind = kind_of(finding, after_repair=True, unsafe_fixes=unsafe_fixes, asked=asked)
             return LEFT_BECAUSE[kind]
 
-        text = unit.repaired if unit.repaired is not None else unit.text
-        for line in text_lines(
-            unit.label, text, unit.findings, first_line=unit.first_line, note=reason
-        ):
+        # Written, the file holds the repaired text; else it still holds the original.
+        text, findings = unit.text, unit.findings
+        if unit.repaired is not None and fixes == FIXED:
+            text = unit.repaired
+        elif unit.repaired is not None:
+            findings = moved_back(unit.text, unit.repaired, findings)
+        for line in text_lines(unit.label, text, findings, first_line=unit.first_line, note=reason):
             self._print(line)
 
     def would_change(self, unit: Any) -> None:

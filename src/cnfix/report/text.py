@@ -269,3 +269,61 @@ def summary_line(kinds: Mapping[str, int], *, noun: str, checked: int, with_find
         f"{kinds[kind]} {words}" for kind, words in KIND_WORDS.items() if kinds.get(kind)
     )
     return f"{plural(total, 'finding')} in {with_findings} of {plural(checked, noun)}: {parts}."
+
+
+def moved_back(old: str, new: str, findings: Sequence[Finding]) -> list[Finding]:
+    """``findings`` located in ``new``, a repair of ``old`` not written, moved to where
+    their text stands in ``old`` (what the reader's file still holds): lines paired as
+    a line diff pairs them, columns as a character diff of the two lines does; text the
+    repair inserted maps to where the insertion was made."""
+    import difflib
+
+    if old == new or not findings:
+        return list(findings)
+    old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    old_starts, new_starts = _line_starts(old_lines), _line_starts(new_lines)
+    opcodes = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_opcodes()
+
+    def back(offset: int) -> int:
+        line = max(bisect.bisect_right(new_starts, offset) - 1, 0)
+        new_text = new_lines[line] if line < len(new_lines) else ""
+        for _, i1, i2, j1, j2 in opcodes:
+            if j1 <= line < j2 or (line == j2 == len(new_lines)):
+                old_line = min(i1 + line - j1, max(i2 - 1, i1))
+                if i2 - i1 != j2 - j1 and 1 < i2 - i1 <= PAIRED_AT_MOST:  # the likeliest
+                    old_line = max(range(i1, i2), key=lambda k: _likeness(old_lines[k], new_text))
+                break
+        else:  # pragma: no cover - the opcodes cover every line
+            return offset
+        if old_line >= len(old_lines):
+            return len(old)
+        column = offset - new_starts[line]
+        old_text = old_lines[old_line]
+        if old_text != new_text:
+            matcher = difflib.SequenceMatcher(None, old_text, new_text, autojunk=False)
+            for tag, c1, _, d1, d2 in matcher.get_opcodes():
+                if d1 <= column < d2 or column == d2 == len(new_text):
+                    column = c1 + column - d1 if tag == "equal" else c1
+                    break
+        return old_starts[old_line] + min(column, len(old_text))
+
+    return [f._replace(start=back(f.start), end=max(back(f.end), back(f.start))) for f in findings]
+
+
+#: Lines of a changed block compared one by one to pair a line of the repair with its
+#: original (larger blocks pair by position).
+PAIRED_AT_MOST = 50
+
+
+def _likeness(old: str, new: str) -> float:
+    import difflib
+
+    return difflib.SequenceMatcher(None, old, new, autojunk=False).quick_ratio()
+
+
+def _line_starts(lines: list[str]) -> list[int]:
+    starts, total = [], 0
+    for line in lines:
+        starts.append(total)
+        total += len(line)
+    return starts
