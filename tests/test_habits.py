@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,10 @@ def test_did_you_mean(tmp_path: Path, args: list[str], expected: str) -> None:
     assert "--field" not in done.stderr
 
 
-def _interrupt(args: list[str], cwd: Path, after: float) -> subprocess.CompletedProcess:
+def _interrupt(
+    args: list[str], cwd: Path, ready: Callable[[], bool]
+) -> subprocess.CompletedProcess:
+    """Run cnfix, and send SIGINT once ``ready()`` says the run is under way."""
     process = subprocess.Popen(
         [sys.executable, "-m", "cnfix", *args],
         cwd=cwd,
@@ -46,7 +50,10 @@ def _interrupt(args: list[str], cwd: Path, after: float) -> subprocess.Completed
         text=True,
         env={**os.environ, "NO_COLOR": "1"},
     )
-    time.sleep(after)
+    deadline = time.monotonic() + 120
+    while not ready() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert process.poll() is None, "the run ended before it could be interrupted"
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
     return subprocess.CompletedProcess(args, process.returncode, out, err)
@@ -55,7 +62,12 @@ def _interrupt(args: list[str], cwd: Path, after: float) -> subprocess.Completed
 def test_ctrl_c_exits_130_and_leaves_every_file_whole(tmp_path: Path) -> None:
     for number in range(3000):
         (tmp_path / f"{number:04}.txt").write_text(DAMAGED * 20 + "\n", encoding="utf-8")
-    done = _interrupt(["repair", "-w", "-j", "1", "."], tmp_path, after=2.0)
+    first = tmp_path / "0000.txt"
+
+    def one_written() -> bool:
+        return first.read_text(encoding="utf-8") != DAMAGED * 20 + "\n"
+
+    done = _interrupt(["repair", "-w", "-j", "1", "."], tmp_path, one_written)
     assert done.returncode == 130, done.stderr
     assert "Traceback" not in done.stderr
     names = sorted(path.name for path in tmp_path.iterdir())
@@ -67,8 +79,12 @@ def test_ctrl_c_exits_130_and_leaves_every_file_whole(tmp_path: Path) -> None:
 def test_ctrl_c_on_records_writes_no_partial_output(tmp_path: Path) -> None:
     line = json.dumps({"text": DAMAGED * 20}, ensure_ascii=False) + "\n"
     (tmp_path / "in.jsonl").write_text(line * 200_000, encoding="utf-8")
+
+    def writing() -> bool:
+        return any(path.name != "in.jsonl" for path in tmp_path.iterdir())
+
     done = _interrupt(
-        ["repair", "--jsonl", "-j", "1", "-o", "out.jsonl", "in.jsonl"], tmp_path, after=2.0
+        ["repair", "--jsonl", "-j", "1", "-o", "out.jsonl", "in.jsonl"], tmp_path, writing
     )
     assert done.returncode == 130, done.stderr
     assert "Traceback" not in done.stderr
