@@ -226,7 +226,24 @@ def test_rules_markdown_is_the_registry_table() -> None:
 def test_progress_passes_every_item_through() -> None:
     import io
 
-    assert list(progress.with_progress(iter(range(500)), 500, io.StringIO())) == list(range(500))
+    console = progress.live_console(io.StringIO())
+    assert list(progress.with_progress(iter(range(500)), 500, console)) == list(range(500))
+    assert list(progress.with_count(iter(range(500)), lambda: 7, "lines", console)) == list(
+        range(500)
+    )
+
+
+def test_lines_printed_through_the_display_keep_their_text_and_colour() -> None:
+    import io
+
+    target = io.StringIO()
+    console = progress.live_console(target)
+    through = progress.PrintedThrough(console, target)
+    through.write("a\x1b[31mb\x1b[0m\nsecond ")
+    through.write("half\n")
+    through.write("unfinished")
+    through.flush()
+    assert target.getvalue() == "ab\nsecond half\nunfinished\n"  # no colour on a StringIO
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path, monkeypatch) -> None:

@@ -34,13 +34,13 @@ from cnfix.cli.units import (
     STDIN,
     Found,
     JsonlRun,
+    Screen,
     file_units,
     find_files,
+    long_run,
     stdin_outcome,
-    with_progress,
 )
 from cnfix.model import Finding
-from cnfix.report.progress import PROGRESS_AT
 
 
 def _color(stream: Any) -> bool:
@@ -175,31 +175,27 @@ def repair(
         files = find_files(paths, configured.config, include, exclude, reporting)
         noun = "file"
     # Writing many files or records, diffs are left out unless asked for (--diff, -v):
-    # the changes are counted in the summary, and the findings left are printed after
-    # the progress display, which then has the terminal to itself. Files found one by
-    # one (their number unknown): the first few diffs are shown.
+    # the changes are counted in the summary. Files found one by one (their number
+    # unknown): the first few diffs are shown.
     show = interactive or not (reporting.quiet or diff_style == "none")
     diffs_left = float("inf")
-    summarised = False
     if writes and not (interactive or diff_asked or reporting.verbose):
-        if jsonl or (isinstance(files, list) and len(files) >= PROGRESS_AT):
-            diffs_left, summarised = 0, True
+        if jsonl or long_run(files):
+            diffs_left = 0
         elif not isinstance(files, list):
             diffs_left = DIFFS_BEFORE_SUMMARY
-    lines_to_terminal = stream.isatty() and not summarised
+    screen = Screen(stream, reporting, long_run=(jsonl or long_run(files)) and not interactive)
     if records_run is not None:
-        units = records_run.units(reporting, lines_to_terminal=lines_to_terminal)
+        units = records_run.units(screen)
     else:
-        units = file_units(files, configured, 1 if interactive else jobs)
-        if not interactive:
-            units = with_progress(units, len(files), reporting, lines_to_terminal=lines_to_terminal)
-    report = Report(stream, tally, reporting, noun=noun, hold=summarised)
+        units = screen.files(file_units(files, configured, 1 if interactive else jobs), len(files))
+    report = Report(screen.out, tally, reporting, noun=noun)
     width = height = None
     if stream.isatty():
         import shutil  # only for a terminal: shutil brings zlib, bz2 and lzma (~5 ms)
 
         width, height = shutil.get_terminal_size()
-    printer = diff.Printer(stream, color=_color(stream), width=width)
+    printer = diff.Printer(screen.out, color=_color(stream), width=width)
     if interactive:
         from cnfix.cli.interactive import Asker, show_paged
 
@@ -266,19 +262,12 @@ class Report:
     with ``--check``, each unit that would change; and one summary line at the end
     (also with ``--quiet`` when there was anything to say)."""
 
-    def __init__(
-        self, stream: IO[str], tally: Tally, reporting: Reporting, noun: str, hold: bool = False
-    ) -> None:
+    def __init__(self, stream: IO[str], tally: Tally, reporting: Reporting, noun: str) -> None:
         self.stream, self.tally, self.reporting, self.noun = stream, tally, reporting, noun
-        #: Lines held back until the summary (while a progress display is drawn).
-        self.held: list[str] | None = [] if hold else None
         self.diffs_not_shown = 0
 
     def _print(self, line: str) -> None:
-        if self.held is None:
-            self.stream.write(line + "\n")
-        else:
-            self.held.append(line)
+        self.stream.write(line + "\n")
 
     def unit(self, unit: Any, fixes: str) -> None:
         """Count a unit whose applied fixes were FIXED (written), WOULD_FIX or DECLINED,
@@ -317,8 +306,6 @@ class Report:
         from cnfix.report.text import plural, summary_line
 
         tally = self.tally
-        for line in self.held or ():
-            self.stream.write(line + "\n")
         if self.diffs_not_shown:
             changed = plural(self.diffs_not_shown, self.noun)
             notice(f"diffs of {changed} not shown (--diff inline or -v shows them)")

@@ -20,7 +20,7 @@ from cnfix.cli.options import (
     reporting_options,
     run_options,
 )
-from cnfix.cli.units import JsonlRun, file_units, find_files, with_progress
+from cnfix.cli.units import JsonlRun, Screen, file_units, find_files, long_run
 from cnfix.rules import RULES
 
 
@@ -58,19 +58,16 @@ def scan(
         raise click.UsageError("--statistics works with --format text, json or github")
     configured = run_options(paths=paths, **options)
     records_run = None
-    # Findings printed as they come (text, github) and a progress bar on one terminal
-    # would cut into each other: the bar is left out.
-    per_unit = output_format in ("text", "github") and not statistics
-    lines_to_terminal = per_unit and sys.stdout.isatty()
     if jsonl or field_spec is not None:
         if output_format not in ("text", "json"):
             raise click.UsageError("--jsonl reports with --format text or json")
         records_run = JsonlRun(paths, field_spec, configured.base, jobs=jobs)
-        units = records_run.units(reporting, lines_to_terminal=lines_to_terminal)
+        screen = Screen(sys.stdout, reporting, long_run=True)
+        units = records_run.units(screen)
     else:
         files = find_files(paths, configured.config, include, exclude, reporting)
-        units = file_units(files, configured, jobs)
-        units = with_progress(units, len(files), reporting, lines_to_terminal=lines_to_terminal)
+        screen = Screen(sys.stdout, reporting, long_run=long_run(files))
+        units = screen.files(file_units(files, configured, jobs), len(files))
     records: list[str] = []
     sarif = formats.SarifLog(RULES, __version__) if output_format == "sarif" else None
     tally = Tally()
@@ -96,10 +93,10 @@ def scan(
             for line in formats.github_group(
                 unit.label, unit.text, unit.findings, first_line=at, annotate=annotate
             ):
-                click.echo(line)
+                click.echo(line, file=screen.out)
         else:
             for line in text.text_lines(unit.label, unit.text, unit.findings, first_line=at):
-                click.echo(line)
+                click.echo(line, file=screen.out)
     codes = {rule.name: rule.code for rule in RULES}
     counts, fixable = tally.counts, tally.fixable
     if sarif is not None:

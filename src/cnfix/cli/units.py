@@ -4,12 +4,14 @@ or the records of JSON Lines files. Both give outcomes with the same attributes,
 
 from __future__ import annotations
 
+import io
 import itertools
+import os
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 
@@ -45,7 +47,7 @@ def find_files(
     reporting: Reporting,
 ) -> list[Path] | Found:
     """The files to work on: a list, or, when nothing needs their number before the
-    run (no -v, no progress bar, no stdin), found one by one as the run takes them."""
+    run (no -v, no progress display, no stdin), found one by one as the run takes them."""
     from cnfix.io.discovery import discover
     from cnfix.io.ignore import IgnoreFilter
 
@@ -68,25 +70,55 @@ def find_files(
     return files
 
 
-def progress_allowed(reporting: Reporting, *, lines_to_terminal: bool) -> bool:
-    """Whether a progress display may be drawn on stderr: a terminal, not ``--quiet``,
-    and no report lines going to the terminal while it is drawn (they would be cut
-    into the bar: with stdout on the same terminal the run holds them back, or draws
-    no bar)."""
-    return not (reporting.quiet or lines_to_terminal) and sys.stderr.isatty()
+class Screen:
+    """Where a command's report lines go (``out``), and the progress display beside them
+    on stderr for a long run (``long_run``: enough files, or JSON Lines records). Lines
+    and a bar on one terminal would cut into each other: report lines bound for the
+    terminal stderr is on are printed through the display, above the bar; bound for
+    another terminal, no bar is drawn. Never with ``--quiet``."""
+
+    def __init__(self, out: IO[str], reporting: Reporting, *, long_run: bool) -> None:
+        self.out = out
+        self.console = None
+        if not long_run or reporting.quiet or not sys.stderr.isatty():
+            return
+        from cnfix.report import progress
+
+        if not out.isatty():
+            self.console = progress.live_console(sys.stderr)
+        elif _same_file(out, sys.stderr):
+            self.console = progress.live_console(sys.stderr)
+            self.out = progress.PrintedThrough(self.console, out)
+
+    def files(self, outcomes: Iterable[Any], total: int) -> Iterable[Any]:
+        """``outcomes`` with a progress bar, when there is one."""
+        if self.console is None:
+            return outcomes
+        from cnfix.report.progress import with_progress
+
+        return with_progress(outcomes, total, self.console)
+
+    def counted(self, outcomes: Iterable[Any], count: Callable[[], int], noun: str) -> Any:
+        """``outcomes`` with a count of ``noun`` done so far, when there is a display."""
+        if self.console is None:
+            return outcomes
+        from cnfix.report.progress import with_count
+
+        return with_count(outcomes, count, noun, self.console)
 
 
-def with_progress(
-    outcomes: Iterable[Any], total: int, reporting: Reporting, *, lines_to_terminal: bool
-) -> Iterable[Any]:
-    """A progress bar on stderr for long runs (``progress_allowed``)."""
-    from cnfix.report import progress
+def _same_file(one: IO[str], other: IO[str]) -> bool:
+    try:
+        return os.path.samestat(os.fstat(one.fileno()), os.fstat(other.fileno()))
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return False
 
-    if total < progress.PROGRESS_AT or not progress_allowed(
-        reporting, lines_to_terminal=lines_to_terminal
-    ):
-        return outcomes
-    return progress.with_progress(outcomes, total, sys.stderr)
+
+def long_run(files: list[Path] | Found) -> bool:
+    """Enough files for a progress bar (a walk taken lazily has none)."""
+    from cnfix.report.progress import PROGRESS_AT
+
+    return isinstance(files, list) and len(files) >= PROGRESS_AT
 
 
 def stdin_outcome(options: RunOptions) -> FileOutcome:
@@ -149,9 +181,10 @@ class JsonlRun:
         self.options, self.jobs, self.output = options, jobs, output
         self.states: Counter[str] = Counter()
 
-    def units(self, reporting: Reporting, *, lines_to_terminal: bool) -> Iterator[Any]:
-        """The records worth reporting; on a terminal, a count of the lines read so far
-        (``progress_allowed``)."""
+    def units(self, screen: Screen) -> Iterator[Any]:
+        """The records worth reporting, with a count of the lines read so far on
+        ``screen``."""
+        from cnfix.app.jsonl import LINE_STATES
         from cnfix.app.records import jsonl_units
 
         units = jsonl_units(
@@ -163,16 +196,12 @@ class JsonlRun:
             output=self.output,
             states=self.states,
         )
-        if not progress_allowed(reporting, lines_to_terminal=lines_to_terminal):
-            return units
-        from cnfix.app.jsonl import LINE_STATES
-        from cnfix.report.progress import with_count
 
         def lines_read() -> int:
             # Key by key: rich reads this from its thread while the run updates states.
             return sum(self.states[state] for state in LINE_STATES)
 
-        return with_count(units, lines_read, "lines", sys.stderr)
+        return screen.counted(units, lines_read, "lines")
 
     @property
     def checked(self) -> int:
