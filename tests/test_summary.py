@@ -44,6 +44,9 @@ def test_scan_files(project: Path) -> None:
     code, out, _ = _run(project, "scan", "mixed.txt", "clean.txt")
     assert code == 1
     assert out.splitlines()[-1] == f"4 findings in 1 of 2 files: {KINDS}."
+    # the table splits what is fixable the same way: 2 safely, 1 only with --unsafe-fixes
+    assert out.splitlines()[-2].split() == ["total", "4", "2", "1"]
+    assert "count   safe unsafe" in out
     code, out, _ = _run(project, "scan", "-q", "mixed.txt", "clean.txt")
     assert out.splitlines()[-1] == f"4 findings in 1 of 2 files: {KINDS}."
     code, out, _ = _run(project, "scan", "clean.txt")

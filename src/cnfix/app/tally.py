@@ -48,18 +48,19 @@ def kind_of(
 
 @dataclass
 class Tally:
-    """Counts of a run. ``counts``/``fixable``: findings by rule (scan: all of them;
-    repair: those left); ``kinds``: findings by what became of them (``kind_of``,
-    plus FIXED or WOULD_FIX for the fixes a repair applied); ``checked`` and
-    ``with_findings``: units (files, records, chunks of a streamed file counted once)
-    checked and those with a finding; ``changed``/``written``: the units that a
-    repair changed and wrote, by key."""
+    """Counts of a run. ``counts``/``fixable``/``safe``: findings (all, fixable, fixable
+    safely) by rule (scan: all of them; repair: those left); ``kinds``: findings by what
+    became of them (``kind_of``, plus FIXED or WOULD_FIX for the fixes a repair
+    applied); ``checked`` and ``with_findings``: units (files, records, chunks of a
+    streamed file counted once) checked and those with a finding; ``changed``/``written``:
+    the units that a repair changed and wrote, by key."""
 
     repair: bool = False
     unsafe_fixes: bool = False
     asked: bool = False
     counts: Counter[str] = field(default_factory=Counter)
     fixable: Counter[str] = field(default_factory=Counter)
+    safe: Counter[str] = field(default_factory=Counter)
     kinds: Counter[str] = field(default_factory=Counter)
     errors: int = 0
     remaining: int = 0
@@ -82,10 +83,11 @@ class Tally:
         unsafe_fixes = self.unsafe_fixes and after
         self.counts.update(finding.rule for finding in findings)
         self.fixable.update(finding.rule for finding in findings if finding.fixable)
-        self.kinds.update(
-            kind_of(finding, after_repair=after, unsafe_fixes=unsafe_fixes, asked=self.asked)
-            for finding in findings
-        )
+        for finding in findings:
+            kind = kind_of(finding, after_repair=after, unsafe_fixes=unsafe_fixes, asked=self.asked)
+            self.kinds[kind] += 1
+            if kind == SAFE:
+                self.safe[finding.rule] += 1
 
     def add_fixed(self, key: Hashable, count: int, *, written: bool) -> None:
         """Count the fixes applied to a unit: FIXED when written, else WOULD_FIX."""

@@ -107,12 +107,12 @@ def scan(
         else:
             text.write_json_records(records, sys.stdout)
     elif statistics:
-        for line in text.summary_lines(counts, codes, fixable):
+        for line in text.summary_lines(counts, codes, fixable, tally.safe):
             click.echo(line)
     elif output_format == "text" and (counts or not reporting.quiet):
         if counts and not reporting.quiet:
             click.echo()
-            for line in text.summary_lines(counts, codes, fixable):
+            for line in text.summary_lines(counts, codes, fixable, tally.safe):
                 click.echo(line)
         click.echo(
             text.summary_line(

@@ -222,15 +222,21 @@ def count_by_rule(findings: Iterable[Finding]) -> Counter[str]:
     return Counter(finding.rule for finding in findings)
 
 
-def summary_lines(counts: Counter[str], codes: dict[str, str], fixable: Counter[str]) -> list[str]:
-    """A small table: code, rule, count, how many are fixable."""
+def summary_lines(
+    counts: Counter[str], codes: dict[str, str], fixable: Counter[str], safe: Counter[str]
+) -> list[str]:
+    """A small table: code, rule, count, how many are fixable safely and how many only
+    with ``--unsafe-fixes``."""
     if not counts:
         return []
     width = max(len(name) for name in counts)
-    lines = [f"{'code':<5} {'rule':<{width}} {'count':>6} {'fixable':>8}"]
+    lines = [f"{'code':<5} {'rule':<{width}} {'count':>6} {'safe':>6} {'unsafe':>6}"]
     for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        lines.append(f"{codes[name]:<5} {name:<{width}} {count:>6} {fixable[name]:>8}")
-    lines.append(f"{'':<5} {'total':<{width}} {sum(counts.values()):>6} {sum(fixable.values()):>8}")
+        unsafe = fixable[name] - safe[name]
+        lines.append(f"{codes[name]:<5} {name:<{width}} {count:>6} {safe[name]:>6} {unsafe:>6}")
+    total, all_safe = sum(counts.values()), sum(safe.values())
+    all_unsafe = sum(fixable.values()) - all_safe
+    lines.append(f"{'':<5} {'total':<{width}} {total:>6} {all_safe:>6} {all_unsafe:>6}")
     return lines
 
 
