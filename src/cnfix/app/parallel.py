@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from cnfix.app.runner import (
     FileOutcome,
     RunOptions,
-    destination_for,
+    checked_destination,
     process_document,
     process_file,
 )
@@ -352,7 +352,7 @@ def process_batch(
             results.append(STREAM)
             continue
         read += size or 0
-        outcome = process_file(path, options, regular=size is not None)
+        outcome = process_file(path, options, walked=status if size is not None else None)
         if not outcome.findings and not outcome.changed:
             if outcome.written is None and outcome.error is None and outcome.notice is None:
                 results.append(None)
@@ -405,12 +405,17 @@ def _size(path: Path) -> int:
 
 
 def _stream_units(path: Path, options: RunOptions) -> Iterator[_ChunkUnit | _StreamError]:
-    """The chunks of a large file, each knowing whether it is the last; then any error."""
+    """The chunks of a large file, each knowing whether it is the last; then any error.
+
+    The file was a regular file when a worker looked at it: it is opened as one
+    (``walked``), so a symlink swapped in since is not followed."""
     previous: Chunk | None = None
     index = -1
     kind = "text"
     try:
-        for index, chunk in enumerate(iter_chunks(path, encoding=options.encoding)):
+        walked = os.lstat(path)
+        chunks = iter_chunks(path, encoding=options.encoding, walked=walked)
+        for index, chunk in enumerate(chunks):
             if previous is not None:
                 yield _ChunkUnit(path, previous, index - 1, last=False, kind=kind)
             else:
@@ -444,14 +449,17 @@ def _take_at_least(paths: Iterator[Path], total: int) -> tuple[list[Path], bool]
 class _StreamedRepair:
     """Writes the repaired chunks of one large file, then replaces the target (or not)."""
 
-    def __init__(self, outcome: ChunkOutcome, options: RunOptions) -> None:
-        self.path = outcome.path
-        self.destination = destination_for(outcome.path, options)
-        self.in_place = self.destination == outcome.path
-        identity = FileIdentity.of(os.stat(outcome.path)) if self.in_place else None
-        if not self.in_place:
-            self.destination.parent.mkdir(parents=True, exist_ok=True)
-        self.writer = StreamWriter(self.destination, expected=identity)
+    def __init__(self, unit: _ChunkUnit, options: RunOptions) -> None:
+        self.path = unit.path
+        self.in_place = options.output_root is None
+        if self.in_place:
+            # The identity of the file when it was opened, before its first byte was
+            # read: an editor's save since then (a rename or a rewrite) is never lost.
+            self.destination = unit.path
+            self.writer = StreamWriter(unit.path, expected=unit.chunk.identity)
+        else:
+            self.destination = checked_destination(unit.path, options)
+            self.writer = StreamWriter(self.destination, follow_symlinks=False)
         # The first chunk's encoding finding counts as a change: a file that was not
         # UTF-8 (or had a BOM) is rewritten even when nothing else changed.
         self.changed = False
@@ -470,7 +478,9 @@ class _StreamedRepair:
         return True
 
 
-def _start_repair(outcome: ChunkOutcome, options: RunOptions) -> _StreamedRepair | None:
+def _start_repair(
+    unit: _ChunkUnit, outcome: ChunkOutcome, options: RunOptions
+) -> _StreamedRepair | None:
     """Open the streamed write at a file's first chunk, or say on the outcome why not."""
     if outcome.confidence < MIN_REWRITE_CONFIDENCE and options.encoding is None:
         outcome.notice = (
@@ -479,7 +489,7 @@ def _start_repair(outcome: ChunkOutcome, options: RunOptions) -> _StreamedRepair
         )
         return None
     try:
-        return _StreamedRepair(outcome, options)
+        return _StreamedRepair(unit, options)
     except (InputError, OSError) as error:
         outcome.error = f"cannot write: {getattr(error, 'strerror', None) or error}"
         return None
@@ -490,15 +500,15 @@ def _stream_file(path: Path, options: RunOptions, pool: Pool) -> Iterator[FileOu
     work = partial(_process_stream_unit, options=options)
     repair: _StreamedRepair | None = None
     try:
-        for _, outcome in pool.ordered(work, _stream_units(path, options)):
-            if not isinstance(outcome, ChunkOutcome):
+        for unit, outcome in pool.ordered(work, _stream_units(path, options)):
+            if not isinstance(outcome, ChunkOutcome) or not isinstance(unit, _ChunkUnit):
                 if repair is not None:
                     repair.writer.abort()  # reading the file failed part-way
                     repair = None
                 yield outcome
                 continue
             if options.write and outcome.index == 0 and outcome.error is None:
-                repair = _start_repair(outcome, options)
+                repair = _start_repair(unit, outcome, options)
             failure: str | None = None
             if repair is not None:
                 if outcome.error is not None:

@@ -7,6 +7,7 @@ same function serves a single process, a pool of workers or a cluster.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,9 @@ from cnfix.engine import ConvergenceError, check_document, repair_document
 from cnfix.io.decode import BinaryFileError, InputError, NotTextError
 from cnfix.io.safe_files import DEFAULT_MAX_SIZE, clean_stale_temps, read_document, write_atomic
 from cnfix.model import MIN_REWRITE_CONFIDENCE, Document, Finding, Rule, Settings
+
+#: The path that names stdin.
+STDIN = Path("-")
 
 
 @dataclass(frozen=True)
@@ -80,14 +84,68 @@ class FileOutcome:
 
 
 def destination_for(path: Path, options: RunOptions) -> Path:
-    """Where the repair of ``path`` is written: in place, or mirrored under ``-o``."""
+    """Where the repair of ``path`` is written: in place, or mirrored under ``-o``
+    (relative to ``input_root``, the folder all inputs share)."""
     if options.output_root is None:
         return path
     base = options.input_root
-    relative = (
-        path.relative_to(base) if base is not None and base in path.parents else Path(path.name)
-    )
-    return options.output_root / relative
+    if base is not None:
+        relative = os.path.relpath(os.path.abspath(path), os.path.abspath(base))
+        if relative != os.pardir and not relative.startswith(os.pardir + os.sep):
+            return options.output_root / relative
+    return options.output_root / path.name
+
+
+def common_root(paths: Iterable[Path]) -> Path | None:
+    """The deepest folder holding every input (a folder itself, a file's folder): ``-o``
+    mirrors the inputs below it, so files of the same name in different folders (or
+    several folders named at once) never land on one output file."""
+    folders = [
+        os.path.abspath(path if path.is_dir() else path.parent) for path in paths if path != STDIN
+    ]
+    return Path(os.path.commonpath(folders)) if folders else None
+
+
+def output_root_problem(output: Path, paths: Iterable[Path]) -> str | None:
+    """Why ``-o output`` cannot be used with the inputs ``paths``, or None.
+
+    An output folder that is an input folder (under any name) or lies inside one would
+    have its files read as input and overwritten by the copies of other files; an
+    input file inside the output folder could be overwritten by its own copy's neighbours.
+    """
+    out = os.path.realpath(output)
+    for path in paths:
+        if path == STDIN:
+            continue
+        real = os.path.realpath(path)
+        if path.is_dir() and _within(out, real):
+            return (
+                f"-o {output} is inside the input folder {path}: its files would be read "
+                "as input and overwritten; choose a folder outside the input"
+            )
+        if not path.is_dir() and _within(real, out):
+            return f"the input {path} is inside the output folder -o {output}"
+    return None
+
+
+def _within(path: str, folder: str) -> bool:
+    """Whether the real path ``path`` is ``folder`` or lies below it."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def checked_destination(path: Path, options: RunOptions) -> Path:
+    """``destination_for``, refusing a copy that a symlink in the output folder would
+    send outside it (InputError); the folders it needs are created."""
+    destination = destination_for(path, options)
+    assert options.output_root is not None
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    if not _within(
+        os.path.realpath(destination.parent), os.path.realpath(options.output_root)
+    ):
+        raise InputError(
+            f"{destination.parent} leads out of the output folder (a symlink); not written"
+        )
+    return destination
 
 
 def process_document(doc: Document, options: RunOptions, outcome: FileOutcome) -> None:
@@ -141,21 +199,27 @@ def _clean_once(folder: Path) -> None:
         clean_stale_temps(folder)
 
 
-def process_file(path: Path, options: RunOptions, *, regular: bool = False) -> FileOutcome:
+def process_file(
+    path: Path, options: RunOptions, *, walked: os.stat_result | None = None
+) -> FileOutcome:
     """Read ``path``, check or repair it, and write the result when asked to.
 
     Never raises for a bad file: every problem becomes ``outcome.error`` (could not be
     processed) or ``outcome.notice`` (skipped on purpose: binary data, FIFOs, devices,
-    links out of the tree), and nothing is written for that file. ``regular``: the
-    caller's ``lstat`` found a regular file (no link, no folder), so the checks for
-    those are skipped (``read_snapshot`` still refuses anything else it finds).
+    links out of the tree), and nothing is written for that file. ``walked``: the
+    caller's ``lstat`` of ``path``, a regular file (no link, no folder), so the checks
+    for those are skipped; ``open_regular`` makes sure it is still that file.
     """
     outcome = FileOutcome(path)
     try:
-        if not regular:
+        if walked is None:
             _refuse_unsafe_path(path, options)
         doc, original = read_document(
-            path, settings=options.settings, encoding=options.encoding, max_size=options.max_size
+            path,
+            settings=options.settings,
+            encoding=options.encoding,
+            max_size=options.max_size,
+            walked=walked,
         )
     except BinaryFileError as error:
         outcome.notice = f"skipped: {error}"
@@ -197,8 +261,8 @@ def process_file(path: Path, options: RunOptions, *, regular: bool = False) -> F
                 write_atomic(path, data, expected=original)
                 outcome.written = path
         else:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(destination, data)
+            destination = checked_destination(path, options)
+            write_atomic(destination, data, follow_symlinks=False)
             outcome.written = destination
     except InputError as error:
         outcome.error = str(error)
