@@ -63,12 +63,7 @@ def find_pyproject(start: Path) -> Path | None:
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
-            try:
-                text = candidate.read_text(encoding="utf-8")
-            except UnicodeDecodeError as error:
-                raise ConfigError(f"{candidate}: invalid TOML: {error}") from None
-            except OSError as error:
-                raise ConfigError(f"{candidate}: cannot read: {error.strerror or error}") from None
+            text = _read_pyproject(candidate)
             if _MAY_CONFIGURE_RE.search(text) is None:
                 continue
             tomllib = _tomllib()
@@ -82,12 +77,27 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
+def _read_pyproject(path: Path) -> str:
+    """The text of ``path``: a regular file of bounded size (ConfigError otherwise)."""
+    from cnfix.io.decode import InputError
+    from cnfix.io.safe_files import SETTINGS_FILE_LIMIT, read_snapshot
+
+    try:
+        return read_snapshot(path, max_size=SETTINGS_FILE_LIMIT).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except InputError as error:
+        raise ConfigError(f"{path}: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+
+
 def load_config(start: Path) -> Config:
     """Read and validate ``[tool.cnfix]`` from the nearest pyproject.toml (empty if none)."""
     path = find_pyproject(start)
     if path is None:
         return Config()
-    table = _tomllib().loads(path.read_text(encoding="utf-8"))["tool"]["cnfix"]
+    table = _tomllib().loads(_read_pyproject(path))["tool"]["cnfix"]
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.cnfix] must be a table, not {type(table).__name__}")
     for key, value in table.items():
@@ -100,6 +110,8 @@ def load_config(start: Path) -> Config:
                 f"{path}: [tool.cnfix] {key} must be a {expected.__name__}, "
                 f"not {type(value).__name__}"
             )
+        if expected is list and not all(isinstance(item, str) for item in value):
+            raise ConfigError(f"{path}: [tool.cnfix] {key} must be a list of strings")
     for key in ("select", "ignore"):
         for name in table.get(key, []):
             try:
