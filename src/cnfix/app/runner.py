@@ -101,7 +101,9 @@ def common_root(paths: Iterable[Path]) -> Path | None:
     mirrors the inputs below it, so files of the same name in different folders (or
     several folders named at once) never land on one output file."""
     folders = [
-        os.path.abspath(path if path.is_dir() else path.parent) for path in paths if path != STDIN
+        os.path.abspath(path if os.path.isdir(path) else path.parent)
+        for path in paths
+        if path != STDIN
     ]
     return Path(os.path.commonpath(folders)) if folders else None
 
@@ -118,12 +120,12 @@ def output_root_problem(output: Path, paths: Iterable[Path]) -> str | None:
         if path == STDIN:
             continue
         real = os.path.realpath(path)
-        if path.is_dir() and _within(out, real):
+        if os.path.isdir(path) and _within(out, real):
             return (
                 f"-o {output} is inside the input folder {path}: its files would be read "
                 "as input and overwritten; choose a folder outside the input"
             )
-        if not path.is_dir() and _within(real, out):
+        if not os.path.isdir(path) and _within(real, out):
             return f"the input {path} is inside the output folder -o {output}"
     return None
 
@@ -139,9 +141,7 @@ def checked_destination(path: Path, options: RunOptions) -> Path:
     destination = destination_for(path, options)
     assert options.output_root is not None
     destination.parent.mkdir(parents=True, exist_ok=True)
-    if not _within(
-        os.path.realpath(destination.parent), os.path.realpath(options.output_root)
-    ):
+    if not _within(os.path.realpath(destination.parent), os.path.realpath(options.output_root)):
         raise InputError(
             f"{destination.parent} leads out of the output folder (a symlink); not written"
         )

@@ -250,7 +250,7 @@ class IgnoreFilter:
                 chain.extend(cached)
                 break
             chain.append(current)
-            if (current / ".git").exists() or current.parent == current:
+            if os.path.exists(os.path.join(current, ".git")) or current.parent == current:
                 break
             current = current.parent
         result = self._chains[folder] = tuple(chain)
