@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import IO, ClassVar
 
 from cnfix.model import Finding
-from cnfix.report.text import count_by_rule
+from cnfix.report.text import count_by_rule, printable
 
 #: Unchanged characters kept on each side of a change in the inline diff.
 DIFF_CONTEXT = 12
@@ -165,8 +165,18 @@ def opcodes(old: Items, new: Items, *, trusted: int = TRUSTED_AGREEMENT) -> list
     return ops
 
 
+#: Above this many characters on either side, the changed middle of a line (what lies
+#: between its common start and end) is not compared character by character (time
+#: quadratic in its length) but shown as one deletion and one insertion, each cut to
+#: ``INLINE_SHOWN`` characters.
+INLINE_COMPARED = 4000
+INLINE_SHOWN = 200
+
+
 def inline_segments(old: str, new: str, context: int = DIFF_CONTEXT) -> list[Segment]:
     """Character-level diff of one line, with long unchanged stretches elided."""
+    if max(len(old), len(new)) > INLINE_COMPARED:
+        return _long_line_segments(old, new, context)
     segments: list[Segment] = []
     append = segments.append
     changes = opcodes(old, new)
@@ -191,13 +201,54 @@ def inline_segments(old: str, new: str, context: int = DIFF_CONTEXT) -> list[Seg
     return segments
 
 
+def _long_line_segments(old: str, new: str, context: int) -> list[Segment]:
+    """``inline_segments`` of a very long line, in time linear in its length: the common
+    start and end kept (elided), the middle compared only when short enough."""
+    head = _common_length(old, new)
+    room = min(len(old), len(new)) - head
+    tail = _common_length(old[::-1][:room], new[::-1][:room])
+    old_middle, new_middle = old[head : len(old) - tail], new[head : len(new) - tail]
+    if max(len(old_middle), len(new_middle)) <= INLINE_COMPARED:
+        middle = inline_segments(old_middle, new_middle, context)
+    else:
+        middle = []
+        for kind, text in (("delete", old_middle), ("insert", new_middle)):
+            if len(text) > INLINE_SHOWN:
+                text = text[:INLINE_SHOWN] + f"… ({len(text) - INLINE_SHOWN} more)"
+            if text:
+                middle.append((kind, text))
+    segments: list[Segment] = []
+    if head:
+        segments.append(("elided", "…") if head > context else ("same", old[:head]))
+        if head > context:
+            segments.append(("same", old[head - context : head]))
+    segments.extend(middle)
+    if tail:
+        segments.append(("same", old[len(old) - tail : len(old) - tail + context]))
+        if tail > context:
+            segments.append(("elided", "…"))
+    return segments
+
+
+def _common_length(first: str, second: str) -> int:
+    """The length of the common start of two strings (by halving: a few slices)."""
+    low, high = 0, min(len(first), len(second))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if first[low:middle] == second[low:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
 def plain_segments(segments: Iterable[Segment]) -> str:
     """Segments without colour: ``[-deleted-]`` and ``{+inserted+}`` (wdiff style)."""
     marks = {"delete": ("[-", "-]"), "insert": ("{+", "+}")}
     out = []
     for kind, text in segments:
         before, after = marks.get(kind, ("", ""))
-        out.append(f"{before}{text}{after}")
+        out.append(f"{before}{printable(text)}{after}")
     return "".join(out)
 
 
@@ -347,6 +398,8 @@ class Printer:
     def __init__(self, stream: IO[str], *, color: bool, width: int | None = None) -> None:
         self.stream = stream
         self.color = color
+        #: Printing to a terminal (in colour, or folded to its width).
+        self.terminal = color or width is not None
         #: Terminal width: long diff lines are folded under their gutter (None: never).
         self.width = width
         self._console = None
@@ -356,6 +409,7 @@ class Printer:
             self._console = Console(file=stream, highlight=False, soft_wrap=True)
 
     def line(self, text: str, style: str | None = None) -> None:
+        text = printable(text)
         if self._console is None:
             self.stream.write(text + "\n")
             return
@@ -382,7 +436,7 @@ class Printer:
         rendered = Text()  # a style given to Text() would leak into the unchanged text
         rendered.append(prefix, style=self.STYLES["number"])
         for kind, text in segments:
-            rendered.append(text, style=self.STYLES.get(kind, ""))
+            rendered.append(printable(text), style=self.STYLES.get(kind, ""))
         self._console.print(rendered)
 
     def inline_diff(
@@ -416,4 +470,9 @@ class Printer:
             )
 
     def unified(self, path: str, old_text: str, new_text: str, *, first_line: int = 1) -> None:
-        self.stream.write(unified_diff(path, old_text, new_text, first_line))
+        """The unified diff, as ``patch`` needs it when piped; on a terminal, with every
+        control and BiDi character escaped (``printable``)."""
+        diff = unified_diff(path, old_text, new_text, first_line)
+        if self.terminal:
+            diff = "".join(printable(line) + "\n" for line in diff.splitlines())
+        self.stream.write(diff)

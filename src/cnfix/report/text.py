@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
@@ -15,6 +16,25 @@ from cnfix.model import Finding
 GROUP_AT = 3
 #: How many messages a folded line shows before "…".
 GROUP_SHOWN = 3
+#: Characters that act on a terminal or reorder what it shows: C0 controls but the tab,
+#: DEL, C1 controls (0x9b is a one-byte CSI), line and paragraph separators and the
+#: BiDi controls (U+202E shows ``txt.exe`` as ``exe.txt``).
+_UNPRINTABLE_RE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that could act on a terminal written as an escape
+    (``\\x1b``, ``\\u202e``): file names and file text are printed through this, so no
+    file can move the cursor, retitle the window, reorder a line, swallow the output
+    after it (an OSC cut in half) or start a line of its own (a GitHub workflow command)."""
+    return _UNPRINTABLE_RE.sub(_escape, text)
 
 
 class LineIndex:
@@ -91,7 +111,7 @@ def text_lines(
                 )
             )
     entries.sort(key=lambda entry: (entry[0], entry[1]))
-    return [line for _, _, line in entries]
+    return [printable(line) for _, _, line in entries]
 
 
 def json_records(
