@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cnfix.engine import ConvergenceError, check_document, repair_document
-from cnfix.io.decode import BinaryFileError, InputError, NotTextError
+from cnfix.io.decode import BinaryFileError, InputError, NotTextError, decode_bytes
 from cnfix.io.safe_files import DEFAULT_MAX_SIZE, clean_stale_temps, read_document, write_atomic
 from cnfix.model import MIN_REWRITE_CONFIDENCE, Document, Finding, Rule, Settings
 
@@ -164,6 +164,52 @@ def process_document(doc: Document, options: RunOptions, outcome: FileOutcome) -
     outcome.findings = list(result.remaining)
 
 
+def rewrite_refusal(doc: Document, options: RunOptions) -> str | None:
+    """Why the repair of ``doc`` must not replace its bytes, or None: an encoding
+    guessed with low confidence, or UTF-8 with invalid bytes (they would be lost)."""
+    if doc.confidence >= MIN_REWRITE_CONFIDENCE or options.encoding is not None:
+        return None
+    if doc.encoding == "utf-8":
+        return "not written: invalid UTF-8 bytes (shown as U+FFFD) would be lost"
+    return (
+        f"not written: encoding {doc.encoding} detected with low confidence "
+        f"({doc.confidence:.2f}); name it with --encoding"
+    )
+
+
+def repair_stdin(data: bytes, options: RunOptions) -> tuple[FileOutcome, bytes]:
+    """``repair -``: the outcome and the bytes to write to stdout.
+
+    The user's bytes are never lost: they come out unchanged, byte for byte, unless a
+    repair changed the text and the input's encoding is certain (given, strict UTF-8,
+    or detected with confidence); then the repaired text, as UTF-8. Input that cannot
+    be decoded or repaired passes through too, with the error on the outcome.
+    """
+    outcome = FileOutcome(STDIN)
+    try:
+        decoded = decode_bytes(data, options.encoding)
+        doc = decoded.document(settings=options.settings)
+        process_document(doc, options, outcome)
+    except InputError as error:
+        outcome.error = str(error)
+        return outcome, data
+    except Exception as error:  # a bug in a rule: the input passes through untouched
+        outcome.error = f"internal error, input left alone: {type(error).__name__}: {error}"
+        return outcome, data
+    if outcome.error is not None or not outcome.changed or outcome.repaired is None:
+        return outcome, data
+    outcome.notice = rewrite_refusal(doc, options)
+    if outcome.notice is not None:
+        return outcome, data
+    try:
+        return outcome, outcome.repaired.encode("utf-8")
+    except UnicodeEncodeError as error:
+        outcome.error = (
+            f"repaired text cannot be written as UTF-8: {error.reason}; input left alone"
+        )
+        return outcome, data
+
+
 def _refuse_unsafe_path(path: Path, options: RunOptions) -> None:
     """Raise for paths that must not be read: folders, links leading out of their tree.
 
@@ -244,11 +290,9 @@ def process_file(
     _clean_once(Path(os.path.realpath(destination)).parent)
     if outcome.repaired is None or outcome.error is not None:
         return outcome
-    if doc.confidence < MIN_REWRITE_CONFIDENCE and options.encoding is None:
-        outcome.notice = (
-            f"not written: encoding {doc.encoding} detected with low confidence "
-            f"({doc.confidence:.2f}); name it with --encoding"
-        )
+    refusal = rewrite_refusal(doc, options)
+    if refusal is not None:
+        outcome.notice = refusal
         return outcome
     try:
         data = outcome.repaired.encode("utf-8")
