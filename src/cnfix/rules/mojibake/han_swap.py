@@ -23,6 +23,7 @@ from cnfix.text.charmodel import (
     text_cost,
 )
 from cnfix.text.chars import HAN_RE
+from cnfix.text.regions import Regions
 
 MIN_SWAP_CHARS = 4
 GARBLED_MEAN = 30.0
@@ -107,9 +108,10 @@ def _big5_leftovers(
         }
     )
     matches = (m for a, b in lines for m in _NOT_ASCII_RE.finditer(text, a, b))
+    garbled_already = Regions([(start, end) for start, end, _, _ in found])
     for match in matches:
         index = match.start()
-        if any(a <= index < b for a, b, _, _ in found):
+        if garbled_already.covers(index):
             continue
         char = match.group()
         if _encode(char, "Big5") is not None:

@@ -43,7 +43,7 @@ def _all_spans(text: str) -> list[Span]:
     for span in spans:
         if all(span[1] <= other[0] or other[1] <= span[0] for other in chosen):
             chosen.append(span)
-    chosen.sort()
+    chosen.sort(key=lambda s: (s[0], s[1]))
     return chosen
 
 
@@ -64,10 +64,14 @@ def _settle_with_ftfy(text: str, spans: list[Span]) -> list[Span]:
         line = text[line_start:line_end]
         ftfy_line = line[: start - line_start] + candidate.text + line[end - line_start :]
         chinese_line = line
-        for rival in sorted(rivals, reverse=True):
-            if rival[3] is not None:
+        # From the right, each place read once (rivals may overlap one another; their
+        # candidates are not ordered, so they are never compared).
+        applied_from = line_end
+        for rival in sorted(rivals, key=lambda s: (s[0], s[1]), reverse=True):
+            if rival[3] is not None and rival[1] <= applied_from:
                 a, b = rival[0] - line_start, rival[1] - line_start
                 chinese_line = chinese_line[:a] + rival[3].text + chinese_line[b:]
+                applied_from = rival[0]
         if text_cost(ftfy_line) < text_cost(chinese_line):
             result = [s for s in result if s not in rivals]
             result.append(ftfy_span)
