@@ -10,7 +10,13 @@ from typing import Any
 
 import click
 
-from cnfix.app.runner import FileOutcome, process_file
+from cnfix.app.runner import (
+    FileOutcome,
+    common_root,
+    output_root_problem,
+    process_file,
+    repair_stdin,
+)
 from cnfix.app.tally import EXIT_ERROR, Tally, repair_exit_code
 from cnfix.cli.options import (
     Reporting,
@@ -21,7 +27,7 @@ from cnfix.cli.options import (
     reporting_options,
     run_options,
 )
-from cnfix.cli.units import STDIN, JsonlRun, file_units, find_files, stdin_outcome, with_progress
+from cnfix.cli.units import STDIN, JsonlRun, file_units, find_files, with_progress
 
 
 def _color(stream: Any) -> bool:
@@ -114,8 +120,12 @@ def repair(
         run,
         write=in_place or output is not None,
         output_root=output,
-        input_root=paths[0] if len(paths) == 1 and paths[0].is_dir() else None,
+        input_root=common_root(paths or (Path("."),)),
     )
+    if output is not None and not jsonl:
+        problem = output_root_problem(output, paths or (Path("."),))
+        if problem is not None:
+            raise click.UsageError(problem)
     codes: dict[str, Any] = {
         "check": check,
         "exit_zero": reporting.exit_zero,
@@ -123,11 +133,15 @@ def repair(
     }
     tally = Tally()
     if paths == (STDIN,) and not jsonl:
-        outcome = stdin_outcome(run)
+        # Bytes out, UTF-8 or the input's own: never the locale's encoding with escapes.
+        outcome, data = repair_stdin(sys.stdin.buffer.read(), run)
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
         if outcome.error:
             error(f"{run.stdin_name or '-'}: {outcome.error}")
             sys.exit(EXIT_ERROR)
-        sys.stdout.write(outcome.repaired or outcome.text)
+        if outcome.notice and not reporting.quiet:
+            notice(f"-: {outcome.notice}")
         tally.remaining = len(outcome.findings)
         sys.exit(repair_exit_code(tally, writes=True, **codes))
     writes = run.write or interactive
