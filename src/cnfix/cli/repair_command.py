@@ -12,9 +12,9 @@ import click
 
 from cnfix.app.runner import (
     FileOutcome,
+    RunOptions,
     common_root,
     output_root_problem,
-    process_file,
     repair_stdin,
 )
 from cnfix.app.tally import EXIT_ERROR, Tally, repair_exit_code
@@ -166,24 +166,35 @@ def repair(
         width = shutil.get_terminal_size().columns
     printer = diff.Printer(sys.stdout, color=_color(sys.stdout), width=width)
     show = interactive or not (reporting.quiet or output == STDIN or diff_style == "none")
+    from cnfix.app.parallel import ChunkOutcome
+
     approve_all = False
+    shown_fixes = 0  # -i: fixes shown so far in the chunks of a large (streamed) file
     for unit in units:
         state = f"{len(unit.applied)} fix(es)" if unit.changed else "nothing to fix"
         if not announce(unit, reporting, f"{state}, {len(unit.findings)} finding(s) left"):
             tally.errors += 1
+            tally.written.discard(unit.key)  # a large file's rewrite failed at the end
             continue
         tally.remaining += len(unit.findings)
-        if not unit.changed:
+        # A large file comes in chunks: -i asks once, after its last chunk, for all of it.
+        chunk_of_file = interactive and isinstance(unit, ChunkOutcome)
+        if not unit.changed and not (chunk_of_file and unit.last and shown_fixes):
             continue
-        tally.changed.add(unit.key)
-        if show and diff_style == "inline":
+        if unit.changed:
+            tally.changed.add(unit.key)
+            shown_fixes += len(unit.applied)
+        if show and unit.changed and diff_style == "inline":
             at = unit.first_line
             printer.inline_diff(unit.label, unit.text, unit.repaired, unit.applied, first_line=at)
-        elif show and diff_style == "unified":
+        elif show and unit.changed and diff_style == "unified":
             old, new, first = unit.unified_texts()
             printer.unified(str(unit.path), old, new, first_line=first)
         if interactive:
-            answer = "y" if approve_all else _ask(unit)
+            if chunk_of_file and not unit.last:
+                continue
+            fixes, shown_fixes = shown_fixes, 0
+            answer = "y" if approve_all else _ask(unit.path, fixes)
             if answer == "q":
                 tally.remaining += 1
                 break
@@ -191,7 +202,7 @@ def repair(
             if answer == "n":
                 tally.remaining += 1
                 continue
-            unit = process_file(unit.path, approved)
+            unit = _write_approved(unit.path, approved)
             if unit.error:
                 tally.errors += 1
                 error(f"{unit.path}: {unit.error}")
@@ -213,13 +224,28 @@ def repair(
     sys.exit(repair_exit_code(tally, writes=writes, **codes))
 
 
-def _ask(outcome: FileOutcome) -> str:
-    """Ask whether to write one file's repairs: ``y``, ``n``, ``a`` (all) or ``q`` (quit)."""
-    count = len(outcome.applied)
+def _write_approved(path: Path, options: RunOptions) -> FileOutcome:
+    """Repair ``path`` again and write it (an approved file of ``-i``); a large file
+    whole, chunk by chunk, as it was shown: one outcome with the first problem."""
+    from cnfix.app.parallel import run_files
+
+    result = FileOutcome(path)
+    for outcome in run_files([path], options, jobs=1):
+        result.error = result.error or outcome.error
+        result.notice = result.notice or outcome.notice
+        result.written = outcome.written
+    return result
+
+
+def _ask(path: Path, count: int) -> str:
+    """Ask whether to write one file's ``count`` repairs: ``y``, ``n``, ``a`` (all) or
+    ``q`` (quit)."""
+    from cnfix.report.text import printable
+
     choice = click.Choice(["y", "yes", "n", "no", "a", "all", "q", "quit"], case_sensitive=False)
     try:
         answer = click.prompt(
-            f"Apply {count} fix{'es' if count != 1 else ''} to {outcome.path}? "
+            f"Apply {count} fix{'es' if count != 1 else ''} to {printable(str(path))}? "
             "[y]es / [n]o / [a]ll / [q]uit",
             type=choice,
             show_choices=False,

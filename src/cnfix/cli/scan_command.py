@@ -60,11 +60,14 @@ def scan(
     records: list[str] = []
     sarif = formats.SarifLog(RULES, __version__) if output_format == "sarif" else None
     tally = Tally()
+    with_findings: set[object] = set()  # by key: a streamed file's chunks count once
     for unit in units:
         if not announce(unit, reporting, f"{len(unit.findings)} finding(s)"):
             tally.errors += 1
             continue
         tally.add_findings(unit.findings)
+        if unit.findings:
+            with_findings.add(unit.key)
         if statistics or not unit.findings:
             continue
         at = unit.first_line
@@ -100,7 +103,7 @@ def scan(
             unsafe = sum(fixable.values()) - tally.safe
             review = f", {unsafe} more with `--unsafe-fixes` (review them)" if unsafe else ""
             click.echo(
-                f"Found {sum(counts.values())} finding(s) in {len(files)} file(s); "
+                f"Found {sum(counts.values())} finding(s) in {len(with_findings)} file(s); "
                 f"{tally.safe} fixable with `cnfix repair`{review}."
             )
     if records_run is not None:
