@@ -210,7 +210,7 @@ def repair_stdin(data: bytes, options: RunOptions) -> tuple[FileOutcome, bytes]:
         return outcome, data
 
 
-def _refuse_unsafe_path(path: Path, options: RunOptions) -> None:
+def refuse_unsafe_path(path: Path, options: RunOptions) -> None:
     """Raise for paths that must not be read: folders, links leading out of their tree.
 
     A symlink named on the command line is followed (that is what was asked for); one
@@ -259,7 +259,7 @@ def process_file(
     outcome = FileOutcome(path)
     try:
         if walked is None:
-            _refuse_unsafe_path(path, options)
+            refuse_unsafe_path(path, options)
         doc, original = read_document(
             path,
             settings=options.settings,
