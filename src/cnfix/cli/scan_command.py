@@ -57,7 +57,8 @@ def scan(
     else:
         files = find_files(paths, config, include, exclude, reporting)
         units = with_progress(file_units(files, run, jobs), len(files), reporting)
-    records: list[str] = []
+    # Findings go out file by file (a run with millions of them keeps none in memory).
+    records = text.JsonArrayWriter(sys.stdout)
     sarif = formats.SarifLog(RULES, __version__) if output_format == "sarif" else None
     tally = Tally()
     with_findings: set[object] = set()  # by key: a streamed file's chunks count once
@@ -74,8 +75,14 @@ def scan(
         if sarif is not None:
             sarif.add(unit.label, unit.text, unit.findings, first_line=at)
         elif output_format == "json":
-            records += text.json_records(
-                str(unit.path), unit.text, unit.findings, first_line=at, fields=unit.json_fields()
+            records.extend(
+                text.json_records(
+                    str(unit.path),
+                    unit.text,
+                    unit.findings,
+                    first_line=at,
+                    fields=unit.json_fields(),
+                )
             )
         elif output_format == "github":
             for line in formats.github_lines(unit.label, unit.text, unit.findings, first_line=at):
@@ -91,7 +98,7 @@ def scan(
         if statistics:
             text.write_json(formats.statistics_records(counts, codes, fixable), sys.stdout)
         else:
-            text.write_json_records(records, sys.stdout)
+            records.close()
     elif statistics:
         for line in text.summary_lines(counts, codes, fixable):
             click.echo(line)

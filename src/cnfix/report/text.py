@@ -164,7 +164,26 @@ def json_records(
 
 def write_json_records(records: Sequence[str], stream: IO[str]) -> None:
     """The records of ``json_records`` as one JSON list (``write_json``'s layout)."""
-    stream.write("[\n  " + ",\n  ".join(records) + "\n]\n" if records else "[]\n")
+    writer = JsonArrayWriter(stream)
+    writer.extend(records)
+    writer.close()
+
+
+class JsonArrayWriter:
+    """The records of ``json_records`` written as one JSON list a batch at a time (a
+    file's findings as they come), so memory does not grow with the run's findings."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.count = 0
+
+    def extend(self, records: Sequence[str]) -> None:
+        if records:
+            self.stream.write(("[\n  " if self.count == 0 else ",\n  ") + ",\n  ".join(records))
+            self.count += len(records)
+
+    def close(self) -> None:
+        self.stream.write("\n]\n" if self.count else "[]\n")
 
 
 def write_json(records: object, stream: IO[str]) -> None:
