@@ -43,7 +43,6 @@ from cnfix.app.runner import (
 )
 from cnfix.io.chunks import STREAM_THRESHOLD, Chunk, StreamWriter, iter_chunks
 from cnfix.io.decode import BinaryFileError, InputError
-from cnfix.io.safe_files import FileIdentity
 from cnfix.model import MIN_REWRITE_CONFIDENCE, Applicability, Document, Edit, Finding, Fix
 from cnfix.text.kinds import kind_for_name
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import IO, ClassVar
 
 from cnfix.model import Finding
-from cnfix.report.text import count_by_rule, printable
+from cnfix.report.text import count_by_rule, inert, printable
 
 #: Unchanged characters kept on each side of a change in the inline diff.
 DIFF_CONTEXT = 12
@@ -277,11 +277,20 @@ def _line_opcodes(old_lines: list[str], new_lines: list[str]) -> Iterable[Opcode
     return opcodes(old_lines, new_lines)
 
 
+def lines_of(text: str) -> list[str]:
+    """The lines of ``text``, each with its line feed: split at ``\\n`` only, as ``patch``
+    and the line numbers of ``scan`` count them (``str.splitlines`` also splits at form
+    feeds, lone carriage returns and U+2028)."""
+    lines = text.split("\n")
+    last = lines.pop()
+    return [line + "\n" for line in lines] + ([last] if last else [])
+
+
 def changed_lines(old_text: str, new_text: str, first_line: int = 1) -> list[LineChange]:
     """Lines that differ, paired one-to-one where the counts match; numbered from
     ``first_line``."""
-    old_lines = old_text.splitlines()
-    new_lines = new_text.splitlines()
+    old_lines = [line.rstrip("\n").removesuffix("\r") for line in lines_of(old_text)]
+    new_lines = [line.rstrip("\n").removesuffix("\r") for line in lines_of(new_text)]
     changes: list[LineChange] = []
     for tag, i1, i2, j1, j2 in _line_opcodes(old_lines, new_lines):
         if tag == "equal":
@@ -303,8 +312,8 @@ def unified_diff(path: str, old_text: str, new_text: str, first_line: int = 1) -
     file, on both sides alike: exact as long as the repairs before it kept its lines.
     """
     diff = difflib.unified_diff(
-        old_text.splitlines(keepends=True),
-        new_text.splitlines(keepends=True),
+        lines_of(old_text),
+        lines_of(new_text),
         fromfile=f"a/{path}",
         tofile=f"b/{path}",
     )
@@ -470,9 +479,9 @@ class Printer:
             )
 
     def unified(self, path: str, old_text: str, new_text: str, *, first_line: int = 1) -> None:
-        """The unified diff, as ``patch`` needs it when piped; on a terminal, with every
-        control and BiDi character escaped (``printable``)."""
+        """The unified diff, with escape sequences and BiDi controls escaped (``inert``:
+        what ``patch`` needs is kept); on a terminal, every control character."""
         diff = unified_diff(path, old_text, new_text, first_line)
         if self.terminal:
-            diff = "".join(printable(line) + "\n" for line in diff.splitlines())
-        self.stream.write(diff)
+            diff = "".join(printable(line[:-1]) + "\n" for line in lines_of(diff))
+        self.stream.write(inert(diff))

@@ -29,6 +29,18 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+#: The subset that acts on a terminal even inside a diff meant for ``patch``: escape
+#: sequences (ESC, C1), other C0 controls and the BiDi controls; not the line ends,
+#: form feeds and separators that ``patch`` must see as they are.
+_ACTING_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def inert(text: str) -> str:
+    """``text`` with the characters that act on a terminal escaped (``printable``), but
+    line ends, tabs, form feeds and line separators kept (a unified diff for ``patch``)."""
+    return _ACTING_RE.sub(_escape, text)
+
+
 def printable(text: str) -> str:
     """``text`` with every character that could act on a terminal written as an escape
     (``\\x1b``, ``\\u202e``): file names and file text are printed through this, so no
