@@ -180,6 +180,7 @@ def _latin_spans(text: str) -> Iterator[tuple[int, int, str, Candidate | None]]:
     if _TWO_LATIN_IN_A_RUN_RE.search(text) is None:
         return
     confirmed: set[Chain] = set()
+    garbled_lines: set[int] = set()  # where lines with a certain garble start
     leftovers: list[tuple[int, str]] = []
     for match in LATIN_RUN_RE.finditer(text):
         spans = _read_latin_run(match.group(), match.start())
@@ -189,10 +190,27 @@ def _latin_spans(text: str) -> Iterator[tuple[int, int, str, Candidate | None]]:
         for span in spans:
             if span[3] is not None and _is_clear_win(span[2], span[3]):
                 confirmed.add(span[3].chain)
+                garbled_lines.add(text.rfind("\n", 0, span[0]) + 1)
             yield span
+    if not confirmed:
+        return
+    # A short run is read with a chain certain elsewhere only on a line that holds a
+    # certain garble too, or no Chinese at all (a line of garble): on a line of clean
+    # Chinese, ``”U`` of ``“标准的”Unix`` and the ``××`` of ``（××××）`` are text.
+    leftovers = [
+        (start, run)
+        for start, run in leftovers
+        if (line := text.rfind("\n", 0, start) + 1) in garbled_lines
+        or HAN_RE.search(text, line, _line_end(text, start)) is None
+    ]
     for chain in confirmed:
         if len(chain) == 1:
             yield from _latin_leftovers(leftovers, chain[0])
+
+
+def _line_end(text: str, position: int) -> int:
+    end = text.find("\n", position)
+    return len(text) if end == -1 else end
 
 
 def _read_latin_run(run: str, start: int) -> list[tuple[int, int, str, Candidate | None]] | None:
