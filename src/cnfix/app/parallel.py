@@ -109,19 +109,20 @@ def _context() -> multiprocessing.context.BaseContext | None:
 WORKER_DIED = "its worker process died (killed, out of memory?); left as it was"
 
 
-def _worker_start(parent: int) -> None:
+def _worker_start(parent: int | None) -> None:
     """Set up a worker: it dies with its parent, and leaves Ctrl-C to the parent.
 
     Without the first, killing only the parent orphans the workers, which keep the
     parent's stdout and stderr open (a ``| tee`` or a CI step then never ends); without
     the second, Ctrl-C reaches every worker of the terminal's process group and each
-    prints a traceback, while the parent stops them in order anyway.
+    prints a traceback, while the parent stops them in order anyway. ``parent``: the
+    pid of the parent of a forked worker (None for a fork server's).
     """
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
-    if os.getppid() != parent:  # the parent died before the line above: it is gone
+    if parent is not None and os.getppid() != parent:  # it died before the line above
         os._exit(1)
 
 
@@ -232,11 +233,14 @@ class Pool:
     def _start(self) -> None:
         from concurrent.futures import ProcessPoolExecutor  # only when there is a pool
 
+        context = _context()
+        forked = context is not None and context.get_start_method() == "fork"
         self._executor = ProcessPoolExecutor(
             max_workers=self.jobs,
-            mp_context=_context(),
+            mp_context=context,
             initializer=_worker_start,
-            initargs=(os.getpid(),),
+            # A forked worker's parent is this process; a fork server's is the server.
+            initargs=(os.getpid() if forked else None,),
         )
 
     def _restart(self) -> None:

@@ -72,8 +72,6 @@ def main() -> None:
     """Console-script entry point; failures of the run itself end as one line and exit
     status 2 (Ctrl-C: 130), never a traceback: stdout that cannot be written (a full
     device), a worker process that died twice."""
-    from concurrent.futures.process import BrokenProcessPool
-
     from cnfix.app.tally import EXIT_ERROR
 
     try:
@@ -88,11 +86,15 @@ def main() -> None:
     except BrokenPipeError:  # the reader went away (``| head``): nothing more to say
         _quiet_stdout()
         sys.exit(EXIT_ERROR)
-    except BrokenProcessPool:
-        _stop("error: a worker process died (killed, out of memory?)", EXIT_ERROR)
     except OSError as problem:
         _quiet_stdout()
         _stop(f"error: cannot write the output: {problem.strerror or problem}", EXIT_ERROR)
+    except Exception as problem:
+        # Imported only by a run with workers (start-up stays free of it).
+        pool = sys.modules.get("concurrent.futures.process")
+        if pool is None or not isinstance(problem, pool.BrokenProcessPool):
+            raise
+        _stop("error: a worker process died (killed, out of memory?)", EXIT_ERROR)
 
 
 def _stop(message: str, status: int) -> None:

@@ -89,6 +89,26 @@ def _cut(text: str) -> int:
     return fence or end  # a fence opening the text and never closed: cut at a line end
 
 
+#: Where a line too long to keep whole is cut: after a full-width sentence end or a
+#: space, before a character that starts no punctuation (so that no rule sees half of
+#: ``,,``, ``,。`` or a garbled run on either side).
+_LONG_LINE_CUT_RE = re.compile("[。！？ \u3000](?=[^\\s,.;:!?，。、；：！？)）\"”’\ufffd])")
+
+
+def _cut_long_line(text: str) -> int:
+    """Where to end a chunk inside a very long line: after the last sentence end (or
+    space) in its second half, looked for in the last 64 KB first; else at the end of
+    the text read (never inside ``\\r\\n``)."""
+    half = len(text) // 2
+    for begin in (max(half, len(text) - (1 << 16)), half):
+        last = None
+        for last in _LONG_LINE_CUT_RE.finditer(text, begin):  # noqa: B007 - keeps the last
+            pass
+        if last is not None:
+            return last.end()
+    return len(text) - 1 if text.endswith("\r") else len(text)
+
+
 def _stream_codec(head: bytes, encoding: str | None) -> tuple[str, int, bool, float]:
     """Codec, bytes of BOM to skip, whether there was a BOM, confidence — from the head."""
     if encoding is not None:
@@ -166,7 +186,7 @@ def iter_chunks(
             else:
                 cut = _cut(text)
                 if cut == 0 and len(text) > 4 * chunk_bytes:
-                    cut = len(text) - 1 if text.endswith("\r") else len(text)
+                    cut = _cut_long_line(text)
             if cut:
                 piece = text[:cut]
                 yield Chunk(piece, offset, line, codec, bom, confidence, identity)
