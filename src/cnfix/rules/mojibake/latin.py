@@ -294,13 +294,13 @@ def _split_at_bad_bytes(core: str, offset: int) -> Iterator[tuple[int, int, str,
         bad: list[int] = []
         position = 0
         while position < len(data):
-            error = _first_error(data[position:], original)
+            error = _first_error(data, original, position)
             if error is None:
                 pieces.append((position, len(data)))
                 break
-            pieces.append((position, position + error))
-            bad.append(position + error)
-            position += error + 1
+            pieces.append((position, error))
+            bad.append(error)
+            position = error + 1
         found = []
         for begin, end in pieces:
             piece = core[begin:end].rstrip(_PRINTABLE_ASCII)
@@ -318,10 +318,24 @@ def _split_at_bad_bytes(core: str, offset: int) -> Iterator[tuple[int, int, str,
             return
 
 
-def _first_error(data: bytes, original: str) -> int | None:
-    """Offset of the first byte that ``original``'s codecs cannot decode."""
-    try:
-        data.decode(CODECS[original][0])
-    except UnicodeDecodeError as error:
-        return error.start
+#: Bytes decoded at a time by ``_first_error``.
+_ERROR_WINDOW = 4096
+
+
+def _first_error(data: bytes, original: str, start: int = 0) -> int | None:
+    """Offset of the first byte from ``start`` on that ``original``'s codecs cannot
+    decode. Decoded a window at a time, so that finding every bad byte of a long run
+    (a run of no-break spaces has one at every byte) stays linear in its length."""
+    codec = CODECS[original][0]
+    while start < len(data):
+        window = data[start : start + _ERROR_WINDOW]
+        try:
+            window.decode(codec)
+        except UnicodeDecodeError as error:
+            cut_short = error.reason == "incomplete multibyte sequence" and error.start > 0
+            if cut_short and start + len(window) < len(data):
+                start += error.start  # the window ended inside a character: go on from it
+                continue
+            return start + error.start
+        start += len(window)
     return None
