@@ -92,7 +92,7 @@ def _cut(text: str) -> int:
 #: Where a line too long to keep whole is cut: after a full-width sentence end or a
 #: space, before a character that starts no punctuation (so that no rule sees half of
 #: ``,,``, ``,。`` or a garbled run on either side).
-_LONG_LINE_CUT_RE = re.compile("[。！？ \u3000](?=[^\\s,.;:!?，。、；：！？)）\"”’\ufffd])")
+_LONG_LINE_CUT_RE = re.compile('[。！？ \u3000](?=[^\\s,.;:!?，。、；：！？)）"”’\ufffd])')
 
 
 def _cut_long_line(text: str) -> int:
