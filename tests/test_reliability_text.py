@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -140,8 +141,6 @@ def test_f29_unified_diffs_apply_with_patch(tmp_path: Path, content: str) -> Non
     assert patched.returncode == 0
     repaired = path.read_bytes()
     path.write_bytes(content.encode())
-    import subprocess
-
     applied = subprocess.run(["patch", "-p1"], input=diff, cwd=tmp_path, capture_output=True)
     assert applied.returncode == 0, applied.stdout + applied.stderr
     assert path.read_bytes() == repaired
@@ -187,3 +186,43 @@ def test_f30_a_streamed_write_that_fails_is_not_counted(
     result = CliRunner().invoke(cli, ["repair", "-w", "--diff", "none", str(path)])
     assert result.exit_code == 2
     assert "0 file(s) repaired" in result.stderr
+
+
+# --- F25: temporary files of killed streamed and JSON Lines writes --------------------------
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    child = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True
+    )
+    return int(child.stdout)
+
+
+@pytest.mark.parametrize("mode", ["stream", "jsonl"])
+def test_f25_the_next_streamed_or_jsonl_write_cleans_a_killed_runs_temps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    from click.testing import CliRunner
+
+    from cnfix.cli import cli
+    from cnfix.io.safe_files import TEMP_PREFIX
+
+    stale = tmp_path / f"{TEMP_PREFIX}{_dead_pid()}-abcdefgh"
+    stale.write_bytes(b"half a file")
+    if mode == "stream":
+        path = tmp_path / "big.txt"
+        path.write_text("会议指出,,要抓实学习教育,。\n" * 200, encoding="utf-8")
+        monkeypatch.setattr(parallel, "STREAM_THRESHOLD", 1024)
+        monkeypatch.setattr(chunks, "CHUNK_BYTES", 2048)
+        arguments = ["repair", "-w", "--diff", "none", str(path)]
+    else:
+        path = tmp_path / "data.jsonl"
+        path.write_text('{"text": "会议指出,,要抓实学习教育,。"}\n' * 20, encoding="utf-8")
+        arguments = ["repair", "--jsonl", "-w", "--diff", "none", str(path)]
+    result = CliRunner().invoke(cli, arguments)
+    assert result.exit_code == 0, result.output
+    assert not stale.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
