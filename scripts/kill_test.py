@@ -126,9 +126,9 @@ def _child(tree: Path, mode: str, jobs: int) -> None:
         os.dup2(null, 1)
         os.dup2(null, 2)
         if mode == "interactive":
-            import cnfix.cli.repair_command
+            from cnfix.cli import repair_command
 
-            cnfix.cli.repair_command._stdin_is_terminal = lambda: True  # type: ignore[attr-defined]
+            repair_command._stdin_is_terminal = lambda: True  # type: ignore[attr-defined]
             read_end, write_end = os.pipe()
             os.write(write_end, b"a\n")
             os.close(write_end)

@@ -257,3 +257,19 @@ def test_stdin_repair_exits_like_a_file(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert result.stdout == REPAIRED.encode()
     assert sys.getdefaultencoding() == "utf-8"
+
+
+def test_interactive_all_approves_every_later_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by the kill test's ``-i`` mode: ``a`` approved the next file only."""
+    names = ["a.txt", "b.txt", "c.txt"]
+    for name in names:
+        (tmp_path / name).write_text(DAMAGED, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(repair_command, "_stdin_is_terminal", lambda: True)
+    result = CliRunner().invoke(cli, ["repair", "-i", *names], input="a\n")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("Apply ") == 1
+    for name in names:
+        assert (tmp_path / name).read_text(encoding="utf-8") == REPAIRED

@@ -198,7 +198,7 @@ def repair(
             if answer == "q":
                 tally.remaining += 1
                 break
-            approve_all = answer == "a"
+            approve_all = approve_all or answer == "a"
             if answer == "n":
                 tally.remaining += 1
                 continue
