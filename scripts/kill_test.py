@@ -29,7 +29,8 @@ Variations (issue 21)::
     python scripts/kill_test.py 50 --mode jsonl             # repair --jsonl -w
     python scripts/kill_test.py 50 --mode interactive       # repair -i, every file approved
 
-``--kill group`` (the default) kills the run with its workers; ``parent`` kills only
+With ``--jobs`` over 1 the run always uses its pool of workers, however small the
+tree. ``--kill group`` (the default) kills the run with its workers; ``parent`` kills only
 the parent, whose workers must then be gone within 5 s (``orphans: 0``); ``worker``
 kills one worker and lets the run finish. ``--mode stream`` lowers the streaming
 threshold (in the forked children) so that the larger files are read, repaired and
@@ -261,6 +262,11 @@ def main(argv: list[str] | None = None) -> int:
         # chunks of 2 KB, through the same code as files over 8 MB.
         cnfix.app.parallel.STREAM_THRESHOLD = 4096
         cnfix.io.chunks.CHUNK_BYTES = 2048
+    if args.jobs > 1:
+        import cnfix.app.parallel
+
+        # A pool however small the tree: the kills must find workers to kill and orphan.
+        cnfix.app.parallel.MIN_PARALLEL_BYTES = 0
     run = {"jobs": args.jobs, "mode": args.mode}
     work = Path(tempfile.mkdtemp(prefix="cnfix-kill-"))
     try:
