@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,17 +79,25 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
+#: A pyproject.toml larger than this is refused: a link to /dev/zero or a huge file
+#: must not exhaust memory (a FIFO or device is never opened: ``is_file`` first).
+MAX_PYPROJECT_BYTES = 1 << 20
+
+
 def _read_pyproject(path: Path) -> str:
     """The text of ``path``: a regular file of bounded size (ConfigError otherwise)."""
-    from cnfix.io.decode import InputError
-    from cnfix.io.safe_files import SETTINGS_FILE_LIMIT, read_snapshot
-
     try:
-        return read_snapshot(path, max_size=SETTINGS_FILE_LIMIT).decode("utf-8")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as file:
+            status = os.fstat(file.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                raise ConfigError(f"{path}: not a regular file")
+            data = file.read(MAX_PYPROJECT_BYTES + 1)
+        if len(data) > MAX_PYPROJECT_BYTES:
+            raise ConfigError(f"{path}: larger than {MAX_PYPROJECT_BYTES >> 20} MB")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
-    except InputError as error:
-        raise ConfigError(f"{path}: {error}") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
 

@@ -25,8 +25,8 @@ TEMP_PREFIX = ".cnfix-tmp-"
 
 
 DEFAULT_MAX_SIZE = 256 * 1024 * 1024
-#: Ignore and configuration files larger than this are refused (a file of patterns or
-#: settings is small; a link to /dev/zero or a huge file must not exhaust memory).
+#: Ignore files larger than this are not read (a file of patterns is small; a link to
+#: /dev/zero or a huge file must not exhaust memory).
 SETTINGS_FILE_LIMIT = 1 << 20
 
 
