@@ -67,19 +67,24 @@ needs_ps = pytest.mark.skipif(
 )
 
 
+def _started_repair(folder: Path, *, stdout: int) -> tuple[subprocess.Popen, list[int]]:
+    """``repair -w -j 2`` of a tree of 400 files, once its two workers are at work."""
+    _tree(folder / "tree")
+    command = [sys.executable, "-m", "cnfix", "repair", "-w", "--diff", "none", "-j", "2", "tree"]
+    stderr = subprocess.STDOUT if stdout == subprocess.PIPE else subprocess.PIPE
+    process = subprocess.Popen(command, cwd=folder, stdout=stdout, stderr=stderr)
+    workers = _children(process.pid)
+    assert workers, "the run never started its workers"
+    time.sleep(0.3)
+    return process, workers
+
+
 # --- F13: the parent of a --jobs 2 run is killed -------------------------------------------
 
 
 @needs_ps
 def test_f13_workers_die_with_their_parent_and_release_the_pipes(tmp_path: Path) -> None:
-    _tree(tmp_path / "tree")
-    command = [sys.executable, "-m", "cnfix", "repair", "-w", "--diff", "none", "-j", "2", "tree"]
-    process = subprocess.Popen(
-        command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    workers = _children(process.pid)
-    assert workers, "the run never started its workers"
-    time.sleep(0.3)
+    process, workers = _started_repair(tmp_path, stdout=subprocess.PIPE)
     process.kill()
     process.communicate(timeout=30)  # a reader waiting for the end of output is released
     deadline = time.monotonic() + 10
@@ -149,14 +154,7 @@ def test_f17_a_unit_whose_worker_dies_twice_is_reported_and_left_alone(
 
 @needs_ps
 def test_f17_a_real_worker_kill_ends_without_a_traceback(tmp_path: Path) -> None:
-    _tree(tmp_path / "tree")
-    command = [sys.executable, "-m", "cnfix", "repair", "-w", "--diff", "none", "-j", "2", "tree"]
-    process = subprocess.Popen(
-        command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    workers = _children(process.pid)
-    assert workers
-    time.sleep(0.3)
+    process, workers = _started_repair(tmp_path, stdout=subprocess.DEVNULL)
     os.kill(workers[0], signal.SIGKILL)
     _, stderr = process.communicate(timeout=120)
     assert b"Traceback" not in stderr
