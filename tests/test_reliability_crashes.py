@@ -116,6 +116,9 @@ def _killing_batch(names: list[str], *args: object, **kwargs: object) -> object:
 
 @pytest.fixture
 def killing_workers(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, object]]:
+    context = parallel._context()
+    if context is None or context.get_start_method() != "fork":
+        pytest.skip("the workers must be forked from here to inherit the test double")
     monkeypatch.setattr(parallel, "process_batch", _killing_batch)
     monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
     KILL.clear()

@@ -185,10 +185,11 @@ def repair_stdin(data: bytes, options: RunOptions) -> tuple[FileOutcome, bytes]:
     or detected with confidence); then the repaired text, as UTF-8. Input that cannot
     be decoded or repaired passes through too, with the error on the outcome.
     """
-    outcome = FileOutcome(STDIN)
+    name = options.stdin_name  # --stdin-filename: its format and the name in messages
+    outcome = FileOutcome(STDIN if name is None else Path(name))
     try:
         decoded = decode_bytes(data, options.encoding)
-        doc = decoded.document(settings=options.settings)
+        doc = decoded.document(name=name, settings=options.settings)
         process_document(doc, options, outcome)
     except InputError as error:
         outcome.error = str(error)
