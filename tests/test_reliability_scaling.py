@@ -16,13 +16,16 @@ from collections.abc import Callable
 import pytest
 from conftest import corpus_documents
 
+import cnfix
 from cnfix.engine import check_document, repair_document
 from cnfix.model import Document
 from cnfix.report.diff import inline_segments
-from cnfix.report.text import JsonArrayWriter
+from cnfix.report.text import JsonArrayWriter, json_records, write_json
 from cnfix.rules import RULES
 
 pytestmark = pytest.mark.slow
+
+DAMAGED = "会议指出,,要抓实学习教育,。\n6月19日,湖北省召开会议。\n"
 
 #: A superlinear family shows a factor of 16 for 4x the text; linear ones about 4.
 MAX_FACTOR = 8.0
@@ -102,13 +105,17 @@ def test_inline_diff_of_a_huge_line_is_linear() -> None:
 
 
 def test_json_findings_are_written_as_they_come() -> None:
-    """F23: the JSON array is not held whole; what is written equals ``json.dump``."""
+    """F23: the JSON list goes out file by file; together it is ``write_json``'s list."""
+    findings = cnfix.scan_text(DAMAGED)
+    batches = [json_records(f"{n}.txt", DAMAGED, findings, fields={"record": n}) for n in range(3)]
     stream = io.StringIO()
     writer = JsonArrayWriter(stream)
-    items = [{"path": f"{n}.txt", "line": n, "message": "a\nb"} for n in range(1000)]
-    for item in items:
-        writer.add(item)
-        assert len(stream.getvalue()) > 0
+    for batch in batches:
+        writer.extend(batch)
+        assert stream.getvalue().endswith("}")  # written at once, not held
     writer.close()
-    assert json.loads(stream.getvalue()) == items
-    assert stream.getvalue() == json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    expected = [json.loads(record) for batch in batches for record in batch]
+    assert json.loads(stream.getvalue()) == expected
+    whole = io.StringIO()
+    write_json(expected, whole)
+    assert stream.getvalue() == whole.getvalue()
