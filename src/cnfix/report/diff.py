@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import IO, ClassVar
 
 from cnfix.model import Finding
+from cnfix.report.long_lines import INLINE_COMPARED, long_line_segments
 from cnfix.report.text import count_by_rule, inert, printable
 
 #: Unchanged characters kept on each side of a change in the inline diff.
@@ -165,18 +166,10 @@ def opcodes(old: Items, new: Items, *, trusted: int = TRUSTED_AGREEMENT) -> list
     return ops
 
 
-#: Above this many characters on either side, the changed middle of a line (what lies
-#: between its common start and end) is not compared character by character (time
-#: quadratic in its length) but shown as one deletion and one insertion, each cut to
-#: ``INLINE_SHOWN`` characters.
-INLINE_COMPARED = 4000
-INLINE_SHOWN = 200
-
-
 def inline_segments(old: str, new: str, context: int = DIFF_CONTEXT) -> list[Segment]:
     """Character-level diff of one line, with long unchanged stretches elided."""
     if max(len(old), len(new)) > INLINE_COMPARED:
-        return _long_line_segments(old, new, context)
+        return long_line_segments(old, new, context, inline_segments)
     segments: list[Segment] = []
     append = segments.append
     changes = opcodes(old, new)
@@ -199,47 +192,6 @@ def inline_segments(old: str, new: str, context: int = DIFF_CONTEXT) -> list[Seg
         if keep_right:
             append(("same", old[i2 - keep_right : i2]))
     return segments
-
-
-def _long_line_segments(old: str, new: str, context: int) -> list[Segment]:
-    """``inline_segments`` of a very long line, in time linear in its length: the common
-    start and end kept (elided), the middle compared only when short enough."""
-    head = _common_length(old, new)
-    room = min(len(old), len(new)) - head
-    tail = _common_length(old[::-1][:room], new[::-1][:room])
-    old_middle, new_middle = old[head : len(old) - tail], new[head : len(new) - tail]
-    if max(len(old_middle), len(new_middle)) <= INLINE_COMPARED:
-        middle = inline_segments(old_middle, new_middle, context)
-    else:
-        middle = []
-        for kind, text in (("delete", old_middle), ("insert", new_middle)):
-            if len(text) > INLINE_SHOWN:
-                text = text[:INLINE_SHOWN] + f"… ({len(text) - INLINE_SHOWN} more)"
-            if text:
-                middle.append((kind, text))
-    segments: list[Segment] = []
-    if head:
-        segments.append(("elided", "…") if head > context else ("same", old[:head]))
-        if head > context:
-            segments.append(("same", old[head - context : head]))
-    segments.extend(middle)
-    if tail:
-        segments.append(("same", old[len(old) - tail : len(old) - tail + context]))
-        if tail > context:
-            segments.append(("elided", "…"))
-    return segments
-
-
-def _common_length(first: str, second: str) -> int:
-    """The length of the common start of two strings (by halving: a few slices)."""
-    low, high = 0, min(len(first), len(second))
-    while low < high:
-        middle = (low + high + 1) // 2
-        if first[low:middle] == second[low:middle]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
 
 
 def plain_segments(segments: Iterable[Segment]) -> str:
