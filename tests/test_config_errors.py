@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import run_cnfix
@@ -93,14 +94,14 @@ def test_unreadable_pyproject_is_a_config_error(
     from cnfix.config import ConfigError, load_config
 
     (tmp_path / "pyproject.toml").write_text("[tool.cnfix]\n", encoding="utf-8")
-    real_read_text = Path.read_text
+    real_open = os.open
 
-    def read_text(path: Path, *args: object, **kwargs: object) -> str:
-        if path.name == "pyproject.toml":
+    def open_file(path: str | Path, *args: Any, **kwargs: Any) -> int:
+        if os.path.basename(path) == "pyproject.toml":
             raise PermissionError(13, "Permission denied")
-        return real_read_text(path, *args, **kwargs)  # type: ignore[arg-type]
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_text", read_text)
+    monkeypatch.setattr(os, "open", open_file)
     with pytest.raises(ConfigError, match=r"pyproject\.toml: cannot read: Permission denied"):
         load_config(tmp_path)
 

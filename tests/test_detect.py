@@ -142,12 +142,16 @@ def test_a_cut_short_character_after_ascii_alone_is_not_taken_for_utf8() -> None
 
 
 def test_utf8_with_a_bad_byte_inside_is_not_read_as_cut_short() -> None:
+    """A bad byte inside is damage, not a cut: read as damaged UTF-8 (the byte shows as
+    U+FFFD, and the file is never rewritten, issue 21 F34), or refused."""
     data = HANS.encode()[:9] + b"\xff" + HANS.encode()[9:]
     try:
         decoded = decode_bytes(data)
     except BinaryFileError:
         return
-    assert decoded.encoding != "utf-8"
+    assert decoded.encoding != "utf-8" or (
+        decoded.confidence < 0.9 and decoded.text == data.decode("utf-8", errors="replace")
+    )
 
 
 @pytest.mark.parametrize(

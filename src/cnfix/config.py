@@ -5,7 +5,9 @@ with a ``[tool.cnfix]`` table; ``--config FILE`` names one for every file instea
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,9 +68,23 @@ _MAY_CONFIGURE_RE = re.compile(
 CONFIG_FILES = (".cnfix.toml", "cnfix.toml", "pyproject.toml")
 
 
+#: A configuration file larger than this is refused: a link to /dev/zero or a huge file
+#: must not exhaust memory (a FIFO or device is never opened: ``is_file`` first).
+MAX_CONFIG_BYTES = 1 << 20
+
+
 def _read(path: Path) -> str:
+    """The text of ``path``: a regular file of bounded size (ConfigError otherwise)."""
     try:
-        return path.read_text(encoding="utf-8")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as file:
+            status = os.fstat(file.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                raise ConfigError(f"{path}: not a regular file")
+            data = file.read(MAX_CONFIG_BYTES + 1)
+        if len(data) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES >> 20} MB")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
     except OSError as error:
@@ -105,14 +121,19 @@ def find_config(start: Path) -> Path | None:
     """The configuration closest to ``start`` (a folder): ``.cnfix.toml``,
     ``cnfix.toml`` or a ``pyproject.toml`` with ``[tool.cnfix]``, looked for in
     ``start`` and its parents, up to the repository root (a folder holding ``.git``)."""
-    start = start.resolve()
+    start = start.absolute()
     for folder in (start, *start.parents):
-        for name in CONFIG_FILES:
-            candidate = folder / name
-            if candidate.is_file() and (name != "pyproject.toml" or _table(candidate) is not None):
-                return candidate
-        if (folder / ".git").exists():
-            return None
+        try:
+            for name in CONFIG_FILES:
+                candidate = folder / name
+                if candidate.is_file() and (
+                    name != "pyproject.toml" or _table(candidate) is not None
+                ):
+                    return candidate
+            if (folder / ".git").exists():
+                return None
+        except OSError:  # a folder deeper than PATH_MAX, or unreadable: look further up
+            continue
     return None
 
 
@@ -132,6 +153,8 @@ def load_config_file(path: Path) -> Config:
             raise ConfigError(
                 f"{path}: {where}{key} must be a {expected.__name__}, not {type(value).__name__}"
             )
+        if expected is list and not all(isinstance(item, str) for item in value):
+            raise ConfigError(f"{path}: {where}{key} must be a list of strings")
     if "to" in table:
         try:
             table["to"] = validate_target_script(table["to"])

@@ -43,6 +43,7 @@ from typing import IO
 from cnfix.app.parallel import MIN_PARALLEL_BYTES, Pool, ordered_map
 from cnfix.app.runner import RunOptions
 from cnfix.engine import ConvergenceError, check_document, repair_document
+from cnfix.io.decode import InputError
 from cnfix.model import Document, Finding
 
 #: Lines are handed to a worker in batches of about this many bytes.
@@ -315,14 +316,24 @@ def process_block(
     return BlockResult(len(lines), b"".join(output), records, states)
 
 
-def read_blocks(stream: IO[bytes], block_bytes: int | None = None) -> Iterator[tuple[int, bytes]]:
+def read_blocks(
+    stream: IO[bytes], block_bytes: int | None = None, max_line: int | None = None
+) -> Iterator[tuple[int, bytes]]:
     """Blocks of whole lines of ``stream``, about ``block_bytes`` each, with the
-    number of their first line."""
+    number of their first line. A line longer than ``max_line`` bytes (``--max-size``:
+    a pipe from /dev/zero has no line end) stops the reading with an InputError."""
     block_bytes = block_bytes or BATCH_BYTES
     number = 1
     while data := stream.read(block_bytes):
         if not data.endswith(b"\n"):
-            data += stream.readline()  # to the end of the line
+            rest = stream.readline(-1 if max_line is None else max_line + 1)
+            if max_line is not None and len(rest) > max_line and not rest.endswith(b"\n"):
+                line = number + data.count(b"\n")
+                raise InputError(
+                    f"line {line} is longer than the size limit of "
+                    f"{max_line / 2**20:.0f} MB (--max-size); the rest of the input is not read"
+                )
+            data += rest  # to the end of the line
         yield number, data
         number += data.count(b"\n")
 
@@ -383,7 +394,8 @@ def run_blocks(
     source = _regular_file(stream) if jobs > 1 else None
     if source is None or size is None:
         work = partial(process_block, path=path, options=options)
-        yield from ordered_map(work, read_blocks(stream), jobs=jobs)
+        blocks = read_blocks(stream, max_line=options.max_size)
+        yield from ordered_map(work, blocks, jobs=jobs)
         return
     work = partial(process_span, path=path, options=options)
     first = 1

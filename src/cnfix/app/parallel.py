@@ -37,13 +37,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from cnfix.app.runner import (
     FileOutcome,
     RunOptions,
-    destination_for,
+    checked_destination,
     process_document,
     process_file,
 )
 from cnfix.io.chunks import STREAM_THRESHOLD, Chunk, StreamWriter, iter_chunks
 from cnfix.io.decode import BinaryFileError, InputError
-from cnfix.io.safe_files import FileIdentity
 from cnfix.model import MIN_REWRITE_CONFIDENCE, Applicability, Document, Edit, Finding, Fix
 from cnfix.text.kinds import kind_for_name
 
@@ -106,12 +105,53 @@ def _context() -> multiprocessing.context.BaseContext | None:
     return None  # pragma: no cover - Windows
 
 
+#: What a unit of work whose worker died twice (killed: the OOM killer, a signal) says.
+WORKER_DIED = "its worker process died (killed, out of memory?); left as it was"
+
+
+def _worker_start(parent: int | None) -> None:
+    """Set up a worker: it dies with its parent, and leaves Ctrl-C to the parent.
+
+    Without the first, killing only the parent orphans the workers, which keep the
+    parent's stdout and stderr open (a ``| tee`` or a CI step then never ends); without
+    the second, Ctrl-C reaches every worker of the terminal's process group and each
+    prints a traceback, while the parent stops them in order anyway. ``parent``: the
+    pid of the parent of a forked worker (None for a fork server's).
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+    if parent is not None and os.getppid() != parent:  # it died before the line above
+        os._exit(1)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (``PR_SET_PDEATHSIG``)."""
+    import sys
+
+    if not sys.platform.startswith("linux"):  # pragma: no cover
+        return
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - no prctl: orphans possible
+        return
+
+
 class Pool:
     """``jobs`` worker processes, started on first need; work comes back in order.
 
     ``ordered`` may be called again while an earlier ``ordered`` is still being read
     (a large file met in a batch is streamed through the same workers while the
     batches after it run): each call keeps its own queue of pending results.
+
+    A worker that dies (killed by a signal or the OOM killer) breaks the pool: a new
+    one is started and the units that were pending are sent again, once; a unit whose
+    worker dies again is given up (``failed``).
     """
 
     def __init__(self, jobs: int, ahead: int | None = None) -> None:
@@ -124,6 +164,7 @@ class Pool:
         function: Callable[[Any], R],
         items: Iterable[T],
         send: Callable[[T], Any] | None = None,
+        failed: Callable[[T], R] | None = None,
     ) -> Iterator[tuple[T, R]]:
         """``(item, function(send(item)))`` for each item, in input order.
 
@@ -131,7 +172,9 @@ class Pool:
         ``function`` and the items must pickle (a module-level function, or a
         ``functools.partial`` of one); ``send`` makes what goes to the worker out of an
         item (something lighter to pickle, say). An exception in a worker is raised here, in
-        order; pending work is cancelled when the caller stops early.
+        order; pending work is cancelled when the caller stops early. ``failed`` gives
+        the result of an item whose worker died twice (without it, BrokenProcessPool
+        is raised).
 
         The first item of a pool is done here, before the workers start: whatever the
         work loads on first use (rule tables, compiled classes, OpenCC's dictionaries)
@@ -143,7 +186,32 @@ class Pool:
             for item in items:
                 yield item, function(send(item))
             return
-        pending: deque[tuple[T, Future[R]]] = deque()
+        from concurrent.futures.process import BrokenProcessPool
+
+        # Each pending unit: the item, its future, whether it was already sent again.
+        pending: deque[tuple[T, Future[R], bool]] = deque()
+
+        def submit(item: T, again: bool) -> None:
+            assert self._executor is not None
+            pending.append((item, self._executor.submit(function, send(item)), again))
+
+        def take() -> tuple[T, R] | None:
+            """The oldest result; None when the pool broke and the units were sent again."""
+            item, future, again = pending.popleft()
+            try:
+                return item, future.result()
+            except BrokenProcessPool:
+                others = [other for other, _, _ in pending]
+                pending.clear()
+                self._restart()
+                if again and failed is None:
+                    raise
+                if not again:
+                    submit(item, True)
+                for other in others:
+                    submit(other, True)
+                return (item, failed(item)) if again and failed is not None else None
+
         try:
             for item in items:
                 if self._executor is None:
@@ -151,21 +219,35 @@ class Pool:
                     self._start()
                     yield item, result
                     continue
-                pending.append((item, self._executor.submit(function, send(item))))
-                if len(pending) >= self.ahead:
-                    done, future = pending.popleft()
-                    yield done, future.result()
+                submit(item, False)
+                while len(pending) >= self.ahead:
+                    if (taken := take()) is not None:
+                        yield taken
             while pending:
-                done, future = pending.popleft()
-                yield done, future.result()
+                if (taken := take()) is not None:
+                    yield taken
         finally:
-            for _, future in pending:
+            for _, future, _ in pending:
                 future.cancel()
 
     def _start(self) -> None:
         from concurrent.futures import ProcessPoolExecutor  # only when there is a pool
 
-        self._executor = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_context())
+        context = _context()
+        forked = context is not None and context.get_start_method() == "fork"
+        self._executor = ProcessPoolExecutor(
+            max_workers=self.jobs,
+            mp_context=context,
+            initializer=_worker_start,
+            # A forked worker's parent is this process; a fork server's is the server.
+            initargs=(os.getpid() if forked else None,),
+        )
+
+    def _restart(self) -> None:
+        """A new pool in place of a broken one (its surviving workers are let go)."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+        self._start()
 
     def close(self) -> None:
         if self._executor is not None:
@@ -352,7 +434,7 @@ def process_batch(
             results.append(STREAM)
             continue
         read += size or 0
-        outcome = process_file(path, options, regular=size is not None)
+        outcome = process_file(path, options, walked=status if size is not None else None)
         if not outcome.findings and not outcome.changed:
             if outcome.written is None and outcome.error is None and outcome.notice is None:
                 results.append(None)
@@ -405,12 +487,17 @@ def _size(path: Path) -> int:
 
 
 def _stream_units(path: Path, options: RunOptions) -> Iterator[_ChunkUnit | _StreamError]:
-    """The chunks of a large file, each knowing whether it is the last; then any error."""
+    """The chunks of a large file, each knowing whether it is the last; then any error.
+
+    The file was a regular file when a worker looked at it: it is opened as one
+    (``walked``), so a symlink swapped in since is not followed."""
     previous: Chunk | None = None
     index = -1
     kind = "text"
     try:
-        for index, chunk in enumerate(iter_chunks(path, encoding=options.encoding)):
+        walked = os.lstat(path)
+        chunks = iter_chunks(path, encoding=options.encoding, walked=walked)
+        for index, chunk in enumerate(chunks):
             if previous is not None:
                 yield _ChunkUnit(path, previous, index - 1, last=False, kind=kind)
             else:
@@ -444,14 +531,17 @@ def _take_at_least(paths: Iterator[Path], total: int) -> tuple[list[Path], bool]
 class _StreamedRepair:
     """Writes the repaired chunks of one large file, then replaces the target (or not)."""
 
-    def __init__(self, outcome: ChunkOutcome, options: RunOptions) -> None:
-        self.path = outcome.path
-        self.destination = destination_for(outcome.path, options)
-        self.in_place = self.destination == outcome.path
-        identity = FileIdentity.of(os.stat(outcome.path)) if self.in_place else None
-        if not self.in_place:
-            self.destination.parent.mkdir(parents=True, exist_ok=True)
-        self.writer = StreamWriter(self.destination, expected=identity)
+    def __init__(self, unit: _ChunkUnit, options: RunOptions) -> None:
+        self.path = unit.path
+        self.in_place = options.output_root is None
+        if self.in_place:
+            # The identity of the file when it was opened, before its first byte was
+            # read: an editor's save since then (a rename or a rewrite) is never lost.
+            self.destination = unit.path
+            self.writer = StreamWriter(unit.path, expected=unit.chunk.identity)
+        else:
+            self.destination = checked_destination(unit.path, options)
+            self.writer = StreamWriter(self.destination, follow_symlinks=False)
         # The first chunk's encoding finding counts as a change: a file that was not
         # UTF-8 (or had a BOM) is rewritten even when nothing else changed.
         self.changed = False
@@ -470,7 +560,13 @@ class _StreamedRepair:
         return True
 
 
-def _start_repair(outcome: ChunkOutcome, options: RunOptions) -> _StreamedRepair | None:
+def _unit_failed(unit: _ChunkUnit | _StreamError) -> FileOutcome:
+    return FileOutcome(unit.path, error=WORKER_DIED)
+
+
+def _start_repair(
+    unit: _ChunkUnit, outcome: ChunkOutcome, options: RunOptions
+) -> _StreamedRepair | None:
     """Open the streamed write at a file's first chunk, or say on the outcome why not."""
     if outcome.confidence < MIN_REWRITE_CONFIDENCE and options.encoding is None:
         outcome.notice = (
@@ -479,7 +575,7 @@ def _start_repair(outcome: ChunkOutcome, options: RunOptions) -> _StreamedRepair
         )
         return None
     try:
-        return _StreamedRepair(outcome, options)
+        return _StreamedRepair(unit, options)
     except (InputError, OSError) as error:
         outcome.error = f"cannot write: {getattr(error, 'strerror', None) or error}"
         return None
@@ -490,15 +586,16 @@ def _stream_file(path: Path, options: RunOptions, pool: Pool) -> Iterator[FileOu
     work = partial(_process_stream_unit, options=options)
     repair: _StreamedRepair | None = None
     try:
-        for _, outcome in pool.ordered(work, _stream_units(path, options)):
-            if not isinstance(outcome, ChunkOutcome):
+        units = _stream_units(path, options)
+        for unit, outcome in pool.ordered(work, units, failed=_unit_failed):
+            if not isinstance(outcome, ChunkOutcome) or not isinstance(unit, _ChunkUnit):
                 if repair is not None:
                     repair.writer.abort()  # reading the file failed part-way
                     repair = None
                 yield outcome
                 continue
             if options.write and outcome.index == 0 and outcome.error is None:
-                repair = _start_repair(outcome, options)
+                repair = _start_repair(unit, outcome, options)
             failure: str | None = None
             if repair is not None:
                 if outcome.error is not None:
@@ -548,7 +645,7 @@ def _run_batches(
         stream_threshold=STREAM_THRESHOLD,
         batch_bytes=BATCH_BYTES,
     )
-    for batch, results in pool.ordered(work, batches, _names):
+    for batch, results in pool.ordered(work, batches, _names, _batch_failed):
         for path, result in zip(batch, results, strict=False):
             if result is None:
                 yield FileOutcome(path)
@@ -559,6 +656,10 @@ def _run_batches(
                 yield result
         if len(results) < len(batch):  # cut short by a worker: the rest, in order
             yield from _run_batches(_batches(batch[len(results) :]), options, pool)
+
+
+def _batch_failed(batch: list[Path]) -> BatchResult:
+    return [FileOutcome(path, error=WORKER_DIED) for path in batch]
 
 
 def _names(batch: list[Path]) -> list[str]:

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from cnfix.app.jsonl import RecordOutcome, run_blocks
-from cnfix.app.runner import FileOutcome, RunOptions
+from cnfix.app.runner import FileOutcome, RunOptions, refuse_unsafe_path
 from cnfix.io.chunks import StreamWriter
 from cnfix.io.decode import InputError
-from cnfix.io.safe_files import FileIdentity
+from cnfix.io.safe_files import FileIdentity, open_regular
 from cnfix.model import Finding
 
 STDIN = Path("-")
@@ -86,12 +86,19 @@ class RecordUnit:
 
 
 def jsonl_inputs(paths: tuple[Path, ...]) -> list[Path]:
-    """The files named (``-`` for stdin), folders expanded to their ``*.jsonl`` files."""
+    """The files named (``-`` for stdin), folders expanded to their ``*.jsonl`` files
+    by the walk every run uses (hidden folders skipped, links out of the folder kept
+    for ``_open`` to refuse by name)."""
+    from cnfix.io.discovery import discover
+
     if not paths:
         raise JsonlUsageError("--jsonl needs input files (or - for stdin)")
     inputs: list[Path] = []
     for path in paths:
-        inputs.extend(sorted(path.rglob("*.jsonl")) if path.is_dir() else [path])
+        if path != STDIN and os.path.isdir(path):
+            inputs.extend(found for found in discover([path]) if found.suffix == ".jsonl")
+        else:
+            inputs.append(path)
     return inputs
 
 
@@ -103,11 +110,14 @@ def check_outputs(inputs: list[Path], options: RunOptions, output: Path | None) 
         raise JsonlUsageError("--in-place needs files, not stdin; use -o FILE or -o -")
 
 
-def _open(path: Path) -> tuple[IO[bytes], int | None]:
-    """A binary stream of ``path`` and its size (None for stdin)."""
+def _open(path: Path, options: RunOptions) -> tuple[IO[bytes], int | None]:
+    """A binary stream of ``path`` and its size (None for stdin). As for any file: a
+    link found under a folder is followed only inside it, and a FIFO, socket or device
+    is never opened (InputError)."""
     if path == STDIN:
         return open(sys.stdin.fileno(), "rb", closefd=False), None
-    stream = path.open("rb")
+    refuse_unsafe_path(path, options)
+    stream = os.fdopen(open_regular(path), "rb")
     return stream, os.fstat(stream.fileno()).st_size
 
 
@@ -146,7 +156,7 @@ def jsonl_units(
     for path in inputs:
         sink: Any = None
         try:
-            stream, size = _open(path)
+            stream, size = _open(path, options)
             sink = _sink(path, stream, options, output) if options.repair else None
         except (OSError, InputError) as error:
             verb = "cannot read: " if isinstance(error, OSError) and not options.repair else ""

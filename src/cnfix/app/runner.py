@@ -7,14 +7,17 @@ same function serves a single process, a pool of workers or a cluster.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cnfix.engine import ConvergenceError, check_document, repair_document
-from cnfix.io.decode import BinaryFileError, InputError, NotTextError
+from cnfix.io.decode import BinaryFileError, InputError, NotTextError, decode_bytes
 from cnfix.io.safe_files import DEFAULT_MAX_SIZE, clean_stale_temps, read_document, write_atomic
 from cnfix.model import MIN_REWRITE_CONFIDENCE, Document, Finding, Rule, Settings
+
+#: The path that names stdin.
+STDIN = Path("-")
 
 
 @dataclass(frozen=True)
@@ -84,14 +87,68 @@ class FileOutcome:
 
 
 def destination_for(path: Path, options: RunOptions) -> Path:
-    """Where the repair of ``path`` is written: in place, or mirrored under ``-o``."""
+    """Where the repair of ``path`` is written: in place, or mirrored under ``-o``
+    (relative to ``input_root``, the folder all inputs share)."""
     if options.output_root is None:
         return path
     base = options.input_root
-    relative = (
-        path.relative_to(base) if base is not None and base in path.parents else Path(path.name)
-    )
-    return options.output_root / relative
+    if base is not None:
+        relative = os.path.relpath(os.path.abspath(path), os.path.abspath(base))
+        if relative != os.pardir and not relative.startswith(os.pardir + os.sep):
+            return options.output_root / relative
+    return options.output_root / path.name
+
+
+def common_root(paths: Iterable[Path]) -> Path | None:
+    """The deepest folder holding every input (a folder itself, a file's folder): ``-o``
+    mirrors the inputs below it, so files of the same name in different folders (or
+    several folders named at once) never land on one output file."""
+    folders = [
+        os.path.abspath(path if os.path.isdir(path) else path.parent)
+        for path in paths
+        if path != STDIN
+    ]
+    return Path(os.path.commonpath(folders)) if folders else None
+
+
+def output_root_problem(output: Path, paths: Iterable[Path]) -> str | None:
+    """Why ``-o output`` cannot be used with the inputs ``paths``, or None.
+
+    An output folder that is an input folder (under any name) or lies inside one would
+    have its files read as input and overwritten by the copies of other files; an
+    input file inside the output folder could be overwritten by its own copy's neighbours.
+    """
+    out = os.path.realpath(output)
+    for path in paths:
+        if path == STDIN:
+            continue
+        real = os.path.realpath(path)
+        if os.path.isdir(path) and _within(out, real):
+            return (
+                f"-o {output} is inside the input folder {path}: its files would be read "
+                "as input and overwritten; choose a folder outside the input"
+            )
+        if not os.path.isdir(path) and _within(real, out):
+            return f"the input {path} is inside the output folder -o {output}"
+    return None
+
+
+def _within(path: str, folder: str) -> bool:
+    """Whether the real path ``path`` is ``folder`` or lies below it."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def checked_destination(path: Path, options: RunOptions) -> Path:
+    """``destination_for``, refusing a copy that a symlink in the output folder would
+    send outside it (InputError); the folders it needs are created."""
+    destination = destination_for(path, options)
+    assert options.output_root is not None
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    if not _within(os.path.realpath(destination.parent), os.path.realpath(options.output_root)):
+        raise InputError(
+            f"{destination.parent} leads out of the output folder (a symlink); not written"
+        )
+    return destination
 
 
 def process_document(doc: Document, options: RunOptions, outcome: FileOutcome) -> None:
@@ -112,7 +169,54 @@ def process_document(doc: Document, options: RunOptions, outcome: FileOutcome) -
     outcome.findings = list(result.remaining)
 
 
-def _refuse_unsafe_path(path: Path, options: RunOptions) -> None:
+def rewrite_refusal(doc: Document, options: RunOptions) -> str | None:
+    """Why the repair of ``doc`` must not replace its bytes, or None: an encoding
+    guessed with low confidence, or UTF-8 with invalid bytes (they would be lost)."""
+    if doc.confidence >= MIN_REWRITE_CONFIDENCE or options.encoding is not None:
+        return None
+    if doc.encoding == "utf-8":
+        return "not written: invalid UTF-8 bytes (shown as U+FFFD) would be lost"
+    return (
+        f"not written: encoding {doc.encoding} detected with low confidence "
+        f"({doc.confidence:.2f}); name it with --encoding"
+    )
+
+
+def repair_stdin(data: bytes, options: RunOptions) -> tuple[FileOutcome, bytes]:
+    """``repair -``: the outcome and the bytes to write to stdout.
+
+    The user's bytes are never lost: they come out unchanged, byte for byte, unless a
+    repair changed the text and the input's encoding is certain (given, strict UTF-8,
+    or detected with confidence); then the repaired text, as UTF-8. Input that cannot
+    be decoded or repaired passes through too, with the error on the outcome.
+    """
+    name = options.stdin_name  # --stdin-filename: its format and the name in messages
+    outcome = FileOutcome(STDIN if name is None else Path(name))
+    try:
+        decoded = decode_bytes(data, options.encoding)
+        doc = decoded.document(name=name, settings=options.settings)
+        process_document(doc, options, outcome)
+    except InputError as error:
+        outcome.error = str(error)
+        return outcome, data
+    except Exception as error:  # a bug in a rule: the input passes through untouched
+        outcome.error = f"internal error, input left alone: {type(error).__name__}: {error}"
+        return outcome, data
+    if outcome.error is not None or not outcome.changed or outcome.repaired is None:
+        return outcome, data
+    outcome.notice = rewrite_refusal(doc, options)
+    if outcome.notice is not None:
+        return outcome, data
+    try:
+        return outcome, outcome.repaired.encode("utf-8")
+    except UnicodeEncodeError as error:
+        outcome.error = (
+            f"repaired text cannot be written as UTF-8: {error.reason}; input left alone"
+        )
+        return outcome, data
+
+
+def refuse_unsafe_path(path: Path, options: RunOptions) -> None:
     """Raise for paths that must not be read: folders, links leading out of their tree.
 
     A symlink named on the command line is followed (that is what was asked for); one
@@ -147,21 +251,27 @@ def _clean_once(folder: Path) -> None:
         clean_stale_temps(folder)
 
 
-def process_file(path: Path, options: RunOptions, *, regular: bool = False) -> FileOutcome:
+def process_file(
+    path: Path, options: RunOptions, *, walked: os.stat_result | None = None
+) -> FileOutcome:
     """Read ``path``, check or repair it, and write the result when asked to.
 
     Never raises for a bad file: every problem becomes ``outcome.error`` (could not be
     processed) or ``outcome.notice`` (skipped on purpose: binary data, FIFOs, devices,
-    links out of the tree), and nothing is written for that file. ``regular``: the
-    caller's ``lstat`` found a regular file (no link, no folder), so the checks for
-    those are skipped (``read_snapshot`` still refuses anything else it finds).
+    links out of the tree), and nothing is written for that file. ``walked``: the
+    caller's ``lstat`` of ``path``, a regular file (no link, no folder), so the checks
+    for those are skipped; ``open_regular`` makes sure it is still that file.
     """
     outcome = FileOutcome(path)
     try:
-        if not regular:
-            _refuse_unsafe_path(path, options)
+        if walked is None:
+            refuse_unsafe_path(path, options)
         doc, original = read_document(
-            path, settings=options.settings, encoding=options.encoding, max_size=options.max_size
+            path,
+            settings=options.settings,
+            encoding=options.encoding,
+            max_size=options.max_size,
+            walked=walked,
         )
     except BinaryFileError as error:
         outcome.notice = f"skipped: {error}"
@@ -186,11 +296,9 @@ def process_file(path: Path, options: RunOptions, *, regular: bool = False) -> F
     _clean_once(Path(os.path.realpath(destination)).parent)
     if outcome.repaired is None or outcome.error is not None:
         return outcome
-    if doc.confidence < MIN_REWRITE_CONFIDENCE and options.encoding is None:
-        outcome.notice = (
-            f"not written: encoding {doc.encoding} detected with low confidence "
-            f"({doc.confidence:.2f}); name it with --encoding"
-        )
+    refusal = rewrite_refusal(doc, options)
+    if refusal is not None:
+        outcome.notice = refusal
         return outcome
     try:
         data = outcome.repaired.encode("utf-8")
@@ -203,8 +311,8 @@ def process_file(path: Path, options: RunOptions, *, regular: bool = False) -> F
                 write_atomic(path, data, expected=original)
                 outcome.written = path
         else:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(destination, data)
+            destination = checked_destination(path, options)
+            write_atomic(destination, data, follow_symlinks=False)
             outcome.written = destination
     except InputError as error:
         outcome.error = str(error)

@@ -7,6 +7,8 @@ The only package that imports click. Exit codes follow ruff: 0 clean, 1 findings
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 
 import click
@@ -79,6 +81,49 @@ cli.add_command(scan)
 cli.add_command(repair)
 
 
+#: Exit status after Ctrl-C (128 + SIGINT), as shells report it.
+EXIT_INTERRUPTED = 130
+
+
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="cnfix")
+    """Console-script entry point; failures of the run itself end as one line and exit
+    status 2 (Ctrl-C: 130), never a traceback: stdout that cannot be written (a full
+    device), a worker process that died twice."""
+    from cnfix.app.tally import EXIT_ERROR
+
+    try:
+        cli(prog_name="cnfix", standalone_mode=False)
+    except click.exceptions.Abort:
+        _stop("interrupted", EXIT_INTERRUPTED)
+    except KeyboardInterrupt:
+        _stop("interrupted", EXIT_INTERRUPTED)
+    except click.ClickException as problem:
+        problem.show()
+        sys.exit(problem.exit_code)
+    except BrokenPipeError:  # the reader went away (``| head``): nothing more to say
+        _quiet_stdout()
+        sys.exit(EXIT_ERROR)
+    except OSError as problem:
+        _quiet_stdout()
+        _stop(f"error: cannot write the output: {problem.strerror or problem}", EXIT_ERROR)
+    except Exception as problem:
+        # Imported only by a run with workers (start-up stays free of it).
+        pool = sys.modules.get("concurrent.futures.process")
+        if pool is None or not isinstance(problem, pool.BrokenProcessPool):
+            raise
+        _stop("error: a worker process died (killed, out of memory?)", EXIT_ERROR)
+
+
+def _stop(message: str, status: int) -> None:
+    with contextlib.suppress(OSError):
+        click.echo(f"cnfix: {message}", err=True)
+    sys.exit(status)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush of what could not
+    be written raises nothing more."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)

@@ -193,11 +193,18 @@ def reporting_options(function: F) -> F:
 
 
 def error(message: str) -> None:
-    click.echo(f"cnfix: error: {message}", err=True)
+    """``cnfix: error: …`` on stderr, one line whatever file name it holds."""
+    from cnfix.report.text import printable
+
+    click.echo(f"cnfix: error: {printable(message)}", err=True)
 
 
 def notice(message: str) -> None:
-    click.echo(f"cnfix: {message}", err=True)
+    """``cnfix: …`` on stderr: no file name in it can start a line of its own (a GitHub
+    workflow command such as ``::error``) or act on the terminal."""
+    from cnfix.report.text import printable
+
+    click.echo(f"cnfix: {printable(message)}", err=True)
 
 
 def announce(outcome: FileOutcome, reporting: Reporting, detail: str) -> bool:

@@ -11,7 +11,7 @@ from typing import IO, Any
 import click
 from click.core import ParameterSource
 
-from cnfix.app.runner import process_file
+from cnfix.app.runner import common_root, output_root_problem, process_file, repair_stdin
 from cnfix.app.tally import (
     EXIT_ERROR,
     FIXED,
@@ -38,7 +38,6 @@ from cnfix.cli.units import (
     file_units,
     find_files,
     long_run,
-    stdin_outcome,
 )
 from cnfix.model import Finding
 
@@ -132,8 +131,12 @@ def repair(
     configured = configured.replace(
         write=in_place or output is not None,
         output_root=output,
-        input_root=paths[0] if len(paths) == 1 and paths[0].is_dir() else None,
+        input_root=common_root(paths or (Path("."),)),
     )
+    if output is not None and not jsonl:
+        problem = output_root_problem(output, paths or (Path("."),))
+        if problem is not None:
+            raise click.UsageError(problem)
     codes: dict[str, Any] = {
         "check": check,
         "exit_zero": reporting.exit_zero,
@@ -142,12 +145,15 @@ def repair(
     run = configured.base
     tally = Tally(repair=True, unsafe_fixes=run.unsafe_fixes)
     if paths == (STDIN,) and not jsonl:
-        outcome = stdin_outcome(run)
+        # Bytes out, UTF-8 or the input's own: never the locale's encoding with escapes.
+        outcome, data = repair_stdin(sys.stdin.buffer.read(), run)
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
         if outcome.error:
             error(f"{run.stdin_name or '-'}: {outcome.error}")
             sys.exit(EXIT_ERROR)
-        sys.stdout.write(outcome.repaired or outcome.text)
-        sys.stdout.flush()
+        if outcome.notice and not reporting.quiet:
+            notice(f"-: {outcome.notice}")
         tally.remaining = len(outcome.findings)
         if outcome.changed:
             tally.written.add(outcome.key)
@@ -206,6 +212,7 @@ def repair(
         state = f"{len(unit.applied)} fix(es)" if unit.changed else "nothing to fix"
         if not announce(unit, reporting, f"{state}, {len(unit.findings)} finding(s) left"):
             tally.errors += 1
+            tally.written.discard(unit.key)  # a large file's rewrite failed at the end
             continue
         tally.remaining += len(unit.findings)
         if not unit.changed:

@@ -68,7 +68,8 @@ def scan(
         files = find_files(paths, configured.config, include, exclude, reporting)
         screen = Screen(sys.stdout, reporting, long_run=long_run(files))
         units = screen.files(file_units(files, configured, jobs), len(files))
-    records: list[str] = []
+    # Findings go out file by file (a run with millions of them keeps none in memory).
+    records = text.JsonArrayWriter(sys.stdout)
     sarif = formats.SarifLog(RULES, __version__) if output_format == "sarif" else None
     tally = Tally()
     annotated: Counter[Hashable] = Counter()
@@ -83,8 +84,14 @@ def scan(
         if sarif is not None:
             sarif.add(unit.label, unit.text, unit.findings, first_line=at)
         elif output_format == "json":
-            records += text.json_records(
-                str(unit.path), unit.text, unit.findings, first_line=at, fields=unit.json_fields()
+            records.extend(
+                text.json_records(
+                    str(unit.path),
+                    unit.text,
+                    unit.findings,
+                    first_line=at,
+                    fields=unit.json_fields(),
+                )
             )
         elif output_format == "github":
             # A file streamed in chunks has one cap over all its chunks.
@@ -105,7 +112,7 @@ def scan(
         if statistics:
             text.write_json(formats.statistics_records(counts, codes, fixable), sys.stdout)
         else:
-            text.write_json_records(records, sys.stdout)
+            records.close()
     elif statistics:
         for line in text.summary_lines(counts, codes, fixable, tally.safe):
             click.echo(line)

@@ -19,6 +19,9 @@ from cnfix.io.safe_files import (
     _fsync_folder,
     _keep_owner,
     _new_file_mode,
+    clean_stale_temps,
+    link_target,
+    open_regular,
 )
 
 # --- streaming large files --------------------------------------------------------
@@ -46,6 +49,8 @@ class Chunk:
     encoding: str
     bom: bool
     confidence: float
+    #: The file's identity when it was opened: a streamed rewrite compares it at the end.
+    identity: FileIdentity | None = None
 
 
 #: A line that opens or closes a Markdown code fence, in a list item or a block quote too.
@@ -84,6 +89,26 @@ def _cut(text: str) -> int:
     return fence or end  # a fence opening the text and never closed: cut at a line end
 
 
+#: Where a line too long to keep whole is cut: after a full-width sentence end or a
+#: space, before a character that starts no punctuation (so that no rule sees half of
+#: ``,,``, ``,。`` or a garbled run on either side).
+_LONG_LINE_CUT_RE = re.compile('[。！？ \u3000](?=[^\\s,.;:!?，。、；：！？)）"”’\ufffd])')
+
+
+def _cut_long_line(text: str) -> int:
+    """Where to end a chunk inside a very long line: after the last sentence end (or
+    space) in its second half, looked for in the last 64 KB first; else at the end of
+    the text read (never inside ``\\r\\n``)."""
+    half = len(text) // 2
+    for begin in (max(half, len(text) - (1 << 16)), half):
+        last = None
+        for last in _LONG_LINE_CUT_RE.finditer(text, begin):  # noqa: B007 - keeps the last
+            pass
+        if last is not None:
+            return last.end()
+    return len(text) - 1 if text.endswith("\r") else len(text)
+
+
 def _stream_codec(head: bytes, encoding: str | None) -> tuple[str, int, bool, float]:
     """Codec, bytes of BOM to skip, whether there was a BOM, confidence — from the head."""
     if encoding is not None:
@@ -114,7 +139,11 @@ def _stream_codec(head: bytes, encoding: str | None) -> tuple[str, int, bool, fl
 
 
 def iter_chunks(
-    path: Path, *, encoding: str | None = None, chunk_bytes: int | None = None
+    path: Path,
+    *,
+    encoding: str | None = None,
+    chunk_bytes: int | None = None,
+    walked: os.stat_result | None = None,
 ) -> Iterator[Chunk]:
     """Decode ``path`` incrementally and yield it as chunks of whole paragraphs.
 
@@ -122,10 +151,15 @@ def iter_chunks(
     every later block is decoded strictly with it. A chunk ends after a blank line
     when there is one in its second half, else after a line end; a line longer than
     four blocks is cut where the block ends (never inside ``\\r\\n``). At most a few
-    blocks are in memory at once. ``chunk_bytes`` defaults to ``CHUNK_BYTES``.
+    blocks are in memory at once. ``chunk_bytes`` defaults to ``CHUNK_BYTES``. The file
+    is opened by ``open_regular`` (``walked``: see there); each chunk carries the
+    identity the file had when it was opened, before any byte was read, so a rewrite
+    refuses a file an editor saved meanwhile.
     """
     chunk_bytes = chunk_bytes or CHUNK_BYTES
-    with path.open("rb") as stream:
+    fd = open_regular(path, walked=walked)
+    identity = FileIdentity.of(os.fstat(fd))
+    with open(fd, "rb") as stream:
         data = stream.read(chunk_bytes)
         codec, skip, bom, confidence = _stream_codec(data, encoding)
         decoder = codecs.getincrementaldecoder(codec)("strict")
@@ -152,10 +186,10 @@ def iter_chunks(
             else:
                 cut = _cut(text)
                 if cut == 0 and len(text) > 4 * chunk_bytes:
-                    cut = len(text) - 1 if text.endswith("\r") else len(text)
+                    cut = _cut_long_line(text)
             if cut:
                 piece = text[:cut]
-                yield Chunk(piece, offset, line, codec, bom, confidence)
+                yield Chunk(piece, offset, line, codec, bom, confidence, identity)
                 offset += len(piece)
                 line += piece.count("\n")
             pending = text[cut:]
@@ -171,11 +205,18 @@ class StreamWriter:
     it the target's permission bits (and owner where allowed) and renames it over the
     target, refusing when the target's identity is no longer ``expected`` (it changed
     while it was being read). ``abort`` removes the temporary file; the target is
-    never touched until the rename.
+    never touched until the rename. ``follow_symlinks``: as for ``write_atomic``.
+    Temporary files that killed runs left in the folder are removed first.
     """
 
-    def __init__(self, path: Path, *, expected: FileIdentity | None = None) -> None:
-        self.target = Path(os.path.realpath(path)) if os.path.islink(path) else path
+    def __init__(
+        self,
+        path: Path,
+        *,
+        expected: FileIdentity | None = None,
+        follow_symlinks: bool = True,
+    ) -> None:
+        self.target = link_target(path, follow_symlinks)
         self.expected = expected
         try:
             self.status: os.stat_result | None = os.stat(self.target)
@@ -189,6 +230,7 @@ class StreamWriter:
             _check_replaceable(self.status)
         import tempfile  # only when writing: keeps start-up fast
 
+        clean_stale_temps(self.target.parent)
         prefix = f"{TEMP_PREFIX}{os.getpid()}-"
         self.fd, self.temp_name = tempfile.mkstemp(prefix=prefix, dir=self.target.parent)
 

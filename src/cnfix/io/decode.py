@@ -84,8 +84,30 @@ def _cut_short_utf8(data: bytes, error: UnicodeDecodeError) -> str | None:
     return text + "\ufffd"
 
 
+#: Confidence of UTF-8 with a few invalid bytes (``damaged_utf8``): reported, never
+#: rewritten (the invalid bytes would be lost).
+DAMAGED_UTF8_CONFIDENCE = 0.5
+#: Valid non-ASCII characters per invalid byte above which data that is not valid
+#: UTF-8 is still UTF-8, damaged: GBK or Big5 read as UTF-8 has fewer valid characters
+#: than invalid bytes (most of their byte pairs are no UTF-8 sequence).
+DAMAGED_UTF8_RATIO = 8
+
+
+def damaged_utf8(data: bytes) -> str | None:
+    """The text of UTF-8 that holds a few invalid bytes (a stray 0x85, a byte lost in a
+    copy), each read as U+FFFD, which ``lost-bytes`` reports; None when the data is not
+    mostly UTF-8. Detection would read it as UTF-16 or GB18030 and see only noise."""
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd") - data.count("\ufffd".encode())
+    if invalid <= 0:
+        return None
+    valid = sum(1 for char in text if char > "\x7f") - text.count("\ufffd")
+    return text if valid >= DAMAGED_UTF8_RATIO * invalid else None
+
+
 def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
-    """Decode ``data``: BOM, strict UTF-8, then Chinese-only detection.
+    """Decode ``data``: BOM, strict UTF-8, UTF-8 with a few damaged bytes
+    (``damaged_utf8``), then Chinese-only detection.
 
     ``encoding`` forces a codec (the user's ``--encoding``) with full confidence.
     Raises BinaryFileError for data that is not text in any candidate encoding.
@@ -114,6 +136,8 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
         if not has_wide_nul_pattern(data):
             raise BinaryFileError("binary file (NUL bytes)")
         # NULs at every other byte: UTF-16/32 without BOM of mostly ASCII text.
+    elif (damaged := damaged_utf8(data)) is not None and "\x00" not in damaged:
+        return Decoded(damaged, "utf-8", False, DAMAGED_UTF8_CONFIDENCE)
     from cnfix.io.detect import detect_encoding
 
     detected = detect_encoding(data)

@@ -58,7 +58,7 @@ def discover(
     include, exclude = tuple(include), tuple(exclude)
     seen: set[Path] = set()
     for root in paths:
-        if not root.is_dir():
+        if not os.path.isdir(root):
             skipped = ignore is not None and ignore.ignored(root, explicit=True)
             if not skipped and not _matches(root, exclude) and root not in seen:
                 seen.add(root)

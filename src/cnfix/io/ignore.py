@@ -19,13 +19,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from cnfix.io.decode import InputError
+from cnfix.io.safe_files import SETTINGS_FILE_LIMIT, read_snapshot
+
 IGNORE_FILE = ".cnfixignore"
 
 # --- gitignore-syntax patterns ------------------------------------------------------
 
 
-def _translate(glob: str) -> str:
-    """A gitignore glob (without its leading ``/`` or trailing ``/``) as a regex body."""
+#: Regex pieces of the wildcards: ``*`` (within a folder), ``**/`` (any folders), a
+#: trailing ``/**`` (everything inside).
+_STAR, _FOLDERS, _ANYTHING = "[^/]*", "(?:.*/)?", ".*"
+
+
+def _tokens(glob: str) -> list[str]:
+    """A gitignore glob (without its leading ``/`` or trailing ``/``) as regex pieces:
+    one per wildcard (``_STAR``, ``_FOLDERS``, ``_ANYTHING``) or fixed-width character."""
     out: list[str] = []
     i, n = 0, len(glob)
     while i < n:
@@ -33,14 +42,14 @@ def _translate(glob: str) -> str:
         if char == "*":
             if glob.startswith("**", i) and (i == 0 or glob[i - 1] == "/"):
                 if i + 2 == n:  # trailing "/**": everything inside
-                    out.append(".*")
+                    out.append(_ANYTHING)
                     i += 2
                     continue
                 if glob[i + 2] == "/":  # "**/": zero or more folders
-                    out.append("(?:.*/)?")
+                    out.append(_FOLDERS)
                     i += 3
                     continue
-            out.append("[^/]*")
+            out.append(_STAR)
             while i < n and glob[i] == "*":
                 i += 1
             continue
@@ -61,6 +70,44 @@ def _translate(glob: str) -> str:
             out.append(re.escape(glob[i]))
         else:
             out.append(re.escape(char))
+        i += 1
+    return out
+
+
+def _translate(glob: str) -> str:
+    """A gitignore glob as a regex body that matches in time linear in the path's length
+    per wildcard, never exponential (``*a*a*a*a*a*a*a*b`` must not stall a walk).
+
+    As in ``fnmatch.translate``: a wildcard followed by fixed characters and then
+    another wildcard takes the first place where those characters fit and never
+    backtracks (an atomic group, written as a lookahead and a back-reference for
+    Python 3.10). The first fit is always right there: the next wildcard absorbs what a
+    later fit would have skipped. A ``*`` absorbs characters, so it is atomic before
+    ``*`` or ``**/``; ``**/`` absorbs whole folders only, so it is atomic before
+    ``**/`` or ``/**`` (the characters between then end with ``/``).
+    """
+    tokens = _tokens(glob)
+    wildcards = (_STAR, _FOLDERS, _ANYTHING)
+    out: list[str] = []
+    groups = 0
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        run_end = i + 1
+        while run_end < len(tokens) and tokens[run_end] not in wildcards:
+            run_end += 1
+        follower = tokens[run_end] if run_end < len(tokens) else None
+        atomic = (token == _STAR and follower is not None) or (
+            token == _FOLDERS and follower in (_FOLDERS, _ANYTHING)
+        )
+        if token in (_STAR, _FOLDERS) and atomic and run_end > i + 1:
+            lazy = "[^/]*?" if token == _STAR else "(?:.*?/)?"
+            run = "".join(tokens[i + 1 : run_end])
+            out.append(f"(?=(?P<g{groups}>{lazy}{run}))(?P=g{groups})")
+            groups += 1
+            i = run_end
+            continue
+        out.append(token)
         i += 1
     return "".join(out)
 
@@ -89,7 +136,10 @@ class Pattern:
             return None
         anchored = "/" in line
         body = _translate(line.lstrip("/"))
-        regex = re.compile(f"^{body}$" if anchored else f"^(?:.*/)?{body}$", re.S)
+        try:
+            regex = re.compile(f"^{body}$" if anchored else f"^(?:.*/)?{body}$", re.S)
+        except re.error:  # a range like [z-a]: git matches nothing with it either
+            return None
         return cls(regex, negate, dir_only)
 
 
@@ -178,10 +228,11 @@ class IgnoreFilter:
     def _ignore_file(self, folder: Path) -> IgnoreFile | None:
         if folder not in self._files:
             try:
-                text = (folder / IGNORE_FILE).read_text(encoding="utf-8", errors="replace")
-            except OSError:
+                data = read_snapshot(folder / IGNORE_FILE, max_size=SETTINGS_FILE_LIMIT)
+            except (OSError, InputError):  # absent, a FIFO, a device, too large
                 self._files[folder] = None
             else:
+                text = data.decode("utf-8", errors="replace")
                 self._files[folder] = IgnoreFile.from_text(text)
         return self._files[folder]
 
@@ -199,7 +250,7 @@ class IgnoreFilter:
                 chain.extend(cached)
                 break
             chain.append(current)
-            if (current / ".git").exists() or current.parent == current:
+            if os.path.exists(os.path.join(current, ".git")) or current.parent == current:
                 break
             current = current.parent
         result = self._chains[folder] = tuple(chain)

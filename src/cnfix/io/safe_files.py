@@ -5,6 +5,7 @@ their identity, the changed-on-disk check, stale temporary files.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import stat
@@ -24,6 +25,9 @@ TEMP_PREFIX = ".cnfix-tmp-"
 
 
 DEFAULT_MAX_SIZE = 256 * 1024 * 1024
+#: Ignore files larger than this are not read (a file of patterns is small; a link to
+#: /dev/zero or a huge file must not exhaust memory).
+SETTINGS_FILE_LIMIT = 1 << 20
 
 
 class FileIdentity(NamedTuple):
@@ -64,26 +68,62 @@ def special_file_kind(mode: int) -> str | None:
     return "special file"
 
 
-def read_snapshot(path: Path, *, max_size: int | None = DEFAULT_MAX_SIZE) -> Snapshot:
-    """The bytes of the regular file ``path``, refusing anything that could hang or blow up.
+def open_regular(path: Path | str, *, walked: os.stat_result | None = None) -> int:
+    """A read-only descriptor of the regular file ``path``; refuses anything that could
+    hang, blow up or lead elsewhere.
 
     A FIFO, socket or device is never opened (``stat`` first; opening a FIFO blocks and
     opening a device can have side effects), and the open itself is non-blocking with a
-    second check on the open descriptor, in case the file was swapped in between. A file
-    larger than ``max_size`` bytes is refused before reading (NotTextError /
-    InputError), so memory stays bounded.
+    second check on the open descriptor, in case the file was swapped in between.
+    ``walked``: the ``lstat`` a folder walk took of ``path`` (a regular file then). The
+    open then follows no symlink (``O_NOFOLLOW``) and the descriptor must be that same
+    file (device and inode): a file swapped for a link or another file between the walk
+    and the open is refused (NotTextError), never followed out of the tree.
     """
-    kind = special_file_kind(os.stat(path).st_mode)
-    if kind == "directory":
-        raise InputError("is a directory")
-    if kind is not None:
-        raise NotTextError(f"not a regular file ({kind}); never opened")
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    if walked is None:
+        kind = special_file_kind(os.stat(path).st_mode)
+        if kind == "directory":
+            raise InputError("is a directory")
+        if kind is not None:
+            raise NotTextError(f"not a regular file ({kind}); never opened")
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    if walked is not None:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as error:
+        if walked is not None and error.errno in (errno.ELOOP, errno.EMLINK):
+            raise NotTextError("replaced by a symlink during the run; not followed") from None
+        raise
     try:
         status = os.fstat(fd)
         kind = special_file_kind(status.st_mode)
         if kind is not None:
             raise NotTextError(f"not a regular file ({kind}); never opened")
+        if walked is not None and (status.st_dev, status.st_ino) != (
+            walked.st_dev,
+            walked.st_ino,
+        ):
+            raise NotTextError("replaced by another file during the run; skipped")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_snapshot(
+    path: Path,
+    *,
+    max_size: int | None = DEFAULT_MAX_SIZE,
+    walked: os.stat_result | None = None,
+) -> Snapshot:
+    """The bytes of the regular file ``path`` (opened by ``open_regular``, which see for
+    ``walked``). A file larger than ``max_size`` bytes is refused before reading
+    (InputError), so memory stays bounded.
+    """
+    fd = open_regular(path, walked=walked)
+    try:
+        status = os.fstat(fd)
         _check_size(status.st_size, max_size)
         # Read to the end (a file may grow meanwhile), but never past the limit.
         limit = None if max_size is None else max_size + 1
@@ -116,14 +156,17 @@ def read_document(
     settings: Settings | None = None,
     encoding: str | None = None,
     max_size: int | None = DEFAULT_MAX_SIZE,
+    walked: os.stat_result | None = None,
 ) -> tuple[Document, Snapshot]:
     """Read and decode ``path``; return the Document and the original bytes (a Snapshot)."""
-    data = read_snapshot(path, max_size=max_size)
+    data = read_snapshot(path, max_size=max_size, walked=walked)
     decoded = decode_bytes(data, encoding)
     return decoded.document(name=path, settings=settings), data
 
 
-def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None) -> None:
+def write_atomic(
+    path: Path, data: bytes, *, expected: bytes | None = None, follow_symlinks: bool = True
+) -> None:
     """Replace ``path`` by ``data`` whole, or leave it exactly as it was.
 
     How: the bytes go to a temporary file ``.cnfix-tmp-<pid>-<random>`` in the target's
@@ -135,7 +178,8 @@ def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None) -> N
     (SIGKILL, power loss) can leave the temporary file behind; ``clean_stale_temps``
     recognises it by its prefix and dead pid and removes it on the next run.
 
-    A symlink is written through: its target is replaced and the link stays a link.
+    A symlink is written through: its target is replaced and the link stays a link;
+    with ``follow_symlinks=False`` (a copy under ``-o``) a symlink is refused instead.
 
     Refused with an InputError, nothing written: a target that is not a regular file; a
     read-only file (no write bit at all, or not writable by this user; checked by mode
@@ -152,7 +196,7 @@ def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None) -> N
     are not copied. A new file (``-o``) gets the usual ``0o666 & ~umask``. Unchanged
     files are never passed here, so their bytes and metadata stay as they were.
     """
-    target = Path(os.path.realpath(path)) if os.path.islink(path) else path
+    target = link_target(path, follow_symlinks)
     try:
         status: os.stat_result | None = os.stat(target)
     except FileNotFoundError:
@@ -185,6 +229,16 @@ def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None) -> N
     _fsync_folder(target.parent)
 
 
+def link_target(path: Path, follow_symlinks: bool = True) -> Path:
+    """The file a write to ``path`` replaces: the target of a symlink (refused with an
+    InputError when ``follow_symlinks`` is False), else ``path``."""
+    if not os.path.islink(path):
+        return path
+    if not follow_symlinks:
+        raise InputError("is a symlink in the output folder; not written through")
+    return Path(os.path.realpath(path))
+
+
 def _check_replaceable(status: os.stat_result) -> None:
     kind = special_file_kind(status.st_mode)
     if kind is not None:
@@ -194,9 +248,24 @@ def _check_replaceable(status: os.stat_result) -> None:
             f"file has {status.st_nlink} hard links; replacing it would split them; not written"
         )
     mode = stat.S_IMODE(status.st_mode)
-    writable_by_us = status.st_uid != os.geteuid() or mode & stat.S_IWUSR
-    if not mode & 0o222 or not writable_by_us:
+    if not mode & 0o222 or not mode & _write_bit_for_us(status):
         raise InputError(f"read-only file (mode {mode:04o}); not written")
+
+
+def _write_bit_for_us(status: os.stat_result) -> int:
+    """The permission bit that lets this process write the file: the owner's, the
+    group's or the others' (any of them for root). The folder's permission would let
+    a rename replace a file its owner keeps read-only for us; the file's bits decide."""
+    if not hasattr(os, "geteuid"):  # pragma: no cover - Windows: no owner bits
+        return 0o222
+    euid = os.geteuid()
+    if euid == 0:
+        return 0o222
+    if status.st_uid == euid:
+        return stat.S_IWUSR
+    if status.st_gid == os.getegid() or status.st_gid in os.getgroups():
+        return stat.S_IWGRP
+    return stat.S_IWOTH
 
 
 def _keep_owner(temp_name: str, status: os.stat_result) -> None:

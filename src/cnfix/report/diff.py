@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import IO, ClassVar
 
 from cnfix.model import Finding
-from cnfix.report.text import count_by_rule
+from cnfix.report.long_lines import INLINE_COMPARED, long_line_segments
+from cnfix.report.text import count_by_rule, inert, printable
 
 #: Unchanged characters kept on each side of a change in the inline diff.
 DIFF_CONTEXT = 12
@@ -167,6 +168,8 @@ def opcodes(old: Items, new: Items, *, trusted: int = TRUSTED_AGREEMENT) -> list
 
 def inline_segments(old: str, new: str, context: int = DIFF_CONTEXT) -> list[Segment]:
     """Character-level diff of one line, with long unchanged stretches elided."""
+    if max(len(old), len(new)) > INLINE_COMPARED:
+        return long_line_segments(old, new, context, inline_segments)
     segments: list[Segment] = []
     append = segments.append
     changes = opcodes(old, new)
@@ -197,7 +200,7 @@ def plain_segments(segments: Iterable[Segment]) -> str:
     out = []
     for kind, text in segments:
         before, after = marks.get(kind, ("", ""))
-        out.append(f"{before}{text}{after}")
+        out.append(f"{before}{printable(text)}{after}")
     return "".join(out)
 
 
@@ -226,11 +229,20 @@ def _line_opcodes(old_lines: list[str], new_lines: list[str]) -> Iterable[Opcode
     return opcodes(old_lines, new_lines)
 
 
+def lines_of(text: str) -> list[str]:
+    """The lines of ``text``, each with its line feed: split at ``\\n`` only, as ``patch``
+    and the line numbers of ``scan`` count them (``str.splitlines`` also splits at form
+    feeds, lone carriage returns and U+2028)."""
+    lines = text.split("\n")
+    last = lines.pop()
+    return [line + "\n" for line in lines] + ([last] if last else [])
+
+
 def changed_lines(old_text: str, new_text: str, first_line: int = 1) -> list[LineChange]:
     """Lines that differ, paired one-to-one where the counts match; numbered from
     ``first_line``."""
-    old_lines = old_text.splitlines()
-    new_lines = new_text.splitlines()
+    old_lines = [line.rstrip("\n").removesuffix("\r") for line in lines_of(old_text)]
+    new_lines = [line.rstrip("\n").removesuffix("\r") for line in lines_of(new_text)]
     changes: list[LineChange] = []
     for tag, i1, i2, j1, j2 in _line_opcodes(old_lines, new_lines):
         if tag == "equal":
@@ -252,8 +264,8 @@ def unified_diff(path: str, old_text: str, new_text: str, first_line: int = 1) -
     file, on both sides alike: exact as long as the repairs before it kept its lines.
     """
     diff = difflib.unified_diff(
-        old_text.splitlines(keepends=True),
-        new_text.splitlines(keepends=True),
+        lines_of(old_text),
+        lines_of(new_text),
         fromfile=f"a/{path}",
         tofile=f"b/{path}",
     )
@@ -347,6 +359,8 @@ class Printer:
     def __init__(self, stream: IO[str], *, color: bool, width: int | None = None) -> None:
         self.stream = stream
         self.color = color
+        #: Printing to a terminal (in colour, or folded to its width).
+        self.terminal = color or width is not None
         #: Terminal width: long diff lines are folded under their gutter (None: never).
         self.width = width
         self._console = None
@@ -356,6 +370,7 @@ class Printer:
             self._console = Console(file=stream, highlight=False, soft_wrap=True)
 
     def line(self, text: str, style: str | None = None) -> None:
+        text = printable(text)
         if self._console is None:
             self.stream.write(text + "\n")
             return
@@ -382,7 +397,7 @@ class Printer:
         rendered = Text()  # a style given to Text() would leak into the unchanged text
         rendered.append(prefix, style=self.STYLES["number"])
         for kind, text in segments:
-            rendered.append(text, style=self.STYLES.get(kind, ""))
+            rendered.append(printable(text), style=self.STYLES.get(kind, ""))
         self._console.print(rendered)
 
     def inline_diff(
@@ -416,4 +431,9 @@ class Printer:
             )
 
     def unified(self, path: str, old_text: str, new_text: str, *, first_line: int = 1) -> None:
-        self.stream.write(unified_diff(path, old_text, new_text, first_line))
+        """The unified diff, with escape sequences and BiDi controls escaped (``inert``:
+        what ``patch`` needs is kept); on a terminal, every control character."""
+        diff = unified_diff(path, old_text, new_text, first_line)
+        if self.terminal:
+            diff = "".join(printable(line[:-1]) + "\n" for line in lines_of(diff))
+        self.stream.write(inert(diff))

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from cnfix.model import Finding, Rule
-from cnfix.report.text import LineIndex, locate_all
+from cnfix.report.text import LineIndex, locate_all, printable
 
 # --- machine formats: GitHub workflow commands, SARIF, statistics ---------------------
 
@@ -43,7 +43,9 @@ def github_lines(
         spelled = ",".join(
             f"{key}={_github_property(str(value))}" for key, value in properties.items()
         )
-        lines.append(f"::error {spelled}::{_github_data(item.finding.message)}")
+        # Escaped for a terminal too: a control character in a file name must neither
+        # act there nor be dropped by the output layer (the name would be another's).
+        lines.append(printable(f"::error {spelled}::{_github_data(item.finding.message)}"))
     return lines
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
@@ -15,6 +16,37 @@ from cnfix.model import Finding
 GROUP_AT = 3
 #: How many messages a folded line shows before "…".
 GROUP_SHOWN = 3
+#: Characters that act on a terminal or reorder what it shows: C0 controls but the tab,
+#: DEL, C1 controls (0x9b is a one-byte CSI), line and paragraph separators and the
+#: BiDi controls (U+202E shows ``txt.exe`` as ``exe.txt``).
+_UNPRINTABLE_RE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+#: The subset that acts on a terminal even inside a diff meant for ``patch``: escape
+#: sequences (ESC, C1), other C0 controls and the BiDi controls; not the line ends,
+#: form feeds and separators that ``patch`` must see as they are.
+_ACTING_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def inert(text: str) -> str:
+    """``text`` with the characters that act on a terminal escaped (``printable``), but
+    line ends, tabs, form feeds and line separators kept (a unified diff for ``patch``)."""
+    return _ACTING_RE.sub(_escape, text)
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that could act on a terminal written as an escape
+    (``\\x1b``, ``\\u202e``): file names and file text are printed through this, so no
+    file can move the cursor, retitle the window, reorder a line, swallow the output
+    after it (an OSC cut in half) or start a line of its own (a GitHub workflow command)."""
+    return _UNPRINTABLE_RE.sub(_escape, text)
 
 
 class LineIndex:
@@ -103,7 +135,7 @@ def text_lines(
                 )
             )
     entries.sort(key=lambda entry: (entry[0], entry[1]))
-    return [line for _, _, line in entries]
+    return [printable(line) for _, _, line in entries]
 
 
 def _remark(note: Callable[[Finding], str] | None, findings: list[Finding]) -> str:
@@ -162,7 +194,26 @@ def json_records(
 
 def write_json_records(records: Sequence[str], stream: IO[str]) -> None:
     """The records of ``json_records`` as one JSON list (``write_json``'s layout)."""
-    stream.write("[\n  " + ",\n  ".join(records) + "\n]\n" if records else "[]\n")
+    writer = JsonArrayWriter(stream)
+    writer.extend(records)
+    writer.close()
+
+
+class JsonArrayWriter:
+    """The records of ``json_records`` written as one JSON list a batch at a time (a
+    file's findings as they come), so memory does not grow with the run's findings."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.count = 0
+
+    def extend(self, records: Sequence[str]) -> None:
+        if records:
+            self.stream.write(("[\n  " if self.count == 0 else ",\n  ") + ",\n  ".join(records))
+            self.count += len(records)
+
+    def close(self) -> None:
+        self.stream.write("\n]\n" if self.count else "[]\n")
 
 
 def write_json(records: object, stream: IO[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from cnfix.text.charmodel import (
     text_cost,
 )
 from cnfix.text.chars import HAN, HAN_RE, PLACEHOLDER_RE, lazy_compile
-from cnfix.text.regions import not_checked_for_damage
+from cnfix.text.regions import Regions, not_checked_for_damage
 
 # ---------------------------------------------------------------------------
 # Lost bytes
@@ -150,9 +151,10 @@ def _characters_with_trail(trail: int) -> tuple[str, ...]:
 
 def _remaining_marks(doc: Document, reported: list[tuple[int, int]]) -> Iterator[Finding]:
     text = doc.text
+    done = Regions(reported)
     for match in MARK_RE.finditer(text):
         start, end = match.span()
-        if any(a <= start < b for a, b in reported):
+        if done.covers(start):
             continue
         before = text[start - 1 : start]
         after = text[end : end + 1]
@@ -221,6 +223,7 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
     if starts is None:
         starts = [match.start() for match in PLACEHOLDER_START_RE.finditer(text)]
     position = 0
+    reported_starts = [a for a, _ in reported]
     for begin in starts:
         if begin < position:
             continue
@@ -229,9 +232,11 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
             continue
         start, end = placeholder.span()
         position = end
-        for a, b in reported:
-            if a <= start < b:
-                start = b
+        # ``reported`` is sorted and its spans do not overlap: skip those ``start`` is in.
+        index = bisect.bisect_right(reported_starts, start) - 1
+        while 0 <= index < len(reported) and reported[index][0] <= start < reported[index][1]:
+            start = reported[index][1]
+            index += 1
         if start < end:
             # Placeholders are damage even inside a URL: no protected regions here.
             yield LOST_BYTES.finding(start, end, PLACEHOLDER_WHY[placeholder.group()[0]])

@@ -23,6 +23,7 @@ from cnfix.text.charmodel import (
     text_cost,
 )
 from cnfix.text.chars import HAN_RE
+from cnfix.text.regions import Regions
 
 MIN_SWAP_CHARS = 4
 GARBLED_MEAN = 30.0
@@ -107,12 +108,13 @@ def _big5_leftovers(
         }
     )
     matches = (m for a, b in lines for m in _NOT_ASCII_RE.finditer(text, a, b))
+    garbled_already = Regions([(start, end) for start, end, _, _ in found])
     for match in matches:
         index = match.start()
-        if any(a <= index < b for a, b, _, _ in found):
+        if garbled_already.covers(index):
             continue
         char = match.group()
-        if _encode(char, "Big5") is not None:
+        if _encode(char, "Big5") is not None or _in_latin_word(text, index):
             continue
         swapped = _swap(char, *layer)
         if swapped is None or noise_count(swapped) or _odd_count(swapped):
@@ -124,6 +126,15 @@ def _big5_leftovers(
 
 
 _NOT_ASCII_RE = re.compile("[^\\x00-\\x7f]")
+
+
+def _in_latin_word(text: str, index: int) -> bool:
+    """A Latin letter next to an ASCII letter (``é`` of ``René``): part of a name or a
+    word, not a Big5 character read as GBK (those sit among other garble)."""
+    if not ("\u00c0" <= text[index] <= "\u024f"):
+        return False
+    around = text[max(0, index - 1) : index] + text[index + 1 : index + 2]
+    return any(char.isascii() and char.isalpha() for char in around)
 
 
 def _swap_gain(text: str, layer: tuple[str, str]) -> int:

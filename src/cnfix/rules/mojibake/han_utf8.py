@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import functools
 import re
@@ -22,6 +23,7 @@ from cnfix.text.charmodel import (
     noise_count,
 )
 from cnfix.text.chars import PLACEHOLDER_RE, ScanBudget
+from cnfix.text.regions import Regions
 
 # ---------------------------------------------------------------------------
 # Han readings: 浣犲ソ (UTF-8 as GBK), 銝剜? (UTF-8 as Big5), GBK ↔ Big5
@@ -256,14 +258,17 @@ def _utf8_leftovers(
     lines = sorted(
         {(text.rfind("\n", 0, start) + 1, _line_end(text, end)) for start, end in confirmed}
     )
+    garbled_already = Regions(confirmed)
+    starts = sorted(a for a, _ in confirmed)
     for line_start, line_end in lines:
         position = line_start
         while position < line_end:
-            if text[position].isascii() or any(a <= position < b for a, b in confirmed):
+            if text[position].isascii() or garbled_already.covers(position):
                 position += 1
                 continue
-            following = [a for a, _ in confirmed if a > position]
-            found = _utf8_in_han(text, position, read_as, min([line_end, *following]))
+            following = bisect.bisect_right(starts, position)
+            limit = min(line_end, starts[following]) if following < len(starts) else line_end
+            found = _utf8_in_han(text, position, read_as, limit)
             if found is None:
                 position += 1
                 continue

@@ -180,6 +180,7 @@ def _latin_spans(text: str) -> Iterator[tuple[int, int, str, Candidate | None]]:
     if _TWO_LATIN_IN_A_RUN_RE.search(text) is None:
         return
     confirmed: set[Chain] = set()
+    garbled_lines: set[int] = set()  # where lines with a certain garble start
     leftovers: list[tuple[int, str]] = []
     for match in LATIN_RUN_RE.finditer(text):
         spans = _read_latin_run(match.group(), match.start())
@@ -189,10 +190,27 @@ def _latin_spans(text: str) -> Iterator[tuple[int, int, str, Candidate | None]]:
         for span in spans:
             if span[3] is not None and _is_clear_win(span[2], span[3]):
                 confirmed.add(span[3].chain)
+                garbled_lines.add(text.rfind("\n", 0, span[0]) + 1)
             yield span
+    if not confirmed:
+        return
+    # A short run is read with a chain certain elsewhere only on a line that holds a
+    # certain garble too, or no Chinese at all (a line of garble): on a line of clean
+    # Chinese, ``”U`` of ``“标准的”Unix`` and the ``××`` of ``（××××）`` are text.
+    leftovers = [
+        (start, run)
+        for start, run in leftovers
+        if (line := text.rfind("\n", 0, start) + 1) in garbled_lines
+        or HAN_RE.search(text, line, _line_end(text, start)) is None
+    ]
     for chain in confirmed:
         if len(chain) == 1:
             yield from _latin_leftovers(leftovers, chain[0])
+
+
+def _line_end(text: str, position: int) -> int:
+    end = text.find("\n", position)
+    return len(text) if end == -1 else end
 
 
 def _read_latin_run(run: str, start: int) -> list[tuple[int, int, str, Candidate | None]] | None:
@@ -276,13 +294,13 @@ def _split_at_bad_bytes(core: str, offset: int) -> Iterator[tuple[int, int, str,
         bad: list[int] = []
         position = 0
         while position < len(data):
-            error = _first_error(data[position:], original)
+            error = _first_error(data, original, position)
             if error is None:
                 pieces.append((position, len(data)))
                 break
-            pieces.append((position, position + error))
-            bad.append(position + error)
-            position += error + 1
+            pieces.append((position, error))
+            bad.append(error)
+            position = error + 1
         found = []
         for begin, end in pieces:
             piece = core[begin:end].rstrip(_PRINTABLE_ASCII)
@@ -300,10 +318,24 @@ def _split_at_bad_bytes(core: str, offset: int) -> Iterator[tuple[int, int, str,
             return
 
 
-def _first_error(data: bytes, original: str) -> int | None:
-    """Offset of the first byte that ``original``'s codecs cannot decode."""
-    try:
-        data.decode(CODECS[original][0])
-    except UnicodeDecodeError as error:
-        return error.start
+#: Bytes decoded at a time by ``_first_error``.
+_ERROR_WINDOW = 4096
+
+
+def _first_error(data: bytes, original: str, start: int = 0) -> int | None:
+    """Offset of the first byte from ``start`` on that ``original``'s codecs cannot
+    decode. Decoded a window at a time, so that finding every bad byte of a long run
+    (a run of no-break spaces has one at every byte) stays linear in its length."""
+    codec = CODECS[original][0]
+    while start < len(data):
+        window = data[start : start + _ERROR_WINDOW]
+        try:
+            window.decode(codec)
+        except UnicodeDecodeError as error:
+            cut_short = error.reason == "incomplete multibyte sequence" and error.start > 0
+            if cut_short and start + len(window) < len(data):
+                start += error.start  # the window ended inside a character: go on from it
+                continue
+            return start + error.start
+        start += len(window)
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from cnfix.rules.mojibake.han_swap import _han_swap_spans
@@ -39,11 +40,21 @@ def _all_spans(text: str) -> list[Span]:
     # Where readings overlap: a clear Chinese reading first, then ftfy's, then the
     # one that saves most.
     spans.sort(key=lambda s: (_rank(s), -(s[3].gain if s[3] else 0), s[0]))
+    # The spans chosen so far never overlap: kept sorted by start (their ends are then
+    # sorted too), a new one is tested against its one neighbour by bisection, not
+    # against every span chosen (quadratic in a file of garble).
     chosen: list[Span] = []
+    starts: list[int] = []
+    ends: list[int] = []
     for span in spans:
-        if all(span[1] <= other[0] or other[1] <= span[0] for other in chosen):
-            chosen.append(span)
-    chosen.sort()
+        before = bisect.bisect_left(starts, span[1]) - 1  # the last start before its end
+        if before >= 0 and ends[before] > span[0] and starts[before] < span[1]:
+            continue
+        place = bisect.bisect_right(starts, span[0])
+        starts.insert(place, span[0])
+        ends.insert(place, span[1])
+        chosen.insert(place, span)
+    chosen.sort(key=lambda s: (s[0], s[1]))
     return chosen
 
 
@@ -64,10 +75,14 @@ def _settle_with_ftfy(text: str, spans: list[Span]) -> list[Span]:
         line = text[line_start:line_end]
         ftfy_line = line[: start - line_start] + candidate.text + line[end - line_start :]
         chinese_line = line
-        for rival in sorted(rivals, reverse=True):
-            if rival[3] is not None:
+        # From the right, each place read once (rivals may overlap one another; their
+        # candidates are not ordered, so they are never compared).
+        applied_from = line_end
+        for rival in sorted(rivals, key=lambda s: (s[0], s[1]), reverse=True):
+            if rival[3] is not None and rival[1] <= applied_from:
                 a, b = rival[0] - line_start, rival[1] - line_start
                 chinese_line = chinese_line[:a] + rival[3].text + chinese_line[b:]
+                applied_from = rival[0]
         if text_cost(ftfy_line) < text_cost(chinese_line):
             result = [s for s in result if s not in rivals]
             result.append(ftfy_span)
