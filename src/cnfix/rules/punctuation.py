@@ -6,19 +6,32 @@ import re
 from collections.abc import Iterator
 
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
+from cnfix.rules.mojibake import _out_of_step as out_of_step_span
 from cnfix.text.chars import CHINESE, HAN, lazy_compile
 from cnfix.text.regions import protected_regions
+
+#: What a decoder leaves where bytes were lost: ``?`` and U+FFFD.
+LOSS_MARKS = "?\ufffd"
 
 #: Formats whose ASCII commas are syntax, not prose.
 SYNTAX_COMMA_KINDS = frozenset({"table"})
 
 FULLWIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
 
-# Written to start with the comma (the lookbehind comes after it): a pattern that starts
+# Written to start with the comma (the lookbehinds come after it): a pattern that starts
 # with a literal lets the regex engine skip to the next comma at C speed. A run of commas
 # is one finding, all of them up to the last one before the mark: ``,,,要`` → ``,要``
-# and ``,,。`` → ``。`` in one pass, not one comma per pass.
-STRAY_COMMA_RE = lazy_compile(f",(?<=[{CHINESE}],),*(?=[,;:!?，。、；：！？])")
+# and ``,,。`` → ``。`` in one pass, not one comma per pass. A comma is stray
+# - after Chinese, before another mark;
+# - before a full-width mark, whatever precedes it (``1.5%,，``, ``否 ,，``): no writing
+#   puts an ASCII comma there;
+# - after Latin, a digit, ``%`` or ``)`` and before an ASCII mark that Han follows
+#   (``1.5%,,其``, ``語言),,確保``): the same damage, flattened.
+STRAY_COMMA_RE = lazy_compile(
+    f",(?:(?<=[{CHINESE}],),*(?=[,;:!?，。、；：！？])"
+    f"|,*(?=[，。、；：！？])"
+    f"|(?<=[A-Za-z0-9%)],),*(?=[,;:!?][{HAN}]))"
+)
 # Its cheap prefilter (no Han class to compile): a comma glued before a mark at all.
 COMMA_BEFORE_MARK_RE = re.compile(",[,;:!?，。、；：！？]")
 
@@ -34,9 +47,12 @@ def check_stray_comma(doc: Document) -> Iterator[Finding]:
 
     Fix (safe): delete the stray comma (a run of them, ``,,,要``, in one fix, up to the
     last one before the mark); the mark that remains is then restored to full width by
-    ``halfwidth-punctuation`` (``,,`` → ``,`` → ``，``). Only commas right
-    after a Han character or a CJK mark count; CSV/TSV files, URLs and (in Markdown)
-    code are never touched, so ``a,,b`` in a table keeps its empty field.
+    ``halfwidth-punctuation`` (``,,`` → ``,`` → ``，``). A comma counts when it follows
+    a Han character or a CJK mark; when it stands before a full-width mark whatever
+    precedes it (``1.5%,，``); and when it follows Latin, a digit, ``%`` or ``)`` and
+    stands before an ASCII mark that a Han character follows (``1.5%,,其``). CSV/TSV
+    files, URLs and (in Markdown) code are never touched, so ``a,,b`` in a table keeps
+    its empty field.
     """
     if "," not in doc.text or doc.kind in SYNTAX_COMMA_KINDS:
         return
@@ -78,21 +94,33 @@ STRAY_COMMA = Rule(
 #: The full-width marks that flattening turns into ASCII (``、。“”《》`` survive it).
 FLATTENABLE = "，；：！？（）"
 
+#: Opening quotes and brackets of Chinese text.
+_OPENING = "“‘「『《【〔（"
+
 # Each pattern starts with the mark itself, so the regex engine scans for it fast, and
-# looks behind for the context. In a flattened document:
-# a mark between Chinese on its left and something that is not an ASCII letter or a
-# space on its right (`日,湖`, `指出:` at a line end, `共,1`) is Chinese punctuation: safe;
-# a mark after Latin, a digit, `%` or `)` and right before Han (`100%,其中`) is safe too;
-# `中文,English` and `中文, 中文` could be either: unsafe. Between ASCII: never.
+# looks behind for the context. In a flattened document, safe:
+# a mark after Chinese and not before a space (`日,湖`, `指出:` at a line end, `共,1`,
+# `随后,Windows`, `作者:John`; `!` not before `[`, a Markdown image);
+# a mark after Latin, a digit, `%`, `)` or the end of Markdown emphasis or code (`*` `_`
+# `` ` ``) and right before Han (`100%,其中`, `**reactive**:它`);
+# a mark after Chinese, the spaces a tool put after it, then Han or an opening quote or
+# bracket (`落地; 要`): group `space`, removed with the mark's fix (Chinese puts no space
+# after a full-width mark);
+# a mark after Chinese before spaces and Latin, a digit or Markdown (`中, `code``): the
+# space stays (mixed writing often spaces Latin words).
+# Unsafe: a mark after Latin, a digit, `%` or `)`, spaces, then Han (`Windows, 中文`):
+# group `unsafe`, the spaces removed with it. Between ASCII: never.
 # One leading character class, the alternatives after it: a pattern that starts with a
 # class is skipped ahead at C speed; an alternation is tried at every position (5x slower
 # on clean text). Safe and unsafe in one pattern, one pass (the contexts exclude each
-# other); the empty group of the last alternative marks an unsafe mark.
+# other).
 CONTEXT_MARK_RE = lazy_compile(
-    f"[,;:!?](?:(?<=[{CHINESE}][,;:?])(?![A-Za-z \t])"
-    f"|(?<=[{CHINESE}]!)(?![A-Za-z \t\\[])"
-    f"|(?<=[A-Za-z0-9%)].)(?=[{HAN}])"
-    f"|(?<=[{CHINESE}].)(?=[A-Za-z]| (?=[{HAN}]))())"
+    f"[,;:!?](?:(?<=[{CHINESE}][,;:?])(?![ \\t])"
+    f"|(?<=[{CHINESE}]!)(?![ \\t\\[])"
+    f"|(?<=[A-Za-z0-9%)*_`].)(?=[{HAN}])"
+    f"|(?<=[{CHINESE}].)(?P<space> +)(?=[{HAN}{_OPENING}])"
+    f"|(?<=[{CHINESE}].)(?= +[A-Za-z0-9`*\\[<])"
+    f"|(?<=[A-Za-z0-9%)].)(?P<unsafe> +)(?=[{HAN}]))"
 )
 # In a document that otherwise writes full-width marks, only a mark squeezed between two
 # Han characters is damage; `如下:` before a code block or `分;` at a line end is the
@@ -103,11 +131,34 @@ BETWEEN_HAN_RE = lazy_compile(f"[,;:!?](?<=[{HAN}].)(?=[{HAN}])")
 # their Han classes cost ~10 ms to compile).
 MARK_BY_NON_ASCII_RE = re.compile("[,;:!?](?:(?<=[^\\x00-\\x7f].)|(?=[^\\x00-\\x7f]))")
 # A pair of ASCII parentheses around text with Han in it, opened in Chinese context, after
-# a space or digit, or at a line start: `(关沮院区)`. Latin-only content (`(WHO)`) stays.
+# a space or digit, or at a line start: `(关沮院区)`; or around mixed content opened right
+# after Chinese or the end of Markdown emphasis (`(GB2760-2011)`, `(JGJ 3-2010)`,
+# `称为(*trait*)`, `*双组件*(two-component)`). One Latin word or number alone
+# (`(WHO)`, `(2023)`) stays.
 PAREN_PAIR_RE = lazy_compile(
-    f"\\((?:(?<=[{CHINESE}\\s\\d]\\()|(?<=^\\())[^()\\n]{{0,200}}?[{HAN}][^()\\n]{{0,200}}?\\)",
+    f"\\((?:(?:(?<=[{CHINESE}\\s\\d]\\()|(?<=^\\())(?=[^()\\n]{{0,200}}?[{HAN}])"
+    f"|(?<=[{CHINESE}*_]\\()(?![A-Za-z]+\\)|[0-9]+\\)))[^()\\n]{{1,400}}?\\)",
     re.M,
 )
+
+
+def _loss_markers(text: str, positions: list[int]) -> set[int]:
+    """The ``?`` among ``positions`` that mark lost bytes, not a question: next to
+    U+FFFD, or followed by what the lost-bytes rule reads as out-of-step bytes (an ASCII
+    trail byte, an annotation that lost its ``(``, rare characters): ``兼?zhèn)涞``."""
+    markers = set()
+    for at in positions:
+        if text[at] != "?":
+            continue
+        start = at
+        while start and text[start - 1] in LOSS_MARKS:
+            start -= 1
+        end = at + 1
+        while end < len(text) and text[end] in LOSS_MARKS:
+            end += 1
+        if "\ufffd" in text[start:end] or out_of_step_span(text, start, end) is not None:
+            markers.add(at)
+    return markers
 
 
 #: Each ASCII mark's message and its full-width replacement.
@@ -150,17 +201,24 @@ def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
 
     In a flattened document, context decides, not the character:
 
-    - safe: a mark right after Han or a CJK mark and not before a Latin letter or a
-      space (``日,湖`` ``指出:`` ``什么?``); a mark after Latin, a digit, ``%`` or ``)``
-      and right before Han (``100%,其中``); a pair of parentheses whose content
-      contains Han, opened after Chinese, a digit, a space or at a line start
-      (``(关沮院区)``).
-    - unsafe: a mark after Chinese and before a Latin letter (``中文,English``), or
-      before a space and Han (``中文, 中文``): probably Chinese, but mixed writing does
-      this on purpose.
+    - safe: a mark right after Han or a CJK mark and not before a space (``日,湖``
+      ``指出:`` ``什么?`` ``随后,Windows`` ``作者:John Smith``); a mark after Latin, a
+      digit, ``%`` or ``)`` and right before Han (``全长12.5km,途经`` ``100%,其中``); a
+      mark after Han or a CJK mark followed by spaces and then Han, Latin, a digit or an
+      opening quote or bracket: the spaces go with it (``落地; 要`` → ``落地；要``);
+      a pair of parentheses whose content contains Han, opened after Chinese, a digit,
+      a space or at a line start (``(关沮院区)`` ``(二)办理``), or whose content is
+      more than one Latin word or number, opened right after Chinese
+      (``《规范》(JGJ 3-2010)`` ``称为(*trait*)的``).
+    - unsafe: a mark after Latin, a digit, ``%`` or ``)``, then spaces and Han
+      (``Windows, 中文``): mixed writing does this on purpose.
+
+    A ``?`` that marks lost bytes is not punctuation and is never converted: next to
+    U+FFFD, or followed by what the lost-bytes rule reads as bytes out of step
+    (``兼?zhèn)涞``, ``程?!痹趹``).
 
     Never: ``1,000`` ``3.14`` ``12:30``, URLs, e-mail addresses, ``A,B``, English
-    sentences, parentheses around Latin only (``(WHO)`` ``(2023)``), CSV/TSV commas,
+    sentences, one Latin word or number in parentheses (``(WHO)`` ``(2023)``), CSV/TSV commas,
     and Markdown code and link targets.
     """
     text = doc.text
@@ -186,15 +244,25 @@ def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
     fullwidth = fullwidth_marks(text, enough=ascii_marks // 10)
     safe_marks: list[int] = []
     unsafe_marks: list[int] = []
+    #: Mark position → the end of the spaces after it that its fix removes.
+    spaced: dict[int, int] = {}
     if is_flattened(fullwidth, ascii_marks):
         for match in CONTEXT_MARK_RE.finditer(text):
-            (unsafe_marks if match.lastindex else safe_marks).append(match.start())
+            start = match.start()
+            if match.end() > start + 1:
+                spaced[start] = match.end()
+            (unsafe_marks if match["unsafe"] else safe_marks).append(start)
         safe_marks, unsafe_marks = allowed(safe_marks), allowed(unsafe_marks)
     if is_flattened(fullwidth, len(safe_marks) + len(unsafe_marks)):
         parens = [m.span() for m in PAREN_PAIR_RE.finditer(text)] if "(" in text else []
     else:
         safe_marks = allowed([m.start() for m in BETWEEN_HAN_RE.finditer(text)])
-        unsafe_marks, parens = [], []
+        unsafe_marks, parens, spaced = [], [], {}
+    if "?" in text:
+        markers = _loss_markers(text, safe_marks + unsafe_marks)
+        if markers:
+            safe_marks = [at for at in safe_marks if at not in markers]
+            unsafe_marks = [at for at in unsafe_marks if at not in markers]
 
     # The findings are built with the least work per mark: a flattened document has
     # thousands.
@@ -205,13 +273,16 @@ def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
     ):
         for start in positions:
             message, replacement = _MARK_MESSAGES[text[start]]
+            end = spaced.get(start, start + 1)
+            if end > start + 1:
+                message += " (the space after it goes too)"
             yield Finding(
                 name,
                 code,
                 start,
-                start + 1,
+                end,
                 message,
-                Fix((Edit(start, start + 1, replacement),), "Use full width", applicability),
+                Fix((Edit(start, end, replacement),), "Use full width", applicability),
             )
     if parens:
         protected = protected_regions(doc)
