@@ -259,3 +259,28 @@ def writes_ascii_marks_in_chinese(text: str, kind: str) -> bool:
 
 #: Full-width and CJK marks that put an ASCII mark beside them in Chinese context.
 CHINESE_MARKS = "，；：！？（）、。“”‘’《》「」『』【】…—"
+
+
+# -- glossed editions (clean text that must keep its annotations) -------------------------
+
+#: An editor glosses characters from this cost on (charfreq half-bits): the long tail.
+GLOSS_COST = 30
+
+
+def gloss(text: str, kind: str, limit: int = 12) -> str:
+    """Gloss the first occurrence of up to ``limit`` uncommon characters with their
+    contextual reading in full-width brackets, as an annotated edition or a teaching text
+    does (``芻（chú）狗``): clean text, not damage."""
+    costs = char_costs()
+    readings = lazy_pinyin(text, style=Style.TONE, errors=lambda run: list(run))
+    prose = _prose_positions(text, kind)
+    seen: set[str] = set()
+    out = []
+    for index, char in enumerate(text):
+        out.append(char)
+        rare = is_han(char) and costs.get(char, 99) >= GLOSS_COST
+        if rare and char not in seen and prose[index] and len(seen) < limit:
+            seen.add(char)
+            if readings[index] != char:
+                out.append(f"（{readings[index]}）")
+    return "".join(out)
