@@ -244,17 +244,22 @@ def writes_ascii_marks_in_chinese(text: str, kind: str) -> bool:
     prose (``视频(加上…)``, ``公告日:108``): once flattened, nothing tells those from the
     flattened full-width marks, so no repair can give this document back exactly."""
     prose = _prose_positions(text, kind)
-    size = len(text)
     for index, char in enumerate(text):
-        if char in ",;:!?()" and prose[index]:
-            before = text[index - 1] if index else ""
-            after = text[index + 1] if index + 1 < size else ""
-            if any(
-                is_han(c) or ("\u3000" <= c <= "\u303f") or c in CHINESE_MARKS
-                for c in (before, after)
-            ):
-                return True
+        if char not in ",;:!?()" or not prose[index]:
+            continue
+        before, after = text[max(0, index - 2) : index], text[index + 1 : index + 3]
+        # A parenthesis may stand apart from Chinese by a space: `函式 (wrapper) 時`.
+        if char == "(" and before[-1:] == " ":
+            before = before[:1]
+        if char == ")" and after[:1] == " ":
+            after = after[1:]
+        if _chinese(before[-1:]) or _chinese(after[:1]):
+            return True
     return False
+
+
+def _chinese(char: str) -> bool:
+    return bool(char) and (is_han(char) or "\u3000" <= char <= "\u303f" or char in CHINESE_MARKS)
 
 
 #: Full-width and CJK marks that put an ASCII mark beside them in Chinese context.

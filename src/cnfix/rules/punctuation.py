@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
 from cnfix.rules.mojibake import _out_of_step as out_of_step_span
-from cnfix.text.chars import CHINESE, HAN, lazy_compile
-from cnfix.text.regions import protected_regions
+from cnfix.text.chars import CHINESE, HAN, is_han, lazy_compile
+from cnfix.text.regions import Regions, protected_regions
 
 #: What a decoder leaves where bytes were lost: ``?`` and U+FFFD.
 LOSS_MARKS = "?\ufffd"
@@ -117,7 +118,7 @@ _OPENING = "“‘「『《【〔（"
 CONTEXT_MARK_RE = lazy_compile(
     f"[,;:!?](?:(?<=[{CHINESE}][,;:?])(?![ \\t])"
     f"|(?<=[{CHINESE}]!)(?![ \\t\\[])"
-    f"|(?<=[A-Za-z0-9%)*_`].)(?=[{HAN}])"
+    f'|(?<=[A-Za-z0-9%)*_`"].)(?=[{HAN}])'
     f"|(?<=[{CHINESE}].)(?P<space> +)(?=[{HAN}{_OPENING}])"
     f"|(?<=[{CHINESE}].)(?= +[A-Za-z0-9`*\\[<])"
     f"|(?<=[A-Za-z0-9%)].)(?P<unsafe> +)(?=[{HAN}]))"
@@ -131,15 +132,68 @@ BETWEEN_HAN_RE = lazy_compile(f"[,;:!?](?<=[{HAN}].)(?=[{HAN}])")
 # their Han classes cost ~10 ms to compile).
 MARK_BY_NON_ASCII_RE = re.compile("[,;:!?](?:(?<=[^\\x00-\\x7f].)|(?=[^\\x00-\\x7f]))")
 # A pair of ASCII parentheses around text with Han in it, opened in Chinese context, after
-# a space or digit, or at a line start: `(关沮院区)`; or around mixed content opened right
+# a space, a digit, the end of Markdown emphasis or code, or at a line start: `(关沮院区)`,
+# `` `false`(为了兼容) ``; or around mixed content opened right
 # after Chinese or the end of Markdown emphasis (`(GB2760-2011)`, `(JGJ 3-2010)`,
 # `称为(*trait*)`, `*双组件*(two-component)`). One Latin word or number alone
 # (`(WHO)`, `(2023)`) stays.
 PAREN_PAIR_RE = lazy_compile(
-    f"\\((?:(?:(?<=[{CHINESE}\\s\\d]\\()|(?<=^\\())(?=[^()\\n]{{0,200}}?[{HAN}])"
+    f'\\((?:(?:(?<=[{CHINESE}\\s\\d*_`"]\\()|(?<=^\\())(?=[^()\\n]{{0,200}}?[{HAN}])'
     f"|(?<=[{CHINESE}*_]\\()(?![A-Za-z]+\\)|[0-9]+\\)))[^()\\n]{{1,400}}?\\)",
     re.M,
 )
+
+
+#: One Latin word or number in parentheses right after Chinese (`管道(pipeline)`,
+#: `协议」(ECFA)`). After a closing quote or title mark it is converted (in the development
+#: corpus 130 such pairs are full width, 14 ASCII); after Han only when the document's
+#: own pairs around Han show that its parentheses were flattened: alone
+#: (`世界卫生组织(WHO)`) it stays.
+WORD_PAIR_RE = lazy_compile(f"\\((?<=[{CHINESE}*_]\\()(?:[A-Za-z]+|[0-9]+)\\)")
+#: Closing quotes and title marks: a name in them is followed by its abbreviation.
+_CLOSING = "」』”’》〉】"
+
+
+def _paren_pairs(doc: Document) -> list[tuple[int, int]]:
+    """``PAREN_PAIR_RE``'s pairs and the ``WORD_PAIR_RE`` pairs that qualify, outside
+    protected regions, in text order."""
+    text = doc.text
+    pairs = [match.span() for match in PAREN_PAIR_RE.finditer(text)]
+    words = [match.span() for match in WORD_PAIR_RE.finditer(text)]
+    if words:
+        if not any(is_han(char) for at, end in pairs for char in text[at + 1 : end - 1]):
+            words = [(at, end) for at, end in words if text[at - 1] in _CLOSING]
+        pairs = sorted(pairs + words)
+    protected = protected_regions(doc) if pairs else None
+    if protected:
+        pairs = [
+            (at, end)
+            for at, end in pairs
+            if not (protected.covers(at) or protected.covers(end - 1))
+        ]
+    return pairs
+
+
+def _ends_region_before_han(text: str, protected: Regions, at: int) -> bool:
+    """True when ``at`` is the last position of a protected region and Han follows."""
+    index = bisect.bisect_right(protected.starts, at) - 1
+    return (
+        index >= 0
+        and protected.ends[index] == at + 1
+        and at + 1 < len(text)
+        and is_han(text[at + 1])
+    )
+
+
+def _with_fullwidth_parens(text: str, pairs: list[tuple[int, int]]) -> str:
+    """``text`` with each pair's ``(`` and ``)`` full width (same length, same offsets)."""
+    pieces = []
+    cursor = 0
+    for open_at, end in pairs:
+        pieces += [text[cursor:open_at], "（", text[open_at + 1 : end - 1], "）"]
+        cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
 
 
 def _loss_markers(text: str, positions: list[int]) -> set[int]:
@@ -227,14 +281,21 @@ def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
     comma_is_syntax = doc.kind in SYNTAX_COMMA_KINDS
 
     def allowed(positions: list[int]) -> list[int]:
-        """``positions`` without commas that are syntax and marks in protected regions."""
+        """``positions`` without commas that are syntax and marks in protected regions,
+        except a mark that ends a URL right before Han (``…/SSR),例如``): the address
+        pattern takes in trailing punctuation, but a mark glued to Chinese is prose."""
         if comma_is_syntax:
             positions = [at for at in positions if text[at] != ","]
         if positions:
             protected = protected_regions(doc)
             kept = protected.uncovered(positions) if protected else None
             if kept is not None and len(kept) < len(positions):
-                positions = [positions[i] for i in kept]
+                kept_set = set(kept)
+                positions = [
+                    at
+                    for index, at in enumerate(positions)
+                    if index in kept_set or _ends_region_before_han(text, protected, at)
+                ]
         return positions
 
     # Marks in Chinese context are ASCII marks: when even all of those could not make the
@@ -246,16 +307,20 @@ def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
     unsafe_marks: list[int] = []
     #: Mark position → the end of the spaces after it that its fix removes.
     spaced: dict[int, int] = {}
+    parens: list[tuple[int, int]] = []
     if is_flattened(fullwidth, ascii_marks):
-        for match in CONTEXT_MARK_RE.finditer(text):
+        parens = _paren_pairs(doc) if "(" in text else []
+        # The marks are read with the pairs already full width, so that a mark after a
+        # converted `)` is in Chinese context in this pass (`）,\n`), not only in the next,
+        # where the document no longer looks flattened.
+        scanned = _with_fullwidth_parens(text, parens) if parens else text
+        for match in CONTEXT_MARK_RE.finditer(scanned):
             start = match.start()
             if match.end() > start + 1:
                 spaced[start] = match.end()
             (unsafe_marks if match["unsafe"] else safe_marks).append(start)
         safe_marks, unsafe_marks = allowed(safe_marks), allowed(unsafe_marks)
-    if is_flattened(fullwidth, len(safe_marks) + len(unsafe_marks)):
-        parens = [m.span() for m in PAREN_PAIR_RE.finditer(text)] if "(" in text else []
-    else:
+    if not is_flattened(fullwidth, len(safe_marks) + len(unsafe_marks)):
         safe_marks = allowed([m.start() for m in BETWEEN_HAN_RE.finditer(text)])
         unsafe_marks, parens, spaced = [], [], {}
     if "?" in text:
@@ -284,14 +349,6 @@ def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
                 message,
                 Fix((Edit(start, end, replacement),), "Use full width", applicability),
             )
-    if parens:
-        protected = protected_regions(doc)
-        if protected:
-            parens = [
-                (at, end)
-                for at, end in parens
-                if not (protected.covers(at) or protected.covers(end - 1))
-            ]
     for open_at, end in parens:
         close_at = end - 1
         yield HALFWIDTH_PUNCTUATION.finding(
