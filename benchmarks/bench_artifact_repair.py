@@ -26,6 +26,7 @@ from damage_artifacts import (  # noqa: E402
     GENRES,
     damaged_variants,
     genre_documents,
+    gloss,
     writes_ascii_marks_in_chinese,
 )
 
@@ -45,12 +46,17 @@ def main() -> None:
     exact: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     clean_changed = 0
     ambiguous = 0
+    glosses = glosses_removed = 0
     shown = 0
     started = time.process_time()
     for index, (genre, name, kind, text) in enumerate(documents):
         if repair_text(text, kind=kind).text != text:
             clean_changed += 1
             print(f"clean document changed: {name}")
+        glossed = gloss(text, kind)
+        glosses += glossed.count("（") - text.count("（")
+        repaired = repair_text(glossed, kind=kind).text
+        glosses_removed += glossed.count("（") - repaired.count("（")
         rng = random.Random(args.seed * 1000 + index)
         mixed = writes_ascii_marks_in_chinese(text, kind)
         ambiguous += mixed

@@ -26,12 +26,16 @@ FULLWIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "�
 # - after Chinese, before another mark;
 # - before a full-width mark, whatever precedes it (``1.5%,，``, ``否 ,，``): no writing
 #   puts an ASCII comma there;
-# - after Latin, a digit, ``%`` or ``)`` and before an ASCII mark that Han follows
-#   (``1.5%,,其``, ``語言),,確保``): the same damage, flattened.
+# - after Latin, a digit, ``%``, ``)``, an ASCII quote or the end of Markdown emphasis or
+#   code and before an ASCII mark that Han follows (``1.5%,,其``, ``語言),,確保``,
+#   ``**挂载**,,直到``), or after ``)`` before a mark at a line end (``(device),,``):
+#   the same damage, flattened.
 STRAY_COMMA_RE = lazy_compile(
     f",(?:(?<=[{CHINESE}],),*(?=[,;:!?，。、；：！？])"
     f"|,*(?=[，。、；：！？])"
-    f"|(?<=[A-Za-z0-9%)],),*(?=[,;:!?][{HAN}]))"
+    f'|(?<=[A-Za-z0-9%)*_`"],),*(?=[,;:!?][{HAN}])'
+    f"|(?<=\\),),*(?=[,;:!?]$))",
+    re.M,
 )
 # Its cheap prefilter (no Han class to compile): a comma glued before a mark at all.
 COMMA_BEFORE_MARK_RE = re.compile(",[,;:!?，。、；：！？]")
@@ -50,8 +54,10 @@ def check_stray_comma(doc: Document) -> Iterator[Finding]:
     last one before the mark); the mark that remains is then restored to full width by
     ``halfwidth-punctuation`` (``,,`` → ``,`` → ``，``). A comma counts when it follows
     a Han character or a CJK mark; when it stands before a full-width mark whatever
-    precedes it (``1.5%,，``); and when it follows Latin, a digit, ``%`` or ``)`` and
-    stands before an ASCII mark that a Han character follows (``1.5%,,其``). CSV/TSV
+    precedes it (``1.5%,，``); when it follows Latin, a digit, ``%``, ``)``, an ASCII
+    quote or the end of Markdown emphasis or code and stands before an ASCII mark that a
+    Han character follows (``1.5%,,其``, ``**挂载**,,直到``); and when it follows ``)``
+    and stands before a mark at a line end (``(device),,``). CSV/TSV
     files, URLs and (in Markdown) code are never touched, so ``a,,b`` in a table keeps
     its empty field.
     """
@@ -123,6 +129,31 @@ CONTEXT_MARK_RE = lazy_compile(
     f"|(?<=[{CHINESE}].)(?= +[A-Za-z0-9`*\\[<])"
     f"|(?<=[A-Za-z0-9%)].)(?P<unsafe> +)(?=[{HAN}]))"
 )
+# A mark after Latin, a digit, `)` or the end of Markdown emphasis or code, at a line end
+# or before a space and code or a brace (`什么是并发 React?`, `对象**:`, `未设为 0,`,
+# `component: `<Profile>``): full width when its clause holds Han (`_clause_has_han`);
+# an English sentence (`What is React?`) stays.
+CLAUSE_END_MARK_RE = lazy_compile(
+    "[,;:!?](?<=[A-Za-z0-9)*_`][,;:!?])(?=[ \\t]*(?:\\n|$)|[ \\t]+[`{])", re.M
+)
+#: Where a clause starts, looking back from a mark: a line start or a sentence end.
+_CLAUSE_START = "\n。！？!?."
+#: How far back a clause is searched for Han.
+_CLAUSE_REACH = 200
+
+
+def _clause_has_han(text: str, at: int) -> bool:
+    """True when the clause that ends at ``at`` holds a Han character."""
+    for index in range(at - 1, max(-1, at - _CLAUSE_REACH), -1):
+        char = text[index]
+        # A full stop ends a sentence when a space or the line end follows (not `x.org`).
+        if char in _CLAUSE_START and (char != "." or text[index + 1] in " \n"):
+            return False
+        if is_han(char):
+            return True
+    return False
+
+
 # In a document that otherwise writes full-width marks, only a mark squeezed between two
 # Han characters is damage; `如下:` before a code block or `分;` at a line end is the
 # author's style and stays.
@@ -154,11 +185,44 @@ WORD_PAIR_RE = lazy_compile(f"\\((?<=[{CHINESE}*_]\\()(?:[A-Za-z]+|[0-9]+)\\)")
 _CLOSING = "」』”’》〉】"
 
 
+#: A capitalised Latin word or an acronym, then a pair (group 1): `Rinari(禮納里)`,
+#: `API(大致上)`, `ICRT(International Community Radio Taipei)`. It qualifies in
+#: `_named_pairs`; a call such as `print(中文)` or `f(x)` never does.
+NAME_PAIR_RE = re.compile(r"(?<![A-Za-z0-9_.])[A-Z][A-Za-z]{1,20}(\([^()\n]{1,400}?\))")
+
+
+def _named_pairs(text: str) -> list[tuple[int, int]]:
+    """``NAME_PAIR_RE``'s pairs after Chinese (the word glued to it, or one space or
+    flattened mark apart) around Han, or around several words after an acronym
+    (``ICRT(International …)``)."""
+    pairs = []
+    for match in NAME_PAIR_RE.finditer(text):
+        start = match.start()
+        before = text[max(0, start - 2) : start]
+        glued = bool(before) and CHINESE_CHAR_RE.match(before[-1]) is not None
+        # One space, or a flattened mark, between Chinese and the word.
+        apart = before[-1:] in (" ", ",", ";", ":") and CHINESE_CHAR_RE.match(before[:1])
+        if not (glued or apart):
+            continue
+        content = match.group(1)[1:-1]
+        word = text[start : match.start(1)]
+        if any(is_han(char) for char in content) or (word.isupper() and " " in content):
+            pairs.append(match.span(1))
+    return pairs
+
+
+#: One character that puts the text around it in Chinese context.
+CHINESE_CHAR_RE = lazy_compile(f"[{CHINESE}]")
+
+
 def _paren_pairs(doc: Document) -> list[tuple[int, int]]:
-    """``PAREN_PAIR_RE``'s pairs and the ``WORD_PAIR_RE`` pairs that qualify, outside
-    protected regions, in text order."""
+    """``PAREN_PAIR_RE``'s pairs, ``_named_pairs`` and the ``WORD_PAIR_RE`` pairs that
+    qualify, outside protected regions, in text order."""
     text = doc.text
     pairs = [match.span() for match in PAREN_PAIR_RE.finditer(text)]
+    named = _named_pairs(text)
+    if named:
+        pairs = sorted(set(pairs) | set(named))
     words = [match.span() for match in WORD_PAIR_RE.finditer(text)]
     if words:
         if not any(is_han(char) for at, end in pairs for char in text[at + 1 : end - 1]):
@@ -319,6 +383,12 @@ def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
             if match.end() > start + 1:
                 spaced[start] = match.end()
             (unsafe_marks if match["unsafe"] else safe_marks).append(start)
+        safe_marks += [
+            match.start()
+            for match in CLAUSE_END_MARK_RE.finditer(scanned)
+            if _clause_has_han(scanned, match.start())
+        ]
+        safe_marks.sort()
         safe_marks, unsafe_marks = allowed(safe_marks), allowed(unsafe_marks)
     if not is_flattened(fullwidth, len(safe_marks) + len(unsafe_marks)):
         safe_marks = allowed([m.start() for m in BETWEEN_HAN_RE.finditer(text)])
