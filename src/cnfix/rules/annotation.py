@@ -470,14 +470,14 @@ _LOST_CLOSE_RES = tuple(
 def _lost_close(doc: Document) -> Iterator[Finding]:
     """In an artifact document, an annotation that lost its ``)``: ``醫(yī院``, safe."""
     text = doc.text
-    spans = [
+    spans = sorted(
         match.span()
         for opener, pattern in zip(PAIRS, _LOST_CLOSE_RES, strict=True)
         if opener in text
         for match in pattern.finditer(text, 1)
         if is_han(text[match.start() - 1])
         and _reading_after(text[match.start() - 1], match.group(1)) is not None
-    ]
+    )
     if not spans:
         return
     protected = protected_regions(doc)
