@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
 from cnfix.rules.mojibake import _out_of_step as out_of_step_span
+from cnfix.text.charmodel import char_costs
 from cnfix.text.chars import CHINESE, HAN, is_han, lazy_compile
 from cnfix.text.regions import Regions, protected_regions
 
@@ -260,11 +261,21 @@ def _with_fullwidth_parens(text: str, pairs: list[tuple[int, int]]) -> str:
     return "".join(pieces)
 
 
+#: Cost (charfreq half-bits) from which the Han character right before a ``?`` reads as
+#: mojibake, not as the end of a question: ``鏂囦欢鍚?`` (鍚 32), ``閿欒?`` (欒 36). Of
+#: the 125 question marks after Han in the development corpus, none follows a character
+#: of the table this rare (characters missing from the table, 裡 嘅 咩, do not count).
+MOJIBAKE_BEFORE_COST = 31
+
+
 def _loss_markers(text: str, positions: list[int]) -> set[int]:
     """The ``?`` among ``positions`` that mark lost bytes, not a question: next to
-    U+FFFD, or followed by what the lost-bytes rule reads as out-of-step bytes (an ASCII
-    trail byte, an annotation that lost its ``(``, rare characters): ``兼?zhèn)涞``."""
+    U+FFFD; followed by what the lost-bytes rule reads as out-of-step bytes (an ASCII
+    trail byte, an annotation that lost its ``(``, rare characters): ``兼?zhèn)涞``;
+    or right after mojibake, a Han character as rare as a wrong decoding makes it
+    (``鏂囦欢鍚?``)."""
     markers = set()
+    costs = char_costs()
     for at in positions:
         if text[at] != "?":
             continue
@@ -274,7 +285,11 @@ def _loss_markers(text: str, positions: list[int]) -> set[int]:
         end = at + 1
         while end < len(text) and text[end] in LOSS_MARKS:
             end += 1
-        if "\ufffd" in text[start:end] or out_of_step_span(text, start, end) is not None:
+        if (
+            "\ufffd" in text[start:end]
+            or costs.get(text[start - 1 : start], 0) >= MOJIBAKE_BEFORE_COST
+            or out_of_step_span(text, start, end) is not None
+        ):
             markers.add(at)
     return markers
 
@@ -332,8 +347,9 @@ def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
       (``Windows, 中文``): mixed writing does this on purpose.
 
     A ``?`` that marks lost bytes is not punctuation and is never converted: next to
-    U+FFFD, or followed by what the lost-bytes rule reads as bytes out of step
-    (``兼?zhèn)涞``, ``程?!痹趹``).
+    U+FFFD, followed by what the lost-bytes rule reads as bytes out of step
+    (``兼?zhèn)涞``, ``程?!痹趹``), or right after a Han character as rare as mojibake
+    makes it (``鏂囦欢鍚?``: a cost of at least 31 half-bits in ``data/charfreq.txt``).
 
     Never: ``1,000`` ``3.14`` ``12:30``, URLs, e-mail addresses, ``A,B``, English
     sentences, one Latin word or number in parentheses (``(WHO)`` ``(2023)``), CSV/TSV commas,
