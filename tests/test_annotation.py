@@ -18,6 +18,7 @@ from cnfix import repair_text, scan_text
 from cnfix.model import Applicability, Document
 from cnfix.rules import RULES
 from cnfix.rules import annotation as rule
+from cnfix.text import pinyin
 from cnfix.text.charmodel import char_costs
 from cnfix.text.chars import HAN, count_han
 from cnfix.text.regions import protected_regions
@@ -81,7 +82,7 @@ def test_seed_repair_removes_every_reading_and_nothing_else(prefix: str) -> None
     assert repaired == "".join(expected)
     assert count_han(repaired) == count_han(text)
     left = [m.group(0) for m in HAN_THEN_PARENS_RE.finditer(repaired)]
-    assert [s for s in left if rule.parse_reading(s[2:-1])] == []
+    assert [s for s in left if pinyin.parse_reading(s[2:-1])] == []
     assert repair_text(repaired, select=SELECT).text == repaired
 
 
@@ -126,7 +127,7 @@ def test_cli_on_a_copy_of_the_seeds(tmp_path: Path) -> None:
         text = path.read_text(encoding="utf-8")
         assert count_han(text) == before[path.name]
         left = [m.group(1) for m in HAN_THEN_PARENS_RE.finditer(text)]
-        assert [s for s in left if rule.parse_reading(s)] == [], path.name
+        assert [s for s in left if pinyin.parse_reading(s)] == [], path.name
 
 
 # --- the parts ---------------------------------------------------------------------------
@@ -161,11 +162,11 @@ def test_cli_on_a_copy_of_the_seeds(tmp_path: Path) -> None:
     ],
 )
 def test_parse_reading(written: str, parsed: tuple[str, int | None] | None) -> None:
-    assert rule.parse_reading(written) == parsed
+    assert pinyin.parse_reading(written) == parsed
 
 
 def test_syllable_inventory_is_closed_and_standard() -> None:
-    syllables = rule._syllables()
+    syllables = pinyin.syllable_inventory()
     assert 400 <= len(syllables) <= 430
     assert {"zhuang", "lüe", "nü", "er", "a", "yo", "ng"} <= syllables
     assert not {"lv", "qü", "who", "ji1"} & syllables
@@ -180,26 +181,26 @@ def test_readings_cover_simplified_and_traditional() -> None:
         ("行", "hang", 2),
         ("行", "xing", 2),
     ]:
-        assert rule.is_reading_of(char, syllable, tone)
-    assert not rule.is_reading_of("醫", "yi", 4)
-    assert rule.is_reading_of("醫", "yi", None)
+        assert pinyin.is_reading_of(char, syllable, tone)
+    assert not pinyin.is_reading_of("醫", "yi", 4)
+    assert pinyin.is_reading_of("醫", "yi", None)
 
 
 def test_table_is_loaded_only_for_han_then_parenthesised_latin() -> None:
-    rule._syllables.cache_clear()
-    rule._readings.cache_clear()
-    rule.parse_reading.cache_clear()
+    pinyin.syllable_inventory.cache_clear()
+    pinyin.readings_table.cache_clear()
+    pinyin.parse_reading.cache_clear()
     rule._reading_after.cache_clear()
     rule._KEYS.clear()  # other test modules may have looked these annotations up
     for path in corpus_documents()[:50]:
         text = path.read_text(encoding="utf-8").replace("(", "[").replace("（", "【")
         assert scan_text(text, select=SELECT) == []
-    assert rule._syllables.cache_info().currsize == 0
-    assert rule._readings.cache_info().currsize == 0
+    assert pinyin.syllable_inventory.cache_info().currsize == 0
+    assert pinyin.readings_table.cache_info().currsize == 0
     scan_text("世界卫生组织(WHO)发布报告", select=SELECT)
-    assert rule._readings.cache_info().currsize == 0  # WHO is no syllable
+    assert pinyin.readings_table.cache_info().currsize == 0  # WHO is no syllable
     scan_text("医(yī)", select=SELECT)
-    assert rule._readings.cache_info().currsize == 1
+    assert pinyin.readings_table.cache_info().currsize == 1
 
 
 def test_registered_after_byte_damage_and_before_punctuation() -> None:
@@ -265,7 +266,7 @@ CORPUS = [p.read_text(encoding="utf-8") for p in corpus_documents()]
 
 @functools.cache
 def _known_chars() -> frozenset[str]:
-    return frozenset(c for chars in rule._readings().values() for c in chars)
+    return frozenset(c for chars in pinyin.readings_table().values() for c in chars)
 
 
 COMMON = rule.COMMON_COST
@@ -289,7 +290,7 @@ def _han_positions(text: str) -> tuple[list[int], list[int]]:
 
 def _readings_of(char: str) -> list[tuple[str, int]]:
     return sorted(
-        (key[:-1], int(key[-1])) for key, chars in rule._readings().items() if char in chars
+        (key[:-1], int(key[-1])) for key, chars in pinyin.readings_table().items() if char in chars
     )
 
 

@@ -22,11 +22,13 @@ from damage import FAMILIES, corpus, lossy_gb2312, lossy_utf8_as_gbk
 
 from cnfix.model import Applicability, Document, Edit, Finding, Fix
 from cnfix.rules import annotation, punctuation
-from cnfix.rules.annotation import PINYIN_ANNOTATION, parse_reading
+from cnfix.rules.annotation import PINYIN_ANNOTATION
 from cnfix.rules.punctuation import FULLWIDTH, HALFWIDTH_PUNCTUATION, STRAY_COMMA
+from cnfix.text import pinyin
 from cnfix.text.charmodel import char_costs
 from cnfix.text.chars import CHINESE, is_han
 from cnfix.text.kinds import kind_for_name
+from cnfix.text.pinyin import parse_reading
 from cnfix.text.regions import protected_regions
 
 # --- reference: pinyin-annotation -------------------------------------------------------
@@ -67,7 +69,7 @@ def _reference_annotations(doc: Document) -> list[tuple[int, int, str, str, int 
         if not all(_in_reading(c) for c in written):
             continue
         parsed = parse_reading(written)
-        if parsed is None or not annotation.is_reading_of(text[start - 1], *parsed):
+        if parsed is None or not pinyin.is_reading_of(text[start - 1], *parsed):
             continue
         if protected and protected.covers(start):
             continue
@@ -136,7 +138,7 @@ def _reference_repeats(text: str, end: int, char: str) -> int:
             break
         written = text[end + 1 : close]
         parsed = parse_reading(written) if all(_in_reading(c) for c in written) else None
-        if parsed is None or not annotation.is_reading_of(char, *parsed):
+        if parsed is None or not pinyin.is_reading_of(char, *parsed):
             break
         end = close + 1
     return end
@@ -160,7 +162,7 @@ def _reference_lost_close(doc: Document) -> Iterator[Finding]:
             parsed is None
             or end >= len(text)
             or not is_han(text[end])
-            or not annotation.is_reading_of(text[at - 1], *parsed)
+            or not pinyin.is_reading_of(text[at - 1], *parsed)
         ):
             at += 1
             continue
@@ -418,7 +420,7 @@ PAIRS_UNDER_TEST = [
 
 def _readings_by_char() -> dict[str, list[str]]:
     table: dict[str, list[str]] = {}
-    for key, chars in sorted(annotation._readings().items()):
+    for key, chars in sorted(pinyin.readings_table().items()):
         for char in chars:
             table.setdefault(char, []).append(key)
     return table

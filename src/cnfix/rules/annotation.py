@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
 from cnfix.text.charmodel import RARE_HAN_COST, char_costs
 from cnfix.text.chars import HAN, is_han, lazy_compile
-from cnfix.text.datafiles import read_data
+from cnfix.text.pinyin import MAX_READING, READING_CHARS, is_reading_of, parse_reading
 from cnfix.text.regions import protected_regions
 
 # The scans are regular expressions that start with a literal (a parenthesis or a damage
@@ -25,18 +24,6 @@ _CLOSE = ")\N{FULLWIDTH RIGHT PARENTHESIS}"
 PAIRS = {"(": ")", "\N{FULLWIDTH LEFT PARENTHESIS}": "\N{FULLWIDTH RIGHT PARENTHESIS}"}
 #: Marks left where bytes were lost: ``?`` (decoder replacement), its full-width form, U+FFFD.
 _DAMAGE = "?\N{FULLWIDTH QUESTION MARK}\N{REPLACEMENT CHARACTER}"
-#: Longest written reading: ``zhuàng`` is 7 characters in NFD; ``u:`` and a digit add two.
-MAX_READING = 10
-
-
-#: A character a written reading may use: ASCII letters and digits, ``:`` of ``u:``, the
-#: Latin blocks that hold the tone-marked vowels (ā á ǎ à ü ǘ ê ế ḿ ń ň ǹ …) and combining
-#: marks (readings in NFD). A regex class.
-READING_CHARS = "A-Za-z0-9:\u00c0-\u024f\u0300-\u036f\u1e00-\u1eff"
-
-
-#: Combining tone marks after NFD. The breve (ă) is a common typo for the caron (ǎ).
-TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0306": 3, "\u0300": 4}
 #: A Han character whose cost in the character-frequency table (``data/charfreq.txt``,
 #: half-bits) is at most this is *common*: about the 1,000 most frequent characters. The
 #: artifact annotates them in bulk; editors gloss rarer ones (刍 39, 牝 41, 觥 39, 宽 26).
@@ -47,65 +34,6 @@ MIN_ARTIFACT = 3
 MIN_UNREPEATED = 5
 #: This many annotations on common characters is suspicious but could be glosses.
 MIN_SUSPECT = 2
-
-
-@functools.cache
-def _syllables() -> frozenset[str]:
-    """The closed inventory of toneless syllables (``src/cnfix/data/pinyin_syllables.txt``)."""
-    text = read_data("pinyin_syllables.txt")
-    return frozenset(
-        word for line in text.splitlines() if not line.startswith("#") for word in line.split()
-    )
-
-
-@functools.cache
-def _readings() -> dict[str, str]:
-    """Toned syllable (``yi1``, neutral tone ``de5``) → the characters that have that reading."""
-    text = read_data("pinyin_readings.txt")
-    table: dict[str, str] = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            key, _, chars = line.partition(" ")
-            table[key] = chars
-    return table
-
-
-@functools.lru_cache(maxsize=4096)
-def parse_reading(written: str) -> tuple[str, int | None] | None:
-    """A written reading as (toneless syllable, tone or None), or None if it is no syllable.
-
-    Tone marks, tone numbers (5 or 0 for the neutral tone) and no tone are accepted;
-    ``ü`` may be written ``ü``, ``v`` or ``u:``; case does not matter.
-
-    >>> parse_reading("Lǘ"), parse_reading("lv2"), parse_reading("LU:2"), parse_reading("an")
-    (('lü', 2), ('lü', 2), ('lü', 2), ('an', None))
-    >>> parse_reading("WHO"), parse_reading("yī1")
-    (None, None)
-    """
-    decomposed = unicodedata.normalize("NFD", written.lower())
-    tone: int | None = None
-    if decomposed[-1:].isdigit() and decomposed[-1].isascii():
-        if decomposed[-1] > "5":
-            return None
-        tone = int(decomposed[-1]) or 5
-        decomposed = decomposed[:-1]
-    marks = [TONE_MARKS[c] for c in decomposed if c in TONE_MARKS]
-    if marks:
-        if tone is not None or len(marks) > 1:
-            return None
-        tone = marks[0]
-        decomposed = "".join(c for c in decomposed if c not in TONE_MARKS)
-    base = unicodedata.normalize("NFC", decomposed).replace("u:", "ü").replace("v", "ü")
-    if base[:1] in ("j", "q", "x", "y"):
-        base = base.replace("ü", "u")  # standard spelling: ju qu xu yu
-    return (base, tone) if base in _syllables() else None
-
-
-def is_reading_of(char: str, syllable: str, tone: int | None) -> bool:
-    """True when ``char`` has the reading ``syllable`` (with ``tone``, any tone when None)."""
-    table = _readings()
-    tones = (tone,) if tone is not None else (1, 2, 3, 4, 5)
-    return any(char in table.get(f"{syllable}{t}", "") for t in tones)
 
 
 @functools.lru_cache(maxsize=65536)

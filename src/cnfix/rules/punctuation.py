@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterator
 
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
-from cnfix.rules.mojibake import _out_of_step as out_of_step_span
 from cnfix.text.charmodel import char_costs
 from cnfix.text.chars import CHINESE, HAN, is_han, lazy_compile
+from cnfix.text.losses import out_of_step_span
 from cnfix.text.regions import Regions, protected_regions
 
 #: What a decoder leaves where bytes were lost: ``?`` and U+FFFD.
