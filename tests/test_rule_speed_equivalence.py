@@ -297,6 +297,24 @@ _OPENING = "“‘「『《【〔（"
 
 
 def _context(text: str, at: int) -> tuple[str, int] | None:
+    """``_contexts``'s reading, unless the mark follows a quote, dash or ellipsis that
+    Western text writes too and no Chinese comes before that or after the mark."""
+    read = _contexts(text, at)
+    before = text[at - 1] if at else ""
+    if read is None or not before or before not in "“”‘’…—·":
+        return read
+    back = at - 1
+    while back > 0 and text[back - 1] in "“”‘’…—·":
+        back -= 1
+    if back and _char_in(text[back - 1], CHINESE):
+        return read
+    end = read[1]
+    if end < len(text) and _char_in(text[end], CHINESE):
+        return read
+    return None  # Western text: `hin“: Von`
+
+
+def _contexts(text: str, at: int) -> tuple[str, int] | None:
     """How a flattened document reads the mark at ``at``: ``("safe" | "unsafe", end of
     its fix)``, or None. The contexts of the rule's docstring, one test at a time."""
     mark = text[at]

@@ -143,6 +143,19 @@ _CLAUSE_START = "\n。！？!?."
 _CLAUSE_REACH = 200
 
 
+#: Marks Western text writes too: before a flattened mark they put it in Chinese context
+#: only when Chinese comes before them or after the mark (`“好”,` `“AWS”,而` yes,
+#: `hin“: Von` no).
+SHARED_MARKS = "“”‘’…—·"
+
+
+def _chinese_before(text: str, at: int) -> bool:
+    """True when the first character before ``at`` that is no ``SHARED_MARKS`` is Chinese."""
+    while at > 0 and text[at - 1] in SHARED_MARKS:
+        at -= 1
+    return at > 0 and CHINESE_CHAR_RE.match(text, at - 1) is not None
+
+
 def _clause_has_han(text: str, at: int) -> bool:
     """True when the clause that ends at ``at`` holds a Han character."""
     for index in range(at - 1, max(-1, at - _CLAUSE_REACH), -1):
@@ -163,15 +176,19 @@ BETWEEN_HAN_RE = lazy_compile(f"[,;:!?](?<=[{HAN}].)(?=[{HAN}])")
 # its left or Han on its right): a text without such a mark needs none of them (and
 # their Han classes cost ~10 ms to compile).
 MARK_BY_NON_ASCII_RE = re.compile("[,;:!?](?:(?<=[^\\x00-\\x7f].)|(?=[^\\x00-\\x7f]))")
+#: One word: Latin letters (with accents and tone marks, as in pinyin) and perhaps a tone
+#: number, or digits (`WHO`, `yī`, `yi1`, `2023`; not `B2C`).
+_WORD = "(?:[A-Za-z\u00c0-\u024f\u0300-\u036f\u1e00-\u1eff]+[0-5]?|[0-9]+)"
+
 # A pair of ASCII parentheses around text with Han in it, opened in Chinese context, after
 # a space, a digit, the end of Markdown emphasis or code, or at a line start: `(关沮院区)`,
 # `` `false`(为了兼容) ``; or around mixed content opened right
 # after Chinese or the end of Markdown emphasis (`(GB2760-2011)`, `(JGJ 3-2010)`,
-# `称为(*trait*)`, `*双组件*(two-component)`). One Latin word or number alone
-# (`(WHO)`, `(2023)`) stays.
+# `称为(*trait*)`, `*双组件*(two-component)`). One word or number alone (`(WHO)`,
+# `(2023)`, a reading `(yī)`) stays.
 PAREN_PAIR_RE = lazy_compile(
     f'\\((?:(?:(?<=[{CHINESE}\\s\\d*_`"]\\()|(?<=^\\())(?=[^()\\n]{{0,200}}?[{HAN}])'
-    f"|(?<=[{CHINESE}*_]\\()(?![A-Za-z]+\\)|[0-9]+\\)))[^()\\n]{{1,400}}?\\)",
+    f"|(?<=[{CHINESE}*_]\\()(?!{_WORD}\\)))[^()\\n]{{1,400}}?\\)",
     re.M,
 )
 
@@ -181,7 +198,7 @@ PAREN_PAIR_RE = lazy_compile(
 #: corpus 130 such pairs are full width, 14 ASCII); after Han only when the document's
 #: own pairs around Han show that its parentheses were flattened: alone
 #: (`世界卫生组织(WHO)`) it stays.
-WORD_PAIR_RE = lazy_compile(f"\\((?<=[{CHINESE}*_]\\()(?:[A-Za-z]+|[0-9]+)\\)")
+WORD_PAIR_RE = lazy_compile(f"\\((?<=[{CHINESE}*_]\\()(?:{_WORD})\\)")
 #: Closing quotes and title marks: a name in them is followed by its abbreviation.
 _CLOSING = "」』”’》〉】"
 
@@ -270,8 +287,9 @@ MOJIBAKE_BEFORE_COST = 31
 
 def _loss_markers(text: str, positions: list[int]) -> set[int]:
     """The ``?`` among ``positions`` that mark lost bytes, not a question: next to
-    U+FFFD; followed by what the lost-bytes rule reads as out-of-step bytes (an ASCII
-    trail byte, an annotation that lost its ``(``, rare characters): ``兼?zhèn)涞``;
+    U+FFFD; glued to a Latin letter (the trail byte of a lost character, a reading that
+    lost its ``(``: ``兼?zhèn)``, ``?W``; or a URL's query: ``路径?a=1``); followed by
+    what the lost-bytes rule reads as out-of-step bytes (rare characters after it);
     or right after mojibake, a Han character as rare as a wrong decoding makes it
     (``鏂囦欢鍚?``)."""
     markers = set()
@@ -285,8 +303,10 @@ def _loss_markers(text: str, positions: list[int]) -> set[int]:
         end = at + 1
         while end < len(text) and text[end] in LOSS_MARKS:
             end += 1
+        after = text[end : end + 1]
         if (
             "\ufffd" in text[start:end]
+            or (after.isascii() and after.isalpha())
             or costs.get(text[start - 1 : start], 0) >= MOJIBAKE_BEFORE_COST
             or out_of_step_span(text, start, end) is not None
         ):
@@ -347,7 +367,8 @@ def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
       (``Windows, 中文``): mixed writing does this on purpose.
 
     A ``?`` that marks lost bytes is not punctuation and is never converted: next to
-    U+FFFD, followed by what the lost-bytes rule reads as bytes out of step
+    U+FFFD, glued to a Latin letter (``兼?zhèn)``, ``?W``), followed by what the
+    lost-bytes rule reads as bytes out of step
     (``兼?zhèn)涞``, ``程?!痹趹``), or right after a Han character as rare as mojibake
     makes it (``鏂囦欢鍚?``: a cost of at least 31 half-bits in ``data/charfreq.txt``).
 
@@ -396,6 +417,12 @@ def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
         scanned = _with_fullwidth_parens(text, parens) if parens else text
         for match in CONTEXT_MARK_RE.finditer(scanned):
             start = match.start()
+            if (
+                scanned[start - 1] in SHARED_MARKS
+                and not _chinese_before(scanned, start - 1)
+                and not CHINESE_CHAR_RE.match(scanned, match.end())
+            ):
+                continue  # `hin“: Von`, `“hello”, then`: Western text
             if match.end() > start + 1:
                 spaced[start] = match.end()
             (unsafe_marks if match["unsafe"] else safe_marks).append(start)
