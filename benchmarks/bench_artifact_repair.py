@@ -75,6 +75,14 @@ def main() -> None:
     print(
         f"{len(documents)} documents, {seconds:.1f} s CPU; clean documents changed: {clean_changed}"
     )
+    print(
+        f"glossed editions of the same documents (tests/damage_artifacts.py gloss): "
+        f"{glosses} glosses, {glosses_removed} removed"
+    )
+    print(
+        f"left out of the flattened rows: {ambiguous} documents that write ASCII marks next "
+        "to Chinese themselves (no repair can tell those from flattened ones)"
+    )
     header = "| damage | " + " | ".join(GENRES) + " | all |"
     print(header)
     print("|" + "---|" * (len(GENRES) + 2))
