@@ -184,11 +184,11 @@ def reference_pinyin_annotation(doc: Document) -> Iterator[Finding]:
         1 for a in found if costs.get(a[2], annotation.RARE_HAN_COST) <= annotation.COMMON_COST
     )
     pairs = [(a[2], a[3]) for a in found]
-    repeated = len(pairs) != len(set(pairs))
-    artifact = (
+    repeats = len(pairs) - len(set(pairs))
+    artifact = repeats >= annotation.MIN_REPEATS or (
         common >= annotation.MIN_ARTIFACT
         and common * 2 >= len(found)
-        and (repeated or common >= annotation.MIN_UNREPEATED)
+        and (repeats > 0 or common >= annotation.MIN_UNREPEATED)
     )
     suspect = not artifact and common >= annotation.MIN_SUSPECT and common * 2 >= len(found)
     syllables: dict[str, set[str]] = {}

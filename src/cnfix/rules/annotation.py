@@ -32,6 +32,8 @@ COMMON_COST = 24
 MIN_ARTIFACT = 3
 #: ... and, when no character carries the same reading twice, this many.
 MIN_UNREPEATED = 5
+#: The artifact, whatever the characters: this many annotations repeat a reading.
+MIN_REPEATS = 3
 #: This many annotations on common characters is suspicious but could be glosses.
 MIN_SUSPECT = 2
 
@@ -163,34 +165,32 @@ class _Evidence(NamedTuple):
 
     common: int  # annotations on common characters (cost <= COMMON_COST)
     total: int  # all annotations
-    repeated: bool  # some character carries the same reading at least twice
+    repeats: int  # annotations that repeat a reading already given to their character
 
 
 def _evidence(found: _Found) -> _Evidence:
-    """Count the annotations on common characters and look for a repeated reading."""
+    """Count the annotations on common characters and the repeated readings."""
     costs = char_costs()
     per_key: dict[str, int] = {}
     for key in found.keys:
         per_key[key] = per_key.get(key, 0) + 1
     common = 0
-    seen: set[tuple[str, str]] = set()
-    repeated = False
+    per_reading: dict[tuple[str, str], int] = {}
     for key, count in per_key.items():
         char, syllable, _ = found.readings[key]
         if costs.get(char, RARE_HAN_COST) <= COMMON_COST:
             common += count
-        pair = (char, syllable)
-        repeated = repeated or count > 1 or pair in seen
-        seen.add(pair)
-    return _Evidence(common, len(found.keys), repeated)
+        per_reading[char, syllable] = per_reading.get((char, syllable), 0) + count
+    repeats = sum(count - 1 for count in per_reading.values())
+    return _Evidence(common, len(found.keys), repeats)
 
 
 def _is_artifact(evidence: _Evidence) -> bool:
     """The thresholds of the policy in ``check_pinyin_annotation``'s docstring."""
-    return (
+    return evidence.repeats >= MIN_REPEATS or (
         evidence.common >= MIN_ARTIFACT
         and evidence.common * 2 >= evidence.total
-        and (evidence.repeated or evidence.common >= MIN_UNREPEATED)
+        and (evidence.repeats > 0 or evidence.common >= MIN_UNREPEATED)
     )
 
 
@@ -304,18 +304,21 @@ def check_pinyin_annotation(doc: Document) -> Iterator[Finding]:
     - at least 3 annotations sit on common characters, and
     - they are at least half of all its annotations, and
     - some character carries the same reading twice, or at least 5 annotations sit on
-      common characters.
+      common characters;
+
+    or when 3 annotations repeat a reading their character already carries (``賓(bin)``
+    four times), whatever the characters: an editor glosses once.
 
     Then every annotation whose syllable is any reading of its character is the same
     artifact and gets a **safe** fix, polyphones too (a converter reads in context, so
     one document has ``為(wèi)`` and ``為(wéi)``); so do a doubled annotation
     (``醫(yī)(yī)``, removed whole) and one that lost its ``)`` before a Han character
-    (``醫(yī院``). With exactly 2 annotations on common characters that make up half of
-    them, each such annotation on a character the document does not annotate with two
-    readings is reported with an **unsafe** fix (the last traces of the artifact, or two
-    glosses). Otherwise — glosses on rare characters (``荨(qián)麻疹``, ``龘(dá)``), an
-    annotated classical text, a teaching text that contrasts ``行(xíng)`` and
-    ``銀行(háng)`` — nothing is reported and nothing changes.
+    (``醫(yī院``). Short of that, with at least 2 annotations on common characters that
+    make up half of them, each annotation on a common character the document does not
+    annotate with two readings is reported with an **unsafe** fix (the last traces of the
+    artifact, or a few glosses). Otherwise — glosses on rare characters (``荨(qián)麻疹``,
+    ``龘(dá)``), an annotated classical text, a teaching text that contrasts ``行(xíng)``
+    and ``銀行(háng)`` — nothing is reported and nothing changes.
 
     Calibrated on damaged real documents (``tests/damage_artifacts.py``: pypinyin readings
     after every occurrence of 5–100 % of the characters of a document, all Han, only
