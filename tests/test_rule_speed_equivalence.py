@@ -349,7 +349,7 @@ def _contexts(text: str, at: int) -> tuple[str, int] | None:
 def reference_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
     """The committed rule's logic with a test per mark and a membership test per mark.
 
-    The pairs (``_paren_pairs``), the clause test and the loss markers are the rule's
+    The pairs (``paren_pairs``), the clause test and the loss markers are the rule's
     own functions: what is compared is the scan of the marks, the counting shortcuts and
     the protected-region test."""
     text = doc.text
@@ -376,7 +376,7 @@ def reference_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
     ends: dict[int, int] = {}
     parens: list[tuple[int, int]] = []
     if flattened(fullwidth, sum(text.count(mark) for mark in _MARKS)):
-        parens = punctuation._paren_pairs(doc) if "(" in text else []
+        parens = punctuation.paren_pairs(doc) if "(" in text else []
         scanned = list(text)
         for open_at, end in parens:
             scanned[open_at], scanned[end - 1] = "（", "）"
