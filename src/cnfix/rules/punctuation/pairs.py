@@ -8,6 +8,7 @@ import re
 
 from cnfix.model import Document
 from cnfix.text.chars import CHINESE, HAN, is_han, lazy_compile
+from cnfix.text.pinyin import is_reading_of, parse_reading
 from cnfix.text.regions import protected_regions
 
 #: Marks Western text writes too: before a flattened mark they put it in Chinese context
@@ -80,6 +81,13 @@ def _named_pairs(text: str) -> list[tuple[int, int]]:
 CHINESE_CHAR_RE = lazy_compile(f"[{CHINESE}]")
 
 
+def _is_reading_after(text: str, match: re.Match[str]) -> bool:
+    """True when the pair holds a reading of the character before it (``醫(yī)``): an
+    annotation, which is the ``pinyin-annotation`` rule's to judge, not a flattened pair."""
+    parsed = parse_reading(match.group()[1:-1])
+    return parsed is not None and is_reading_of(text[match.start() - 1], *parsed)
+
+
 def paren_pairs(doc: Document) -> list[tuple[int, int]]:
     """``PAREN_PAIR_RE``'s pairs, ``_named_pairs`` and the ``WORD_PAIR_RE`` pairs that
     qualify, outside protected regions, in text order."""
@@ -88,7 +96,9 @@ def paren_pairs(doc: Document) -> list[tuple[int, int]]:
     named = _named_pairs(text)
     if named:
         pairs = sorted(set(pairs) | set(named))
-    words = [match.span() for match in WORD_PAIR_RE.finditer(text)]
+    words = [
+        match.span() for match in WORD_PAIR_RE.finditer(text) if not _is_reading_after(text, match)
+    ]
     if words:
         if not any(is_han(char) for at, end in pairs for char in text[at + 1 : end - 1]):
             words = [(at, end) for at, end in words if text[at - 1] in _CLOSING]
