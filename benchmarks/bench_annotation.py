@@ -26,6 +26,7 @@ import time
 from cnfix import repair_text, scan_text
 from cnfix.model import Document
 from cnfix.rules import annotation
+from cnfix.text import pinyin
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CORPUS = sorted((ROOT / "tests" / "data" / "corpus").glob("*/*.txt"))
@@ -96,12 +97,12 @@ def bench_rule_alone(docs: list[str], rounds: int) -> None:
 
 
 def bench_loading() -> None:
-    annotation._syllables.cache_clear()
-    annotation._readings.cache_clear()
+    pinyin.syllable_inventory.cache_clear()
+    pinyin.readings_table.cache_clear()
     start = time.process_time()
-    annotation._syllables()
+    pinyin.syllable_inventory()
     middle = time.process_time()
-    annotation._readings()
+    pinyin.readings_table()
     end = time.process_time()
     print(
         f"  data loading (once, lazily): inventory {(middle - start) * 1000:.2f} ms, "

@@ -135,10 +135,10 @@ def _toned(syllable: str) -> str:
 
 def _first_readings() -> dict[str, str]:
     """Han character → its first reading in cnfix's pinyin table, tone-marked."""
-    from cnfix.rules.annotation import _readings  # the rule's own table
+    from cnfix.text.pinyin import readings_table  # the annotation rule's own table
 
     readings: dict[str, str] = {}
-    for syllable, chars in _readings().items():
+    for syllable, chars in readings_table().items():
         for char in chars:
             readings.setdefault(char, _toned(syllable))
     return readings

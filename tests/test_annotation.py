@@ -18,6 +18,8 @@ from cnfix import repair_text, scan_text
 from cnfix.model import Applicability, Document
 from cnfix.rules import RULES
 from cnfix.rules import annotation as rule
+from cnfix.text import pinyin
+from cnfix.text.charmodel import char_costs
 from cnfix.text.chars import HAN, count_han
 from cnfix.text.regions import protected_regions
 
@@ -80,7 +82,7 @@ def test_seed_repair_removes_every_reading_and_nothing_else(prefix: str) -> None
     assert repaired == "".join(expected)
     assert count_han(repaired) == count_han(text)
     left = [m.group(0) for m in HAN_THEN_PARENS_RE.finditer(repaired)]
-    assert [s for s in left if rule.parse_reading(s[2:-1])] == []
+    assert [s for s in left if pinyin.parse_reading(s[2:-1])] == []
     assert repair_text(repaired, select=SELECT).text == repaired
 
 
@@ -125,7 +127,7 @@ def test_cli_on_a_copy_of_the_seeds(tmp_path: Path) -> None:
         text = path.read_text(encoding="utf-8")
         assert count_han(text) == before[path.name]
         left = [m.group(1) for m in HAN_THEN_PARENS_RE.finditer(text)]
-        assert [s for s in left if rule.parse_reading(s)] == [], path.name
+        assert [s for s in left if pinyin.parse_reading(s)] == [], path.name
 
 
 # --- the parts ---------------------------------------------------------------------------
@@ -160,11 +162,11 @@ def test_cli_on_a_copy_of_the_seeds(tmp_path: Path) -> None:
     ],
 )
 def test_parse_reading(written: str, parsed: tuple[str, int | None] | None) -> None:
-    assert rule.parse_reading(written) == parsed
+    assert pinyin.parse_reading(written) == parsed
 
 
 def test_syllable_inventory_is_closed_and_standard() -> None:
-    syllables = rule._syllables()
+    syllables = pinyin.syllable_inventory()
     assert 400 <= len(syllables) <= 430
     assert {"zhuang", "lüe", "nü", "er", "a", "yo", "ng"} <= syllables
     assert not {"lv", "qü", "who", "ji1"} & syllables
@@ -179,24 +181,26 @@ def test_readings_cover_simplified_and_traditional() -> None:
         ("行", "hang", 2),
         ("行", "xing", 2),
     ]:
-        assert rule.is_reading_of(char, syllable, tone)
-    assert not rule.is_reading_of("醫", "yi", 4)
-    assert rule.is_reading_of("醫", "yi", None)
+        assert pinyin.is_reading_of(char, syllable, tone)
+    assert not pinyin.is_reading_of("醫", "yi", 4)
+    assert pinyin.is_reading_of("醫", "yi", None)
 
 
 def test_table_is_loaded_only_for_han_then_parenthesised_latin() -> None:
-    rule._syllables.cache_clear()
-    rule._readings.cache_clear()
-    rule.parse_reading.cache_clear()
+    pinyin.syllable_inventory.cache_clear()
+    pinyin.readings_table.cache_clear()
+    pinyin.parse_reading.cache_clear()
+    rule._reading_after.cache_clear()
+    rule._KEYS.clear()  # other test modules may have looked these annotations up
     for path in corpus_documents()[:50]:
         text = path.read_text(encoding="utf-8").replace("(", "[").replace("（", "【")
         assert scan_text(text, select=SELECT) == []
-    assert rule._syllables.cache_info().currsize == 0
-    assert rule._readings.cache_info().currsize == 0
+    assert pinyin.syllable_inventory.cache_info().currsize == 0
+    assert pinyin.readings_table.cache_info().currsize == 0
     scan_text("世界卫生组织(WHO)发布报告", select=SELECT)
-    assert rule._readings.cache_info().currsize == 0  # WHO is no syllable
+    assert pinyin.readings_table.cache_info().currsize == 0  # WHO is no syllable
     scan_text("医(yī)", select=SELECT)
-    assert rule._readings.cache_info().currsize == 1
+    assert pinyin.readings_table.cache_info().currsize == 1
 
 
 def test_registered_after_byte_damage_and_before_punctuation() -> None:
@@ -209,20 +213,29 @@ def test_registered_after_byte_damage_and_before_punctuation() -> None:
 
 # --- the policy ---------------------------------------------------------------------------
 
-ARTIFACT = "湖北省腫瘤醫(yī)院召開黨委理論學(xué)習(xí)中心組會議。"
+ARTIFACT = "湖北省腫瘤醫(yī)院召開黨委理論學(xué)習(xí)中心組會議,醫(yī)院領(lǐng)導班子出席。"
+#: Three common characters annotated once each: the artifact's trace or three glosses.
+THREE_ONCE = "湖北省腫瘤醫(yī)院召開黨委理論學(xué)習(xí)中心組會議。"
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        (ARTIFACT, {"safe": 3}),
+        (ARTIFACT, {"safe": 5}),
+        (THREE_ONCE, {"unsafe": 3}),
+        # Polyphones in a document that shows the artifact: any reading is safe.
+        (ARTIFACT + "為(wèi)了成為(wéi)醫(yī)生。", {"safe": 8}),
+        # A teaching text glossing polyphones and rare characters once each.
+        ("天地不仁,以萬物為芻(chú)狗。多言數(shuò)窮,不如守中。谷神不死,是謂玄牝(pìn)。", {}),
+        ("唐僧發愁（chóu）道,河寬（kuān）八百里,這條河有八百里寬。", {}),
         ("荨(qián)麻疹是一种常见的皮肤病。", {}),  # a single gloss
         ("龘(dá),形容龙腾飞的样子。", {}),
         ("生僻字:龘(dá)、靐(bìng)、齉(nàng)、爩(yù)。", {}),  # a list of glosses
-        ("荨(qián)麻疹又称风(fēng)疹块。", {"unsafe": 2}),  # two: maybe glosses
+        ("荨(qián)麻疹又称风(fēng)疹块。", {}),  # glosses: one on a rare character
         ("行(xíng)走与銀行(háng)業不同。", {}),  # two readings of 行: deliberate
-        (ARTIFACT + "步行(xíng)上班,銀行(háng)業務。", {"safe": 3, "unsafe": 2}),
-        ("醫(yī)、學(xué)、習(xí)。", {}),  # never inside a word
+        (ARTIFACT + "步行(xíng)上班,銀行(háng)業務。", {"safe": 7}),
+        ("醫(yī)(yī)院的醫(yī)生在醫(yī)院學(xué習。", {"safe": 4}),  # doubled, lost ")"
+        ("醫(yī)、學(xué)、習(xí)。", {"unsafe": 3}),  # three common ones: maybe glosses
         ("兼?zhèn)涞尼", {"display-only": 1}),  # lost its "(" next to lost bytes
         ("賑（音zhèn）災", {}),  # a gloss without "(" before the reading, clean text
     ],
@@ -253,7 +266,10 @@ CORPUS = [p.read_text(encoding="utf-8") for p in corpus_documents()]
 
 @functools.cache
 def _known_chars() -> frozenset[str]:
-    return frozenset(c for chars in rule._readings().values() for c in chars)
+    return frozenset(c for chars in pinyin.readings_table().values() for c in chars)
+
+
+COMMON = rule.COMMON_COST
 
 
 def _han_positions(text: str) -> tuple[list[int], list[int]]:
@@ -274,7 +290,7 @@ def _han_positions(text: str) -> tuple[list[int], list[int]]:
 
 def _readings_of(char: str) -> list[tuple[str, int]]:
     return sorted(
-        (key[:-1], int(key[-1])) for key, chars in rule._readings().items() if char in chars
+        (key[:-1], int(key[-1])) for key, chars in pinyin.readings_table().items() if char in chars
     )
 
 
@@ -307,17 +323,18 @@ def _write(syllable: str, tone: int, style: str, upper: bool) -> str:
 def test_inserting_the_artifact_and_repairing_gives_the_clean_text(
     document: str, picks: list[int], reading_pick: int, style: str, fullwidth: bool, upper: bool
 ) -> None:
-    anywhere, embedded = _han_positions(document)
-    if len(embedded) < 3:
+    # A converter annotates every occurrence of a fixed list of characters; the list
+    # here is drawn from the document's common characters, enough of them to show the
+    # artifact (at least MIN_UNREPEATED annotations on common characters).
+    anywhere, _ = _han_positions(document)
+    costs = char_costs()
+    common = sorted({document[at] for at in anywhere if costs.get(document[at], 99) <= COMMON})
+    if not common:
         return
-    # Three annotations inside words make the artifact pattern; the rest go anywhere,
-    # before punctuation, line ends and Latin text included.
-    chosen = sorted(
-        {embedded[p % len(embedded)] for p in picks[:3]}
-        | {anywhere[p % len(anywhere)] for p in picks[3:]}
-    )
-    if len([at for at in chosen if at in embedded]) < 3:
-        chosen = sorted(set(chosen) | set(embedded[:3]))
+    listed = {common[p % len(common)] for p in picks}
+    chosen = [at for at in anywhere if document[at] in listed]
+    if len(chosen) < rule.MIN_UNREPEATED:
+        return
     reading_for: dict[str, str] = {}
     pieces, cursor = [], 0
     for at in chosen:

@@ -22,16 +22,21 @@ from damage import FAMILIES, corpus, lossy_gb2312, lossy_utf8_as_gbk
 
 from cnfix.model import Applicability, Document, Edit, Finding, Fix
 from cnfix.rules import annotation, punctuation
-from cnfix.rules.annotation import PINYIN_ANNOTATION, parse_reading
+from cnfix.rules.annotation import PINYIN_ANNOTATION
 from cnfix.rules.punctuation import FULLWIDTH, HALFWIDTH_PUNCTUATION, STRAY_COMMA
-from cnfix.text.chars import CHINESE, HAN, is_han
+from cnfix.text import pinyin
+from cnfix.text.charmodel import char_costs
+from cnfix.text.chars import CHINESE, is_han
 from cnfix.text.kinds import kind_for_name
+from cnfix.text.pinyin import parse_reading
 from cnfix.text.regions import protected_regions
 
 # --- reference: pinyin-annotation -------------------------------------------------------
 
 _OPEN = "(（"
 _CLOSE = ")）"
+
+
 _PAIRS = {"(": ")", "（": "）"}
 _DAMAGE = "?？\ufffd"
 _MAX = 10
@@ -64,7 +69,7 @@ def _reference_annotations(doc: Document) -> list[tuple[int, int, str, str, int 
         if not all(_in_reading(c) for c in written):
             continue
         parsed = parse_reading(written)
-        if parsed is None or not annotation.is_reading_of(text[start - 1], *parsed):
+        if parsed is None or not pinyin.is_reading_of(text[start - 1], *parsed):
             continue
         if protected and protected.covers(start):
             continue
@@ -125,9 +130,67 @@ def _reference_damaged(text: str, artifact: bool, whole: set[int]) -> Iterator[F
         )
 
 
+def _reference_repeats(text: str, end: int, char: str) -> int:
+    """The end of the annotations of ``char`` written again right after ``end``."""
+    while end < len(text) and text[end] in _OPEN:
+        close = text.find(_PAIRS[text[end]], end + 2, end + _MAX + 2)
+        if close == -1:
+            break
+        written = text[end + 1 : close]
+        parsed = parse_reading(written) if all(_in_reading(c) for c in written) else None
+        if parsed is None or not pinyin.is_reading_of(char, *parsed):
+            break
+        end = close + 1
+    return end
+
+
+def _reference_lost_close(doc: Document) -> Iterator[Finding]:
+    """``(`` and a run of at most ``_MAX`` reading characters right before Han, after Han."""
+    text = doc.text
+    protected = protected_regions(doc)
+    at = 1
+    while at < len(text):
+        if text[at] not in _OPEN or not is_han(text[at - 1]):
+            at += 1
+            continue
+        end = at + 1
+        while end < len(text) and _in_reading(text[end]):
+            end += 1
+        run = text[at + 1 : end]
+        parsed = parse_reading(run) if 0 < len(run) <= _MAX else None
+        if (
+            parsed is None
+            or end >= len(text)
+            or not is_han(text[end])
+            or not pinyin.is_reading_of(text[at - 1], *parsed)
+        ):
+            at += 1
+            continue
+        if not (protected and protected.covers(at)):
+            yield PINYIN_ANNOTATION.finding(
+                at,
+                end,
+                f'pinyin annotation "{text[at:end]}" after {text[at - 1]} that lost its ")"',
+                Fix((Edit(at, end),), "Remove the pinyin annotation"),
+            )
+        at = end
+
+
 def reference_pinyin_annotation(doc: Document) -> Iterator[Finding]:
     text = doc.text
     found = _reference_annotations(doc)
+    costs = char_costs()
+    common = sum(
+        1 for a in found if costs.get(a[2], annotation.RARE_HAN_COST) <= annotation.COMMON_COST
+    )
+    pairs = [(a[2], a[3]) for a in found]
+    repeats = len(pairs) - len(set(pairs))
+    artifact = repeats >= annotation.MIN_REPEATS or (
+        common >= annotation.MIN_ARTIFACT
+        and common * 2 >= len(found)
+        and (repeats > 0 or common >= annotation.MIN_UNREPEATED)
+    )
+    suspect = not artifact and common >= annotation.MIN_SUSPECT and common * 2 >= len(found)
     syllables: dict[str, set[str]] = {}
     tones: dict[str, set[int]] = {}
     for _, _, char, syllable, tone, _ in found:
@@ -136,65 +199,81 @@ def reference_pinyin_annotation(doc: Document) -> Iterator[Finding]:
             tones.setdefault(char, set()).add(tone)
     conflicting = {c for c, s in syllables.items() if len(s) > 1}
     conflicting |= {c for c, t in tones.items() if len(t) > 1}
-    embedded = sum(1 for a in found if a[5] and a[2] not in conflicting)
-    artifact = embedded >= 3
     for start, end, char, _, _, _ in found:
+        message = f'pinyin annotation "{text[start:end]}" after {char}'
         if artifact:
-            applicability = Applicability.UNSAFE if char in conflicting else Applicability.SAFE
-        elif embedded >= 2 and char not in conflicting:
+            applicability = Applicability.SAFE
+            end = _reference_repeats(text, end, char)
+        elif (
+            suspect
+            and char not in conflicting
+            and costs.get(char, annotation.RARE_HAN_COST) <= annotation.COMMON_COST
+        ):
             applicability = Applicability.UNSAFE
+            message += " (may be a gloss)"
         else:
             continue
-        message = f'pinyin annotation "{text[start:end]}" after {char}'
-        if char in conflicting:
-            message += f" ({char} is annotated with different readings)"
-        elif not artifact:
-            message += " (only two in the document: may be a gloss)"
         yield PINYIN_ANNOTATION.finding(
             start,
             end,
             message,
             Fix((Edit(start, end),), "Remove the pinyin annotation", applicability),
         )
+    if artifact:
+        yield from _reference_lost_close(doc)
     yield from _reference_damaged(text, artifact, {a[1] - 1 for a in found})
 
 
 # --- reference: stray-comma and halfwidth-punctuation ----------------------------------
 
 _MARKS = ",;:!?"
-# The two context patterns of the committed rule before they became one.
-SAFE_MARK_RE = re.compile(
-    f"[,;:!?](?:(?<=[{CHINESE}][,;:?])(?![A-Za-z \t])"
-    f"|(?<=[{CHINESE}]!)(?![A-Za-z \t\\[])"
-    f"|(?<=[A-Za-z0-9%)].)(?=[{HAN}]))"
-)
-UNSAFE_MARK_RE = re.compile(f"[,;:!?](?<=[{CHINESE}].)(?=[A-Za-z]| (?=[{HAN}]))")
+_WIDE_MARKS = "，。、；：！？"
 
 
 def _char_in(char: str, cls: str) -> bool:
     return re.fullmatch(f"[{cls}]", char) is not None
 
 
+def _stray_run_end(text: str, at: int) -> int | None:
+    """Where the stray run that starts with the comma at ``at`` ends, or None: the
+    alternatives of the rule tried one after another, each reading the run of commas
+    after ``at`` and backing off as a regular expression does."""
+    run = at + 1
+    while run < len(text) and text[run] == ",":
+        run += 1
+    after = text[run] if run < len(text) else ""
+    before = text[at - 1] if at else ""
+    if before and _char_in(before, CHINESE):
+        if after and after in _MARKS + _WIDE_MARKS:
+            return run
+        if run - at > 1:
+            return run - 1  # the last comma is itself the mark the run stands before
+    if after and after in _WIDE_MARKS:
+        return run
+    if before and _char_in(before, 'A-Za-z0-9%)*_`"'):
+        if after and after in ";:!?" and run + 1 < len(text) and is_han(text[run + 1]):
+            return run
+        if run - at > 1 and after and is_han(after):
+            return run - 1
+    if before == ")":
+        if after and after in ";:!?" and (run + 1 == len(text) or text[run + 1] == "\n"):
+            return run
+        if run - at > 1 and after in ("", "\n"):
+            return run - 1
+    return None
+
+
 def reference_stray_comma(doc: Document) -> Iterator[Finding]:
-    """Every run of commas after Chinese and before a mark, tested one position at a time."""
+    """Every comma tested one position at a time."""
     text = doc.text
     if doc.kind == "table":
         return
     protected = protected_regions(doc)
     at = 0
     while at < len(text):
-        if text[at] != "," or at == 0 or not _char_in(text[at - 1], CHINESE):
+        end = _stray_run_end(text, at) if text[at] == "," else None
+        if end is None:
             at += 1
-            continue
-        end = at + 1
-        while end < len(text) and text[end] == ",":
-            end += 1
-        if end < len(text) and text[end] in ",;:!?，。、；：！？":
-            pass
-        elif end - at > 1 and text[end - 1] == ",":
-            end -= 1  # the last comma is itself the mark the run stands before
-        else:
-            at = end
             continue
         if not (protected and (protected.covers(at) or protected.covers(end - 1))):
             count = end - at
@@ -214,8 +293,65 @@ def reference_stray_comma(doc: Document) -> Iterator[Finding]:
     return
 
 
+_OPENING = "“‘「『《【〔（"
+
+
+def _context(text: str, at: int) -> tuple[str, int] | None:
+    """``_contexts``'s reading, unless the mark follows a quote, dash or ellipsis that
+    Western text writes too and no Chinese comes before that or after the mark."""
+    read = _contexts(text, at)
+    before = text[at - 1] if at else ""
+    if read is None or not before or before not in "“”‘’…—·":
+        return read
+    back = at - 1
+    while back > 0 and text[back - 1] in "“”‘’…—·":
+        back -= 1
+    if back and _char_in(text[back - 1], CHINESE):
+        return read
+    end = read[1]
+    if end < len(text) and _char_in(text[end], CHINESE):
+        return read
+    return None  # Western text: `hin“: Von`
+
+
+def _contexts(text: str, at: int) -> tuple[str, int] | None:
+    """How a flattened document reads the mark at ``at``: ``("safe" | "unsafe", end of
+    its fix)``, or None. The contexts of the rule's docstring, one test at a time."""
+    mark = text[at]
+    before = text[at - 1] if at else ""
+    after = text[at + 1] if at + 1 < len(text) else ""
+    chinese = bool(before) and _char_in(before, CHINESE)
+    spaces = at + 1
+    while spaces < len(text) and text[spaces] == " ":
+        spaces += 1
+    beyond = text[spaces] if spaces < len(text) else ""
+    if chinese and mark != "!" and after not in (" ", "\t"):
+        return "safe", at + 1
+    if chinese and mark == "!" and after not in (" ", "\t", "["):
+        return "safe", at + 1
+    if before and _char_in(before, 'A-Za-z0-9%)*_`"') and after and is_han(after):
+        return "safe", at + 1
+    if chinese and spaces > at + 1 and beyond and (is_han(beyond) or beyond in _OPENING):
+        return "safe", spaces
+    if chinese and spaces > at + 1 and beyond and _char_in(beyond, "A-Za-z0-9`*\\[<"):
+        return "safe", at + 1
+    if before and _char_in(before, "A-Za-z0-9%)") and spaces > at + 1 and is_han(beyond):
+        return "unsafe", spaces
+    if before and _char_in(before, "A-Za-z0-9)*_`"):
+        rest = text[at + 1 :].split("\n", 1)[0]
+        line_end = rest.strip(" \t") == ""
+        code_next = rest[:1] in (" ", "\t") and rest.lstrip(" \t")[:1] in ("`", "{")
+        if (line_end or code_next) and punctuation._clause_has_han(text, at):
+            return "safe", at + 1
+    return None
+
+
 def reference_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
-    """The committed rule's logic with a membership test per mark."""
+    """The committed rule's logic with a test per mark and a membership test per mark.
+
+    The pairs (``paren_pairs``), the clause test and the loss markers are the rule's
+    own functions: what is compared is the scan of the marks, the counting shortcuts and
+    the protected-region test."""
     text = doc.text
     if not any(mark in text for mark in ",;:!?(") or not punctuation.MARK_BY_NON_ASCII_RE.search(
         text
@@ -226,43 +362,69 @@ def reference_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
     def allowed(position: int) -> bool:
         if doc.kind == "table" and text[position] == ",":
             return False
-        return not (protected and protected.covers(position))
+        if not (protected and protected.covers(position)):
+            return True
+        return punctuation._ends_region_before_han(text, protected, position)
 
     fullwidth = sum(text.count(mark) for mark in "，；：！？（）")
 
     def flattened(fullwidth: int, ascii_marks: int) -> bool:
         return bool(ascii_marks) and fullwidth * 10 <= ascii_marks
 
+    safe: list[int] = []
+    unsafe: list[int] = []
+    ends: dict[int, int] = {}
+    parens: list[tuple[int, int]] = []
     if flattened(fullwidth, sum(text.count(mark) for mark in _MARKS)):
-        safe = [m.start() for m in SAFE_MARK_RE.finditer(text) if allowed(m.start())]
-        unsafe = [m.start() for m in UNSAFE_MARK_RE.finditer(text) if allowed(m.start())]
-    else:
-        safe, unsafe = [], []
-    if flattened(fullwidth, len(safe) + len(unsafe)):
-        parens = [m.span() for m in punctuation.PAREN_PAIR_RE.finditer(text)]
-    else:
-        safe = [m.start() for m in punctuation.BETWEEN_HAN_RE.finditer(text) if allowed(m.start())]
-        unsafe, parens = [], []
+        parens = punctuation.paren_pairs(doc) if "(" in text else []
+        scanned = list(text)
+        for open_at, end in parens:
+            scanned[open_at], scanned[end - 1] = "（", "）"
+        scanned_text = "".join(scanned)
+        for at, char in enumerate(scanned_text):
+            if char not in _MARKS:
+                continue
+            read = _context(scanned_text, at)
+            if read is not None and allowed(at):
+                (safe if read[0] == "safe" else unsafe).append(at)
+                ends[at] = read[1]
+    if not flattened(fullwidth, len(safe) + len(unsafe)):
+        safe = [
+            at
+            for at, char in enumerate(text)
+            if char in _MARKS
+            and 0 < at < len(text) - 1
+            and is_han(text[at - 1])
+            and is_han(text[at + 1])
+            and allowed(at)
+        ]
+        unsafe, parens, ends = [], [], {}
+    markers = punctuation._loss_markers(text, safe + unsafe) if "?" in text else set()
     for positions, applicability in ((safe, Applicability.SAFE), (unsafe, Applicability.UNSAFE)):
         for start in positions:
+            if start in markers:
+                continue
             mark = text[start]
+            end = ends.get(start, start + 1)
+            message = f"ASCII {mark!r} in Chinese text; full-width {FULLWIDTH[mark]!r} belongs here"
+            if end > start + 1:
+                message += " (the space after it goes too)"
             yield HALFWIDTH_PUNCTUATION.finding(
                 start,
-                start + 1,
-                f"ASCII {mark!r} in Chinese text; full-width {FULLWIDTH[mark]!r} belongs here",
-                Fix((Edit(start, start + 1, FULLWIDTH[mark]),), "Use full width", applicability),
+                end,
+                message,
+                Fix((Edit(start, end, FULLWIDTH[mark]),), "Use full width", applicability),
             )
     for open_at, end in parens:
-        if allowed(open_at) and allowed(end - 1):
-            yield HALFWIDTH_PUNCTUATION.finding(
-                open_at,
-                end,
-                "ASCII parentheses around Chinese text; full-width （） belong here",
-                Fix(
-                    (Edit(open_at, open_at + 1, "（"), Edit(end - 1, end, "）")),
-                    "Use full-width parentheses",
-                ),
-            )
+        yield HALFWIDTH_PUNCTUATION.finding(
+            open_at,
+            end,
+            "ASCII parentheses around Chinese text; full-width （） belong here",
+            Fix(
+                (Edit(open_at, open_at + 1, "（"), Edit(end - 1, end, "）")),
+                "Use full-width parentheses",
+            ),
+        )
 
 
 PAIRS_UNDER_TEST = [
@@ -276,7 +438,7 @@ PAIRS_UNDER_TEST = [
 
 def _readings_by_char() -> dict[str, list[str]]:
     table: dict[str, list[str]] = {}
-    for key, chars in sorted(annotation._readings().items()):
+    for key, chars in sorted(pinyin.readings_table().items()):
         for char in chars:
             table.setdefault(char, []).append(key)
     return table
@@ -418,11 +580,12 @@ def test_same_findings_on_random_strings(fast, reference) -> None:  # type: igno
 FRAGMENTS = (
     "that lost its '('",
     "after the stray letter",
-    "is annotated with different readings",
+    'that lost its ")"',
     "may be a gloss",
     "stray ASCII comma before",
     "stray ASCII commas before",
     "in Chinese text; full-width",
+    "the space after it goes too",
     "ASCII parentheses around",
 )
 
@@ -450,10 +613,11 @@ def test_the_samples_hold_what_the_rules_find() -> None:
 
 
 def test_reference_stray_comma_reads_the_pattern_as_documented() -> None:
-    """A run of commas up to the last one before the mark; after Chinese only."""
-    text = "動員會,,對醫院,,,要部署,。好,a,、"
+    """A run of commas up to the last one before the mark; after Chinese, or before a
+    full-width mark, or after Latin before a mark that Han follows."""
+    text = "動員會,,對醫院,,,要部署,。好,a,、1.5%,,其"
     found = [(f.start, f.end) for f in reference_stray_comma(Document(text))]
-    assert found == [(3, 4), (8, 10), (14, 15)]
+    assert found == [(3, 4), (8, 10), (14, 15), (19, 20), (25, 26)]
 
 
 EDGES = [
@@ -467,6 +631,10 @@ EDGES = [
     "醫(yī)院醫(yī)院",  # two: may be glosses
     "醫(yī)院 https://x.org/醫(yī)院 醫(yī)院醫(yī)院",  # one inside a URL
     "日,,湖北,,,要,。好,a,、中文,English中文, 中文100%,其中(关沮院区)",
+    "落地; 要充分, English, 中文 Windows, 中文(GB2760-2011)規定,(WHO)和(二)辦理",
+    "醫(yī)(yī)院醫(yī院醫(yī)院醫（yī）（yī）院學(xué)習,1.5%,,其(device),,\n什么是 React?\n",
+    "協議」(ECFA)於,總統 API(大致上)是,ICRT(International Radio) 及 print(中文)。",
+    "兼?zhèn)涞,什么?你,程?!痹趹,https://x.org/a),其中",
 ]
 
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
-from cnfix.text.chars import HAN, lazy_compile
+from cnfix.text.chars import CHINESE, HAN, lazy_compile
 from cnfix.text.regions import PartlyKnownRegions, Regions, protected_regions
 
 #: Three or more blank lines in a row (a blank line may hold spaces; CRLF counts too).
@@ -57,19 +57,22 @@ BLANK_LINES = Rule(
     check=check_blank_lines,
 )
 
-#: A space between a Han character and an opening quote whose content starts with Han,
-#: matched at the quote (rarer than spaces, so the scan skips ahead faster): the space is
-#: the character before the match.
-SPACE_BEFORE_QUOTE_RE = lazy_compile(f"[“「『](?<=[{HAN}][ \\t].)(?=[{HAN}])")
+#: Spaces between Chinese (a Han character or a CJK mark) and an opening quote whose
+#: content starts with Han, matched at the quote (rarer than spaces, so the scan skips
+#: ahead faster); the spaces are found by looking back from it.
+SPACE_BEFORE_QUOTE_RE = lazy_compile(f"[“「『](?<=[ \\t].)(?=[{HAN}])")
 # Its cheap prefilter (no Han class to compile), written to start with the rarer quote.
 SPACED_QUOTE_RE = re.compile("[“「『](?<=[ \t].)")
+#: The character before the spaces puts them in Chinese text.
+CHINESE_CHAR_RE = lazy_compile(f"[{CHINESE}]")
 
 
 def check_space_before_quote(doc: Document) -> Iterator[Finding]:
     """A space between a Chinese character and an opening Chinese quote.
 
     Example: ``大力實施 “雙帶頭人”培育工程`` — a space left where a converter or an editor
-    joined two pieces of text.
+    joined two pieces of text. All the spaces go, after a Han character or a CJK mark
+    (``建設， “雙帶頭人”`` and ``實施  “雙帶頭人”`` too).
 
     Why: Chinese puts no space before ``“`` or ``「``; the stray space shows in print and
     splits search terms. A quote around Latin text (``是 “p”``, ``單詞 「yes」``) is
@@ -82,23 +85,29 @@ def check_space_before_quote(doc: Document) -> Iterator[Finding]:
         return
     protected: Regions | PartlyKnownRegions | None = None  # worked out at the first space found
     for match in SPACE_BEFORE_QUOTE_RE.finditer(text):
-        start = match.start() - 1
+        end = match.start()
+        start = end - 1
+        while start and text[start - 1] in " \t":
+            start -= 1
+        if not start or not CHINESE_CHAR_RE.match(text, start - 1):
+            continue
         if protected is None:
             protected = protected_regions(doc)
         if protected.covers(start):
             continue
+        spaces = "space" if end - start == 1 else f"{end - start} spaces"
         yield SPACE_BEFORE_QUOTE.finding(
             start,
-            start + 1,
-            f"space before {text[start + 1]!r} in Chinese text",
-            Fix((Edit(start, start + 1),), "Remove the space", Applicability.UNSAFE),
+            end,
+            f"{spaces} before {text[end]!r} in Chinese text",
+            Fix((Edit(start, end),), "Remove the space", Applicability.UNSAFE),
         )
 
 
 SPACE_BEFORE_QUOTE = Rule(
     code="L002",
     name="space-before-quote",
-    summary="space between a Chinese character and an opening quote (style)",
+    summary="space between Chinese text and an opening quote (style)",
     fix_safety="unsafe",
     check=check_space_before_quote,
 )

@@ -1,0 +1,389 @@
+"""Punctuation damage: stray commas and full-width marks flattened to ASCII."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+
+from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
+from cnfix.rules.punctuation.pairs import (
+    CHINESE_CHAR_RE,
+    SHARED_MARKS,
+    chinese_before,
+    paren_pairs,
+    with_fullwidth_parens,
+)
+from cnfix.text.charmodel import char_costs
+from cnfix.text.chars import CHINESE, HAN, is_han, lazy_compile
+from cnfix.text.losses import out_of_step_span
+from cnfix.text.regions import Regions, protected_regions
+
+#: What a decoder leaves where bytes were lost: ``?`` and U+FFFD.
+LOSS_MARKS = "?\ufffd"
+
+#: Formats whose ASCII commas are syntax, not prose.
+SYNTAX_COMMA_KINDS = frozenset({"table"})
+
+FULLWIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
+
+# Written to start with the comma (the lookbehinds come after it): a pattern that starts
+# with a literal lets the regex engine skip to the next comma at C speed. A run of commas
+# is one finding, all of them up to the last one before the mark: ``,,,要`` → ``,要``
+# and ``,,。`` → ``。`` in one pass, not one comma per pass. A comma is stray
+# - after Chinese, before another mark;
+# - before a full-width mark, whatever precedes it (``1.5%,，``, ``否 ,，``): no writing
+#   puts an ASCII comma there;
+# - after Latin, a digit, ``%``, ``)``, an ASCII quote or the end of Markdown emphasis or
+#   code and before an ASCII mark that Han follows (``1.5%,,其``, ``語言),,確保``,
+#   ``**挂载**,,直到``), or after ``)`` before a mark at a line end (``(device),,``):
+#   the same damage, flattened.
+STRAY_COMMA_RE = lazy_compile(
+    f",(?:(?<=[{CHINESE}],),*(?=[,;:!?，。、；：！？])"
+    f"|,*(?=[，。、；：！？])"
+    f'|(?<=[A-Za-z0-9%)*_`"],),*(?=[,;:!?][{HAN}])'
+    f"|(?<=\\),),*(?=[,;:!?]$))",
+    re.M,
+)
+# Its cheap prefilter (no Han class to compile): a comma glued before a mark at all.
+COMMA_BEFORE_MARK_RE = re.compile(",[,;:!?，。、；：！？]")
+
+
+def check_stray_comma(doc: Document) -> Iterator[Finding]:
+    """An ASCII comma glued before another punctuation mark in Chinese text.
+
+    Example: ``動員會,,對醫院…部署,。`` — a converter put an extra ASCII comma before
+    every mark of the original, so ``，`` became ``,,`` and ``。`` became ``,。``.
+
+    Why: no Chinese writing has a comma directly before another mark; the doubled
+    mark is pure damage that also hides the real mark from readers and search.
+
+    Fix (safe): delete the stray comma (a run of them, ``,,,要``, in one fix, up to the
+    last one before the mark); the mark that remains is then restored to full width by
+    ``halfwidth-punctuation`` (``,,`` → ``,`` → ``，``). A comma counts when it follows
+    a Han character or a CJK mark; when it stands before a full-width mark whatever
+    precedes it (``1.5%,，``); when it follows Latin, a digit, ``%``, ``)``, an ASCII
+    quote or the end of Markdown emphasis or code and stands before an ASCII mark that a
+    Han character follows (``1.5%,,其``, ``**挂载**,,直到``); and when it follows ``)``
+    and stands before a mark at a line end (``(device),,``). CSV/TSV
+    files, URLs and (in Markdown) code are never touched, so ``a,,b`` in a table keeps
+    its empty field.
+    """
+    if "," not in doc.text or doc.kind in SYNTAX_COMMA_KINDS:
+        return
+    if not COMMA_BEFORE_MARK_RE.search(doc.text):
+        return
+    text = doc.text
+    spans = [match.span() for match in STRAY_COMMA_RE.finditer(text)]
+    if not spans:
+        return
+    protected = protected_regions(doc)
+    if protected:
+        spans = [(s, e) for s, e in spans if not (protected.covers(s) or protected.covers(e - 1))]
+    # The findings are built with the least work per comma: a damaged document has
+    # thousands, and their messages repeat (one per run length and following mark).
+    name, code = STRAY_COMMA.name, STRAY_COMMA.code
+    messages: dict[tuple[int, str], tuple[str, str]] = {}
+    for start, end in spans:
+        following = text[end]
+        count = end - start
+        worded = messages.get((count, following))
+        if worded is None:
+            worded = messages[count, following] = (
+                f"stray ASCII comma before {following!r}"
+                if count == 1
+                else f"{count} stray ASCII commas before {following!r}",
+                "Remove the stray comma" if count == 1 else "Remove the stray commas",
+            )
+        yield Finding(name, code, start, end, worded[0], Fix((Edit(start, end),), worded[1]))
+
+
+STRAY_COMMA = Rule(
+    code="P001",
+    name="stray-comma",
+    summary="ASCII comma glued before another punctuation mark (`,,` `,。` `,、`)",
+    fix_safety="safe",
+    check=check_stray_comma,
+)
+
+#: The full-width marks that flattening turns into ASCII (``、。“”《》`` survive it).
+FLATTENABLE = "，；：！？（）"
+
+#: Opening quotes and brackets of Chinese text.
+_OPENING = "“‘「『《【〔（"
+
+# Each pattern starts with the mark itself, so the regex engine scans for it fast, and
+# looks behind for the context. In a flattened document, safe:
+# a mark after Chinese and not before a space (`日,湖`, `指出:` at a line end, `共,1`,
+# `随后,Windows`, `作者:John`; `!` not before `[`, a Markdown image);
+# a mark after Latin, a digit, `%`, `)` or the end of Markdown emphasis or code (`*` `_`
+# `` ` ``) and right before Han (`100%,其中`, `**reactive**:它`);
+# a mark after Chinese, the spaces a tool put after it, then Han or an opening quote or
+# bracket (`落地; 要`): group `space`, removed with the mark's fix (Chinese puts no space
+# after a full-width mark);
+# a mark after Chinese before spaces and Latin, a digit or Markdown (`中, `code``): the
+# space stays (mixed writing often spaces Latin words).
+# Unsafe: a mark after Latin, a digit, `%` or `)`, spaces, then Han (`Windows, 中文`):
+# group `unsafe`, the spaces removed with it. Between ASCII: never.
+# One leading character class, the alternatives after it: a pattern that starts with a
+# class is skipped ahead at C speed; an alternation is tried at every position (5x slower
+# on clean text). Safe and unsafe in one pattern, one pass (the contexts exclude each
+# other).
+CONTEXT_MARK_RE = lazy_compile(
+    f"[,;:!?](?:(?<=[{CHINESE}][,;:?])(?![ \\t])"
+    f"|(?<=[{CHINESE}]!)(?![ \\t\\[])"
+    f'|(?<=[A-Za-z0-9%)*_`"].)(?=[{HAN}])'
+    f"|(?<=[{CHINESE}].)(?P<space> +)(?=[{HAN}{_OPENING}])"
+    f"|(?<=[{CHINESE}].)(?= +[A-Za-z0-9`*\\[<])"
+    f"|(?<=[A-Za-z0-9%)].)(?P<unsafe> +)(?=[{HAN}]))"
+)
+# A mark after Latin, a digit, `)` or the end of Markdown emphasis or code, at a line end
+# or before a space and code or a brace (`什么是并发 React?`, `对象**:`, `未设为 0,`,
+# `component: `<Profile>``): full width when its clause holds Han (`_clause_has_han`);
+# an English sentence (`What is React?`) stays.
+CLAUSE_END_MARK_RE = lazy_compile(
+    "[,;:!?](?<=[A-Za-z0-9)*_`][,;:!?])(?=[ \\t]*(?:\\n|$)|[ \\t]+[`{])", re.M
+)
+#: Where a clause starts, looking back from a mark: a line start or a sentence end.
+_CLAUSE_START = "\n。！？!?."
+#: How far back a clause is searched for Han.
+_CLAUSE_REACH = 200
+
+
+def _clause_has_han(text: str, at: int) -> bool:
+    """True when the clause that ends at ``at`` holds a Han character."""
+    for index in range(at - 1, max(-1, at - _CLAUSE_REACH), -1):
+        char = text[index]
+        # A full stop ends a sentence when a space or the line end follows (not `x.org`).
+        if char in _CLAUSE_START and (char != "." or text[index + 1] in " \n"):
+            return False
+        if is_han(char):
+            return True
+    return False
+
+
+# In a document that otherwise writes full-width marks, only a mark squeezed between two
+# Han characters is damage; `如下:` before a code block or `分;` at a line end is the
+# author's style and stays.
+BETWEEN_HAN_RE = lazy_compile(f"[,;:!?](?<=[{HAN}].)(?=[{HAN}])")
+# Every mark the three patterns above report touches a non-ASCII character (Chinese on
+# its left or Han on its right): a text without such a mark needs none of them (and
+# their Han classes cost ~10 ms to compile).
+MARK_BY_NON_ASCII_RE = re.compile("[,;:!?](?:(?<=[^\\x00-\\x7f].)|(?=[^\\x00-\\x7f]))")
+
+
+def _ends_region_before_han(text: str, protected: Regions, at: int) -> bool:
+    """True when ``at`` is the last position of a protected region and Han follows."""
+    index = bisect.bisect_right(protected.starts, at) - 1
+    return (
+        index >= 0
+        and protected.ends[index] == at + 1
+        and at + 1 < len(text)
+        and is_han(text[at + 1])
+    )
+
+
+#: Cost (charfreq half-bits) from which the Han character right before a ``?`` reads as
+#: mojibake, not as the end of a question: ``鏂囦欢鍚?`` (鍚 32), ``閿欒?`` (欒 36). Of
+#: the 125 question marks after Han in the development corpus, none follows a character
+#: of the table this rare (characters missing from the table, 裡 嘅 咩, do not count).
+MOJIBAKE_BEFORE_COST = 31
+
+
+def _loss_markers(text: str, positions: list[int]) -> set[int]:
+    """The ``?`` among ``positions`` that mark lost bytes, not a question: next to
+    U+FFFD; glued to a Latin letter (the trail byte of a lost character, a reading that
+    lost its ``(``: ``兼?zhèn)``, ``?W``; or a URL's query: ``路径?a=1``); followed by
+    what the lost-bytes rule reads as out-of-step bytes (rare characters after it);
+    or right after mojibake, a Han character as rare as a wrong decoding makes it
+    (``鏂囦欢鍚?``)."""
+    markers = set()
+    costs = char_costs()
+    for at in positions:
+        if text[at] != "?":
+            continue
+        start = at
+        while start and text[start - 1] in LOSS_MARKS:
+            start -= 1
+        end = at + 1
+        while end < len(text) and text[end] in LOSS_MARKS:
+            end += 1
+        after = text[end : end + 1]
+        if (
+            "\ufffd" in text[start:end]
+            or (after.isascii() and after.isalpha())
+            or costs.get(text[start - 1 : start], 0) >= MOJIBAKE_BEFORE_COST
+            or out_of_step_span(text, start, end) is not None
+        ):
+            markers.add(at)
+    return markers
+
+
+#: Each ASCII mark's message and its full-width replacement.
+_MARK_MESSAGES = {
+    mark: (f"ASCII {mark!r} in Chinese text; full-width {wide!r} belongs here", wide)
+    for mark, wide in FULLWIDTH.items()
+}
+
+
+def fullwidth_marks(text: str, enough: int | None = None) -> int:
+    """How many full-width ``，；：！？（）`` the text has; once the count passes
+    ``enough`` the rest are not counted (``，``, the most common, is counted first)."""
+    count = 0
+    for mark in FLATTENABLE:
+        count += text.count(mark)
+        if enough is not None and count > enough:
+            break
+    return count
+
+
+def is_flattened(fullwidth: int, ascii_marks: int) -> bool:
+    """True when the text has ASCII marks in Chinese context and (almost) no full-width
+    ``，；：！？（）``: the signature of a width "fix" applied to the whole document."""
+    return bool(ascii_marks) and fullwidth * 10 <= ascii_marks
+
+
+def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
+    """ASCII ``, ; : ! ? ( )`` standing in Chinese text where full-width marks belong.
+
+    Example: ``6月19日,湖北省…(关沮院区)`` → ``6月19日，湖北省…（关沮院区）``. This is
+    what NFKC or a width "fixer" (ftfy's default ``fix_character_width``) does to
+    Chinese; ``、。“”《》`` survive it, so the text ends up with mixed marks.
+
+    The document decides first. It is *flattened* when it has ASCII marks in Chinese
+    context and at most one full-width ``，；：！？（）`` for every ten of them. Many
+    writers of technical Chinese put an ASCII ``:`` before a code block or ASCII
+    ``( )`` around a remark on purpose; in a document that otherwise writes full-width
+    marks that is style, not damage, and only a mark squeezed between two Han
+    characters (``中文,中文``) is reported (safe).
+
+    In a flattened document, context decides, not the character:
+
+    - safe: a mark right after Han or a CJK mark and not before a space (``日,湖``
+      ``指出:`` ``什么?`` ``随后,Windows`` ``作者:John Smith``); a mark after Latin, a
+      digit, ``%`` or ``)`` and right before Han (``全长12.5km,途经`` ``100%,其中``); a
+      mark after Han or a CJK mark followed by spaces and then Han, Latin, a digit or an
+      opening quote or bracket: the spaces go with it (``落地; 要`` → ``落地；要``);
+      a pair of parentheses whose content contains Han, opened after Chinese, a digit,
+      a space or at a line start (``(关沮院区)`` ``(二)办理``), or whose content is
+      more than one Latin word or number, opened right after Chinese
+      (``《规范》(JGJ 3-2010)`` ``称为(*trait*)的``).
+    - unsafe: a mark after Latin, a digit, ``%`` or ``)``, then spaces and Han
+      (``Windows, 中文``): mixed writing does this on purpose.
+
+    A ``?`` that marks lost bytes is not punctuation and is never converted: next to
+    U+FFFD, glued to a Latin letter (``兼?zhèn)``, ``?W``), followed by what the
+    lost-bytes rule reads as bytes out of step
+    (``兼?zhèn)涞``, ``程?!痹趹``), or right after a Han character as rare as mojibake
+    makes it (``鏂囦欢鍚?``: a cost of at least 31 half-bits in ``data/charfreq.txt``).
+
+    Never: ``1,000`` ``3.14`` ``12:30``, URLs, e-mail addresses, ``A,B``, English
+    sentences, one Latin word or number in parentheses (``(WHO)`` ``(2023)``), CSV/TSV commas,
+    and Markdown code and link targets.
+    """
+    text = doc.text
+    if not any(mark in text for mark in ",;:!?(") or not MARK_BY_NON_ASCII_RE.search(text):
+        return
+    comma_is_syntax = doc.kind in SYNTAX_COMMA_KINDS
+
+    def allowed(positions: list[int]) -> list[int]:
+        """``positions`` without commas that are syntax and marks in protected regions,
+        except a mark that ends a URL right before Han (``…/SSR),例如``): the address
+        pattern takes in trailing punctuation, but a mark glued to Chinese is prose."""
+        if comma_is_syntax:
+            positions = [at for at in positions if text[at] != ","]
+        if positions:
+            protected = protected_regions(doc)
+            kept = protected.uncovered(positions) if protected else None
+            if kept is not None and len(kept) < len(positions):
+                kept_set = set(kept)
+                positions = [
+                    at
+                    for index, at in enumerate(positions)
+                    if index in kept_set or _ends_region_before_han(text, protected, at)
+                ]
+        return positions
+
+    # Marks in Chinese context are ASCII marks: when even all of those could not make the
+    # text flattened (the usual case in clean text), the context scan is skipped. Only
+    # that decides, so the full-width marks are counted only as far as it needs.
+    ascii_marks = sum(text.count(mark) for mark in ",;:!?")
+    fullwidth = fullwidth_marks(text, enough=ascii_marks // 10)
+    safe_marks: list[int] = []
+    unsafe_marks: list[int] = []
+    #: Mark position → the end of the spaces after it that its fix removes.
+    spaced: dict[int, int] = {}
+    parens: list[tuple[int, int]] = []
+    if is_flattened(fullwidth, ascii_marks):
+        parens = paren_pairs(doc) if "(" in text else []
+        # The marks are read with the pairs already full width, so that a mark after a
+        # converted `)` is in Chinese context in this pass (`）,\n`), not only in the next,
+        # where the document no longer looks flattened.
+        scanned = with_fullwidth_parens(text, parens) if parens else text
+        for match in CONTEXT_MARK_RE.finditer(scanned):
+            start = match.start()
+            if (
+                scanned[start - 1] in SHARED_MARKS
+                and not chinese_before(scanned, start - 1)
+                and not CHINESE_CHAR_RE.match(scanned, match.end())
+            ):
+                continue  # `hin“: Von`, `“hello”, then`: Western text
+            if match.end() > start + 1:
+                spaced[start] = match.end()
+            (unsafe_marks if match["unsafe"] else safe_marks).append(start)
+        safe_marks += [
+            match.start()
+            for match in CLAUSE_END_MARK_RE.finditer(scanned)
+            if _clause_has_han(scanned, match.start())
+        ]
+        safe_marks.sort()
+        safe_marks, unsafe_marks = allowed(safe_marks), allowed(unsafe_marks)
+    if not is_flattened(fullwidth, len(safe_marks) + len(unsafe_marks)):
+        safe_marks = allowed([m.start() for m in BETWEEN_HAN_RE.finditer(text)])
+        unsafe_marks, parens, spaced = [], [], {}
+    if "?" in text:
+        markers = _loss_markers(text, safe_marks + unsafe_marks)
+        if markers:
+            safe_marks = [at for at in safe_marks if at not in markers]
+            unsafe_marks = [at for at in unsafe_marks if at not in markers]
+
+    # The findings are built with the least work per mark: a flattened document has
+    # thousands.
+    name, code = HALFWIDTH_PUNCTUATION.name, HALFWIDTH_PUNCTUATION.code
+    for positions, applicability in (
+        (safe_marks, Applicability.SAFE),
+        (unsafe_marks, Applicability.UNSAFE),
+    ):
+        for start in positions:
+            message, replacement = _MARK_MESSAGES[text[start]]
+            end = spaced.get(start, start + 1)
+            if end > start + 1:
+                message += " (the space after it goes too)"
+            yield Finding(
+                name,
+                code,
+                start,
+                end,
+                message,
+                Fix((Edit(start, end, replacement),), "Use full width", applicability),
+            )
+    for open_at, end in parens:
+        close_at = end - 1
+        yield HALFWIDTH_PUNCTUATION.finding(
+            open_at,
+            end,
+            "ASCII parentheses around Chinese text; full-width （） belong here",
+            Fix(
+                (Edit(open_at, open_at + 1, "（"), Edit(close_at, end, "）")),
+                "Use full-width parentheses",
+            ),
+        )
+
+
+HALFWIDTH_PUNCTUATION = Rule(
+    code="P002",
+    name="halfwidth-punctuation",
+    summary="ASCII `, ; : ! ? ( )` in Chinese context where full-width marks belong",
+    fix_safety="mixed",
+    check=check_halfwidth_punctuation,
+)

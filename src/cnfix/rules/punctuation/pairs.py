@@ -1,0 +1,124 @@
+"""Parenthesis pairs of a flattened document that were full-width ``（）``, and the marks
+Western text shares with Chinese (``“”‘’…—·``): what ``halfwidth-punctuation`` reads
+before it converts the marks around them."""
+
+from __future__ import annotations
+
+import re
+
+from cnfix.model import Document
+from cnfix.text.chars import CHINESE, HAN, is_han, lazy_compile
+from cnfix.text.pinyin import is_reading_of, parse_reading
+from cnfix.text.regions import protected_regions
+
+#: Marks Western text writes too: before a flattened mark they put it in Chinese context
+#: only when Chinese comes before them or after the mark (`“好”,` `“AWS”,而` yes,
+#: `hin“: Von` no).
+SHARED_MARKS = "“”‘’…—·"
+
+
+def chinese_before(text: str, at: int) -> bool:
+    """True when the first character before ``at`` that is no ``SHARED_MARKS`` is Chinese."""
+    while at > 0 and text[at - 1] in SHARED_MARKS:
+        at -= 1
+    return at > 0 and CHINESE_CHAR_RE.match(text, at - 1) is not None
+
+
+#: One word: Latin letters (with accents and tone marks, as in pinyin) and perhaps a tone
+#: number, or digits (`WHO`, `yī`, `yi1`, `2023`; not `B2C`).
+_WORD = "(?:[A-Za-z\u00c0-\u024f\u0300-\u036f\u1e00-\u1eff]+[0-5]?|[0-9]+)"
+
+# A pair of ASCII parentheses around text with Han in it, opened in Chinese context, after
+# a space, a digit, the end of Markdown emphasis or code, or at a line start: `(关沮院区)`,
+# `` `false`(为了兼容) ``; or around mixed content opened right
+# after Chinese or the end of Markdown emphasis (`(GB2760-2011)`, `(JGJ 3-2010)`,
+# `称为(*trait*)`, `*双组件*(two-component)`). One word or number alone (`(WHO)`,
+# `(2023)`, a reading `(yī)`) stays.
+PAREN_PAIR_RE = lazy_compile(
+    f'\\((?:(?:(?<=[{CHINESE}\\s\\d*_`"]\\()|(?<=^\\())(?=[^()\\n]{{0,200}}?[{HAN}])'
+    f"|(?<=[{CHINESE}*_]\\()(?!{_WORD}\\)))[^()\\n]{{1,400}}?\\)",
+    re.M,
+)
+
+
+#: One Latin word or number in parentheses right after Chinese (`管道(pipeline)`,
+#: `协议」(ECFA)`). After a closing quote or title mark it is converted (in the development
+#: corpus 130 such pairs are full width, 14 ASCII); after Han only when the document's
+#: own pairs around Han show that its parentheses were flattened: alone
+#: (`世界卫生组织(WHO)`) it stays.
+WORD_PAIR_RE = lazy_compile(f"\\((?<=[{CHINESE}*_]\\()(?:{_WORD})\\)")
+#: Closing quotes and title marks: a name in them is followed by its abbreviation.
+_CLOSING = "」』”’》〉】"
+
+
+#: A capitalised Latin word or an acronym, then a pair (group 1): `Rinari(禮納里)`,
+#: `API(大致上)`, `ICRT(International Community Radio Taipei)`. It qualifies in
+#: `_named_pairs`; a call such as `print(中文)` or `f(x)` never does.
+NAME_PAIR_RE = re.compile(r"(?<![A-Za-z0-9_.])[A-Z][A-Za-z]{1,20}(\([^()\n]{1,400}?\))")
+
+
+def _named_pairs(text: str) -> list[tuple[int, int]]:
+    """``NAME_PAIR_RE``'s pairs after Chinese (the word glued to it, or one space or
+    flattened mark apart) around Han, or around several words after an acronym
+    (``ICRT(International …)``)."""
+    pairs = []
+    for match in NAME_PAIR_RE.finditer(text):
+        start = match.start()
+        before = text[max(0, start - 2) : start]
+        glued = bool(before) and CHINESE_CHAR_RE.match(before[-1]) is not None
+        # One space, or a flattened mark, between Chinese and the word.
+        apart = before[-1:] in (" ", ",", ";", ":") and CHINESE_CHAR_RE.match(before[:1])
+        if not (glued or apart):
+            continue
+        content = match.group(1)[1:-1]
+        word = text[start : match.start(1)]
+        if any(is_han(char) for char in content) or (word.isupper() and " " in content):
+            pairs.append(match.span(1))
+    return pairs
+
+
+#: One character that puts the text around it in Chinese context.
+CHINESE_CHAR_RE = lazy_compile(f"[{CHINESE}]")
+
+
+def _is_reading_after(text: str, match: re.Match[str]) -> bool:
+    """True when the pair holds a reading of the character before it (``醫(yī)``): an
+    annotation, which is the ``pinyin-annotation`` rule's to judge, not a flattened pair."""
+    parsed = parse_reading(match.group()[1:-1])
+    return parsed is not None and is_reading_of(text[match.start() - 1], *parsed)
+
+
+def paren_pairs(doc: Document) -> list[tuple[int, int]]:
+    """``PAREN_PAIR_RE``'s pairs, ``_named_pairs`` and the ``WORD_PAIR_RE`` pairs that
+    qualify, outside protected regions, in text order."""
+    text = doc.text
+    pairs = [match.span() for match in PAREN_PAIR_RE.finditer(text)]
+    named = _named_pairs(text)
+    if named:
+        pairs = sorted(set(pairs) | set(named))
+    words = [
+        match.span() for match in WORD_PAIR_RE.finditer(text) if not _is_reading_after(text, match)
+    ]
+    if words:
+        if not any(is_han(char) for at, end in pairs for char in text[at + 1 : end - 1]):
+            words = [(at, end) for at, end in words if text[at - 1] in _CLOSING]
+        pairs = sorted(pairs + words)
+    protected = protected_regions(doc) if pairs else None
+    if protected:
+        pairs = [
+            (at, end)
+            for at, end in pairs
+            if not (protected.covers(at) or protected.covers(end - 1))
+        ]
+    return pairs
+
+
+def with_fullwidth_parens(text: str, pairs: list[tuple[int, int]]) -> str:
+    """``text`` with each pair's ``(`` and ``)`` full width (same length, same offsets)."""
+    pieces = []
+    cursor = 0
+    for open_at, end in pairs:
+        pieces += [text[cursor:open_at], "（", text[open_at + 1 : end - 1], "）"]
+        cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
