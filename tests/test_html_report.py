@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from html_dom import dom_of, number
 from pipeline_data import damaged_records
 
 from cnfix import repair_text, scan_text
@@ -46,63 +46,14 @@ def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess:
     )
 
 
-class _Dom(HTMLParser):
-    """Text by element id, rule table rows, samples per rule section."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.stack: list[dict[str, str | None]] = []
-        self.text_by_id: dict[str, str] = {}
-        self.rule_rows: dict[str, dict[str, str]] = {}
-        self.samples: dict[str, int] = {}
-        self.elements: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        self.elements.append(tag)
-        if tag == "tr" and found.get("data-rule"):
-            self.rule_rows[str(found["data-rule"])] = {}
-        if tag == "figure" and "sample" in str(found.get("class")):
-            rule = str(found["data-rule"])
-            self.samples[rule] = self.samples.get(rule, 0) + 1
-        self.stack.append({"tag": tag, **found})
-
-    def handle_endtag(self, tag: str) -> None:
-        while self.stack and self.stack.pop()["tag"] != tag:
-            pass
-
-    def handle_data(self, data: str) -> None:
-        for element in self.stack:
-            if element.get("id"):
-                key = str(element["id"])
-                self.text_by_id[key] = self.text_by_id.get(key, "") + data
-        row = next(
-            (e for e in reversed(self.stack) if e["tag"] == "tr" and e.get("data-rule")), None
-        )
-        cell = self.stack[-1] if self.stack else {}
-        if row is not None and cell.get("tag") == "td" and cell.get("class"):
-            name = str(cell["class"]).split()[-1]
-            self.rule_rows[str(row["data-rule"])][name] = data
-
-
-def _dom(html: str) -> _Dom:
-    dom = _Dom()
-    dom.feed(html)
-    return dom
-
-
-def _number(text: str) -> int:
-    return int(re.sub(r"[^\d]", "", text))
-
-
 def _collected(copies: int, max_files: int = 100) -> ReviewCollector:
     """The damaged records, repaired once, fed ``copies`` times as separate files."""
     records = damaged_records()
     repairs = [(r["text"], repair_text(r["text"])) for r in records]
     collector = ReviewCollector("repair", "file", max_files=max_files)
     for copy in range(copies):
-        for number, (text, result) in enumerate(repairs):
-            path = f"part-{copy:04}/{number:03}.txt"
+        for index, (text, result) in enumerate(repairs):
+            path = f"part-{copy:04}/{index:03}.txt"
             collector.add(path, path, text, result.remaining, result.text, result.applied)
     return collector
 
@@ -121,7 +72,7 @@ def test_report_stays_small_on_a_big_run() -> None:
             assert sample.after is None or len(sample.after) <= SNIPPET_CHARS
     assert len(big.encode()) < 120_000
     assert len(big) < 3 * len(small)
-    assert _dom(big).elements.count("tr") <= collector.max_files + len(review.touched) + 2
+    assert dom_of(big).elements.count("tr") <= collector.max_files + len(review.touched) + 2
     assert "3,500 more file(s) not listed" in big
 
 
@@ -148,16 +99,16 @@ def test_chromium_renders_totals_and_a_sample_per_rule(tmp_path: Path) -> None:
     html = report.read_text(encoding="utf-8")
     assert not re.search(r"<script|<link|\bsrc=|@import|url\(", html)  # self-contained
 
-    dom = _dom(chromium("--dump-dom", report.as_uri(), profile=tmp_path / "profile").stdout)
-    assert _number(dom.text_by_id["total-units"]) == review.units == 108
-    assert _number(dom.text_by_id["total-changed"]) == review.changed
-    assert _number(dom.text_by_id["total-fixed"]) == sum(review.fixed.values())
-    assert _number(dom.text_by_id["total-left"]) == sum(review.left.values())
+    dom = dom_of(chromium("--dump-dom", report.as_uri(), profile=tmp_path / "profile").stdout)
+    assert number(dom.text_by_id["total-units"]) == review.units == 108
+    assert number(dom.text_by_id["total-changed"]) == review.changed
+    assert number(dom.text_by_id["total-fixed"]) == sum(review.fixed.values())
+    assert number(dom.text_by_id["total-left"]) == sum(review.left.values())
     assert set(dom.rule_rows) == set(review.touched) and len(review.touched) >= 4
     for rule, cells in dom.rule_rows.items():
-        assert _number(cells["fixed"]) == review.fixed[rule]
-        assert _number(cells["left"]) == review.left[rule]
-        assert _number(cells["touched"]) == review.touched[rule]
+        assert number(cells["fixed"]) == review.fixed[rule]
+        assert number(cells["left"]) == review.left[rule]
+        assert number(cells["touched"]) == review.touched[rule]
     assert set(dom.samples) == set(review.touched)
     assert all(count >= 1 for count in dom.samples.values())
 

@@ -110,14 +110,12 @@ class ReviewCollector:
         mode: str,
         unit: str = "file",
         *,
-        kind: str = "text",
         settings: Settings | None = None,
         samples_per_rule: int = 3,
         max_files: int = 100,
         seed: int = 0,
     ) -> None:
         self.review = Review(mode, unit, files_shown=max_files)
-        self.kind = kind
         self.settings = settings or Settings()
         self.samples_per_rule = samples_per_rule
         self.max_files = max_files
@@ -155,13 +153,17 @@ class ReviewCollector:
         applied: Sequence[Finding] = (),
         *,
         first_line: int = 1,
+        kind: str = "text",
+        new_unit: bool = True,
     ) -> None:
         """One unit: its findings (left, after a repair), and for a repair its new text
-        and the fixes applied. ``where`` names it in samples (``path`` or ``path:record``)."""
+        and the fixes applied. ``where`` names it in samples (``path`` or ``path:record``);
+        a chunk of a streamed file after its first is not ``new_unit``."""
         review = self.review
-        review.units += 1
         totals = self._file(path)
-        totals.units += 1
+        if new_unit:
+            review.units += 1
+            totals.units += 1
         changed = repaired is not None and repaired != text
         if changed:
             review.changed += 1
@@ -181,7 +183,7 @@ class ReviewCollector:
                 continue
             if changed and rule in fixed:
                 assert repaired is not None
-                sample = self._repair_sample(rule, where, text, repaired, first_line)
+                sample = self._repair_sample(rule, where, text, repaired, first_line, kind)
             else:  # a finding left, or a fix made by writing the file (no edit)
                 first = next(f for f in (*findings, *applied) if f.rule == rule)
                 at = self._where(where, text, first.start, first_line)
@@ -192,13 +194,18 @@ class ReviewCollector:
     def _where(where: str, text: str, offset: int, first_line: int) -> str:
         return f"{where}:{text.count(chr(10), 0, offset) + first_line}"
 
+    def add_clean(self, path: str, count: int) -> None:
+        """``count`` units of ``path`` with nothing found (records a run does not report)."""
+        self.review.units += count
+        self._file(path).units += count
+
     def _repair_sample(
-        self, rule: str, where: str, text: str, repaired: str, first_line: int
+        self, rule: str, where: str, text: str, repaired: str, first_line: int, kind: str
     ) -> Sample:
         """The changed lines of this unit where ``rule`` finds something in the original
         (the first changed lines when it only found something once other fixes were made)."""
         changes = changed_lines(text, repaired, first_line)
-        found = scan_text(text, select=[rule], settings=self.settings, kind=self.kind)
+        found = scan_text(text, select=[rule], settings=self.settings, kind=kind)
         fixable = [f for f in found if f.fixable] or found
         chosen = changes[0]
         if fixable:
