@@ -121,3 +121,16 @@ def test_chromium_renders_totals_and_a_sample_per_rule(tmp_path: Path) -> None:
         profile=tmp_path / "profile",
     )
     assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 10_000
+
+
+def test_repair_samples_end_alike_on_long_lines() -> None:
+    clean = "会议指出，要抓实学习教育，深入开展调查研究。" * 40
+    damaged = clean.replace("，", ",,")
+    collector = ReviewCollector("repair", "file")
+    result = repair_text(damaged)
+    collector.add("a.txt", "a.txt", damaged, result.remaining, result.text, result.applied)
+    for sample in collector.review.samples["stray-comma"]:
+        assert sample.after is not None
+        assert len(sample.before) <= SNIPPET_CHARS and len(sample.after) <= SNIPPET_CHARS
+        assert sample.before[-5:] == sample.after[-5:]  # the unchanged text after
+        assert sample.before.startswith("会议指出,,") and sample.after.startswith("会议指出，")

@@ -84,22 +84,29 @@ def finding_sample(text: str, finding: Finding, where: str) -> Sample:
 
 def _trimmed(old: str, new: str) -> tuple[str, str]:
     """Both sides cut to the changes that start within ``2 * SNIPPET_CONTEXT``
-    characters of the first one, with ``SNIPPET_CONTEXT`` around them, and to
-    ``SNIPPET_CHARS`` at most."""
-    opcodes = [
-        op
-        for op in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
-        if op[0] != "equal"
-    ]
-    if not opcodes:
+    characters of the first one (as many as fit in ``SNIPPET_CHARS``), with up to
+    ``SNIPPET_CONTEXT`` of the unchanged text around them, the same on both sides."""
+    opcodes = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    changes = [index for index, op in enumerate(opcodes) if op[0] != "equal"]
+    if not changes:
         return old[:SNIPPET_CHARS], new[:SNIPPET_CHARS]
-    first = opcodes[0]
-    near = [op for op in opcodes if op[1] - first[1] <= 2 * SNIPPET_CONTEXT]
+    first = opcodes[changes[0]]
     old_start = max(0, first[1] - SNIPPET_CONTEXT)
     new_start = first[3] - (first[1] - old_start)  # the same unchanged text before
-    old_end = min(near[-1][2] + SNIPPET_CONTEXT, old_start + SNIPPET_CHARS)
-    new_end = min(near[-1][4] + SNIPPET_CONTEXT, new_start + SNIPPET_CHARS)
-    return old[old_start:old_end], new[new_start:new_end]
+    last = changes[0]
+    for index in changes[1:]:
+        op = opcodes[index]
+        fits = max(op[2] - old_start, op[4] - new_start) + SNIPPET_CONTEXT <= SNIPPET_CHARS
+        if op[1] - first[1] > 2 * SNIPPET_CONTEXT or not fits:
+            break
+        last = index
+    _, _, old_end, _, new_end = opcodes[last]
+    if last + 1 < len(opcodes):  # an unchanged stretch follows: some of it on both sides
+        after = min(SNIPPET_CONTEXT, opcodes[last + 1][2] - old_end)
+        old_end, new_end = old_end + after, new_end + after
+    return old[old_start : min(old_end, old_start + SNIPPET_CHARS)], new[
+        new_start : min(new_end, new_start + SNIPPET_CHARS)
+    ]
 
 
 class ReviewCollector:
