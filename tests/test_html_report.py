@@ -13,8 +13,8 @@ from html_dom import dom_of, number
 from pipeline_data import damaged_records
 
 from cnfix import repair_text, scan_text
-from cnfix.app.review import SNIPPET_CHARS, ReviewCollector
 from cnfix.report.html import render_html
+from cnfix.report.review import SNIPPET_CHARS, ReviewCollector
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(

@@ -1,11 +1,8 @@
-"""``CnfixFormatter``: cnfix as a datatrove formatter (extra ``cnfix[datatrove]``).
+"""``CnfixFormatter``: cnfix as a datatrove formatter (extra ``cnfix[datatrove]``)::
 
->>> from datatrove.executor import LocalPipelineExecutor
->>> from datatrove.pipeline.readers import JsonlReader
->>> from datatrove.pipeline.writers import JsonlWriter
->>> LocalPipelineExecutor(
-...     [JsonlReader("raw/"), CnfixFormatter(), JsonlWriter("clean/")], logging_dir="logs/"
-... ).run()  # doctest: +SKIP
+    LocalPipelineExecutor(
+        [JsonlReader("raw/"), CnfixFormatter(), JsonlWriter("clean/")], logging_dir="logs/"
+    ).run()
 
 The run's stats (``logs/stats.json``) count the documents changed and the fixes
 applied per rule (``fixed/<rule>``) and left (``left/<rule>``); each document's

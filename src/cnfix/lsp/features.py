@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from lsprotocol import types
 
-from cnfix import Applicability, Finding, Settings, repair_text, scan_text
+from cnfix import Applicability, ConvergenceError, Finding, Settings, repair_text, scan_text
 from cnfix.lsp.positions import LineIndex
 from cnfix.rules import RULES
 
@@ -171,15 +171,19 @@ def code_actions(
 
 def fix_all_edit(result: Scan) -> types.TextEdit | None:
     """One edit from the text to what ``cnfix repair`` makes of it (safe fixes only):
-    the span between the first and the last changed character, None if nothing changes."""
+    the span between the first and the last changed character, None if nothing changes
+    (or if the repair does not settle: ``cnfix repair`` would refuse it too)."""
     options = result.options
-    repaired = repair_text(
-        result.text,
-        select=options.select,
-        ignore=options.ignore,
-        settings=options.settings,
-        kind=options.kind,
-    ).text
+    try:
+        repaired = repair_text(
+            result.text,
+            select=options.select,
+            ignore=options.ignore,
+            settings=options.settings,
+            kind=options.kind,
+        ).text
+    except ConvergenceError:
+        return None
     old = result.text
     if repaired == old:
         return None

@@ -1,7 +1,7 @@
 """The review report: one self-contained HTML file (inline CSS and SVG, no script, no
 link to anything) for a person to judge a run before trusting it.
 
-``render_html`` is pure: a ``cnfix.app.review.Review`` in, the page out.
+``render_html`` is pure: a ``cnfix.report.review.Review`` in, the page out.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from cnfix.report import inline_segments
 from cnfix.rules import RULES
 
 if TYPE_CHECKING:
-    from cnfix.app.review import Review, Sample
+    from cnfix.report.review import Review, Sample
 
 _CSS = """
 body{font:15px/1.55 system-ui,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;
