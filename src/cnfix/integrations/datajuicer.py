@@ -39,9 +39,7 @@ class CnfixMapper(Mapper):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.options = RepairOptions(
-            tuple(select) if select is not None else None, tuple(ignore or ()), to, unsafe_fixes
-        )
+        self.options = RepairOptions.build(select, ignore, to, unsafe_fixes)
         self.summary_key = summary_key
 
     def process_single(self, sample: dict[str, Any]) -> dict[str, Any]:

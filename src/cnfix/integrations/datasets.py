@@ -33,9 +33,7 @@ class RepairColumn:
     ) -> None:
         self.column = column
         self.summary_column = summary_column
-        self.options = RepairOptions(
-            tuple(select) if select is not None else None, tuple(ignore or ()), to, unsafe_fixes
-        )
+        self.options = RepairOptions.build(select, ignore, to, unsafe_fixes)
 
     def __call__(self, example: dict[str, Any]) -> dict[str, Any]:
         repair = repair_record(example[self.column], self.options)

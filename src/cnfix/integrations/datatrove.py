@@ -32,9 +32,7 @@ class CnfixFormatter(BaseFormatter):
         metadata_key: str | None = "cnfix",
     ) -> None:
         super().__init__()
-        self.options = RepairOptions(
-            tuple(select) if select is not None else None, tuple(ignore or ()), to, unsafe_fixes
-        )
+        self.options = RepairOptions.build(select, ignore, to, unsafe_fixes)
         self.metadata_key = metadata_key
 
     def format(self, text: str) -> str:

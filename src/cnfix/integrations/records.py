@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +28,17 @@ class RepairOptions:
     ignore: tuple[str, ...] = ()
     to: str = "auto"
     unsafe_fixes: bool = False
+
+    @classmethod
+    def build(
+        cls,
+        select: Sequence[str] | None = None,
+        ignore: Sequence[str] | None = None,
+        to: str = "auto",
+        unsafe_fixes: bool = False,
+    ) -> RepairOptions:
+        """The options from a step's keyword arguments (lists, as recipes give them)."""
+        return cls(None if select is None else tuple(select), tuple(ignore or ()), to, unsafe_fixes)
 
     def __post_init__(self) -> None:
         select_rules(self.select, self.ignore)  # unknown rule names fail at set-up, not per record
