@@ -17,3 +17,16 @@ def test_core_and_cli_import_no_optional_library() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout
     assert loaded.strip() == "[]"
+
+
+def test_server_without_pygls_says_which_extra_to_install() -> None:
+    probe = (
+        "import sys\n"
+        "sys.modules['pygls'] = None  # as if not installed\n"
+        "from cnfix.cli import main\n"
+        "sys.argv = ['cnfix', 'server']\n"
+        "main()\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "pip install 'cnfix[lsp]'" in run.stderr
