@@ -77,3 +77,13 @@ def test_unwritable_report_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("会议指出,,要抓实。\n", encoding="utf-8")
     done = run_cnfix("scan", "a.txt", "--report", "missing/r.html", cwd=tmp_path, text=True)
     assert done.returncode == 2 and "cannot write the report" in done.stderr
+
+
+@pytest.mark.parametrize("command", ["scan", "repair"])
+def test_stdin(tmp_path: Path, command: str) -> None:
+    text = "会议指出,,要抓实学习教育,。\n"
+    done = run_cnfix(command, "-", "--report", "r.html", cwd=tmp_path, input=text.encode())
+    assert done.returncode == (1 if command == "scan" else 0), done.stderr
+    dom = _report(tmp_path / "r.html")
+    assert number(dom.text_by_id["total-units"]) == 1
+    assert set(dom.samples) == {"stray-comma", "halfwidth-punctuation"}

@@ -11,6 +11,7 @@ import click
 from cnfix import __version__
 from cnfix.app.tally import Tally, scan_exit_code
 from cnfix.cli.options import Reporting, announce, common_options, reporting_options, run_options
+from cnfix.cli.review import review_unit, start_review, write_review
 from cnfix.cli.units import JsonlRun, file_units, find_files, with_progress
 from cnfix.rules import RULES
 
@@ -60,11 +61,13 @@ def scan(
     records: list[str] = []
     sarif = formats.SarifLog(RULES, __version__) if output_format == "sarif" else None
     tally = Tally()
+    review = start_review(reporting, "scan", "file" if files is not None else "record", run)
     for unit in units:
         if not announce(unit, reporting, f"{len(unit.findings)} finding(s)"):
             tally.errors += 1
             continue
         tally.add_findings(unit.findings)
+        review_unit(review, unit)
         if statistics or not unit.findings:
             continue
         at = unit.first_line
@@ -105,4 +108,5 @@ def scan(
             )
     if records_run is not None:
         records_run.say_skipped(reporting)
+    write_review(review, reporting, records_run)
     sys.exit(scan_exit_code(tally, exit_zero=reporting.exit_zero))

@@ -7,9 +7,10 @@ link to anything) for a person to judge a run before trusting it.
 from __future__ import annotations
 
 from html import escape
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
-from cnfix.report import inline_segments
+from cnfix.report.diff import inline_segments
 from cnfix.rules import RULES
 
 if TYPE_CHECKING:
@@ -176,18 +177,19 @@ def render_html(review: Review, *, command: str = "", version: str = "") -> str:
     )
     shown = [(path, totals) for path, totals in files if totals.fixed or totals.left]
     shown = shown[: review.files_shown]
+    repair = review.mode == "repair"
+    touched = attrgetter("changed" if repair else "flagged")
     if shown:
         out += [
             "<h2>Per file</h2>",
             '<table id="files"><thead><tr><th>file</th>'
-            f'<th class="n">{unit}s</th><th class="n">changed</th>'
+            f'<th class="n">{unit}s {"changed" if repair else "with findings"}</th>'
             '<th class="n">fixed</th><th class="n">left</th></tr></thead><tbody>',
         ]
         for path, totals in shown:
             out.append(
                 f"<tr><td><code>{escape(path)}</code></td>"
-                f'<td class="n">{_number(totals.units)}</td>'
-                f'<td class="n">{_number(totals.changed)}</td>'
+                f'<td class="n">{_number(touched(totals))}</td>'
                 f'<td class="n">{_number(totals.fixed)}</td>'
                 f'<td class="n">{_number(totals.left)}</td></tr>'
             )

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from cnfix import Settings, scan_text
 from cnfix.model import Finding
-from cnfix.report import changed_lines
+from cnfix.report.diff import changed_lines
 
 #: Characters of context kept on each side of a change in a sample.
 SNIPPET_CONTEXT = 60
@@ -39,7 +39,6 @@ class Sample:
 
 @dataclass
 class FileTotals:
-    units: int = 0
     changed: int = 0
     flagged: int = 0  # units with findings (left, after a repair)
     fixed: int = 0
@@ -170,13 +169,13 @@ class ReviewCollector:
         totals = self._file(path)
         if new_unit:
             review.units += 1
-            totals.units += 1
         changed = repaired is not None and repaired != text
         if changed:
             review.changed += 1
             totals.changed += 1
         if findings:
             review.flagged += 1
+            totals.flagged += 1
         fixed = Counter(finding.rule for finding in applied)
         left = Counter(finding.rule for finding in findings)
         review.fixed.update(fixed)
@@ -200,11 +199,6 @@ class ReviewCollector:
     @staticmethod
     def _where(where: str, text: str, offset: int, first_line: int) -> str:
         return f"{where}:{text.count(chr(10), 0, offset) + first_line}"
-
-    def add_clean(self, path: str, count: int) -> None:
-        """``count`` units of ``path`` with nothing found (records a run does not report)."""
-        self.review.units += count
-        self._file(path).units += count
 
     def _repair_sample(
         self, rule: str, where: str, text: str, repaired: str, first_line: int, kind: str

@@ -1,0 +1,68 @@
+"""``--report FILE``: every unit of a run (file, chunk, stdin or record) fed to the
+bounded review collector, and the HTML page written at the end."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from typing import TYPE_CHECKING, Any
+
+from cnfix import __version__
+from cnfix.app.runner import FileOutcome, RunOptions
+from cnfix.app.tally import EXIT_ERROR
+from cnfix.cli.options import Reporting, error
+
+if TYPE_CHECKING:
+    from cnfix.cli.units import JsonlRun
+    from cnfix.report.review import ReviewCollector
+
+
+def start_review(
+    reporting: Reporting, mode: str, noun: str, run: RunOptions
+) -> ReviewCollector | None:
+    """The review collector of this run, or None without ``--report``."""
+    if reporting.report is None:
+        return None
+    from cnfix.report.review import ReviewCollector
+
+    return ReviewCollector(mode, noun, settings=run.settings)
+
+
+def review_unit(review: ReviewCollector | None, unit: Any) -> None:
+    """Add one unit that ran without error to the review."""
+    if review is None:
+        return
+    from cnfix.io.decode import kind_for_path
+
+    kind = kind_for_path(unit.path) if isinstance(unit, FileOutcome) else "text"
+    review.add(
+        str(unit.path),
+        unit.where,
+        unit.text,
+        unit.findings,
+        unit.repaired if unit.changed else None,
+        unit.applied,
+        first_line=unit.first_line,
+        kind=kind,
+        new_unit=unit.first_line == 1,  # later chunks of a streamed file are the same file
+    )
+
+
+def write_review(
+    review: ReviewCollector | None, reporting: Reporting, records: JsonlRun | None = None
+) -> None:
+    """Write the HTML review; exit 2 if it cannot be written."""
+    if review is None or reporting.report is None:
+        return
+    from cnfix.report.html import render_html
+
+    if records is not None:  # records with nothing to report never came as units
+        review.review.units = records.states["checked"]
+    page = render_html(
+        review.review, command=shlex.join(["cnfix", *sys.argv[1:]]), version=__version__
+    )
+    try:
+        reporting.report.write_text(page, encoding="utf-8")
+    except OSError as problem:
+        error(f"{reporting.report}: cannot write the report: {problem.strerror or problem}")
+        sys.exit(EXIT_ERROR)
