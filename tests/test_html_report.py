@@ -46,11 +46,15 @@ def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess:
     )
 
 
+def _locate(text: str, rule: str, kind: str) -> list:
+    return scan_text(text, select=[rule], kind=kind)
+
+
 def _collected(copies: int, max_files: int = 100) -> ReviewCollector:
     """The damaged records, repaired once, fed ``copies`` times as separate files."""
     records = damaged_records()
     repairs = [(r["text"], repair_text(r["text"])) for r in records]
-    collector = ReviewCollector("repair", "file", max_files=max_files)
+    collector = ReviewCollector("repair", "file", locate=_locate, max_files=max_files)
     for copy in range(copies):
         for index, (text, result) in enumerate(repairs):
             path = f"part-{copy:04}/{index:03}.txt"

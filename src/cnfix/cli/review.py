@@ -7,10 +7,11 @@ import shlex
 import sys
 from typing import TYPE_CHECKING, Any
 
-from cnfix import __version__
+from cnfix import __version__, scan_text
 from cnfix.app.runner import FileOutcome, RunOptions
 from cnfix.app.tally import EXIT_ERROR
 from cnfix.cli.options import Reporting, error
+from cnfix.model import Finding
 
 if TYPE_CHECKING:
     from cnfix.cli.units import JsonlRun
@@ -25,7 +26,10 @@ def start_review(
         return None
     from cnfix.report.review import ReviewCollector
 
-    return ReviewCollector(mode, noun, settings=run.settings)
+    def locate(text: str, rule: str, kind: str) -> list[Finding]:
+        return scan_text(text, select=[rule], settings=run.settings, kind=kind)
+
+    return ReviewCollector(mode, noun, locate=locate)
 
 
 def review_unit(review: ReviewCollector | None, unit: Any) -> None:

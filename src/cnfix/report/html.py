@@ -11,7 +11,6 @@ from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from cnfix.report.diff import inline_segments
-from cnfix.rules import RULES
 
 if TYPE_CHECKING:
     from cnfix.report.review import Review, Sample
@@ -61,7 +60,7 @@ def _plot(review: Review, rules: list[str]) -> str:
         f'<text x="{_LABEL}" y="14">fixes (green) and findings left (amber) per rule</text>',
         f'<text x="{second}" y="14">{unit} touched per rule</text>',
     ]
-    codes = {rule.name: rule.code for rule in RULES}
+    codes = review.codes
     for index, rule in enumerate(rules):
         y = 28 + index * _ROW
         fixed, left, touched = review.fixed[rule], review.left[rule], review.touched[rule]
@@ -118,12 +117,11 @@ def _sample(sample: Sample) -> str:
 
 def render_html(review: Review, *, command: str = "", version: str = "") -> str:
     """The report page for ``review``."""
-    order = {rule.name: index for index, rule in enumerate(RULES)}
     rules = sorted(
-        review.touched, key=lambda r: (-(review.fixed[r] + review.left[r]), order.get(r, 99))
+        review.touched, key=lambda r: (-(review.fixed[r] + review.left[r]), review.codes.get(r, ""))
     )
     unit = review.unit
-    codes = {rule.name: rule.code for rule in RULES}
+    codes = review.codes
     left = sum(review.left.values())
     if review.mode == "repair":
         totals = [

@@ -13,10 +13,9 @@ from __future__ import annotations
 import difflib
 import random
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from cnfix import Settings, scan_text
 from cnfix.model import Finding
 from cnfix.report.diff import changed_lines
 
@@ -24,6 +23,10 @@ from cnfix.report.diff import changed_lines
 SNIPPET_CONTEXT = 60
 #: Longest side of a sample, before or after.
 SNIPPET_CHARS = 400
+
+#: ``locate(text, rule, kind)``: the findings of one rule in a text of that kind (the
+#: run's settings applied), to show a repair's sample where that rule acted.
+Locate = Callable[[str, str, str], Sequence[Finding]]
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class Review:
     fixed: Counter[str] = field(default_factory=Counter)
     left: Counter[str] = field(default_factory=Counter)
     touched: Counter[str] = field(default_factory=Counter)
+    codes: dict[str, str] = field(default_factory=dict)  # rule name → code
     files: dict[str, FileTotals] = field(default_factory=dict)
     files_seen: int = 0
     files_shown: int = 100
@@ -116,13 +120,13 @@ class ReviewCollector:
         mode: str,
         unit: str = "file",
         *,
-        settings: Settings | None = None,
+        locate: Locate | None = None,
         samples_per_rule: int = 3,
         max_files: int = 100,
         seed: int = 0,
     ) -> None:
         self.review = Review(mode, unit, files_shown=max_files)
-        self.settings = settings or Settings()
+        self.locate = locate
         self.samples_per_rule = samples_per_rule
         self.max_files = max_files
         self._random = random.Random(seed)
@@ -182,6 +186,8 @@ class ReviewCollector:
         review.left.update(left)
         totals.fixed += sum(fixed.values())
         totals.left += sum(left.values())
+        for finding in (*applied, *findings):
+            review.codes.setdefault(finding.rule, finding.code)
         for rule in fixed.keys() | left.keys():
             review.touched[rule] += 1
             slot = self._keep(rule)
@@ -204,9 +210,10 @@ class ReviewCollector:
         self, rule: str, where: str, text: str, repaired: str, first_line: int, kind: str
     ) -> Sample:
         """The changed lines of this unit where ``rule`` finds something in the original
-        (the first changed lines when it only found something once other fixes were made)."""
+        (the first changed lines when it only found something once other fixes were made,
+        or without ``locate``)."""
         changes = changed_lines(text, repaired, first_line)
-        found = scan_text(text, select=[rule], settings=self.settings, kind=kind)
+        found = self.locate(text, rule, kind) if self.locate is not None else ()
         fixable = [f for f in found if f.fixable] or found
         chosen = changes[0]
         if fixable:
