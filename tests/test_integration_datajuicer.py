@@ -5,20 +5,29 @@ tracer on) over damaged corpus records: the texts and per-rule counts are those 
 from __future__ import annotations
 
 import json
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
 from pipeline_data import damaged_records, reference_repair, write_jsonl
 
-pytest.importorskip("data_juicer")
-
-import cnfix.integrations.datajuicer  # noqa: F401  (registers cnfix_mapper)
 from cnfix.integrations.records import total_by_rule
+
+# Slow, and skipped without importing data-juicer at collection: the import alone takes 3-8 s.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        find_spec("data_juicer") is None,
+        reason="data-juicer not installed (pip install 'cnfix[data-juicer]')",
+    ),
+]
 
 
 def test_mapper_in_a_recipe_matches_repair_jsonl(tmp_path: Path) -> None:
     from data_juicer.config import init_configs
     from data_juicer.core import DefaultExecutor
+
+    import cnfix.integrations.datajuicer  # noqa: F401  (registers cnfix_mapper)
 
     records = damaged_records()
     source = write_jsonl(tmp_path / "raw.jsonl", records)

@@ -16,6 +16,8 @@ import pytest
 from conftest import ROOT
 from pipeline_data import damaged_records, reference_repair, write_jsonl
 
+pytestmark = pytest.mark.slow  # each example starts its library in a new process
+
 SECTION = (ROOT / "README.md").read_text(encoding="utf-8").split("## Pipelines", 1)[1]
 EXAMPLES = re.findall(r"```python\n(.*?)```", SECTION.split("\n## ", 1)[0], re.S)
 
