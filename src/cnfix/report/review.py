@@ -88,7 +88,15 @@ def finding_sample(text: str, finding: Finding, where: str) -> Sample:
 def _trimmed(old: str, new: str) -> tuple[str, str]:
     """Both sides cut to the changes that start within ``2 * SNIPPET_CONTEXT``
     characters of the first one (as many as fit in ``SNIPPET_CHARS``), with up to
-    ``SNIPPET_CONTEXT`` of the unchanged text around them, the same on both sides."""
+    ``SNIPPET_CONTEXT`` of the unchanged text around them, the same on both sides.
+
+    The character diff runs on a window from just before the first difference, a little
+    longer than what is shown: its cost is bounded however long the changed lines are."""
+    shorter = min(len(old), len(new))
+    same = next((i for i in range(shorter) if old[i] != new[i]), shorter)
+    start = max(0, same - SNIPPET_CONTEXT)
+    end = start + SNIPPET_CHARS + 2 * SNIPPET_CONTEXT
+    old, new = old[start:end], new[start:end]
     opcodes = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
     changes = [index for index, op in enumerate(opcodes) if op[0] != "equal"]
     if not changes:
@@ -213,9 +221,11 @@ class ReviewCollector:
         (the first changed lines when it only found something once other fixes were made,
         or without ``locate``)."""
         changes = changed_lines(text, repaired, first_line)
-        found = self.locate(text, rule, kind) if self.locate is not None else ()
-        fixable = [f for f in found if f.fixable] or found
         chosen = changes[0]
+        found = ()
+        if len(changes) > 1 and self.locate is not None:  # which of them is the rule's?
+            found = self.locate(text, rule, kind)
+        fixable = [f for f in found if f.fixable] or found
         if fixable:
             line = text.count("\n", 0, fixable[0].start) + first_line
             chosen = next(
