@@ -260,3 +260,28 @@ def test_html_is_scanned_as_markup(client: LspClient, tmp_path: Path) -> None:
     uri = _open(client, tmp_path / "page.html", text, language="html")
     diagnostics = client.wait_for("textDocument/publishDiagnostics", uri)["diagnostics"]
     assert diagnostics and {d["range"]["start"]["line"] for d in diagnostics} == {0}
+
+
+@pytest.mark.parametrize(("encoding", "column"), [("utf-8", 4 + 3 + 3), ("utf-32", 3)])
+def test_columns_in_the_encoding_the_client_chose(
+    tmp_path: Path, encoding: str, column: int
+) -> None:
+    """The stray comma after 𠀀他说: 𠀀 (beyond the BMP) is 4 UTF-8 bytes and 1 UTF-32
+    unit (2 UTF-16 units: the other tests), 他 and 说 3 bytes each."""
+    client = LspClient([sys.executable, "-m", "cnfix", "server"], cwd=str(tmp_path))
+    try:
+        result = client.request(
+            "initialize",
+            {
+                "processId": None,
+                "rootUri": tmp_path.as_uri(),
+                "capabilities": {"general": {"positionEncodings": [encoding]}},
+            },
+        )
+        assert result["capabilities"]["positionEncoding"] == encoding
+        client.notify("initialized", {})
+        uri = _open(client, tmp_path / "doc.md", "𠀀他说,,好。\n")
+        diagnostics = client.wait_for("textDocument/publishDiagnostics", uri)["diagnostics"]
+        assert {d["range"]["start"]["character"] for d in diagnostics} == {column}
+    finally:
+        assert client.close() == 0

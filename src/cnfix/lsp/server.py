@@ -72,7 +72,9 @@ def build_server() -> LanguageServer:
     state = DocumentScans()
 
     def encoding() -> str:
-        return str(server.workspace.position_encoding or "utf-16")
+        """The position encoding agreed with the client (an enum member or a string)."""
+        agreed = server.workspace.position_encoding or "utf-16"
+        return str(getattr(agreed, "value", agreed))
 
     def current(uri: str) -> features.Scan | None:
         """The scan of the document as it is now (scanning it again if it changed)."""
