@@ -23,6 +23,14 @@ from cnfix.model import TARGET_SCRIPTS
 DEBOUNCE_SECONDS = 0.3
 
 
+@dataclass(frozen=True)
+class ScanOptionsResult:
+    """The options for a document, or the defaults and why its configuration is not used."""
+
+    options: features.ScanOptions
+    error: str | None = None
+
+
 def scan_options(uri: str, language_id: str) -> ScanOptionsResult:
     """The ``[tool.cnfix]`` that applies to the file behind ``uri`` (none for unsaved
     buffers), or the configuration error to show instead."""
@@ -46,12 +54,6 @@ def scan_options(uri: str, language_id: str) -> ScanOptionsResult:
         settings=Settings(target_script=target),
     )
     return ScanOptionsResult(options)
-
-
-@dataclass(frozen=True)
-class ScanOptionsResult:
-    options: features.ScanOptions
-    error: str | None = None
 
 
 @dataclass
