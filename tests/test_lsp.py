@@ -285,3 +285,18 @@ def test_columns_in_the_encoding_the_client_chose(
         assert {d["range"]["start"]["character"] for d in diagnostics} == {column}
     finally:
         assert client.close() == 0
+
+
+def test_kind_comes_from_the_file_name_else_the_language(client: LspClient, tmp_path: Path) -> None:
+    """As ``cnfix scan`` judges a file by its name: program text is never touched."""
+    damaged = "# 会议指出,,要抓实。\n"
+    script = _open(client, tmp_path / "tool.py", damaged, language="python")
+    assert client.wait_for("textDocument/publishDiagnostics", script)["diagnostics"] == []
+    for language, found in (("markdown", True), ("python", False)):
+        uri = f"untitled:Untitled-{language}"
+        client.notify(
+            "textDocument/didOpen",
+            {"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": damaged}},
+        )
+        published = client.wait_for("textDocument/publishDiagnostics", uri)
+        assert bool(published["diagnostics"]) is found

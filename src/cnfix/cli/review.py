@@ -8,7 +8,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from cnfix import __version__, scan_text
-from cnfix.app.runner import FileOutcome, RunOptions
+from cnfix.app.runner import RunOptions
 from cnfix.app.tally import EXIT_ERROR
 from cnfix.cli.options import Reporting, error
 from cnfix.model import Finding
@@ -36,9 +36,6 @@ def review_unit(review: ReviewCollector | None, unit: Any) -> None:
     """Add one unit that ran without error to the review."""
     if review is None:
         return
-    from cnfix.io.decode import kind_for_path
-
-    kind = kind_for_path(unit.path) if isinstance(unit, FileOutcome) else "text"
     review.add(
         str(unit.path),
         unit.where,
@@ -47,7 +44,7 @@ def review_unit(review: ReviewCollector | None, unit: Any) -> None:
         unit.repaired if unit.changed else None,
         unit.applied,
         first_line=unit.first_line,
-        kind=kind,
+        kind=unit.kind,
         new_unit=unit.first_line == 1,  # later chunks of a streamed file are the same file
     )
 

@@ -15,13 +15,18 @@ from lsprotocol import types
 from cnfix import Applicability, ConvergenceError, Finding, Settings, repair_text, scan_text
 from cnfix.lsp.positions import LineIndex
 from cnfix.rules import RULES
+from cnfix.text.kinds import kind_for_name
 
 SOURCE = "cnfix"
 FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"
 FIX_ALL_TITLE = "cnfix: fix all safe problems"
 
-#: Document kinds of the editor's language ids; any other language is plain text.
+#: Document kinds of the editor's language ids, for buffers not saved to a file yet (a
+#: file's kind comes from its name, as in ``cnfix scan``); any other language is code,
+#: which cnfix never edits.
 KIND_BY_LANGUAGE = {
+    "plaintext": "text",
+    "text": "text",
     "markdown": "markdown",
     "html": "markup",
     "xml": "markup",
@@ -30,12 +35,16 @@ KIND_BY_LANGUAGE = {
     "tsv": "table",
     "json": "json",
     "jsonc": "json",
+    "yaml": "yaml",
 }
 
 
-def document_kind(language_id: str) -> str:
-    """The engine's document kind for an editor language id."""
-    return KIND_BY_LANGUAGE.get(language_id.lower(), "text")
+def document_kind(language_id: str, path: str | None, text: str) -> str:
+    """The engine's document kind: the file's, as ``cnfix scan`` judges it from its name
+    (and a ``#!`` line), else the editor's language id."""
+    if path is not None:
+        return kind_for_name(path, text)
+    return KIND_BY_LANGUAGE.get(language_id.lower(), "code")
 
 
 @dataclass(frozen=True)

@@ -31,11 +31,11 @@ class ScanOptionsResult:
     error: str | None = None
 
 
-def scan_options(uri: str, language_id: str) -> ScanOptionsResult:
-    """The ``[tool.cnfix]`` that applies to the file behind ``uri`` (none for unsaved
-    buffers), or the configuration error to show instead."""
-    kind = features.document_kind(language_id)
+def scan_options(uri: str, language_id: str, text: str) -> ScanOptionsResult:
+    """The kind of the document and the ``[tool.cnfix]`` that applies to the file behind
+    ``uri`` (none for unsaved buffers), or the configuration error to show instead."""
     path = to_fs_path(uri) if uri.startswith("file:") else None
+    kind = features.document_kind(language_id, path, text)
     if path is None:
         return ScanOptionsResult(features.ScanOptions(kind=kind))
     try:
@@ -84,7 +84,7 @@ def build_server() -> LanguageServer:
         known = state.scans.get(uri)
         if known is not None and known.version == document.version:
             return known
-        found = scan_options(uri, document.language_id or "plaintext")
+        found = scan_options(uri, document.language_id or "plaintext", document.source)
         if found.error and found.error not in state.shown_errors:
             state.shown_errors.add(found.error)
             server.window_show_message(
