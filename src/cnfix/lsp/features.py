@@ -16,6 +16,7 @@ from cnfix import Applicability, ConvergenceError, Finding, Settings, repair_tex
 from cnfix.lsp.positions import LineIndex
 from cnfix.rules import RULES
 from cnfix.text.kinds import kind_for_name
+from cnfix.text.regions import unchanged_ends
 
 SOURCE = "cnfix"
 FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"
@@ -196,13 +197,7 @@ def fix_all_edit(result: Scan) -> types.TextEdit | None:
     old = result.text
     if repaired == old:
         return None
-    prefix = 0
-    limit = min(len(old), len(repaired))
-    while prefix < limit and old[prefix] == repaired[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and old[-1 - suffix] == repaired[-1 - suffix]:
-        suffix += 1
+    prefix, suffix = unchanged_ends(old, repaired)
     # A CRLF pair is one line break to the editor: never cut between its two halves.
     if prefix and old[prefix - 1] == "\r":
         prefix -= 1
