@@ -130,9 +130,9 @@ def repair(
             sys.exit(EXIT_ERROR)
         sys.stdout.write(outcome.repaired or outcome.text)
         tally.remaining = len(outcome.findings)
-        review = start_review(reporting, "repair", "file", run)
-        review_unit(review, outcome)
-        write_review(review, reporting)
+        collector = start_review(reporting, "repair", "file", run)
+        review_unit(collector, outcome)
+        write_review(collector, reporting)
         sys.exit(repair_exit_code(tally, writes=True, **codes))
     writes = run.write or interactive
     # Interactive: repair without writing, ask, then write the approved files.
@@ -157,14 +157,14 @@ def repair(
     printer = diff.Printer(sys.stdout, color=_color(sys.stdout), width=width)
     show = interactive or not (reporting.quiet or output == STDIN or diff_style == "none")
     approve_all = False
-    review = start_review(reporting, "repair", noun, run)
+    collector = start_review(reporting, "repair", noun, run)
     for unit in units:
         state = f"{len(unit.applied)} fix(es)" if unit.changed else "nothing to fix"
         if not announce(unit, reporting, f"{state}, {len(unit.findings)} finding(s) left"):
             tally.errors += 1
             continue
         tally.remaining += len(unit.findings)
-        review_unit(review, unit)
+        review_unit(collector, unit)
         if not unit.changed:
             continue
         tally.changed.add(unit.key)
@@ -196,7 +196,7 @@ def repair(
             tally.remaining += 1  # repairs that could not be written are still to do
     if records_run is not None:
         records_run.say_skipped(reporting)
-    write_review(review, reporting, records_run)
+    write_review(collector, reporting, records_run)
     if not reporting.quiet:
         if writes:
             done = f"{len(tally.written)} {noun}(s) repaired"

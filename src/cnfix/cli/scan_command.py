@@ -61,13 +61,13 @@ def scan(
     records: list[str] = []
     sarif = formats.SarifLog(RULES, __version__) if output_format == "sarif" else None
     tally = Tally()
-    review = start_review(reporting, "scan", "file" if files is not None else "record", run)
+    collector = start_review(reporting, "scan", "file" if files is not None else "record", run)
     for unit in units:
         if not announce(unit, reporting, f"{len(unit.findings)} finding(s)"):
             tally.errors += 1
             continue
         tally.add_findings(unit.findings)
-        review_unit(review, unit)
+        review_unit(collector, unit)
         if statistics or not unit.findings:
             continue
         at = unit.first_line
@@ -108,5 +108,5 @@ def scan(
             )
     if records_run is not None:
         records_run.say_skipped(reporting)
-    write_review(review, reporting, records_run)
+    write_review(collector, reporting, records_run)
     sys.exit(scan_exit_code(tally, exit_zero=reporting.exit_zero))

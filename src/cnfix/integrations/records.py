@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from cnfix import Settings, repair_text
-from cnfix.model import TARGET_SCRIPTS
 from cnfix.rules import RULES, select_rules
+from cnfix.rules.script.options import validate_target_script
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,8 @@ class RepairOptions:
 
     def __post_init__(self) -> None:
         select_rules(self.select, self.ignore)  # unknown rule names fail at set-up, not per record
-        if self.to not in TARGET_SCRIPTS:
-            raise ValueError(f"to = {self.to!r} is not one of {', '.join(TARGET_SCRIPTS)}")
+        # normalised as --to is; a ValueError (TargetScriptError) for an unknown one
+        object.__setattr__(self, "to", validate_target_script(self.to))
 
 
 @dataclass(frozen=True)

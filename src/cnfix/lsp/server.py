@@ -17,7 +17,7 @@ from pygls.uris import to_fs_path
 from cnfix import Settings, __version__
 from cnfix.config import ConfigError, load_config
 from cnfix.lsp import features
-from cnfix.model import TARGET_SCRIPTS
+from cnfix.rules.script.options import TargetScriptError, validate_target_script
 
 #: Seconds without a change before a document is scanned again.
 DEBOUNCE_SECONDS = 0.3
@@ -42,10 +42,11 @@ def scan_options(uri: str, language_id: str, text: str) -> ScanOptionsResult:
         config = load_config(Path(path).parent)
     except ConfigError as error:
         return ScanOptionsResult(features.ScanOptions(kind=kind), str(error))
-    target = config.get("to", "auto")
-    if target not in TARGET_SCRIPTS:
-        error = f"{config.path}: [tool.cnfix] to = {target!r} is not one of {TARGET_SCRIPTS}"
-        return ScanOptionsResult(features.ScanOptions(kind=kind), error)
+    try:
+        target = validate_target_script(str(config.get("to", "auto")))
+    except TargetScriptError as error:
+        message = f"{config.path}: [tool.cnfix] to: {error}"
+        return ScanOptionsResult(features.ScanOptions(kind=kind), message)
     select = config.get("select")
     options = features.ScanOptions(
         kind=kind,
