@@ -31,7 +31,7 @@ ALLOWED: dict[str, set[str]] = {
     "app": {"model", "text", "rules", "engine", "io", "config"},
     "api": {"model", "engine"},
     "main": {"cli"},
-    "cli": {"model", "rules", "engine", "io", "app", "report", "config", "api"},
+    "cli": {"model", "rules", "engine", "io", "app", "report", "config", "api", "lsp"},
     "lsp": {"model", "rules", "engine", "io", "app", "report", "config", "api", "text"},
     "integrations": {"model", "rules", "engine", "io", "app", "report", "config", "api"},
 }

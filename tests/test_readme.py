@@ -41,6 +41,9 @@ SECTIONS = [
     "Ignoring findings",
     "Output formats and exit codes",
     "Python API",
+    "Editors",
+    "Pipelines",
+    "Review report",
     "How to add a rule",
 ]
 

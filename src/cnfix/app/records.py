@@ -38,6 +38,7 @@ class RecordUnit:
     written: bool = False
     notice: None = None
     first_line: int = 1
+    kind: str = "text"  # ``--field-kind``
 
     @property
     def label(self) -> str:
@@ -172,7 +173,11 @@ def jsonl_units(
                     for record in block.records:
                         changed_here += record.changed
                         yield RecordUnit(
-                            path, field, record, written=sink is not None and record.changed
+                            path,
+                            field,
+                            record,
+                            written=sink is not None and record.changed,
+                            kind=options.field_kind,
                         )
             if isinstance(sink, StreamWriter):
                 if changed_here or output is not None:

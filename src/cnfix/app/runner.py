@@ -58,6 +58,7 @@ class FileOutcome:
     written: Path | None = None
     error: str | None = None
     notice: str | None = None
+    kind: str = "text"  # the document's kind, as the rules saw it
 
     @property
     def changed(self) -> bool:
@@ -153,7 +154,7 @@ def checked_destination(path: Path, options: RunOptions) -> Path:
 
 def process_document(doc: Document, options: RunOptions, outcome: FileOutcome) -> None:
     """Check or repair a decoded document, filling ``outcome``."""
-    outcome.text = doc.text
+    outcome.text, outcome.kind = doc.text, doc.kind
     if not options.repair:
         outcome.findings = check_document(doc, options.rules)
         return

@@ -77,6 +77,18 @@ def rules(name: str | None, output_format: str) -> None:
         click.echo(f"{rule.code}  {rule.name:<{width}}  {rule.fix_safety:<6}  {rule.summary}")
 
 
+@cli.command()
+def server() -> None:
+    """Run the language server on stdin/stdout (for editors; needs cnfix[lsp])."""
+    try:
+        from cnfix.lsp.server import main as serve
+    except ImportError as error:
+        raise click.ClickException(
+            f"the language server needs pygls ({error}): pip install 'cnfix[lsp]'"
+        ) from None
+    serve()
+
+
 cli.add_command(scan)
 cli.add_command(repair)
 

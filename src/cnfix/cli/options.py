@@ -155,10 +155,12 @@ class Reporting:
     verbose: bool = False
     exit_zero: bool = False
     respect_gitignore: bool = True
+    report: Path | None = None  # --report: where the HTML review of the run goes
 
 
 def reporting_options(function: F) -> F:
-    """Add -q/-v/--exit-zero/--no-respect-gitignore, handed over as one ``reporting``."""
+    """Add -q/-v/--exit-zero/--no-respect-gitignore/--report, handed over as one
+    ``reporting``."""
 
     @functools.wraps(function)
     def bundled(
@@ -167,11 +169,12 @@ def reporting_options(function: F) -> F:
         verbose: bool,
         exit_zero: bool,
         respect_gitignore: bool,
+        report: Path | None,
         **kwargs: Any,
     ) -> Any:
         if quiet and verbose:
             raise click.UsageError("--quiet and --verbose are exclusive")
-        reporting = Reporting(quiet, verbose, exit_zero, respect_gitignore)
+        reporting = Reporting(quiet, verbose, exit_zero, respect_gitignore, report)
         return function(*args, reporting=reporting, **kwargs)
 
     options = [
@@ -184,6 +187,12 @@ def reporting_options(function: F) -> F:
             "--respect-gitignore/--no-respect-gitignore",
             default=True,
             help="Skip files git ignores when walking folders (default: skip).",
+        ),
+        click.option(
+            "--report",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Also write a review of the run to this HTML file: totals per rule and "
+            "file, a plot, and a sample of each rule's changes.",
         ),
     ]
     wrapped: Any = bundled

@@ -30,6 +30,7 @@ from cnfix.cli.options import (
     reporting_options,
     run_options,
 )
+from cnfix.cli.review import review_unit, start_review, write_review
 from cnfix.cli.units import (
     STDIN,
     Found,
@@ -160,6 +161,9 @@ def repair(
         report = Report(sys.stderr, tally, reporting, noun="file")
         report.unit(outcome, FIXED)
         report.summary(writes=True)
+        collector = start_review(reporting, "repair", "file", run)
+        review_unit(collector, outcome)
+        write_review(collector, reporting)
         sys.exit(repair_exit_code(tally, writes=True, **codes))
     writes = run.write or interactive
     # Interactive: repair without writing, ask, then write the approved files.
@@ -208,6 +212,7 @@ def repair(
         asker = Asker(printer)
         approved = approved.replace(accept=asker)
         tally.asked = True
+    collector = start_review(reporting, "repair", noun, run)
     for unit in units:
         state = f"{len(unit.applied)} fix(es)" if unit.changed else "nothing to fix"
         if not announce(unit, reporting, f"{state}, {len(unit.findings)} finding(s) left"):
@@ -215,6 +220,7 @@ def repair(
             tally.written.discard(unit.key)  # a large file's rewrite failed at the end
             continue
         tally.remaining += len(unit.findings)
+        review_unit(collector, unit)
         if not unit.changed:
             report.unit(unit, FIXED)
             continue
@@ -254,6 +260,7 @@ def repair(
         report.summary(writes=writes, checked=records_run.checked)
     else:
         report.summary(writes=writes)
+    write_review(collector, reporting, records_run)
     sys.exit(repair_exit_code(tally, writes=writes, **codes))
 
 

@@ -20,6 +20,7 @@ from cnfix.cli.options import (
     reporting_options,
     run_options,
 )
+from cnfix.cli.review import review_unit, start_review, write_review
 from cnfix.cli.units import JsonlRun, Screen, file_units, find_files, long_run
 from cnfix.rules import RULES
 
@@ -73,11 +74,15 @@ def scan(
     sarif = formats.SarifLog(RULES, __version__) if output_format == "sarif" else None
     tally = Tally()
     annotated: Counter[Hashable] = Counter()
+    collector = start_review(
+        reporting, "scan", "file" if records_run is None else "record", configured.base
+    )
     for unit in units:
         if not announce(unit, reporting, f"{len(unit.findings)} finding(s)"):
             tally.errors += 1
             continue
         tally.add_findings(unit.key, unit.findings)
+        review_unit(collector, unit)
         if statistics or not unit.findings:
             continue
         at = unit.first_line
@@ -131,4 +136,5 @@ def scan(
         )
     if records_run is not None:
         records_run.say_skipped(reporting)
+    write_review(collector, reporting, records_run)
     sys.exit(scan_exit_code(tally, exit_zero=reporting.exit_zero))

@@ -16,6 +16,23 @@ from typing import Any
 from cnfix.model import Document
 
 
+def unchanged_ends(old: str, new: str) -> tuple[int, int]:
+    """How many characters ``old`` and ``new`` share at their start, and then at their
+    end (not counting those already shared at the start).
+
+    >>> unchanged_ends("会议指出,,要", "会议指出，要")
+    (4, 1)
+    """
+    prefix = 0
+    limit = min(len(old), len(new))
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    return prefix, suffix
+
+
 class Regions:
     """Sorted, non-overlapping ``[start, end)`` spans with a fast membership test."""
 
@@ -76,14 +93,7 @@ class Regions:
         link that it holds)."""
         if not self.touches(start, end):
             return True
-        old = text[start:end]
-        prefix = 0
-        limit = min(len(old), len(replacement))
-        while prefix < limit and old[prefix] == replacement[prefix]:
-            prefix += 1
-        suffix = 0
-        while suffix < limit - prefix and old[-1 - suffix] == replacement[-1 - suffix]:
-            suffix += 1
+        prefix, suffix = unchanged_ends(text[start:end], replacement)
         start, end = start + prefix, end - suffix
         replacement = replacement[prefix : len(replacement) - suffix]
         if not self.touches(start, end):
