@@ -26,8 +26,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from cnfix.chars import is_han
-from cnfix.datafiles import read_data
+from cnfix.text.chars import is_han
+from cnfix.text.datafiles import read_data
 
 MODEL_FILE = "language_model.txt"
 
