@@ -410,7 +410,9 @@ def _stream_units(path: Path, options: RunOptions) -> Iterator[_ChunkUnit | _Str
     index = -1
     kind = "text"
     try:
-        for index, chunk in enumerate(iter_chunks(path, encoding=options.encoding)):
+        for index, chunk in enumerate(
+            iter_chunks(path, encoding=options.encoding, force=options.force_encoding)
+        ):
             if previous is not None:
                 yield _ChunkUnit(path, previous, index - 1, last=False, kind=kind)
             else:

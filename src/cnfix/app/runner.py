@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cnfix.engine import ConvergenceError, check_document, repair_document
-from cnfix.io.decode import BinaryFileError, InputError, NotTextError
+from cnfix.io.decode import BinaryFileError, InputError, NotTextError, untrusted_reason
 from cnfix.io.safe_files import DEFAULT_MAX_SIZE, clean_stale_temps, read_document, write_atomic
 from cnfix.model import MIN_REWRITE_CONFIDENCE, Document, Finding, Rule, Settings
 
@@ -23,6 +23,8 @@ class RunOptions:
     rules: tuple[Rule, ...]
     settings: Settings = field(default_factory=Settings)
     encoding: str | None = None
+    #: Use ``encoding`` even where it gives text that is not plausible Chinese.
+    force_encoding: bool = False
     repair: bool = False
     unsafe_fixes: bool = False
     write: bool = False
@@ -155,7 +157,11 @@ def process_file(path: Path, options: RunOptions, *, regular: bool = False) -> F
         if not regular:
             _refuse_unsafe_path(path, options)
         doc, original = read_document(
-            path, settings=options.settings, encoding=options.encoding, max_size=options.max_size
+            path,
+            settings=options.settings,
+            encoding=options.encoding,
+            force=options.force_encoding,
+            max_size=options.max_size,
         )
     except BinaryFileError as error:
         outcome.notice = f"skipped: {error}"
@@ -182,8 +188,8 @@ def process_file(path: Path, options: RunOptions, *, regular: bool = False) -> F
         return outcome
     if doc.confidence < MIN_REWRITE_CONFIDENCE and options.encoding is None:
         outcome.notice = (
-            f"not written: encoding {doc.encoding} detected with low confidence "
-            f"({doc.confidence:.2f}); name it with --encoding"
+            f"not written: {untrusted_reason(doc.encoding, doc.confidence)};"
+            " name the encoding with --encoding"
         )
         return outcome
     try:

@@ -43,6 +43,11 @@ def common_options(function: F) -> F:
         click.option("--select", multiple=True, metavar="RULE,...", help="Only these rules."),
         click.option("--ignore", multiple=True, metavar="RULE,...", help="Skip these rules."),
         click.option("--encoding", metavar="NAME", help="Decode input with this encoding."),
+        click.option(
+            "--force-encoding",
+            is_flag=True,
+            help="Use --encoding even where it gives text that is not plausible Chinese.",
+        ),
         click.option("--include", multiple=True, metavar="GLOB", help="Also take these files."),
         click.option("--exclude", multiple=True, metavar="GLOB", help="Skip these paths."),
         click.option(
@@ -170,6 +175,7 @@ def run_options(
     ignore: tuple[str, ...],
     target: str | None,
     encoding: str | None,
+    force_encoding: bool = False,
     max_size: int = DEFAULT_MAX_SIZE >> 20,
     paths: tuple[Path, ...] = (),
     unsafe_fixes: bool = False,
@@ -201,6 +207,7 @@ def run_options(
         rules=rules,
         settings=Settings(target_script=script),
         encoding=encoding,
+        force_encoding=force_encoding,
         max_size=max_size << 20 or None,
         trees=tuple(path for path in paths if path.is_dir()),
         unsafe_fixes=unsafe_fixes or bool(config.get("unsafe-fixes", False)),

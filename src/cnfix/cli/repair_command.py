@@ -123,11 +123,18 @@ def repair(
     }
     tally = Tally()
     if paths == (STDIN,) and not jsonl:
-        outcome = stdin_outcome(run)
+        data = sys.stdin.buffer.read()
+        outcome = stdin_outcome(run, data)
         if outcome.error:
             error(f"{run.stdin_name or '-'}: {outcome.error}")
             sys.exit(EXIT_ERROR)
-        sys.stdout.write(outcome.repaired or outcome.text)
+        if outcome.notice:
+            notice(f"-: {outcome.notice}")
+        if outcome.repaired is None:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)  # exactly the input: untrusted, or not text
+        else:
+            sys.stdout.write(outcome.repaired)
         tally.remaining = len(outcome.findings)
         sys.exit(repair_exit_code(tally, writes=True, **codes))
     writes = run.write or interactive
