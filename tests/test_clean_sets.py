@@ -7,6 +7,10 @@ import random
 import pytest
 from damage import CLEAN_SETS, LOSSY_FAMILIES, corpus, lossy_span, read_clean_set
 
+from cnfix import repair_text, scan_text
+
+RULES = ["mojibake", "lost-bytes"]
+
 
 @pytest.mark.parametrize("name", CLEAN_SETS)
 def test_each_clean_set_holds_two_megabytes_of_documents(name: str) -> None:
@@ -28,3 +32,15 @@ def test_each_lossy_family_damages_real_text(family: str) -> None:
     assert len(damaged) >= 3
     for text, start, end in damaged:
         assert 0 <= start < end <= len(text)
+
+
+@pytest.mark.parametrize("name", CLEAN_SETS)
+def test_clean_sets_get_no_mojibake_or_lost_bytes_finding_and_no_change(name: str) -> None:
+    """Issue 15's do-no-harm gate: classical poetry, repeated characters (翩翩, ○○○○),
+    name lists of rare characters, news and docs never qualify as damage."""
+    kind = "markdown" if name == "technical" else "text"
+    for document in read_clean_set(name):
+        findings = scan_text(document, select=RULES, kind=kind)
+        assert findings == [], (name, findings[0], document[:80])
+        repaired = repair_text(document, select=RULES, kind=kind, unsafe_fixes=True)
+        assert repaired.text == document
