@@ -4,8 +4,9 @@ For each lossy family of ``tests/damage.py`` (``LOSSY_FAMILIES``: UTF-8 read as 
 cp936 with ``€`` and ``?``, UTF-8 read as GBK with U+FFFD, a byte lost in GBK or Big5,
 GB2312 reading, lines cut before their last byte) and each damage size: recall (a
 mojibake or lost-bytes finding overlaps the damage), exact repair (safe fixes give
-back the clean text byte for byte) and near repair (a repair that gives back all but
-one character).
+back the clean text byte for byte), near repair (a repair that gives back all but
+one character) and restored (the share of the characters the damage took, within the
+damaged span, that the repair gives back).
 Then, for each clean set of ``tests/data/clean``: findings of the two rules, documents
 changed by a repair (safe, and with unsafe fixes) and scan speed.
 
@@ -15,6 +16,7 @@ Run: ``python benchmarks/bench_lost_bytes.py [--limit N] [--skip-clean]``.
 from __future__ import annotations
 
 import argparse
+import difflib
 import pathlib
 import random
 import sys
@@ -37,13 +39,29 @@ def _near(repaired: str, clean: str) -> bool:
     return sum(a != b for a, b in zip(repaired, clean, strict=True)) <= 1
 
 
+def _matched(a: str, b: str) -> int:
+    return sum(
+        block.size for block in difflib.SequenceMatcher(None, a, b, False).get_matching_blocks()
+    )
+
+
+def _restored(damaged: str, repaired: str, clean: str) -> float:
+    """Share of the characters the damage took from ``clean`` that the repair gave back."""
+    before = _matched(damaged, clean)
+    lost = len(clean) - before
+    return (_matched(repaired, clean) - before) / lost if lost else 1.0
+
+
 def bench_lossy(docs, limit: int) -> None:
-    print(f"{'family':24} {'size':10} {'n':>4} {'recall':>7} {'exact':>7} {'near':>7}")
+    print(
+        f"{'family':24} {'size':10} {'n':>4} {'recall':>7} {'exact':>7} {'near':>7} {'restored':>8}"
+    )
     for family, (_, scripts) in LOSSY_FAMILIES.items():
         pool = [text for name, text in docs if name.split("/")[0] in scripts]
         for size in ("whole", "paragraph", "sentence"):
             rng = random.Random(f"{family}/{size}")
             n = hit = exact = near = 0
+            restored = 0.0
             for text in pool:
                 if n >= limit:
                     break
@@ -57,9 +75,16 @@ def bench_lossy(docs, limit: int) -> None:
                 repaired = repair_text(damaged, select=RULES).text
                 exact += repaired == text
                 near += repaired != damaged and _near(repaired, text)
+                window = slice(max(0, start - 5), end + 5)
+                clean_window = slice(max(0, start - 5), end + 5 + len(text) - len(damaged))
+                repaired_window = slice(max(0, start - 5), end + 5 + len(repaired) - len(damaged))
+                restored += _restored(
+                    damaged[window], repaired[repaired_window], text[clean_window]
+                )
             if n:
                 print(
                     f"{family:24} {size:10} {n:4d} {hit / n:7.1%} {exact / n:7.1%} {near / n:7.1%}"
+                    f" {restored / n:8.1%}"
                 )
 
 

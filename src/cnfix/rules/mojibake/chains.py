@@ -57,7 +57,20 @@ def redecode(text: str, read_as: str, original: str) -> str | None:
     data = _encode(text, read_as)
     if data is None or data.isascii():
         return None
-    return _decode(data, original)
+    decoded = _decode(data, original)
+    if decoded is None and read_as == "GBK" and "€" in text:
+        # Windows code page 936 reads byte 0x80 alone as €, where GB18030 has € at
+        # A2E3: UTF-8 read on Windows carries it (閫€ for 退).
+        decoded = _decode(encode_cp936(text) or b"", original)
+    return decoded
+
+
+def encode_cp936(text: str) -> bytes | None:
+    """``text`` as Windows code page 936 bytes: GBK, with € as the single byte 0x80."""
+    try:
+        return b"\x80".join(part.encode("gb18030") for part in text.split("€"))
+    except UnicodeEncodeError:
+        return None
 
 
 #: (read as, original) pairs for one layer, by the kind of text the garble shows.
