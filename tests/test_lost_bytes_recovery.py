@@ -12,7 +12,7 @@ from damage import SENTENCE_RE, corpus, lossy_gb2312, lossy_utf8_as_gbk, read_cp
 
 from cnfix import Applicability, repair_text, scan_text
 from cnfix.adapters.opencc import convert
-from cnfix.rules import lost_bytes
+from cnfix.rules.lost_bytes import recovery
 
 RULES = ["mojibake", "lost-bytes"]
 
@@ -70,7 +70,7 @@ def test_in_step_reading_keeps_every_certain_character() -> None:
     read = 0
     cases = _gb2312_sentences(300)
     for sentence, damaged in cases:
-        pieces = lost_bytes._in_step(damaged)
+        pieces = recovery.in_step(damaged)
         if pieces is None:
             continue
         read += 1
@@ -83,11 +83,11 @@ def test_in_step_reading_keeps_every_certain_character() -> None:
 def test_safe_guesses_of_lost_characters_are_almost_never_wrong() -> None:
     safe = wrong = 0
     for sentence, damaged in _gb2312_sentences(400):
-        pieces = lost_bytes._in_step(damaged)
+        pieces = recovery.in_step(damaged)
         if pieces is None or len(pieces) != len(sentence):
             continue
-        for piece, char in zip(lost_bytes._choose(pieces, ""), sentence, strict=True):
-            if isinstance(piece, lost_bytes.LostCharacter) and piece.chosen != "\ufffd":
+        for piece, char in zip(recovery.choose(pieces, ""), sentence, strict=True):
+            if isinstance(piece, recovery.LostCharacter) and piece.chosen != "\ufffd":
                 safe += piece.safe
                 wrong += piece.safe and piece.chosen != char
     assert wrong <= max(1, safe // 100)

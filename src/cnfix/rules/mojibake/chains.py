@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from cnfix.text.charmodel import (
-    sloppy_encode_1252,
-)
+from cnfix.text.charmodel import encode_cp936, sloppy_encode_1252
 from cnfix.text.datafiles import read_data
 
 # ---------------------------------------------------------------------------
@@ -63,14 +61,6 @@ def redecode(text: str, read_as: str, original: str) -> str | None:
         # A2E3: UTF-8 read on Windows carries it (閫€ for 退).
         decoded = _decode(encode_cp936(text) or b"", original)
     return decoded
-
-
-def encode_cp936(text: str) -> bytes | None:
-    """``text`` as Windows code page 936 bytes: GBK, with € as the single byte 0x80."""
-    try:
-        return b"\x80".join(part.encode("gb18030") for part in text.split("€"))
-    except UnicodeEncodeError:
-        return None
 
 
 #: (read as, original) pairs for one layer, by the kind of text the garble shows.
