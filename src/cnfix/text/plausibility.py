@@ -24,7 +24,7 @@ import functools
 import math
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cnfix.text.chars import is_han
 from cnfix.text.datafiles import read_data
@@ -40,20 +40,23 @@ CLASS_SYMBOLS = RARE_HAN + RARE_OTHER + NOISE
 #: Cost of a character no text carries (U+FFFD, controls, private use, unassigned).
 NOISE_BITS = 24.0
 
-#: ASCII letters are one symbol, digits another, every kind of space a third: the model
-#: is of Chinese, and what matters of Latin text is only that it is there.
-_FOLD = {
-    **{code: "a" for code in range(ord("A"), ord("Z") + 1)},
-    **{code: "a" for code in range(ord("a"), ord("z") + 1)},
-    **{code: "0" for code in range(ord("0"), ord("9") + 1)},
-    **{code: "0" for code in range(ord("０"), ord("９") + 1)},
-    **{ord(space): " " for space in "\t\n\r\x0b\x0c\u00a0\u3000"},
-}
+
+@functools.cache
+def _fold_table() -> dict[int, str]:
+    """ASCII letters are one symbol, digits another, every kind of space a third: the
+    model is of Chinese, and what matters of Latin text is only that it is there."""
+    return {
+        **{code: "a" for code in range(ord("A"), ord("Z") + 1)},
+        **{code: "a" for code in range(ord("a"), ord("z") + 1)},
+        **{code: "0" for code in range(ord("0"), ord("9") + 1)},
+        **{code: "0" for code in range(ord("０"), ord("９") + 1)},
+        **{ord(space): " " for space in "\t\n\r\x0b\x0c\u00a0\u3000"},
+    }
 
 
 def fold(text: str) -> str:
     """``text`` with ASCII letters, digits and spaces folded to one symbol each."""
-    return text.translate(_FOLD)
+    return text.translate(_fold_table())
 
 
 def symbol_class(char: str) -> str:
@@ -71,8 +74,7 @@ def symbols(text: str, vocabulary: dict[str, float] | frozenset[str]) -> str:
     return "".join(char if char in vocabulary else symbol_class(char) for char in folded)
 
 
-@dataclass(frozen=True)
-class Ranking:
+class Ranking(NamedTuple):
     """Candidates for one span ranked in their context, most plausible first.
 
     ``margin`` is how many bits less the best costs than the runner-up (infinite
