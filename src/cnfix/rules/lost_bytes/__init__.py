@@ -183,11 +183,21 @@ def _remaining_marks(doc: Document, reported: list[tuple[int, int]]) -> Iterator
         )
 
 
+#: Marks looked at for a UTF-8 reading per document, and the characters of lost-data
+#: placeholders, after which a mark is more of the same.
+UTF8_MARK_BUDGET = 200
+PLACEHOLDER_CHARS = frozenset("锟斤拷烫屯\ufffd?")
+
+
 def _utf8_hole_spans(text: str, reported: list[tuple[int, int]]) -> Iterator[Finding]:
     """UTF-8 read as GBK (cp936) where a byte could not be read and became ``?`` or
     U+FFFD (``鈥?`` for an em dash that lost its last byte): every character around
     the loss is read back; the one that lost a byte is ranked by the model."""
-    for mark in MARK_RE.finditer(text):
+    for looked, mark in enumerate(MARK_RE.finditer(text)):
+        if looked == UTF8_MARK_BUDGET:
+            break  # a document of lost data (锟斤拷 novels): the marks are reported anyway
+        if text[mark.start() - 1 : mark.start()] in PLACEHOLDER_CHARS:
+            continue
         found = utf8_window(text, *mark.span())
         if found is None or any(a < found[1] and found[0] < b for a, b in reported):
             continue
