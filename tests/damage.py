@@ -141,3 +141,130 @@ def damage_span(
         if garbled is not None and garbled != text[start:end]:
             return text[:start] + garbled + text[end:], start, start + len(garbled)
     return None
+
+
+def read_cp936(data: bytes, mark: str | None = None) -> str | None:
+    """Decode like Windows code page 936 does: GBK plus 0x80 as ``€``.
+
+    Python's ``gbk`` codec has no 0x80, Windows has, so UTF-8 read on Windows carries
+    ``€`` (``閫€`` for ``退``). With ``mark`` None the reading is strict (None when a
+    byte sequence is invalid); otherwise each invalid sequence becomes ``mark`` the way
+    Windows tools write ``?``: an invalid trail byte is read again on its own.
+    """
+    out = []
+    index = 0
+    while index < len(data):
+        byte = data[index]
+        if byte < 0x80:
+            out.append(chr(byte))
+            index += 1
+            continue
+        if byte == 0x80:
+            out.append("€")
+            index += 1
+            continue
+        try:
+            out.append(data[index : index + 2].decode("gbk"))
+            index += 2
+            continue
+        except UnicodeDecodeError:
+            if mark is None:
+                return None
+        out.append(mark)
+        trail = data[index + 1] if index + 1 < len(data) else 0
+        index += 2 if 0x40 <= trail <= 0xFE and trail != 0x7F else 1
+    return "".join(out)
+
+
+def _utf8_as_cp936(text: str, rng: random.Random) -> str | None:
+    return read_cp936(text.encode("utf-8"))
+
+
+def _utf8_as_cp936_marked(text: str, rng: random.Random) -> str | None:
+    return read_cp936(text.encode("utf-8"), "?")
+
+
+def _utf8_as_gbk_replaced(text: str, rng: random.Random) -> str | None:
+    return lossy_utf8_as_gbk(text)
+
+
+def _lost_byte(codec: str, mark: str) -> Callable[[str, random.Random], str | None]:
+    """One byte of a double-byte character lost: the rest is read out of step."""
+
+    def damage(text: str, rng: random.Random) -> str | None:
+        try:
+            data = text.encode(codec)
+        except UnicodeEncodeError:
+            return None
+        double = [i for i, b in enumerate(data) if b >= 0x81]
+        if not double:
+            return None
+        cut = rng.choice(double)
+        return (
+            (data[:cut] + data[cut + 1 :]).decode(codec, errors="replace").replace("\ufffd", mark)
+        )
+
+    return damage
+
+
+def _gb2312_read(text: str, rng: random.Random) -> str | None:
+    return lossy_gb2312(text)
+
+
+def _cut_line_ends(text: str, rng: random.Random) -> str | None:
+    """Each line's GBK bytes cut before their last byte (fixed-width fields, truncated
+    database columns): a line that ended in a Han character ends in ``?``."""
+    lines = []
+    for line in text.split("\n"):
+        try:
+            data = line.encode("gbk")
+        except UnicodeEncodeError:
+            return None
+        if data and data[-1] >= 0x40 and len(data) >= 2 and data[-2] >= 0x81:
+            line = data[:-1].decode("gbk", errors="replace").replace("\ufffd", "?")
+        lines.append(line)
+    joined = "\n".join(lines)
+    return joined if joined != text else None
+
+
+#: Families that lose bytes: name → (damage function of text and rng, scripts).
+LOSSY_FAMILIES: dict[str, tuple[Callable[[str, random.Random], str | None], tuple[str, ...]]] = {
+    "utf8-as-cp936": (_utf8_as_cp936, ("hans", "hant")),
+    "utf8-as-cp936-?": (_utf8_as_cp936_marked, ("hans", "hant")),
+    "utf8-as-gbk-U+FFFD": (_utf8_as_gbk_replaced, ("hans", "hant")),
+    "gbk-lost-byte-U+FFFD": (_lost_byte("gbk", "\ufffd"), ("hans",)),
+    "gbk-lost-byte-?": (_lost_byte("gbk", "?"), ("hans",)),
+    "big5-lost-byte-U+FFFD": (_lost_byte("big5", "\ufffd"), ("hant",)),
+    "gbk-as-gb2312-?": (_gb2312_read, ("hant",)),
+    "gbk-line-cut-?": (_cut_line_ends, ("hans",)),
+}
+
+
+def lossy_span(
+    text: str, family: str, rng: random.Random, size: str = "paragraph"
+) -> tuple[str, int, int] | None:
+    """Like :func:`damage_span` for a lossy family: (damaged text, start, end of damage)."""
+    damage = LOSSY_FAMILIES[family][0]
+    if size == "whole":
+        spans = [(0, len(text))]
+    elif size == "paragraph":
+        spans = paragraphs(text)
+    else:
+        spans = [m.span() for m in SENTENCE_RE.finditer(text)]
+    rng.shuffle(spans)
+    for start, end in spans[:40]:
+        garbled = damage(text[start:end], rng)
+        if garbled is not None and garbled != text[start:end]:
+            return text[:start] + garbled + text[end:], start, start + len(garbled)
+    return None
+
+
+def read_clean_set(name: str) -> list[str]:
+    """The documents of ``tests/data/clean/<name>.txt.xz`` (see its README)."""
+    import lzma
+
+    data = lzma.decompress((CORPUS.parent / "clean" / f"{name}.txt.xz").read_bytes())
+    return data.decode("utf-8").split("\n\f\n")
+
+
+CLEAN_SETS = ("modern", "classical", "names", "technical")

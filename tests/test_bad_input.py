@@ -482,7 +482,7 @@ def test_lone_surrogates_never_crash_and_are_never_written(
     monkeypatch.setattr(
         safe_files,
         "decode_bytes",
-        lambda data, encoding=None: decode.Decoded(escaped, "utf-8", False, 1.0),
+        lambda data, encoding=None, force=False: decode.Decoded(escaped, "utf-8", False, 1.0),
     )
     outcome = process_file(path, RunOptions(rules=RULES, repair=True, write=True))
     assert outcome.error is not None

@@ -12,7 +12,12 @@ from damage import corpus
 
 from cnfix import scan_text
 from cnfix.io.chunks import iter_chunks
-from cnfix.io.decode import BinaryFileError, decode_bytes
+from cnfix.io.decode import (
+    BinaryFileError,
+    ForeignTextError,
+    ImplausibleDecodingError,
+    decode_bytes,
+)
 from cnfix.io.detect import detect_encoding
 from cnfix.rules.encoding import MIN_REWRITE_CONFIDENCE
 
@@ -141,17 +146,77 @@ def test_a_cut_short_character_after_ascii_alone_is_not_taken_for_utf8() -> None
     assert decode_bytes(data).encoding != "utf-8"
 
 
-def test_utf8_with_a_bad_byte_inside_is_not_read_as_cut_short() -> None:
-    """A bad byte inside is damage, not a cut: read as damaged UTF-8 (the byte shows as
-    U+FFFD, and the file is never rewritten, issue 21 F34), or refused."""
+def test_utf8_with_a_bad_byte_inside_is_utf8_with_damage_never_trusted() -> None:
+    """Invalid bytes inside mostly valid UTF-8 are damage in a UTF-8 text, not a sign of
+    another encoding: read as UTF-8 with U+FFFD (lost-bytes reports it), confidence too
+    low for the file to be rewritten."""
     data = HANS.encode()[:9] + b"\xff" + HANS.encode()[9:]
-    try:
-        decoded = decode_bytes(data)
-    except BinaryFileError:
-        return
-    assert decoded.encoding != "utf-8" or (
-        decoded.confidence < 0.9 and decoded.text == data.decode("utf-8", errors="replace")
-    )
+    decoded = decode_bytes(data)
+    assert decoded.encoding == "utf-8"
+    assert decoded.text == HANS[:3] + "\ufffd" + HANS[3:]
+    assert decoded.confidence < MIN_REWRITE_CONFIDENCE
+
+
+def test_gbk_text_is_never_taken_for_damaged_utf8() -> None:
+    rng = random.Random(3)
+    for name, text in corpus("hans")[::4]:
+        start = rng.randrange(max(1, len(text) - 40))
+        chunk = text[start : start + rng.randint(4, 40)]
+        try:
+            data = chunk.encode("gbk")
+        except UnicodeEncodeError:
+            continue
+        if data.isascii():
+            continue
+        try:
+            decoded = decode_bytes(data)
+        except BinaryFileError:
+            continue
+        assert decoded.encoding != "utf-8", (name, chunk)
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "language"),
+    [
+        (
+            "日本語のテキストです。東京都に住んでいます。今日はいい天気ですね。",
+            "shift_jis",
+            "Japanese",
+        ),
+        (
+            "日本語のテキストです。東京都に住んでいます。今日はいい天気ですね。",
+            "euc_jp",
+            "Japanese",
+        ),
+        ("한국어 텍스트입니다. 서울에 살고 있습니다. 오늘은 날씨가 좋네요.", "euc_kr", "Korean"),
+        ("Привет, мир! Это русский текст в кодировке Windows-1251.", "cp1251", "Cyrillic"),
+        ("Café crème, déjà vu, naïve façade, señor Müller.", "latin-1", "Western European"),
+    ],
+)
+def test_other_languages_legacy_encodings_are_named_and_never_decoded(
+    text: str, codec: str, language: str
+) -> None:
+    with pytest.raises(ForeignTextError, match=language):
+        decode_bytes((text * 3).encode(codec))
+
+
+def test_named_encoding_that_gives_implausible_text_is_refused_unless_forced() -> None:
+    data = ("日本語のテキストです。東京都に住んでいます。" * 3).encode("shift_jis")
+    with pytest.raises(ImplausibleDecodingError):
+        decode_bytes(data, "gb18030")
+    assert decode_bytes(data, "gb18030", force=True).text == data.decode("gb18030")
+    assert decode_bytes(HANS.encode("gbk"), "gbk").text == HANS
+
+
+def test_random_bytes_are_not_read_as_utf16_with_confidence() -> None:
+    rng = random.Random(16)
+    for _ in range(50):
+        data = bytes(rng.randrange(256) for _ in range(rng.choice([20, 64, 400])))
+        try:
+            decoded = decode_bytes(data)
+        except BinaryFileError:
+            continue
+        assert decoded.confidence < MIN_REWRITE_CONFIDENCE, decoded
 
 
 @pytest.mark.parametrize(

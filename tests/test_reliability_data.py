@@ -250,7 +250,7 @@ def test_f34_a_stray_byte_in_utf8_is_damaged_utf8_and_never_rewritten(tmp_path: 
     assert b"utf-16" not in scan.stdout
     assert b"stray-comma" in scan.stdout and b"lost-bytes" in scan.stdout
     repair = run_cnfix("repair", "-w", "nel.txt", cwd=tmp_path)
-    assert b"invalid UTF-8" in repair.stderr
+    assert b"UTF-8 with invalid bytes" in repair.stderr
     assert path.read_bytes() == data
 
 

@@ -496,7 +496,9 @@ def _stream_units(path: Path, options: RunOptions) -> Iterator[_ChunkUnit | _Str
     kind = "text"
     try:
         walked = os.lstat(path)
-        chunks = iter_chunks(path, encoding=options.encoding, walked=walked)
+        chunks = iter_chunks(
+            path, encoding=options.encoding, walked=walked, force=options.force_encoding
+        )
         for index, chunk in enumerate(chunks):
             if previous is not None:
                 yield _ChunkUnit(path, previous, index - 1, last=False, kind=kind)

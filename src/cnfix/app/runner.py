@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cnfix.engine import ConvergenceError, check_document, repair_document
-from cnfix.io.decode import BinaryFileError, InputError, NotTextError, decode_bytes
+from cnfix.io.decode import (
+    BinaryFileError,
+    InputError,
+    NotTextError,
+    decode_bytes,
+    untrusted_reason,
+)
 from cnfix.io.safe_files import DEFAULT_MAX_SIZE, clean_stale_temps, read_document, write_atomic
 from cnfix.model import MIN_REWRITE_CONFIDENCE, Document, Finding, Rule, Settings
 
@@ -27,6 +33,8 @@ class RunOptions:
     rules: tuple[Rule, ...]
     settings: Settings = field(default_factory=Settings)
     encoding: str | None = None
+    #: Use ``encoding`` even where it gives text that is not plausible Chinese.
+    force_encoding: bool = False
     repair: bool = False
     unsafe_fixes: bool = False
     write: bool = False
@@ -175,12 +183,7 @@ def rewrite_refusal(doc: Document, options: RunOptions) -> str | None:
     guessed with low confidence, or UTF-8 with invalid bytes (they would be lost)."""
     if doc.confidence >= MIN_REWRITE_CONFIDENCE or options.encoding is not None:
         return None
-    if doc.encoding == "utf-8":
-        return "not written: invalid UTF-8 bytes (shown as U+FFFD) would be lost"
-    return (
-        f"not written: encoding {doc.encoding} detected with low confidence "
-        f"({doc.confidence:.2f}); name it with --encoding"
-    )
+    return f"not written: {untrusted_reason(doc.encoding, doc.confidence)}; name it with --encoding"
 
 
 def repair_stdin(data: bytes, options: RunOptions) -> tuple[FileOutcome, bytes]:
@@ -194,7 +197,7 @@ def repair_stdin(data: bytes, options: RunOptions) -> tuple[FileOutcome, bytes]:
     name = options.stdin_name  # --stdin-filename: its format and the name in messages
     outcome = FileOutcome(STDIN if name is None else Path(name))
     try:
-        decoded = decode_bytes(data, options.encoding)
+        decoded = decode_bytes(data, options.encoding, force=options.force_encoding)
         doc = decoded.document(name=name, settings=options.settings)
         process_document(doc, options, outcome)
     except InputError as error:
@@ -203,10 +206,13 @@ def repair_stdin(data: bytes, options: RunOptions) -> tuple[FileOutcome, bytes]:
     except Exception as error:  # a bug in a rule: the input passes through untouched
         outcome.error = f"internal error, input left alone: {type(error).__name__}: {error}"
         return outcome, data
-    if outcome.error is not None or not outcome.changed or outcome.repaired is None:
+    if outcome.error is not None:
         return outcome, data
-    outcome.notice = rewrite_refusal(doc, options)
-    if outcome.notice is not None:
+    refusal = rewrite_refusal(doc, options)
+    if refusal is not None:  # said even when nothing changed: the input is not trusted
+        outcome.notice = refusal.replace("not written", "passed through unchanged", 1)
+        return outcome, data
+    if not outcome.changed or outcome.repaired is None:
         return outcome, data
     try:
         return outcome, outcome.repaired.encode("utf-8")
@@ -271,6 +277,7 @@ def process_file(
             path,
             settings=options.settings,
             encoding=options.encoding,
+            force=options.force_encoding,
             max_size=options.max_size,
             walked=walked,
         )

@@ -91,6 +91,11 @@ def common_options(function: F) -> F:
             help="Take the settings from this file for every file (default: the "
             ".cnfix.toml, cnfix.toml or pyproject.toml [tool.cnfix] closest to each file).",
         ),
+        click.option(
+            "--force-encoding",
+            is_flag=True,
+            help="Use --encoding even where it gives text that is not plausible Chinese.",
+        ),
         click.option("--include", multiple=True, metavar="GLOB", help="Also take these files."),
         click.option("--exclude", multiple=True, metavar="GLOB", help="Skip these paths."),
         click.option(
@@ -296,6 +301,7 @@ def run_options(
     encoding: str | None,
     config_file: Path | None = None,
     unsafe_fixes: bool = False,
+    force_encoding: bool = False,
     max_size: int = DEFAULT_MAX_SIZE >> 20,
     paths: tuple[Path, ...] = (),
     **run: Any,
@@ -317,6 +323,7 @@ def run_options(
     base = RunOptions(
         rules=(),
         encoding=encoding,
+        force_encoding=force_encoding,
         max_size=max_size << 20 or None,
         trees=tuple(path for path in paths if path.is_dir()),
         **run,

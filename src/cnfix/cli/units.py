@@ -10,6 +10,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -18,6 +19,7 @@ import click
 from cnfix.app.runner import FileOutcome, RunOptions, process_document
 from cnfix.cli.options import Configured, Reporting, notice
 from cnfix.config import Config
+from cnfix.model import MIN_REWRITE_CONFIDENCE
 
 STDIN = Path("-")
 
@@ -121,18 +123,36 @@ def long_run(files: list[Path] | Found) -> bool:
     return isinstance(files, list) and len(files) >= PROGRESS_AT
 
 
-def stdin_outcome(options: RunOptions) -> FileOutcome:
-    """Standard input as one document."""
-    from cnfix.io.decode import InputError, decode_bytes
+def stdin_outcome(options: RunOptions, data: bytes | None = None) -> FileOutcome:
+    """Standard input as one document, through the same decoding and guards as a file:
+    text decoded with low confidence (or damaged UTF-8) is scanned but not repaired."""
+    from cnfix.io.decode import BinaryFileError, InputError, decode_bytes, untrusted_reason
 
     name = options.stdin_name
     outcome = FileOutcome(STDIN if name is None else Path(name))
     try:
-        decoded = decode_bytes(sys.stdin.buffer.read(), options.encoding)
+        decoded = decode_bytes(
+            sys.stdin.buffer.read() if data is None else data,
+            options.encoding,
+            force=options.force_encoding,
+        )
+    except BinaryFileError as error:
+        outcome.notice = f"skipped: {error}"
+        return outcome
     except InputError as error:
         outcome.error = str(error)
         return outcome
-    process_document(decoded.document(name=name, settings=options.settings), options, outcome)
+    trusted = decoded.confidence >= MIN_REWRITE_CONFIDENCE or options.encoding is not None
+    process_document(
+        decoded.document(name=name, settings=options.settings),
+        replace(options, repair=options.repair and trusted),
+        outcome,
+    )
+    if not trusted:
+        outcome.notice = (
+            f"not repaired: {untrusted_reason(decoded.encoding, decoded.confidence)};"
+            " input passed through unchanged"
+        )
     return outcome
 
 

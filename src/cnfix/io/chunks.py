@@ -11,7 +11,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from cnfix.io.decode import BOMS, BinaryFileError, ChangedOnDiskError, InputError
+from cnfix.io.decode import (
+    BOMS,
+    BinaryFileError,
+    ChangedOnDiskError,
+    ForeignTextError,
+    InputError,
+    check_named_encoding,
+    detected_codec,
+)
 from cnfix.io.safe_files import (
     TEMP_PREFIX,
     FileIdentity,
@@ -109,13 +117,21 @@ def _cut_long_line(text: str) -> int:
     return len(text) - 1 if text.endswith("\r") else len(text)
 
 
-def _stream_codec(head: bytes, encoding: str | None) -> tuple[str, int, bool, float]:
+def _stream_codec(
+    head: bytes, encoding: str | None, force: bool = False
+) -> tuple[str, int, bool, float]:
     """Codec, bytes of BOM to skip, whether there was a BOM, confidence — from the head."""
     if encoding is not None:
         try:
-            return codecs.lookup(encoding).name, 0, False, 1.0
+            name = codecs.lookup(encoding).name
+            text = codecs.getincrementaldecoder(name)().decode(head, final=False)
         except LookupError as error:
             raise InputError(f"unknown encoding {encoding!r}: {error}") from None
+        except UnicodeDecodeError as error:
+            raise InputError(f"cannot decode as {encoding}: {error}") from None
+        if not force:
+            check_named_encoding(text, name)
+        return name, 0, False, 1.0
     for bom, codec in BOMS:
         if head.startswith(bom):
             return codec, len(bom), True, 1.0
@@ -125,23 +141,24 @@ def _stream_codec(head: bytes, encoding: str | None) -> tuple[str, int, bool, fl
         pass
     else:
         return "utf-8", 0, False, 1.0
-    from cnfix.io.detect import detect_encoding
-
     # The head may end inside a character: then judge it without its last bytes.
-    detected = None
-    for trim in range(min(4, len(head))):
-        detected = detect_encoding(head[: len(head) - trim])
-        if detected is not None:
-            break
-    if detected is None:
-        raise BinaryFileError("binary or undecodable file (not UTF-8, GB18030, Big5 or UTF-16)")
-    return detected[0], 0, False, detected[1]
+    for trim in range(min(3, len(head) - 1)):
+        try:
+            codec, confidence = detected_codec(head[: len(head) - trim])
+        except ForeignTextError:
+            raise
+        except BinaryFileError:
+            continue
+        return codec, 0, False, confidence
+    codec, confidence = detected_codec(head)
+    return codec, 0, False, confidence
 
 
 def iter_chunks(
     path: Path,
     *,
     encoding: str | None = None,
+    force: bool = False,
     chunk_bytes: int | None = None,
     walked: os.stat_result | None = None,
 ) -> Iterator[Chunk]:
@@ -161,7 +178,7 @@ def iter_chunks(
     identity = FileIdentity.of(os.fstat(fd))
     with open(fd, "rb") as stream:
         data = stream.read(chunk_bytes)
-        codec, skip, bom, confidence = _stream_codec(data, encoding)
+        codec, skip, bom, confidence = _stream_codec(data, encoding, force)
         decoder = codecs.getincrementaldecoder(codec)("strict")
         data = data[skip:]
         pending = ""

@@ -8,7 +8,7 @@ import codecs
 import os
 from dataclasses import dataclass
 
-from cnfix.model import Document, Settings
+from cnfix.model import MIN_REWRITE_CONFIDENCE, Document, Settings
 from cnfix.text.kinds import kind_for_name
 
 BOMS = (
@@ -32,6 +32,15 @@ class BinaryFileError(InputError):
 
 class NotTextError(BinaryFileError):
     """A FIFO, socket, device or link out of the tree: skipped, never opened."""
+
+
+class ForeignTextError(BinaryFileError):
+    """Text in another language's legacy encoding (Shift-JIS, Windows-1251, Latin-1…):
+    reported and skipped, never rewritten."""
+
+
+class ImplausibleDecodingError(InputError):
+    """The encoding the user named gives text that is not plausible Chinese."""
 
 
 class ChangedOnDiskError(InputError):
@@ -84,40 +93,98 @@ def _cut_short_utf8(data: bytes, error: UnicodeDecodeError) -> str | None:
     return text + "\ufffd"
 
 
-#: Confidence of UTF-8 with a few invalid bytes (``damaged_utf8``): reported, never
-#: rewritten (the invalid bytes would be lost).
+#: Confidence given to UTF-8 that holds a few invalid bytes: read as UTF-8 with the
+#: damage marked U+FFFD (the lost-bytes rule reports it), never written back, since
+#: writing would replace bytes that are not ours to drop.
 DAMAGED_UTF8_CONFIDENCE = 0.5
-#: Valid non-ASCII characters per invalid byte above which data that is not valid
-#: UTF-8 is still UTF-8, damaged: GBK or Big5 read as UTF-8 has fewer valid characters
-#: than invalid bytes (most of their byte pairs are no UTF-8 sequence).
-DAMAGED_UTF8_RATIO = 8
+#: Valid multi-byte UTF-8 bytes needed per invalid byte to call input damaged UTF-8:
+#: GBK or Big5 text read as UTF-8 makes a valid sequence for about one character in
+#: fifty, so its invalid bytes outnumber the valid ones many times over.
+UTF8_EVIDENCE_RATIO = 3
+#: Valid multi-byte UTF-8 bytes needed at least: two Han characters.
+MIN_DAMAGED_UTF8_BYTES = 6
 
 
-def damaged_utf8(data: bytes) -> str | None:
-    """The text of UTF-8 that holds a few invalid bytes (a stray 0x85, a byte lost in a
-    copy), each read as U+FFFD, which ``lost-bytes`` reports; None when the data is not
-    mostly UTF-8. Detection would read it as UTF-16 or GB18030 and see only noise."""
-    text = data.decode("utf-8", errors="replace")
-    invalid = text.count("\ufffd") - data.count("\ufffd".encode())
-    if invalid <= 0:
+def untrusted_reason(encoding: str, confidence: float) -> str:
+    """Why text decoded with ``confidence`` below ``MIN_REWRITE_CONFIDENCE`` is not
+    written back: one phrase for files and stdin alike."""
+    if encoding == "utf-8":
+        return "UTF-8 with invalid bytes, which a rewrite would replace with U+FFFD"
+    return f"encoding {encoding} detected with low confidence ({confidence:.2f})"
+
+
+def _damaged_utf8(data: bytes) -> str | None:
+    """Mostly valid UTF-8 with some invalid bytes: the text with U+FFFD for each bad
+    sequence, or None when the invalid bytes are too many to call it UTF-8, or when a
+    Chinese legacy encoding reads the whole of ``data`` confidently."""
+    escaped = data.decode("utf-8", errors="surrogateescape")
+    invalid = sum(1 for char in escaped if "\udc80" <= char <= "\udcff")
+    valid = sum(1 for byte in data if byte >= 0x80) - invalid
+    if valid < MIN_DAMAGED_UTF8_BYTES or valid < UTF8_EVIDENCE_RATIO * invalid:
         return None
-    valid = sum(1 for char in text if char > "\x7f") - text.count("\ufffd")
-    return text if valid >= DAMAGED_UTF8_RATIO * invalid else None
+    from cnfix.io.detect import detect_encoding
+
+    detected = detect_encoding(data)
+    if detected is not None and detected[1] >= MIN_REWRITE_CONFIDENCE:
+        return None
+    return data.decode("utf-8", errors="replace")
 
 
-def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
-    """Decode ``data``: BOM, strict UTF-8, UTF-8 with a few damaged bytes
-    (``damaged_utf8``), then Chinese-only detection.
+def detected_codec(data: bytes) -> tuple[str, float]:
+    """Codec and confidence from detection; BinaryFileError (or ForeignTextError) when
+    no Chinese encoding reads ``data`` as plausible text."""
+    from cnfix.io.detect import detect_encoding, foreign_encoding
 
-    ``encoding`` forces a codec (the user's ``--encoding``) with full confidence.
-    Raises BinaryFileError for data that is not text in any candidate encoding.
+    detected = detect_encoding(data)
+    if detected is None or detected[1] < MIN_REWRITE_CONFIDENCE:
+        foreign = foreign_encoding(data)
+        if foreign is not None:
+            raise ForeignTextError(
+                f"{foreign} text, not Chinese: left as it is (cnfix repairs Chinese text only)"
+            )
+    if detected is None:
+        raise BinaryFileError("binary or undecodable file (not UTF-8, GB18030, Big5 or UTF-16)")
+    return detected
+
+
+def check_named_encoding(text: str, name: str) -> None:
+    """Raise ImplausibleDecodingError when ``text``, decoded with the codec the user
+    named, is not plausible Chinese (Japanese read as GB18030 would be written over)."""
+    if text.isascii():
+        return
+    from cnfix.io.detect import IMPLAUSIBLE_BITS, SAMPLE_BYTES
+    from cnfix.text.plausibility import bits_per_char
+
+    cost = bits_per_char(text[:SAMPLE_BYTES])
+    if cost > IMPLAUSIBLE_BITS:
+        raise ImplausibleDecodingError(
+            f"decoded as {name}, the text is not plausible Chinese ({cost:.0f} bits a"
+            " character); nothing written (add --force-encoding to decode it anyway)"
+        )
+
+
+def _named(data: bytes, encoding: str, force: bool) -> Decoded:
+    """``data`` in the encoding the user named; implausible text is refused unless forced."""
+    try:
+        text = data.decode(encoding).removeprefix("\ufeff")
+        name = codecs.lookup(encoding).name
+    except (UnicodeDecodeError, LookupError) as error:
+        raise InputError(f"cannot decode as {encoding}: {error}") from None
+    if not force:
+        check_named_encoding(text, name)
+    return Decoded(text, name, False, 1.0)
+
+
+def decode_bytes(data: bytes, encoding: str | None = None, *, force: bool = False) -> Decoded:
+    """Decode ``data``: BOM, strict UTF-8, damaged UTF-8, then Chinese-only detection.
+
+    ``encoding`` names a codec (the user's ``--encoding``): text it decodes to that is
+    not plausible Chinese raises ImplausibleDecodingError unless ``force``.
+    Raises BinaryFileError for data that is not text in any candidate encoding, and
+    ForeignTextError for text in another language's legacy encoding.
     """
     if encoding is not None:
-        try:
-            text = data.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as error:
-            raise InputError(f"cannot decode as {encoding}: {error}") from None
-        return Decoded(text.removeprefix("\ufeff"), codecs.lookup(encoding).name, False, 1.0)
+        return _named(data, encoding, force)
     for bom, codec in BOMS:
         if data.startswith(bom):
             try:
@@ -128,6 +195,10 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
         text: str | None = data.decode("utf-8")
     except UnicodeDecodeError as error:
         text = _cut_short_utf8(data, error)
+        if text is None:
+            damaged = _damaged_utf8(data)
+            if damaged is not None:
+                return Decoded(damaged, "utf-8", False, DAMAGED_UTF8_CONFIDENCE)
     if text is not None:
         if "\x00" not in text:
             return Decoded(text, "utf-8", False, 1.0)
@@ -136,14 +207,7 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
         if not has_wide_nul_pattern(data):
             raise BinaryFileError("binary file (NUL bytes)")
         # NULs at every other byte: UTF-16/32 without BOM of mostly ASCII text.
-    elif (damaged := damaged_utf8(data)) is not None and "\x00" not in damaged:
-        return Decoded(damaged, "utf-8", False, DAMAGED_UTF8_CONFIDENCE)
-    from cnfix.io.detect import detect_encoding
-
-    detected = detect_encoding(data)
-    if detected is None:
-        raise BinaryFileError("binary or undecodable file (not UTF-8, GB18030, Big5 or UTF-16)")
-    codec, confidence = detected
+    codec, confidence = detected_codec(data)
     text = data.decode(codec)
     if "\x00" in text:
         raise BinaryFileError("binary file (NUL bytes)")

@@ -155,12 +155,13 @@ def read_document(
     *,
     settings: Settings | None = None,
     encoding: str | None = None,
+    force: bool = False,
     max_size: int | None = DEFAULT_MAX_SIZE,
     walked: os.stat_result | None = None,
 ) -> tuple[Document, Snapshot]:
     """Read and decode ``path``; return the Document and the original bytes (a Snapshot)."""
     data = read_snapshot(path, max_size=max_size, walked=walked)
-    decoded = decode_bytes(data, encoding)
+    decoded = decode_bytes(data, encoding, force=force)
     return decoded.document(name=path, settings=settings), data
 
 

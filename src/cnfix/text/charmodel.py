@@ -142,3 +142,11 @@ def sloppy_encode_1252(text: str) -> bytes | None:
                 return None
             out.append(byte)
     return bytes(out)
+
+
+def encode_cp936(text: str) -> bytes | None:
+    """``text`` as Windows code page 936 bytes: GBK, with € as the single byte 0x80."""
+    try:
+        return b"\x80".join(part.encode("gb18030") for part in text.split("€"))
+    except UnicodeEncodeError:
+        return None

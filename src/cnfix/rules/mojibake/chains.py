@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from cnfix.text.charmodel import (
-    sloppy_encode_1252,
-)
+from cnfix.text.charmodel import encode_cp936, sloppy_encode_1252
 from cnfix.text.datafiles import read_data
 
 # ---------------------------------------------------------------------------
@@ -57,7 +55,12 @@ def redecode(text: str, read_as: str, original: str) -> str | None:
     data = _encode(text, read_as)
     if data is None or data.isascii():
         return None
-    return _decode(data, original)
+    decoded = _decode(data, original)
+    if decoded is None and read_as == "GBK" and "€" in text:
+        # Windows code page 936 reads byte 0x80 alone as €, where GB18030 has € at
+        # A2E3: UTF-8 read on Windows carries it (閫€ for 退).
+        decoded = _decode(encode_cp936(text) or b"", original)
+    return decoded
 
 
 #: (read as, original) pairs for one layer, by the kind of text the garble shows.

@@ -102,7 +102,10 @@ _UTF8_DECODER = codecs.getincrementaldecoder("utf-8")
 
 @functools.lru_cache(maxsize=65536)
 def _encode_char(char: str, read_as: str) -> bytes | None:
-    """``_encode`` of one character, remembered: the walks ask for the same ones."""
+    """``_encode`` of one character, remembered: the walks ask for the same ones. A
+    ``€`` read as GBK is Windows code page 936's single byte 0x80 (``閫€`` for 退)."""
+    if char == "€" and read_as == "GBK":
+        return b"\x80"
     return _encode(char, read_as)
 
 

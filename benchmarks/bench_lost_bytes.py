@@ -1,0 +1,126 @@
+"""Measure lossy damage families and the clean sets (issue 15).
+
+For each lossy family of ``tests/damage.py`` (``LOSSY_FAMILIES``: UTF-8 read as Windows
+cp936 with ``€`` and ``?``, UTF-8 read as GBK with U+FFFD, a byte lost in GBK or Big5,
+GB2312 reading, lines cut before their last byte) and each damage size: recall (a
+mojibake or lost-bytes finding overlaps the damage), exact repair (safe fixes give
+back the clean text byte for byte), near repair (a repair that gives back all but
+one character) and restored (the share of the characters the damage took, within the
+damaged span, that the repair gives back).
+Then, for each clean set of ``tests/data/clean``: findings of the two rules, documents
+changed by a repair (safe, and with unsafe fixes) and scan speed.
+
+Run: ``python benchmarks/bench_lost_bytes.py [--limit N] [--skip-clean]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import pathlib
+import random
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from damage import CLEAN_SETS, LOSSY_FAMILIES, corpus, lossy_span, read_clean_set  # noqa: E402
+
+from cnfix import repair_text, scan_text  # noqa: E402
+
+RULES = ["mojibake", "lost-bytes"]
+
+
+def _near(repaired: str, clean: str) -> bool:
+    """All of ``clean`` given back but for at most one character."""
+    if len(repaired) != len(clean):
+        return False
+    return sum(a != b for a, b in zip(repaired, clean, strict=True)) <= 1
+
+
+def _matched(a: str, b: str) -> int:
+    return sum(
+        block.size for block in difflib.SequenceMatcher(None, a, b, False).get_matching_blocks()
+    )
+
+
+def _restored(damaged: str, repaired: str, clean: str) -> float:
+    """Share of the characters the damage took from ``clean`` that the repair gave back."""
+    before = _matched(damaged, clean)
+    lost = len(clean) - before
+    return (_matched(repaired, clean) - before) / lost if lost else 1.0
+
+
+def bench_lossy(docs, limit: int) -> None:
+    print(
+        f"{'family':24} {'size':10} {'n':>4} {'recall':>7} {'exact':>7} {'near':>7} {'restored':>8}"
+    )
+    for family, (_, scripts) in LOSSY_FAMILIES.items():
+        pool = [text for name, text in docs if name.split("/")[0] in scripts]
+        for size in ("whole", "paragraph", "sentence"):
+            rng = random.Random(f"{family}/{size}")
+            n = hit = exact = near = 0
+            restored = 0.0
+            for text in pool:
+                if n >= limit:
+                    break
+                made = lossy_span(text, family, rng, size)
+                if made is None:
+                    continue
+                damaged, start, end = made
+                n += 1
+                findings = scan_text(damaged, select=RULES)
+                hit += any(f.start < end and start < f.end for f in findings)
+                repaired = repair_text(damaged, select=RULES).text
+                exact += repaired == text
+                near += repaired != damaged and _near(repaired, text)
+                window = slice(max(0, start - 5), end + 5)
+                clean_window = slice(max(0, start - 5), end + 5 + len(text) - len(damaged))
+                repaired_window = slice(max(0, start - 5), end + 5 + len(repaired) - len(damaged))
+                restored += _restored(
+                    damaged[window], repaired[repaired_window], text[clean_window]
+                )
+            if n:
+                print(
+                    f"{family:24} {size:10} {n:4d} {hit / n:7.1%} {exact / n:7.1%} {near / n:7.1%}"
+                    f" {restored / n:8.1%}"
+                )
+
+
+def bench_clean_sets() -> None:
+    print(
+        f"{'clean set':10} {'docs':>5} {'MB':>5} {'findings':>8} {'changed':>7} "
+        f"{'unsafe':>6} {'MB/s':>5}"
+    )
+    for name in CLEAN_SETS:
+        kind = "markdown" if name == "technical" else "text"
+        documents = read_clean_set(name)
+        size = sum(len(d.encode("utf-8")) for d in documents) / 1e6
+        begin = time.perf_counter()
+        findings = [f for d in documents for f in scan_text(d, select=RULES, kind=kind)]
+        elapsed = time.perf_counter() - begin
+        changed = sum(repair_text(d, select=RULES, kind=kind).text != d for d in documents)
+        unsafe = sum(
+            repair_text(d, select=RULES, kind=kind, unsafe_fixes=True).text != d for d in documents
+        )
+        print(
+            f"{name:10} {len(documents):5d} {size:5.2f} {len(findings):8d} {changed:7d} "
+            f"{unsafe:6d} {size / elapsed:5.1f}"
+        )
+        for finding in findings[:3]:
+            print(f"    {finding.rule}: {finding.message[:90]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, default=100, help="documents per family and size")
+    parser.add_argument("--skip-clean", action="store_true")
+    args = parser.parse_args()
+    bench_lossy(corpus(), args.limit)
+    if not args.skip_clean:
+        bench_clean_sets()
+
+
+if __name__ == "__main__":
+    main()

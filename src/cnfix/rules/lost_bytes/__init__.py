@@ -1,0 +1,356 @@
+"""The ``lost-bytes`` rule: bytes lost in decoding (�, 锟斤拷, 烫烫烫, GBK read as GB2312)."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+
+from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
+from cnfix.rules.lost_bytes.recovery import (
+    GUESS_BEFORE_RE,
+    GUESS_RE,
+    MARK_RE,
+    REALIGN_MARGIN_BITS,
+    SAFE_REALIGN_BITS,
+    TRAIL_BYTE_RE,
+    UNSAFE_GUESS_BITS,
+    UTF8_REPORT_BITS,
+    UTF8_SAFE_BITS,
+    LostCharacter,
+    characters_with_trail,
+    choose,
+    ranked_words,
+    realign,
+    utf8_window,
+)
+from cnfix.text.charmodel import UNUSUAL_HAN_COST, char_costs
+from cnfix.text.chars import HAN, HAN_RE, PLACEHOLDER_RE, lazy_compile
+from cnfix.text.plausibility import best_alternative, text_bits
+from cnfix.text.regions import Regions, not_checked_for_damage
+
+# ---------------------------------------------------------------------------
+# Lost bytes
+# ---------------------------------------------------------------------------
+
+PLACEHOLDER_START_RE = re.compile("[锟\ufffd烫屯]")
+PLACEHOLDER_WHY = {
+    "锟": "U+FFFD replacement bytes read as GBK (锟斤拷): the original bytes are gone",
+    "\ufffd": "replacement characters: a decoder dropped bytes it could not read",
+    "烫": "0xCC filler bytes (uninitialised stack memory) read as GBK",
+    "屯": "0xCD filler bytes (uninitialised heap memory) read as GBK",
+}
+
+_PINYIN_LETTERS = (
+    "a-zA-Z\u00e0-\u00fc\u0101\u0113\u011b\u012b\u014d\u016b"
+    "\u01ce\u01d0\u01d2\u01d4\u01d6\u01d8\u01da\u01dc"
+)
+LOST_PAREN_RE = lazy_compile(f"[{_PINYIN_LETTERS}]{{1,7}}\\)")
+ANNOTATION_RE = lazy_compile(f"\\([{_PINYIN_LETTERS}]{{1,7}}\\)")
+LOOKAHEAD = 12
+
+
+def _out_of_step(text: str, mark: int, mark_end: int) -> tuple[int, int] | None:
+    """The damaged span that starts at the ``?``/U+FFFD run ``text[mark:mark_end]``.
+
+    A GBK character the GB2312 decoder could not map became ``?`` and the decoder
+    read the following bytes out of step: an ASCII character right after the mark
+    (the lost character's trail byte, ``?y今``), rare characters, an ASCII letter
+    glued between Han characters, an annotation that lost its ``(``. Returns None
+    when nothing after the mark shows damage (``什么?你`` is a flattened ``？``).
+    """
+    costs = char_costs()
+    position = end = mark_end
+    evidence = structural = 0
+    trail = TRAIL_BYTE_RE.match(text, position)
+    lost = LOST_PAREN_RE.match(text, position)
+    if trail:
+        evidence += 3
+        structural += 1
+        position = end = trail.end()
+    elif lost:
+        evidence += 2
+        structural += 1
+        position = end = lost.end()
+    limit = min(len(text), position + LOOKAHEAD)
+    while position < limit:
+        char = text[position]
+        if char in "\n\r" or char.isspace():
+            break
+        if char in "?\ufffd":
+            end = position + 1
+            trail = TRAIL_BYTE_RE.match(text, end)
+            if trail:
+                end = position = trail.end()
+                continue
+        elif HAN_RE.match(char):
+            if costs.get(char, 99) >= UNUSUAL_HAN_COST:
+                evidence += 1
+                end = position + 1
+        elif char.isascii() and char.isalpha():
+            before = text[position - 1]
+            after = text[position + 1 : position + 2]
+            glued = HAN_RE.match(before) and (after in ("(", "?", "\ufffd") or HAN_RE.match(after))
+            if not glued:
+                break
+            evidence += 2
+            structural += 1
+            end = position + 1
+            annotation = ANNOTATION_RE.match(text, end)
+            if annotation:
+                end = annotation.end()
+        position += 1
+    if structural and evidence >= 3:
+        return mark, end
+    return None
+
+
+#: With this many certain out-of-step spans the document is known to be GBK read as
+#: GB2312, and every other `?` run touching Chinese text is reported as well.
+DAMAGED_DOCUMENT = 3
+AFTER_CHINESE_RE = lazy_compile(f"[{HAN}\u3001-\u3011\uff01-\uff1f\u201c\u201d]")
+
+
+def _realignment(text: str, start: int, end: int) -> tuple[int, Fix | None, str]:
+    """The fix for an out-of-step span found from ``start``: its (possibly longer) end,
+    the fix, and the words that name the lost characters' candidates."""
+    found = realign(text, start)
+    if found is None or found[3] < REALIGN_MARGIN_BITS:
+        return (end, *_guess_lost_characters(text, start, end))
+    new_end, new, lost, margin = found
+    if all(lost_char.chosen == "\ufffd" for lost_char in lost) and len(lost) == len(new):
+        # Nothing re-read but the losses themselves: the text stays as it is, reported.
+        return (end, None, ranked_words([lost_char.ranking for lost_char in lost]))
+    safe = margin >= SAFE_REALIGN_BITS and all(lost_char.safe for lost_char in lost)
+    title = f"Re-read in step: {new}" if len(new) <= 40 else f"Re-read in step: {new[:39]}…"
+    new += text[new_end:end]
+    fix = Fix(
+        (Edit(start, max(end, new_end), new),),
+        title,
+        Applicability.SAFE if safe else Applicability.UNSAFE,
+    )
+    return max(end, new_end), fix, ranked_words([lost_char.ranking for lost_char in lost])
+
+
+def _guess_lost_characters(text: str, start: int, end: int) -> tuple[Fix | None, str]:
+    """Stretch repair, unsafe only: ``?y`` is a GBK character whose lead byte was lost
+    and whose trail byte 0x79 survived as ``y``. The characters that end in that byte
+    are ranked by the language model in context; the best is offered when it leads by
+    ``UNSAFE_GUESS_BITS`` (``?W`` → 學). Returns the fix and the words naming them."""
+    edits = []
+    rankings = []
+    for match in GUESS_RE.finditer(text, start, min(len(text), end + 1)):
+        if match.start() >= end:
+            break
+        trail = match.group(1).encode("ascii")
+        ranking = best_alternative(
+            text[max(0, match.start() - 8) : match.start()],
+            characters_with_trail(trail[0]),
+            text[match.end() : match.end() + 8],
+        )
+        rankings.append(ranking)
+        # Offered only where the trail byte stands before Chinese text: ``?zhèn)``
+        # may be a lost character, or a reading that lost its ``(``.
+        followed = GUESS_BEFORE_RE.match(text, match.end())
+        if followed and ranking.margin >= UNSAFE_GUESS_BITS:
+            edits.append(Edit(match.start(), match.end(), ranking.best))
+    words = ranked_words(rankings)
+    if not edits:
+        return None, words
+    guesses = "".join(edit.replacement for edit in edits)
+    fix = Fix(tuple(edits), f"Guess the lost characters: {guesses}", Applicability.UNSAFE)
+    return fix, words
+
+
+def _remaining_marks(doc: Document, reported: list[tuple[int, int]]) -> Iterator[Finding]:
+    text = doc.text
+    done = Regions(sorted(reported))
+    for match in MARK_RE.finditer(text):
+        start, end = match.span()
+        if done.covers(start):
+            continue
+        before = text[start - 1 : start]
+        after = text[end : end + 1]
+        touching = AFTER_CHINESE_RE.match(before) or AFTER_CHINESE_RE.match(after)
+        glued = (before.isascii() and before.strip()) or TRAIL_BYTE_RE.match(text, end)
+        if not (touching or glued) or not_checked_for_damage(doc).covers(start):
+            continue
+        fix, candidates = _guess_lost_characters(text, start, min(len(text), end + 1))
+        yield LOST_BYTES.finding(
+            start,
+            end,
+            "`?` in a document that lost bytes in decoding (GBK read as GB2312, Big5 "
+            f"bytes lost): probably a character whose bytes were lost{candidates}",
+            fix,
+        )
+
+
+#: Marks looked at for a UTF-8 reading per document, and the characters of lost-data
+#: placeholders, after which a mark is more of the same.
+UTF8_MARK_BUDGET = 200
+PLACEHOLDER_CHARS = frozenset("锟斤拷烫屯\ufffd?")
+
+
+def _utf8_hole_spans(text: str, reported: list[tuple[int, int]]) -> Iterator[Finding]:
+    """UTF-8 read as GBK (cp936) where a byte could not be read and became ``?`` or
+    U+FFFD (``鈥?`` for an em dash that lost its last byte): every character around
+    the loss is read back; the one that lost a byte is ranked by the model."""
+    for looked, mark in enumerate(MARK_RE.finditer(text)):
+        if looked == UTF8_MARK_BUDGET:
+            break  # a document of lost data (锟斤拷 novels): the marks are reported anyway
+        if text[mark.start() - 1 : mark.start()] in PLACEHOLDER_CHARS:
+            continue
+        found = utf8_window(text, *mark.span())
+        if found is None or any(a < found[1] and found[0] < b for a, b in reported):
+            continue
+        start, end, pieces = found
+        garbled = text[start:end]
+        chosen = choose(pieces, text[max(0, start - 8) : start], text[end : end + 8])
+        lost = [piece for piece in chosen if isinstance(piece, LostCharacter)]
+        new = "".join(p if isinstance(p, str) else p.chosen for p in chosen)
+        scored = "".join(p if isinstance(p, str) else p.ranking.best for p in chosen)
+        left, right = text[max(0, start - 1) : start], text[end : end + 1]
+        margin = text_bits(garbled, left, right) - text_bits(scored, left, right)
+        wide = sum(not char.isascii() for char in garbled)
+        if margin < max(UTF8_REPORT_BITS[0], UTF8_REPORT_BITS[1] * wide):
+            continue
+        safe = margin >= max(UTF8_SAFE_BITS[0], UTF8_SAFE_BITS[1] * wide) and all(
+            lost_char.safe for lost_char in lost
+        )
+        reported.append((start, end))
+        shown = new if len(new) <= 40 else new[:39] + "…"
+        yield LOST_BYTES.finding(
+            start,
+            end,
+            "UTF-8 bytes read as GBK lost a byte at each `?`/U+FFFD; the rest reads back"
+            f" ({shown}){ranked_words([lost_char.ranking for lost_char in lost])}",
+            Fix(
+                (Edit(start, end, new),),
+                f"Read as UTF-8: {shown}",
+                Applicability.SAFE if safe else Applicability.UNSAFE,
+            ),
+        )
+
+
+def check_lost_bytes(doc: Document) -> Iterator[Finding]:
+    """Bytes that were lost when the text was decoded: the original cannot be recovered.
+
+    Examples: ``�`` (U+FFFD) runs; ``锟斤拷`` (U+FFFD's own UTF-8 bytes read as GBK,
+    the classic sign of a round trip through a broken converter); ``烫烫烫`` and
+    ``屯屯屯`` (uninitialised memory printed as GBK); and GBK text decoded as GB2312:
+    ``兼備(bèi)的醫(yī)學`` came out as ``兼?zhèn)涞尼t(yī)學`` — the decoder lost a byte at
+    備, which GB2312 lacks, printed ``?`` and read the next bytes out of step,
+    producing rare characters (涞), an ASCII letter glued between Han characters
+    (``t``, a trail byte) and an annotation that lost its ``(``.
+
+    Why: such spans are silent data loss. They survive every later conversion, poison
+    search and training data, and only a person (or the source file) can restore them.
+
+    Fix: what the bytes still hold is read back; nothing is invented. GBK text read as
+    GB2312 is re-read in step from the mark (every character after a lost lead byte is
+    still in the bytes, one byte shifted), and UTF-8 read as GBK (cp936) is read as
+    UTF-8 around each ``?``/U+FFFD (``鈥?`` is an em dash that lost its last byte). The
+    lost character itself is ranked by the language model among those its surviving
+    byte allows; the message lists the best four with how many bits each is behind.
+    It is restored in a safe fix only when the best leads by ``SAFE_GUESS_BITS``
+    (none wrong in calibration), offered unsafely from ``UNSAFE_GUESS_BITS``, and
+    otherwise becomes U+FFFD. Where nothing can be read back (``?zhèn)`` in the seeds,
+    placeholders) the span is reported, with candidates where a trail byte survived.
+    """
+    text = doc.text
+    has_mark = "?" in text or "\ufffd" in text
+    if not has_mark and "锟" not in text and "烫" not in text and "屯" not in text:
+        return
+    reported: list[tuple[int, int]] = []
+    if has_mark:
+        for start, mark_end in _mark_spans(text):
+            if start and text[start - 1] != "\n" and not AFTER_CHINESE_RE.match(text, start - 1):
+                # Also after the trail byte of an earlier lost character: 尼t?W.
+                if start < 2 or not text[start - 1].isascii() or not text[start - 1].isalpha():
+                    continue
+                if not AFTER_CHINESE_RE.match(text, start - 2):
+                    continue
+            if reported and start < reported[-1][1]:
+                continue
+            span = _out_of_step(text, start, mark_end)
+            if span is None or not_checked_for_damage(doc).covers(span[0]):
+                continue
+            span_end, fix, candidates = _realignment(text, *span)
+            reported.append((span[0], span_end))
+            yield LOST_BYTES.finding(
+                span[0],
+                span_end,
+                "GBK text decoded as GB2312: a byte was lost at the `?` and the bytes "
+                f"after it were read out of step ({text[span[0] : span_end]!r}){candidates}",
+                fix,
+            )
+        yield from _utf8_hole_spans(text, reported)
+        if len(reported) >= DAMAGED_DOCUMENT:
+            yield from _remaining_marks(doc, reported)
+    starts = _positions(text, "锟\ufffd烫屯")
+    if starts is None:
+        starts = [match.start() for match in PLACEHOLDER_START_RE.finditer(text)]
+    position = 0
+    reported = sorted(reported)
+    reported_starts = [a for a, _ in reported]
+    for begin in starts:
+        if begin < position:
+            continue
+        placeholder = PLACEHOLDER_RE.match(text, begin)
+        if placeholder is None:
+            continue
+        start, end = placeholder.span()
+        position = end
+        # ``reported`` is sorted and its spans do not overlap: skip those ``start`` is in.
+        index = bisect.bisect_right(reported_starts, start) - 1
+        while 0 <= index < len(reported) and reported[index][0] <= start < reported[index][1]:
+            start = reported[index][1]
+            index += 1
+        if start < end:
+            # Placeholders are damage even inside a URL: no protected regions here.
+            yield LOST_BYTES.finding(start, end, PLACEHOLDER_WHY[placeholder.group()[0]])
+
+
+#: Up to this many, the characters a rule looks for are found with ``str.find`` (a
+#: scan at memory speed, several GB/s, where a regex pass runs at ~500 MB/s); beyond
+#: it (``?`` on every line) one regex pass is cheaper than a call per character.
+FIND_LIMIT = 2000
+
+
+def _positions(text: str, chars: str) -> list[int] | None:
+    """Where any of ``chars`` occurs in ``text``, sorted; None for more than
+    ``FIND_LIMIT``."""
+    found: list[int] = []
+    for char in chars:
+        position = text.find(char)
+        while position >= 0:
+            if len(found) == FIND_LIMIT:
+                return None
+            found.append(position)
+            position = text.find(char, position + 1)
+    found.sort()
+    return found
+
+
+def _mark_spans(text: str) -> list[tuple[int, int]]:
+    """``MARK_RE``'s matches as spans: the runs of ``?`` and U+FFFD."""
+    positions = _positions(text, "?\ufffd")
+    if positions is None:
+        return [match.span() for match in MARK_RE.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    for position in positions:
+        if spans and spans[-1][1] == position:
+            spans[-1] = (spans[-1][0], position + 1)
+        else:
+            spans.append((position, position + 1))
+    return spans
+
+
+LOST_BYTES = Rule(
+    code="E003",
+    name="lost-bytes",
+    summary="bytes lost in decoding (�, 锟斤拷, 烫烫烫, GBK as GB2312, 鈥?), the rest read back",
+    fix_safety="mixed",
+    check=check_lost_bytes,
+    reports_outside_prose=True,
+)
