@@ -13,7 +13,6 @@ from cnfix.rules.lost_bytes.recovery import (
     MARK_RE,
     REALIGN_MARGIN_BITS,
     SAFE_REALIGN_BITS,
-    TRAIL_BYTE_RE,
     UNSAFE_GUESS_BITS,
     UTF8_REPORT_BITS,
     UTF8_SAFE_BITS,
@@ -24,8 +23,8 @@ from cnfix.rules.lost_bytes.recovery import (
     realign,
     utf8_window,
 )
-from cnfix.text.charmodel import UNUSUAL_HAN_COST, char_costs
-from cnfix.text.chars import HAN, HAN_RE, PLACEHOLDER_RE, lazy_compile
+from cnfix.text.chars import HAN, PLACEHOLDER_RE, lazy_compile
+from cnfix.text.losses import TRAIL_BYTE_RE, out_of_step_span
 from cnfix.text.plausibility import best_alternative, text_bits
 from cnfix.text.regions import Regions, not_checked_for_damage
 
@@ -40,70 +39,6 @@ PLACEHOLDER_WHY = {
     "烫": "0xCC filler bytes (uninitialised stack memory) read as GBK",
     "屯": "0xCD filler bytes (uninitialised heap memory) read as GBK",
 }
-
-_PINYIN_LETTERS = (
-    "a-zA-Z\u00e0-\u00fc\u0101\u0113\u011b\u012b\u014d\u016b"
-    "\u01ce\u01d0\u01d2\u01d4\u01d6\u01d8\u01da\u01dc"
-)
-LOST_PAREN_RE = lazy_compile(f"[{_PINYIN_LETTERS}]{{1,7}}\\)")
-ANNOTATION_RE = lazy_compile(f"\\([{_PINYIN_LETTERS}]{{1,7}}\\)")
-LOOKAHEAD = 12
-
-
-def _out_of_step(text: str, mark: int, mark_end: int) -> tuple[int, int] | None:
-    """The damaged span that starts at the ``?``/U+FFFD run ``text[mark:mark_end]``.
-
-    A GBK character the GB2312 decoder could not map became ``?`` and the decoder
-    read the following bytes out of step: an ASCII character right after the mark
-    (the lost character's trail byte, ``?y今``), rare characters, an ASCII letter
-    glued between Han characters, an annotation that lost its ``(``. Returns None
-    when nothing after the mark shows damage (``什么?你`` is a flattened ``？``).
-    """
-    costs = char_costs()
-    position = end = mark_end
-    evidence = structural = 0
-    trail = TRAIL_BYTE_RE.match(text, position)
-    lost = LOST_PAREN_RE.match(text, position)
-    if trail:
-        evidence += 3
-        structural += 1
-        position = end = trail.end()
-    elif lost:
-        evidence += 2
-        structural += 1
-        position = end = lost.end()
-    limit = min(len(text), position + LOOKAHEAD)
-    while position < limit:
-        char = text[position]
-        if char in "\n\r" or char.isspace():
-            break
-        if char in "?\ufffd":
-            end = position + 1
-            trail = TRAIL_BYTE_RE.match(text, end)
-            if trail:
-                end = position = trail.end()
-                continue
-        elif HAN_RE.match(char):
-            if costs.get(char, 99) >= UNUSUAL_HAN_COST:
-                evidence += 1
-                end = position + 1
-        elif char.isascii() and char.isalpha():
-            before = text[position - 1]
-            after = text[position + 1 : position + 2]
-            glued = HAN_RE.match(before) and (after in ("(", "?", "\ufffd") or HAN_RE.match(after))
-            if not glued:
-                break
-            evidence += 2
-            structural += 1
-            end = position + 1
-            annotation = ANNOTATION_RE.match(text, end)
-            if annotation:
-                end = annotation.end()
-        position += 1
-    if structural and evidence >= 3:
-        return mark, end
-    return None
-
 
 #: With this many certain out-of-step spans the document is known to be GBK read as
 #: GB2312, and every other `?` run touching Chinese text is reported as well.
@@ -272,7 +207,7 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
                     continue
             if reported and start < reported[-1][1]:
                 continue
-            span = _out_of_step(text, start, mark_end)
+            span = out_of_step_span(text, start, mark_end)
             if span is None or not_checked_for_damage(doc).covers(span[0]):
                 continue
             span_end, fix, candidates = _realignment(text, *span)

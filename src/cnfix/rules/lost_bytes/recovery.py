@@ -13,7 +13,6 @@ from cnfix.text.plausibility import Ranking, best_alternative, text_bits
 
 #: The trail byte (0x40–0x7E) of a character whose lead byte was lost, between the
 #: mark and a Han character. Not the backtick: `?` is inline code in Markdown.
-TRAIL_BYTE_RE = lazy_compile(f"[\x40-\x5f\x61-\x7e](?=[{HAN}?\ufffd])")
 MARK_RE = re.compile("[?\ufffd]+")
 
 #: Bits by which the model must prefer the best candidate for a lost character to the
