@@ -38,8 +38,11 @@ FULLWIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "�
 #   code and before an ASCII mark that Han follows (``1.5%,,其``, ``語言),,確保``,
 #   ``**挂载**,,直到``), or after ``)`` before a mark at a line end (``(device),,``):
 #   the same damage, flattened.
+# Tried only at the first comma of a run (``(?<!,)``): from every comma of a long run
+# each alternative would rescan the rest of the run (quadratic); a match never starts
+# inside a run anyway, since every alternative's greedy ``,*`` takes the run whole.
 STRAY_COMMA_RE = lazy_compile(
-    f",(?:(?<=[{CHINESE}],),*(?=[,;:!?，。、；：！？])"
+    f"(?<!,),(?:(?<=[{CHINESE}],),*(?=[,;:!?，。、；：！？])"
     f"|,*(?=[，。、；：！？])"
     f'|(?<=[A-Za-z0-9%)*_`"],),*(?=[,;:!?][{HAN}])'
     f"|(?<=\\),),*(?=[,;:!?]$))",
