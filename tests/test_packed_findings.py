@@ -7,7 +7,7 @@ import pickle
 from conftest import SEEDS
 
 from cnfix import repair_text, scan_text
-from cnfix.app.parallel import PackedFindings, UnpackedFindings
+from cnfix.app.packing import PackedFindings, UnpackedFindings
 
 
 def test_findings_arrive_as_they_left() -> None:

@@ -12,10 +12,13 @@ from click.testing import CliRunner
 from conftest import SEEDS, corpus_documents, write_corpus_files
 
 import cnfix.app.parallel as parallel
+import cnfix.app.pool as pool
 from cnfix import repair_text
 from cnfix.app.jsonl import run_blocks
-from cnfix.app.parallel import ChunkOutcome, default_jobs, ordered_map, run_files
+from cnfix.app.parallel import run_files
+from cnfix.app.pool import default_jobs, ordered_map
 from cnfix.app.runner import RunOptions
+from cnfix.app.streaming import ChunkOutcome
 from cnfix.cli import cli
 from cnfix.io import chunks, decode
 from cnfix.io.chunks import iter_chunks
@@ -41,10 +44,10 @@ def test_default_jobs_is_the_core_count() -> None:
 
 
 def test_idle_jobs_leave_out_the_busy_cores(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "default_jobs", lambda: 4)
+    monkeypatch.setattr(pool, "default_jobs", lambda: 4)
     for load, jobs in ((0.0, 4), (1.2, 3), (3.6, 1), (9.8, 1)):
         monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, load, load))
-        assert parallel.idle_jobs() == jobs
+        assert pool.idle_jobs() == jobs
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

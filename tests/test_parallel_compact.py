@@ -21,8 +21,9 @@ from hypothesis import strategies as st
 import cnfix.app.jsonl as jsonl
 import cnfix.app.parallel as parallel
 from cnfix.app.jsonl import process_block, process_line, read_blocks, run_blocks, split_lines
-from cnfix.app.parallel import STREAM, ChunkOutcome, process_batch, run_files
+from cnfix.app.parallel import STREAM, process_batch, run_files
 from cnfix.app.runner import FileOutcome, RunOptions, process_file
+from cnfix.app.streaming import ChunkOutcome
 from cnfix.io import chunks
 from cnfix.rules import RULES
 

@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cnfix
-from cnfix.app import parallel
+from cnfix.app import parallel, pool
 from cnfix.app.runner import RunOptions
 from cnfix.io import safe_files
 from cnfix.rules import RULES
@@ -116,7 +116,7 @@ def _killing_batch(names: list[str], *args: object, **kwargs: object) -> object:
 
 @pytest.fixture
 def killing_workers(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, object]]:
-    context = parallel._context()
+    context = pool._context()
     if context is None or context.get_start_method() != "fork":
         pytest.skip("the workers must be forked from here to inherit the test double")
     monkeypatch.setattr(parallel, "process_batch", _killing_batch)
@@ -150,7 +150,7 @@ def test_f17_a_unit_whose_worker_dies_twice_is_reported_and_left_alone(
     outcomes = list(parallel.run_files(paths, REPAIR, jobs=2))
     failed = {outcome.path for outcome in outcomes if outcome.error}
     assert victim in failed
-    assert all(outcome.error == parallel.WORKER_DIED for outcome in outcomes if outcome.error)
+    assert all(outcome.error == pool.WORKER_DIED for outcome in outcomes if outcome.error)
     assert victim.read_bytes() == before
     assert [outcome.path for outcome in outcomes] == paths  # all accounted for, in order
 

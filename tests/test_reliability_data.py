@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cnfix
-from cnfix.app import parallel
+from cnfix.app import parallel, streaming
 from cnfix.app.runner import RunOptions, repair_stdin
 from cnfix.cli import cli, repair_command
 from cnfix.io import chunks, safe_files
@@ -64,14 +64,14 @@ def test_f1_an_editor_save_during_a_streamed_repair_is_kept(
 ) -> None:
     """The save lands while the first chunk is being repaired, before any outcome came
     back (the old code took the file's identity only then, and overwrote the save)."""
-    real = parallel.process_chunk
+    real = streaming.process_chunk
 
     def editor_saves_meanwhile(unit: object, options: RunOptions) -> object:
         if unit.index == 0:  # type: ignore[attr-defined]
             save(streamed)
         return real(unit, options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(parallel, "process_chunk", editor_saves_meanwhile)
+    monkeypatch.setattr(streaming, "process_chunk", editor_saves_meanwhile)
     outcomes = list(parallel.run_files([streamed], REPAIR))
     assert streamed.read_text(encoding="utf-8") == EDITOR
     assert any("changed on disk" in (outcome.error or "") for outcome in outcomes)

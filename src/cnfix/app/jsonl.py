@@ -16,7 +16,7 @@ through unchanged (the invalid ones are reported); records without the field, or
 where it is not a string, pass through unchanged and are counted.
 
 The input is read in blocks of whole lines of about ``BATCH_BYTES``
-(``run_blocks``), processed on ``--jobs`` processes (``cnfix.app.parallel.ordered_map``)
+(``run_blocks``), processed on ``--jobs`` processes (``cnfix.app.pool.ordered_map``)
 and written back in order, so a file of any size is repaired in bounded memory. The
 parent process, one however many workers there are, does only what must be serial.
 From a regular file it finds each block's end with a seek and a ``readline``; the
@@ -40,7 +40,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import IO
 
-from cnfix.app.parallel import MIN_PARALLEL_BYTES, Pool, ordered_map
+from cnfix.app.parallel import MIN_PARALLEL_BYTES
+from cnfix.app.pool import Pool, ordered_map
 from cnfix.app.runner import RunOptions
 from cnfix.engine import ConvergenceError, check_document, repair_document
 from cnfix.io.decode import InputError

@@ -158,7 +158,7 @@ def stdin_outcome(options: RunOptions, data: bytes | None = None) -> FileOutcome
 
 def worker_count(jobs: int) -> int:
     """``--jobs``, or when it is 0 the cores that are idle now."""
-    from cnfix.app.parallel import idle_jobs
+    from cnfix.app.pool import idle_jobs
 
     return jobs or idle_jobs()
 

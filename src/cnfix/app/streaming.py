@@ -1,0 +1,216 @@
+"""A large file through the pool chunk by chunk, written as it goes (``repair -w``).
+
+A file larger than ``chunks.STREAM_THRESHOLD`` is read and decoded chunk by chunk
+(about 1 MB of whole paragraphs), the chunks are checked by the same pool as the small
+files, and a repair is written chunk by chunk into a temporary file that replaces the
+target atomically once the last chunk is in (``chunks.StreamWriter``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from cnfix.app.packing import packed
+from cnfix.app.pool import WORKER_DIED, Pool
+from cnfix.app.runner import FileOutcome, RunOptions, checked_destination, process_document
+from cnfix.io.chunks import Chunk, StreamWriter, iter_chunks
+from cnfix.io.decode import BinaryFileError, InputError
+from cnfix.model import MIN_REWRITE_CONFIDENCE, Document
+from cnfix.text.kinds import kind_for_name
+
+
+@dataclass
+class ChunkOutcome(FileOutcome):
+    """The outcome of one chunk of a streamed file.
+
+    ``text`` is the chunk, finding offsets are relative to it, ``first_line`` is the
+    line number of its first line in the file; ``index`` counts chunks from 0 and
+    ``last`` marks the file's last one.
+    """
+
+    first_line: int = 1
+    index: int = 0
+    last: bool = False
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkUnit:
+    path: Path
+    chunk: Chunk
+    index: int
+    last: bool
+    kind: str  # the file's, judged from its name and first chunk (a script's #! line)
+
+
+@dataclass(frozen=True, slots=True)
+class StreamError:
+    path: Path
+    error: str
+    skipped: bool = False  # binary data: a notice, as for a small file, not an error
+
+
+def process_chunk(unit: ChunkUnit, options: RunOptions) -> ChunkOutcome:
+    """Check or repair one chunk of a large file (nothing is written here)."""
+    chunk = unit.chunk
+    outcome = ChunkOutcome(
+        unit.path,
+        first_line=chunk.first_line,
+        index=unit.index,
+        last=unit.last,
+        confidence=chunk.confidence,
+    )
+    first = unit.index == 0  # the file-level encoding finding belongs to the first chunk
+    doc = Document(
+        chunk.text,
+        kind=unit.kind,
+        encoding=chunk.encoding if first else "utf-8",
+        bom=chunk.bom if first else False,
+        confidence=chunk.confidence,
+        settings=options.settings,
+    )
+    process_document(doc, options, outcome)
+    packed(outcome)
+    return outcome
+
+
+def _process_stream_unit(unit: ChunkUnit | StreamError, options: RunOptions) -> FileOutcome:
+    if isinstance(unit, ChunkUnit):
+        return process_chunk(unit, options)
+    if unit.skipped:
+        return FileOutcome(unit.path, notice=f"skipped: {unit.error}")
+    return FileOutcome(unit.path, error=unit.error)
+
+
+def _stream_units(path: Path, options: RunOptions) -> Iterator[ChunkUnit | StreamError]:
+    """The chunks of a large file, each knowing whether it is the last; then any error.
+
+    The file was a regular file when a worker looked at it: it is opened as one
+    (``walked``), so a symlink swapped in since is not followed."""
+    previous: Chunk | None = None
+    index = -1
+    kind = "text"
+    try:
+        walked = os.lstat(path)
+        chunks = iter_chunks(
+            path, encoding=options.encoding, walked=walked, force=options.force_encoding
+        )
+        for index, chunk in enumerate(chunks):
+            if previous is not None:
+                yield ChunkUnit(path, previous, index - 1, last=False, kind=kind)
+            else:
+                kind = kind_for_name(path, chunk.text)
+            previous = chunk
+    except BinaryFileError as error:
+        yield StreamError(path, str(error), skipped=True)
+        return
+    except InputError as error:
+        yield StreamError(path, str(error))
+        return
+    except OSError as error:
+        yield StreamError(path, f"cannot read: {error.strerror or error}")
+        return
+    if previous is not None:
+        yield ChunkUnit(path, previous, index, last=True, kind=kind)
+
+
+class _StreamedRepair:
+    """Writes the repaired chunks of one large file, then replaces the target (or not)."""
+
+    def __init__(self, unit: ChunkUnit, options: RunOptions) -> None:
+        self.path = unit.path
+        self.in_place = options.output_root is None
+        if self.in_place:
+            # The identity of the file when it was opened, before its first byte was
+            # read: an editor's save since then (a rename or a rewrite) is never lost.
+            self.destination = unit.path
+            self.writer = StreamWriter(unit.path, expected=unit.chunk.identity)
+        else:
+            self.destination = checked_destination(unit.path, options)
+            self.writer = StreamWriter(self.destination, follow_symlinks=False)
+        # The first chunk's encoding finding counts as a change: a file that was not
+        # UTF-8 (or had a BOM) is rewritten even when nothing else changed.
+        self.changed = False
+
+    def add(self, outcome: ChunkOutcome) -> None:
+        text = outcome.repaired if outcome.repaired is not None else outcome.text
+        self.changed = self.changed or outcome.changed
+        self.writer.write(text.encode("utf-8"))
+
+    def finish(self) -> bool:
+        """Replace the target when something changed (always for ``-o``); True if written."""
+        if self.in_place and not self.changed:
+            self.writer.abort()
+            return False
+        self.writer.commit()
+        return True
+
+
+def _unit_failed(unit: ChunkUnit | StreamError) -> FileOutcome:
+    return FileOutcome(unit.path, error=WORKER_DIED)
+
+
+def _start_repair(
+    unit: ChunkUnit, outcome: ChunkOutcome, options: RunOptions
+) -> _StreamedRepair | None:
+    """Open the streamed write at a file's first chunk, or say on the outcome why not."""
+    if outcome.confidence < MIN_REWRITE_CONFIDENCE and options.encoding is None:
+        outcome.notice = (
+            f"not written: encoding detected with low confidence ({outcome.confidence:.2f}); "
+            "name it with --encoding"
+        )
+        return None
+    try:
+        return _StreamedRepair(unit, options)
+    except (InputError, OSError) as error:
+        outcome.error = f"cannot write: {getattr(error, 'strerror', None) or error}"
+        return None
+
+
+def stream_file(path: Path, options: RunOptions, pool: Pool) -> Iterator[FileOutcome]:
+    """One large file, chunk by chunk through ``pool``; written as it goes when asked."""
+    work = partial(_process_stream_unit, options=options)
+    repair: _StreamedRepair | None = None
+    try:
+        units = _stream_units(path, options)
+        for unit, outcome in pool.ordered(work, units, failed=_unit_failed):
+            if not isinstance(outcome, ChunkOutcome) or not isinstance(unit, ChunkUnit):
+                if repair is not None:
+                    repair.writer.abort()  # reading the file failed part-way
+                    repair = None
+                yield outcome
+                continue
+            if options.write and outcome.index == 0 and outcome.error is None:
+                repair = _start_repair(unit, outcome, options)
+            failure: str | None = None
+            if repair is not None:
+                if outcome.error is not None:
+                    repair.writer.abort()
+                    repair = None
+                else:
+                    try:
+                        repair.add(outcome)
+                    except OSError as error:  # disk full, I/O error: report, keep going
+                        repair.writer.abort()
+                        repair = None
+                        outcome.error = f"cannot write: {error.strerror or error}"
+                        yield outcome
+                        continue
+                    outcome.written = repair.destination
+                    if outcome.last:
+                        try:
+                            if not repair.finish():
+                                outcome.written = None
+                        except (InputError, OSError) as error:
+                            failure = str(error)
+                        repair = None
+            yield outcome
+            if failure is not None:
+                yield FileOutcome(outcome.path, error=failure)
+    finally:
+        if repair is not None:
+            repair.writer.abort()
