@@ -283,8 +283,8 @@ def prose_remnants(state: CheckState, text: str) -> list[int]:
 
 def cantonese_remnants(text: str) -> dict[int, str]:
     """In written Cantonese, the characters it writes otherwise where no word covers them
-    (``data/script_usage.txt``: 系 for the copula 係; ``系統``, ``關系`` are words), with
-    their form."""
+    (``data/script_usage.txt``: 系 for the copula 係; ``系統``, ``關系`` are words, and so
+    is the accepted ``音系``), with their form."""
     found = {}
     for char, form in usage().cantonese_remnants.items():
         at = text.find(char)
@@ -292,6 +292,8 @@ def cantonese_remnants(text: str) -> dict[int, str]:
             if not word_forms(text, at):
                 found[at] = form
             at = text.find(char, at + 1)
+    for i in kept_positions(text, found):
+        del found[i]
     return found
 
 
