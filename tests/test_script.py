@@ -296,7 +296,9 @@ def test_the_text_s_own_spelling_of_a_word_decides() -> None:
     remnant = "這項計划明年完成。全體中層干部出席。"
     fixed = "明年完成。全體中層幹部出席。"
     assert repair(TRADITIONAL + "本計畫由政府推動，" + remnant).endswith("這項計畫" + fixed)
-    assert repair(TRADITIONAL + remnant).endswith("這項計劃" + fixed)
+    assert repair(TRADITIONAL + "本計劃由政府推動，" + remnant).endswith("這項計劃" + fixed)
+    # Neither spelling elsewhere: Taiwan's (data/script_usage.txt), not OpenCC's 計劃.
+    assert repair(TRADITIONAL + remnant).endswith("這項計畫" + fixed)
     both = "本計畫與計劃不同，"  # the text writes both: OpenCC's spelling
     assert repair(TRADITIONAL + both + remnant).endswith("這項計劃" + fixed)
 

@@ -39,7 +39,7 @@ from cnfix.rules.script.tables import tables
 from cnfix.rules.script.units import units
 from cnfix.rules.script.view import unit_changes
 from cnfix.rules.script.vocabulary import vocabulary_edits
-from cnfix.text.chars import HAN_RE
+from cnfix.text.chars import HAN_RE, PLACEHOLDER_RE
 from cnfix.text.regions import protected_regions
 
 __all__ = ["MIXED_SCRIPT", "check_mixed_script"]
@@ -212,19 +212,13 @@ def prose_view(doc: Document) -> str:
     program text) and, in Markdown, block quotations and front matter. A Traditional
     quotation in a code block of a Simplified README neither makes the README Traditional
     nor is converted. Asked only of a text that holds both scripts (a clean text never
-    pays for the Markdown parser); plain text is its own view."""
+    pays for the Markdown parser); plain text is its own view. Placeholders of lost data
+    (``烫烫烫``, ``屯屯屯``, ``锟斤拷``: GBK readings of filler bytes) are blanked out in every
+    kind: they are no Simplified text, and ``lost-bytes`` reports them as they are."""
     text = doc.text
-    if doc.kind == "text":
-        return text
-    t = tables()
-    if not (t.simplified_only.search(text) and t.traditional_only.search(text)):
-        return text
-    regions = protected_regions(doc)
-    spans = list(zip(regions.starts, regions.ends, strict=True))
-    if doc.kind == "markdown":
-        spans += [m.span() for m in QUOTE_RE.finditer(text)]
-        spans += [m.span() for m in FRONT_MATTER_RE.finditer(text)]
-    spans = [(a, b) for a, b in spans if HAN_RE.search(text, a, b)]
+    spans = _placeholders(text)
+    if doc.kind != "text":
+        spans += _not_prose(doc)
     if not spans:
         return text
     chars = list(text)
@@ -233,6 +227,27 @@ def prose_view(doc: Document) -> str:
             if chars[i] != "\n":
                 chars[i] = " "
     return "".join(chars)
+
+
+def _placeholders(text: str) -> list[tuple[int, int]]:
+    """The spans of placeholder runs of lost data in ``text``."""
+    if "锟" not in text and "烫" not in text and "屯" not in text:
+        return []
+    return [m.span() for m in PLACEHOLDER_RE.finditer(text)]
+
+
+def _not_prose(doc: Document) -> list[tuple[int, int]]:
+    """The spans of a text with both scripts that do not vote (see :func:`prose_view`)."""
+    text = doc.text
+    t = tables()
+    if not (t.simplified_only.search(text) and t.traditional_only.search(text)):
+        return []
+    regions = protected_regions(doc)
+    spans = list(zip(regions.starts, regions.ends, strict=True))
+    if doc.kind == "markdown":
+        spans += [m.span() for m in QUOTE_RE.finditer(text)]
+        spans += [m.span() for m in FRONT_MATTER_RE.finditer(text)]
+    return [(a, b) for a, b in spans if HAN_RE.search(text, a, b)]
 
 
 def _vocabulary_findings(
@@ -247,7 +262,7 @@ def _vocabulary_findings(
         old = unit[start:end]
         edit = Edit(start + offset, end + offset, new)
         fix = Fix((edit,), f"Use {region} vocabulary", Applicability.SAFE)
-        message = f"{old} is not {region} vocabulary: {new} (named by --to)"
+        message = f"{old} is not {region} vocabulary: {new}"
         yield MIXED_SCRIPT.finding(start + offset, end + offset, message, fix)
 
 
@@ -263,10 +278,10 @@ def _unit_findings(state: CheckState, unit: str, target: str, offset: int = 0) -
             f"in {SCRIPT_NAMES[majority]} text ({verdict.share:.1%} {SCRIPT_NAMES[majority]}; "
             f"{minority} of {verdict.specific} script-specific characters are not)"
         )
-    else:
+    else:  # the script asked for is not the text's: the rule says which, not how it was asked
         context = (
             f"{SCRIPT_NAMES[majority]} text ({verdict.share:.1%} of {verdict.specific} "
-            f"script-specific characters), --to {target}"
+            f"script-specific characters), target script {SCRIPT_NAMES[wanted]}"
         )
     for run in _runs(changes):
         first, last = run[0].position, run[-1].position + 1

@@ -299,10 +299,16 @@ def cantonese_remnants(text: str) -> dict[int, str]:
 
 def taiwan_word_remnants(state: CheckState, text: str) -> dict[int, str]:
     """In Taiwan text, the characters of the words Taiwan spells otherwise (``伙伴`` →
-    夥伴: ``data/script_usage.txt``), with their form; none in classical text."""
+    夥伴, ``計划`` → 計畫: ``data/script_usage.txt``), with their form; none in classical
+    text. The text's own spelling comes first: a text that writes 計劃 (OpenCC's) keeps it."""
     found = {}
     for word, spelling in usage().taiwan_words.items():
         at = text.find(word)
+        if at == -1:
+            continue
+        (opencc_form,) = state.convert_all([word], TO_TRADITIONAL["tw"])
+        if opencc_form not in (word, spelling) and opencc_form in text:
+            continue
         while at != -1:
             pairs = enumerate(zip(word, spelling, strict=True))
             found.update((at + k, b) for k, (a, b) in pairs if a != b)

@@ -131,7 +131,8 @@ def tables() -> Tables:
         (st_probe if strong else st_weak_probe)[char] = contexts
     ts_probe = probes("ts-probe")
     variants = pairs("variants")
-    simplified_chars = "".join(sections["simplified-only"])
+    accepted = usage().accepted_chars  # written as they are in Hong Kong (吓 糍)
+    simplified_chars = "".join(c for c in "".join(sections["simplified-only"]) if c not in accepted)
     simplified_only = CharClass(simplified_chars)
     traditional_only = CharClass("".join(sections["traditional-only"]))
     ts_candidates = pairs("ts-candidates")
