@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, SEEDS
+from conftest import CORPUS, SEEDS, run_cnfix
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -609,13 +609,17 @@ def test_char_class_python_path_matches_the_pattern() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["classical", "taiwan"])
-def test_clean_sets_are_never_changed(name: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "size"), [("classical", 1_000_000), ("taiwan", 1_000_000), ("hong_kong", 640_000)]
+)
+def test_clean_sets_are_never_changed(name: str, size: int) -> None:
     """1.3 MB of classical text (verse, philosophy, history: 余 "I", 后 "empress", glyph
-    variants 内 将) and 1.2 MB of Taiwan press releases: no finding, nothing changed."""
+    variants 内 将), 1.2 MB of Taiwan press releases and 0.65 MB of Hong Kong text (speech
+    transcribed in Hong Kong's forms: 着 裏 吓 系; Notepad++ in Cantonese): no finding,
+    nothing changed."""
     path = Path(__file__).parent / "data" / "script_clean" / f"{name}.txt.xz"
     text = lzma.decompress(path.read_bytes()).decode("utf-8")
-    assert len(text.encode("utf-8")) > 1_000_000
+    assert len(text.encode("utf-8")) > size
     assert scan(text) == []
     assert repair(text, unsafe=True) == text
 
@@ -634,3 +638,82 @@ def test_regional_vocabulary_only_when_named() -> None:
     traditional = TRADITIONAL + "這個軟件的信息很重要。"
     assert repair(traditional) == traditional
     assert repair(traditional, "hant") == traditional
+
+
+# -- issue 16, second round ----------------------------------------------------------------
+
+
+def test_placeholders_of_lost_data_are_never_converted() -> None:
+    """烫烫烫 / 屯屯屯 / 锟斤拷 are GBK readings of filler bytes, not Simplified text: they
+    neither make a Traditional text mixed nor change, so lost-bytes still reports them."""
+    placeholders = "烫烫烫烫屯屯屯屯锟斤拷锟斤拷"
+    text = TRADITIONAL + placeholders + "其餘的資料已經遗失，这些數據對研究很重要。"
+    assert scan(TRADITIONAL + placeholders) == []
+    for to in ("auto", "hant", "tw", "hk"):
+        out = repair(text, to)
+        assert placeholders in out and "遺失" in out and "這些" in out
+    everything = repair_text(text).text  # all rules
+    assert placeholders in everything
+    assert any(f.code == "E003" for f in scan_text(everything))
+
+
+def test_the_language_model_decides_a_simplified_only_character_in_context() -> None:
+    # 复 → 復/複/覆: no phrase or word covers 复甦; the model prefers 復甦 by far.
+    text = TRADITIONAL + "為推動企業复甦，政府將提出新的方案。"
+    (finding,) = scan(text)
+    assert finding.fix.applicability is Applicability.SAFE
+    assert finding.fix.edits[0].replacement == "復"
+    # 尽量: 儘量 and 盡量 are both Taiwan usage; the model's margin is small: review.
+    (finding,) = scan(TRADITIONAL + "請大家尽量配合。")
+    assert finding.fix.applicability is Applicability.UNSAFE
+
+
+def test_hong_kong_forms_are_accepted() -> None:
+    cantonese = "吓？而家旺季，通常都係貴㗎喎。去到嗰度食麻糍，着褸行街，叱咤風雲。佢話裏邊好大。"
+    assert scan(cantonese) == []
+    assert repair(cantonese, unsafe=True) == cantonese
+
+
+def test_messages_say_what_was_found_not_which_option_asked() -> None:
+    simplified = "这是简体中文的文章，我们写了很多内容。"
+    for to in ("hant", "tw", "hk", "twp"):
+        for finding in scan(simplified, to):
+            assert "--to" not in finding.message
+            assert "target script Traditional" in finding.message or "vocabulary" in finding.message
+
+
+def test_summary_counts_safe_and_unsafe_script_fixes_apart(tmp_path: Path) -> None:
+    """A safe conversion (们) and one that needs review (尽量: 儘/盡): the summary names each
+    kind, and never calls the unsafe one fixable by a plain repair."""
+    (tmp_path / "mixed.txt").write_text(TRADITIONAL + "們都這樣说。請大家尽量配合。\n", "utf-8")
+    done = run_cnfix("scan", "--select", "mixed-script", "mixed.txt", cwd=tmp_path, text=True)
+    summary = done.stdout + done.stderr
+    assert "1 fixable safely, 1 fixable with --unsafe-fixes" in summary
+    assert "fixable with `cnfix repair`" not in summary
+    run_cnfix("repair", "-w", "--select", "mixed-script", "mixed.txt", cwd=tmp_path, text=True)
+    left = run_cnfix("scan", "--select", "mixed-script", "mixed.txt", cwd=tmp_path, text=True)
+    assert "1 fixable with --unsafe-fixes" in left.stdout + left.stderr  # 尽 waits for review
+
+
+@pytest.mark.parametrize(("script", "back"), [(HANT, "t2s"), (HANS, "s2tw")])
+def test_a_named_script_leaves_no_character_of_the_other_script(script: str, back: str) -> None:
+    """Corpus documents with 5 % of their characters flipped into the other script's real
+    forms: after ``--to`` (safe fixes), no character of the other script is left that the
+    original does not hold. (Documents with URLs are left out: their anchors are never
+    changed.)"""
+    other = tables().simplified_only if script == HANT else tables().traditional_only
+    rng = random.Random(16)
+    checked = 0
+    for path in sorted((CORPUS / script).glob("*.txt"))[::2]:
+        original = path.read_text(encoding="utf-8")
+        flipped = convert(original, back)
+        if "://" in original or "](" in original or len(flipped) != len(original):
+            continue
+        chars = list(original)
+        for i in [i for i, (a, b) in enumerate(zip(original, flipped, strict=True)) if a != b]:
+            if rng.random() < 0.05:
+                chars[i] = flipped[i]
+        out = repair("".join(chars), script)
+        assert other.count(out) <= other.count(original), path.name
+        checked += 1
+    assert checked >= 20
