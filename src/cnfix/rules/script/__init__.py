@@ -129,7 +129,8 @@ def check_mixed_script(doc: Document) -> Iterator[Finding]:
     own decision.) It is *mixed*
     when the minority is at least 0.2 % of its script-specific characters and counts at
     least 2 — or is a single minority-only character (们 in Traditional text) against at
-    least 5 of the majority. Text with kana (Japanese) is not judged. One finding per run
+    least 5 of the majority. Japanese text (kana at least a tenth of the Han characters) is
+    not judged; a Chinese text quoting a Japanese word is. One finding per run
     of minority characters (every position, in JSON too), with the majority script and
     its share. Romanisation glued between characters (``規(guī)范``) is looked through.
 

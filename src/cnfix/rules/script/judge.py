@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from cnfix.rules.script.options import HANS, HANT
 from cnfix.rules.script.probes import (
+    kept_positions,
     prose_remnants,
     simplified_phrase_hits,
     taiwan_word_remnants,
@@ -16,6 +17,7 @@ from cnfix.rules.script.register import classical
 from cnfix.rules.script.state import CheckState
 from cnfix.rules.script.tables import hant_scan, tables
 from cnfix.rules.script.units import has
+from cnfix.text.chars import count_han
 
 #: A text is *mixed* when its minority makes up at least ``MIN_MINORITY_SHARE`` of its
 #: script-specific characters (Simplified-only + Traditional-only + phrase hits) and
@@ -104,6 +106,9 @@ def judge(
                 probe_at.append(match.start())
         if simplified_at and cantonese(state, text):
             simplified_at = [i for i in simplified_at if text[i] not in CANTONESE_OK]
+        if simplified_at:  # accepted words (客庄: Taiwan's Hakka villages)
+            kept = kept_positions(text, simplified_at)
+            simplified_at = [i for i in simplified_at if i not in kept] if kept else simplified_at
         if not simplified_at:
             hits = _shared_hits(state, text, probe_at, simplified_at)
             if not hits and not count_clean:
@@ -152,13 +157,21 @@ def _shared_hits(
 _MARKERS_RE = re.compile(f"{KANA_RE.pattern}|{CANTONESE_RE.pattern}")
 
 
+#: Japanese text: kana at least this share of its Han characters (Japanese prose writes
+#: more kana than kanji; a Chinese text quoting a Japanese word, 絆（きずな）, a few).
+KANA_SHARE = 0.1
+
+
 def _markers(state: CheckState, text: str) -> tuple[bool, bool]:
-    """Whether ``text`` holds kana (Japanese), and Cantonese particles: one search for
-    both (remembered: asked again of the text without its glosses)."""
+    """Whether ``text`` is Japanese (kana, ``KANA_SHARE`` of its Han characters at least),
+    and holds Cantonese particles: one search for both (remembered: asked again of the
+    text without its glosses)."""
 
     def search() -> tuple[bool, bool]:
-        found = set(_MARKERS_RE.findall(text))
-        return any(KANA_RE.match(c) for c in found), any(CANTONESE_RE.match(c) for c in found)
+        found = _MARKERS_RE.findall(text)
+        kana = sum(1 for c in found if KANA_RE.match(c))
+        japanese = bool(kana) and kana >= KANA_SHARE * count_han(text)
+        return japanese, any(CANTONESE_RE.match(c) for c in set(found))
 
     return state.remembered("markers", text, search)
 
