@@ -672,6 +672,9 @@ def test_hong_kong_forms_are_accepted() -> None:
     cantonese = "吓？而家旺季，通常都係貴㗎喎。去到嗰度食麻糍，着褸行街，叱咤風雲。佢話裏邊好大。"
     assert scan(cantonese) == []
     assert repair(cantonese, unsafe=True) == cantonese
+    # Mixed anyway (们): the remnant changes, Hong Kong's 着 does not (Taiwan would write 著).
+    out = repair(cantonese + "我们都係噉講。")
+    assert out == cantonese + "我們都係噉講。"
 
 
 def test_messages_say_what_was_found_not_which_option_asked() -> None:

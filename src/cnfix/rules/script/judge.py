@@ -149,7 +149,9 @@ def _shared_hits(
     make a text mixed); none in classical text."""
     hits = simplified_phrase_hits(state, text, probe_at)
     if hits or simplified_at:
-        hits += prose_remnants(state, text) + list(taiwan_word_remnants(state, text))
+        hits += prose_remnants(state, text)
+        if not cantonese(state, text):  # written Cantonese is Hong Kong's: 着, 户 stay
+            hits += list(taiwan_word_remnants(state, text))
     return [] if hits and classical(state, text) else hits
 
 

@@ -137,9 +137,10 @@ def _view_changes(
                     undecided_positions(state, unit, standard, {*verdict.minority, *weak})
                 )
                 remnants = dict.fromkeys(prose_remnants(state, unit), "")
-                remnants |= taiwan_word_remnants(state, unit)
-                if cantonese(state, unit):
+                if cantonese(state, unit):  # Hong Kong's: its own remnants, not Taiwan's
                     remnants |= cantonese_remnants(unit)
+                else:
+                    remnants |= taiwan_word_remnants(state, unit)
             elif majority == HANS:
                 remnants = dict.fromkeys(simplified_remnants(state, unit), "")
             positions = sorted({*verdict.minority, *weak, *undecided, *remnants})
