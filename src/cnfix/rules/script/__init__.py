@@ -157,7 +157,12 @@ def check_mixed_script(doc: Document) -> Iterator[Finding]:
       并 → 並, whose rival 併 has its words as phrases; 当 → 當, not 噹; variants such as
       説 or 為/爲 are no ambiguity: the text's standard decides); unsafe, "needs review"
       with the candidates, when a one-to-many character has no phrase and no word or
-      words that disagree (``回复``: 覆/復/複), and for weak hits (``周年``: 周/週/賙)
+      words that disagree (``回复``: 覆/復/複) — unless it is Simplified-only and the
+      plausibility model (``text/plausibility.py``) prefers one candidate in its context
+      by 12 bits (``企業复甦`` → 復甦: safe; ``尽量``: 儘/盡 stays to review; calibrated on
+      the Taiwan clean set read back through OpenCC, where from 11 bits no choice was
+      wrong) — and for weak hits (``周年``: 周/週/賙). A shared character is never
+      decided by the model alone: a character bigram cannot tell 巨額 from 鉅額
       — unless the text spells a word the
       way CC-CEDICT records only as a variant of the decided one and no other word reads
       the character otherwise (``關系`` → 關係, but ``相關系統`` stays). Where OpenCC
