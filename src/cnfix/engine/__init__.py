@@ -14,7 +14,7 @@ from operator import attrgetter
 from cnfix.engine.pragmas import drop_suppressed
 from cnfix.model import KINDS, Applicability, Document, Finding, Rule, Settings
 from cnfix.rules import RULES, select_rules
-from cnfix.text.regions import protected_regions
+from cnfix.text.regions import PartlyKnownRegions, Regions, protected_regions
 
 MAX_PASSES = 12
 
@@ -100,23 +100,67 @@ def within_prose(
     protected = protected_regions(doc)
     if not protected:
         return findings
+    # Most fixes lie far from every protected span: only the findings whose edits come
+    # near one, or that have no edits, are looked at one by one.
+    doubtful = _near_protected(protected, findings)
+    if not doubtful:
+        return findings
     reporting = {rule.name for rule in rules if rule.reports_outside_prose}
-    kept: list[Finding] = []
-    for finding in findings:
+    dropped: set[int] = set()
+    stripped: dict[int, Finding] = {}
+    for index in doubtful:
+        finding = findings[index]
         fix = finding.fix
         if fix is not None and fix.edits:
             if all(protected.keeps(doc.text, *edit) for edit in fix.edits):
-                kept.append(finding)
                 continue
             if outside_prose is not None:
                 outside_prose[finding.rule] += 1
             if finding.rule in reporting:
-                kept.append(finding._replace(fix=None))
-        elif finding.rule in reporting or not protected.contains(
+                stripped[index] = finding._replace(fix=None)
+            else:
+                dropped.add(index)
+        elif finding.rule not in reporting and protected.contains(
             finding.start, max(finding.end, finding.start + 1)
         ):
-            kept.append(finding)
-    return kept
+            dropped.add(index)
+    if not dropped and not stripped:
+        return findings
+    return [
+        stripped.get(index, finding)
+        for index, finding in enumerate(findings)
+        if index not in dropped
+    ]
+
+
+def _near_protected(protected: Regions | PartlyKnownRegions, findings: list[Finding]) -> set[int]:
+    """Indexes of the findings without edits and of those with an edit that touches a
+    protected span (``Regions.touches``), found span by span among the sorted edits
+    instead of edit by edit: a damaged text has tens of thousands of fixes and a few
+    protected spans."""
+    doubtful = {
+        index
+        for index, finding in enumerate(findings)
+        if finding.fix is None or not finding.fix.edits
+    }
+    edits = sorted(
+        (edit.start, edit.end, index)
+        for index, finding in enumerate(findings)
+        if finding.fix is not None
+        for edit in finding.fix.edits
+    )
+    if not edits:
+        return doubtful
+    starts = [edit[0] for edit in edits]
+    reach = max(end - start for start, end, _ in edits)
+    touches = protected.touches
+    # An edit touches a span only when it starts before the span ends and no more than
+    # the longest edit before the span starts.
+    for span_start, span_end in zip(protected.starts, protected.ends, strict=True):
+        low = bisect.bisect_left(starts, span_start - reach)
+        high = bisect.bisect_left(starts, span_end)
+        doubtful.update(index for start, end, index in edits[low:high] if touches(start, end))
+    return doubtful
 
 
 class _TakenSpans:
@@ -195,8 +239,19 @@ def apply_fixes(
     Fixes of earlier rules in the registry win a conflict; the loser waits for the
     next pass, where it is checked again against the changed text (ruff's way).
     """
-    candidates = list(findings)
-    # One sorted list of every edit serves both the conflict test and the rewrite.
+    rewritten, chosen, _ = _apply(text, list(findings), rules)
+    return rewritten, chosen
+
+
+Edits = list[tuple[int, int, int, str]]
+
+
+def _apply(
+    text: str, candidates: list[Finding], rules: Sequence[Rule]
+) -> tuple[str, list[Finding], Edits]:
+    """``apply_fixes``, plus the edits made, sorted as ``(start, end, owner,
+    replacement)``: the repair moves the protected spans along with them."""
+    # One sorted list of every edit serves the conflict test, the rewrite and the move.
     edits = sorted(
         (edit.start, edit.end, owner, edit.replacement)
         for owner, finding in enumerate(candidates)
@@ -204,15 +259,16 @@ def apply_fixes(
     )
     rewritten = _rewrite(text, edits)
     if rewritten is not None:  # no two edits conflict: the usual case
-        return rewritten, candidates
+        return rewritten, candidates, edits
     ranked = sorted(_contested(edits))
     order = {rule.name: index for index, rule in enumerate(rules)}
     winners = _without_conflicts([candidates[index] for index in ranked], order)
     losers = {index for position, index in enumerate(ranked) if position not in winners}
     chosen = [f for index, f in enumerate(candidates) if index not in losers]
-    rewritten = _rewrite(text, [edit for edit in edits if edit[2] not in losers], strict=False)
+    edits = [edit for edit in edits if edit[2] not in losers]
+    rewritten = _rewrite(text, edits, strict=False)
     assert rewritten is not None  # not strict: never None
-    return rewritten, chosen
+    return rewritten, chosen, edits
 
 
 def _rewrite(
@@ -281,10 +337,10 @@ def _repair_passes(
             fixable = [f for f in found if f.fix is not None and f.fix.applicability in wanted]
             if accept is not None:
                 fixable = [f for f in fixable if accept(f, current.text)]
-            new_text, taken = apply_fixes(current.text, fixable, (rule,))
+            new_text, taken, edits = _apply(current.text, fixable, (rule,))
             if new_text != current.text:
                 applied.extend(f for f in taken if f.fix.edits)  # type: ignore[union-attr]
-                current = _after_edits(current, new_text, taken)
+                current = _after_edits(current, new_text, edits)
                 fixing.append(rule.name)
             elif not fixing:
                 # Nothing changed yet in this pass: what this rule found stands, unless
@@ -301,15 +357,10 @@ def _repair_passes(
     raise ConvergenceError(fixing)
 
 
-def _after_edits(doc: Document, text: str, taken: list[Finding]) -> Document:
+def _after_edits(doc: Document, text: str, edits: Edits) -> Document:
     """``doc`` with the repaired ``text`` and its non-prose spans moved along with the
-    edits (which never touch them): the spans are not worked out again (for Markdown,
-    by the parser) after every rule that changed something."""
-    edits = sorted(
-        (edit.start, edit.end, edit.replacement)
-        for finding in taken
-        for edit in finding.fix.edits  # type: ignore[union-attr]
-    )
+    sorted ``edits`` (which never touch them): the spans are not worked out again (for
+    Markdown, by the parser) after every rule that changed something."""
     return replace(doc, text=text, protected=protected_regions(doc).shifted(edits))
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import bisect
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from itertools import accumulate
 from typing import Any
 
 from cnfix.model import Document
@@ -120,17 +121,21 @@ class Regions:
         kept.extend(range(low, len(positions)))
         return kept
 
-    def shifted(self, edits: Iterable[tuple[int, int, str]]) -> Regions:
-        """The same spans in the text after ``edits`` (sorted ``(start, end,
+    def shifted(self, edits: Sequence[tuple[Any, ...]]) -> Regions:
+        """The same spans in the text after ``edits`` (sorted tuples ``(start, end, …,
         replacement)``, none touching a span) moved the characters before them."""
-        moved: list[tuple[int, int]] = []
-        shift = 0
-        pending = iter(edits)
-        edit = next(pending, None)
+        if not edits:
+            return self
+        # The furthest end so far: edits sorted by start end in that order unless they
+        # overlap (a rule's mistake), and a span moves with every edit before the first
+        # one that reaches past its start.
+        ends = list(accumulate((edit[1] for edit in edits), max))
+        # The shift after the first k edits, for every k: what a span moves by when k
+        # edits end at or before its start.
+        shifts = [0, *accumulate(len(edit[-1]) - edit[1] + edit[0] for edit in edits)]
+        moved = []
         for start, end in zip(self.starts, self.ends, strict=True):
-            while edit is not None and edit[1] <= start:
-                shift += len(edit[2]) - (edit[1] - edit[0])
-                edit = next(pending, None)
+            shift = shifts[bisect.bisect_right(ends, start)]
             moved.append((start + shift, end + shift))
         return Regions(moved)
 
