@@ -10,6 +10,7 @@ stray commas, flattened punctuation), so work on other rules does not move the g
 from __future__ import annotations
 
 import io
+import random
 import re
 import shutil
 import subprocess
@@ -144,3 +145,43 @@ def test_inline_diff_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert header == "f: 0 fixes ()"
     assert [row.split("│")[0].strip() for row in rows[:3]] == ["1", "2", "3"]
     assert rows[3:] == ["      … 2 more changed line(s); --diff unified shows every one"]
+
+
+def _random_revision(rng: random.Random) -> tuple[str, str]:
+    """Lines that repeat (the case ``difflib`` is quadratic on), some changed, some
+    removed or added, with the characters F29 is about inside lines, and a final line
+    feed or not on either side."""
+    pool = ["会议,,指出", "醫(yī)院", "\f", "a\u2028b", "lone\rcr", "", "同上", "1,000"]
+    old = [rng.choice(pool) for _ in range(rng.randint(0, 40))]
+    new = [line + "，" if rng.random() < 0.2 else line for line in old]
+    for _ in range(rng.randint(0, 2)):
+        if new and rng.random() < 0.5:
+            del new[rng.randrange(len(new))]
+        else:
+            new.insert(rng.randint(0, len(new)), rng.choice(pool))
+    ends = [rng.choice(["\n", ""]) for _ in range(2)]
+    return "\n".join(old) + ends[0], "\n".join(new) + ends[1]
+
+
+def test_unified_diffs_of_random_revisions_apply_with_patch(tmp_path: Path) -> None:
+    """The unified diff is built from the inline diff's line pairing, not ``difflib``:
+    whatever the pairing, ``patch`` turns the old text into the new one."""
+    if shutil.which("patch") is None:
+        pytest.skip("patch is not installed")
+    rng = random.Random(18)
+    for number in range(40):
+        old, new = _random_revision(rng)
+        target = tmp_path / f"{number}.txt"
+        target.write_bytes(old.encode("utf-8"))
+        rendered = unified_diff(target.name, old, new)
+        assert (rendered == "") == (old == new)
+        if rendered:
+            subprocess.run(
+                ["patch", "-p1", "--quiet"], cwd=tmp_path, input=rendered.encode(), check=True
+            )
+        assert target.read_bytes().decode("utf-8") == new, rendered
+
+
+def test_unified_diff_numbers_a_chunk_in_the_whole_file() -> None:
+    rendered = unified_diff("big.txt", "一\n二,,\n三\n", "一\n二，\n三\n", first_line=41)
+    assert "@@ -41,3 +41,3 @@\n 一\n-二,,\n+二，\n 三\n" in rendered

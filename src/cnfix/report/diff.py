@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, ClassVar
@@ -21,8 +20,6 @@ from cnfix.report.text import count_by_rule, inert, printable
 DIFF_CONTEXT = 12
 #: Changed lines the inline diff shows of one text (a file, or a chunk of a large one).
 INLINE_DIFF_LINES = 1000
-#: The line numbers of a unified diff's hunk header (``@@ -12,3 +12,3 @@``).
-_HUNK_RE = re.compile(r"([-+])(\d+)")
 
 #: How far past a difference the matcher looks for the two sides to agree again
 #: (characters, or lines); a change longer than this is shown whole from there on.
@@ -257,25 +254,87 @@ def changed_lines(old_text: str, new_text: str, first_line: int = 1) -> list[Lin
     return changes
 
 
+#: Unchanged lines around each hunk of a unified diff (``diff -u``'s default).
+UNIFIED_CONTEXT = 3
+
+
+def _all_line_opcodes(old_lines: list[str], new_lines: list[str]) -> list[Opcode]:
+    """``_line_opcodes`` with the unchanged runs between the changes, and the changed
+    lines that follow one another in one ``replace``, as ``difflib`` gives them."""
+    ops: list[Opcode] = []
+    i = j = 0
+    for tag, i1, i2, j1, j2 in _line_opcodes(old_lines, new_lines):
+        if tag == "equal":
+            continue
+        if i1 > i or j1 > j:
+            ops.append(("equal", i, i1, j, j1))
+        elif ops and ops[-1][0] != "equal":
+            _, start_old, _, start_new, _ = ops.pop()
+            i1, j1 = start_old, start_new
+        tag = "replace" if i2 > i1 and j2 > j1 else "delete" if i2 > i1 else "insert"
+        ops.append((tag, i1, i2, j1, j2))
+        i, j = i2, j2
+    if i < len(old_lines) or j < len(new_lines):
+        ops.append(("equal", i, len(old_lines), j, len(new_lines)))
+    return ops
+
+
+def _hunks(ops: list[Opcode], context: int) -> Iterable[list[Opcode]]:
+    """The changes in groups with ``context`` unchanged lines around each, the groups
+    that ``difflib.SequenceMatcher.get_grouped_opcodes`` makes."""
+    group: list[Opcode] = []
+    for number, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if tag == "equal":
+            if number == 0:
+                i1, j1 = max(i1, i2 - context), max(j1, j2 - context)
+            if number == len(ops) - 1:
+                i2, j2 = min(i2, i1 + context), min(j2, j1 + context)
+            elif i2 - i1 > 2 * context and group:
+                group.append((tag, i1, i1 + context, j1, j1 + context))
+                yield group
+                group = []
+                i1, j1 = i2 - context, j2 - context
+        group.append((tag, i1, i2, j1, j2))
+    if any(op[0] != "equal" for op in group):
+        yield group
+
+
+def _unified_range(start: int, stop: int) -> str:
+    """A hunk header's range: ``start,length``, one-based, as ``diff -u`` writes it."""
+    length = stop - start
+    if length == 1:
+        return str(start + 1)
+    return f"{start + 1 if length else start},{length}"
+
+
 def unified_diff(path: str, old_text: str, new_text: str, first_line: int = 1) -> str:
     """A plain unified diff that ``patch -p1`` accepts (``a/`` and ``b/`` prefixes).
 
-    With ``first_line`` (a chunk of a streamed file) hunks are numbered in the whole
-    file, on both sides alike: exact as long as the repairs before it kept its lines.
+    The lines pair up as in the inline diff (one by one when a repair kept their number,
+    the linear matcher for a long file whose number changed): ``difflib`` is quadratic on
+    a long file whose lines repeat. With ``first_line`` (a chunk of a streamed file)
+    hunks are numbered in the whole file, on both sides alike: exact as long as the
+    repairs before it kept its lines.
     """
-    diff = difflib.unified_diff(
-        lines_of(old_text),
-        lines_of(new_text),
-        fromfile=f"a/{path}",
-        tofile=f"b/{path}",
-    )
-    out = []
-    for line in diff:
-        if first_line != 1 and line.startswith("@@ "):
-            line = _HUNK_RE.sub(lambda m: f"{m[1]}{int(m[2]) + first_line - 1}", line)
-        out.append(line)
-        if not line.endswith("\n"):
-            out.append("\n\\ No newline at end of file\n")
+    old_lines, new_lines = lines_of(old_text), lines_of(new_text)
+    out: list[str] = []
+    shift = first_line - 1
+    for group in _hunks(_all_line_opcodes(old_lines, new_lines), UNIFIED_CONTEXT):
+        if not out:
+            out.append(f"--- a/{path}\n+++ b/{path}\n")
+        old_range = _unified_range(group[0][1] + shift, group[-1][2] + shift)
+        new_range = _unified_range(group[0][3] + shift, group[-1][4] + shift)
+        out.append(f"@@ -{old_range} +{new_range} @@\n")
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                runs: tuple[tuple[str, list[str]], ...] = ((" ", old_lines[i1:i2]),)
+            else:
+                runs = (("-", old_lines[i1:i2]), ("+", new_lines[j1:j2]))
+            for mark, run in runs:
+                for line in run:
+                    out.append(mark + line)
+                    if not line.endswith("\n"):
+                        out.append("\n\\ No newline at end of file\n")
     return "".join(out)
 
 
