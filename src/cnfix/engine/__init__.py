@@ -72,14 +72,27 @@ def check_document(
     dropped for that, by rule."""
     with _collector_paused():
         findings = [finding for rule in rules for finding in rule.check(doc)]
+    if not findings:
+        return findings
     findings = drop_suppressed(doc.text, findings)  # `cnfix: ignore` pragmas
     if findings:
         findings = within_prose(doc, findings, rules, outside_prose)
-    if len(rules) == 1:  # what a repair pass asks for, rule by rule
-        findings.sort(key=attrgetter("start", "end"))
-    else:
-        order = {rule.name: index for index, rule in enumerate(rules)}
-        findings.sort(key=lambda f: (f.start, order[f.rule], f.end))
+    order = {rule.name: index for index, rule in enumerate(rules)}
+    findings.sort(key=lambda f: (f.start, order[f.rule], f.end))
+    return findings
+
+
+def _rule_findings(doc: Document, rule: Rule, outside_prose: Counter[str]) -> list[Finding]:
+    """``check_document`` of one rule, as a repair pass asks for it (the collector is
+    already paused): most rules find nothing in most documents and records, and then
+    cost nothing more than their check."""
+    findings = list(rule.check(doc))
+    if not findings:
+        return findings
+    findings = drop_suppressed(doc.text, findings)  # `cnfix: ignore` pragmas
+    if findings:
+        findings = within_prose(doc, findings, (rule,), outside_prose)
+    findings.sort(key=attrgetter("start", "end"))
     return findings
 
 
@@ -333,7 +346,9 @@ def _repair_passes(
         findings: list[Finding] = []
         by_writing: list[Finding] = []
         for rule in rules:
-            found = check_document(current, (rule,), outside_prose)
+            found = _rule_findings(current, rule, outside_prose)
+            if not found:
+                continue
             fixable = [f for f in found if f.fix is not None and f.fix.applicability in wanted]
             if accept is not None:
                 fixable = [f for f in fixable if accept(f, current.text)]
