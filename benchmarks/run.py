@@ -329,16 +329,20 @@ def folder_bytes(folder: Path) -> int:
 
 
 class Table:
+    """The rows, each with the load average of the last minute when it was measured:
+    on a shared machine a figure means something only next to it."""
+
     def __init__(self) -> None:
-        self.rows: list[tuple[str, str, str, str]] = []
+        self.rows: list[tuple[str, str, str, str, str]] = []
 
     def add(self, name: str, value: str, ratio: str = "", verdict: str = "") -> None:
-        self.rows.append((name, value, ratio, verdict))
-        print(f"  {name}: {value} {ratio} {verdict}", file=sys.stderr, flush=True)
+        load = f"{os.getloadavg()[0]:.1f}"
+        self.rows.append((name, value, ratio, verdict, load))
+        print(f"  {name}: {value} {ratio} {verdict} (load {load})", file=sys.stderr, flush=True)
 
     def print(self) -> None:
-        headers = ("operation", "result", "ratio", "target")
-        widths = [max(len(row[i]) for row in [*self.rows, headers]) for i in range(4)]
+        headers = ("operation", "result", "ratio", "target", "load")
+        widths = [max(len(row[i]) for row in [*self.rows, headers]) for i in range(5)]
         line = "| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)) + " |"
         print(line)
         print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
@@ -389,6 +393,9 @@ def main() -> None:
     parser.add_argument(
         "--jsonl-mb", type=float, default=128, help="size of the large JSON Lines file"
     )
+    parser.add_argument(
+        "--dask-mb", type=float, default=34, help="size of the Dask recipe's JSON Lines"
+    )
     parser.add_argument("--gb", action="store_true", help="a 1 GB large file")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (best)")
     parser.add_argument("--quick", action="store_true", help="small inputs, one run each")
@@ -398,7 +405,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.mb, args.damaged_mb, args.files, args.large_mb, args.repeat = 4, 1, 2000, 16, 1
-        args.jsonl_mb = 16
+        args.jsonl_mb, args.dask_mb = 16, 8
     if args.gb:
         args.large_mb = 1024
     sys.path.insert(0, str(ROOT / "src"))
@@ -572,6 +579,7 @@ def main() -> None:
     )
     rendering_rows(table, paths, repeat)
     streamed_jobs_rows(table, repeat)
+    dask_rows(table, repeat, int(args.dask_mb * MB))
     large_mb = large_rows(table, paths, repeat)
     rule_rows = per_rule(paths, repeat)
     print()
@@ -699,6 +707,57 @@ def streamed_jobs_rows(table: Table, repeat: int, size: int = 10 * MB) -> None:
     jobs_rows(
         table, f"cnfix repair -q -o, one {size_mb:.0f} MB damaged file (streamed)", size_mb, runs
     )
+
+
+#: Shards the Dask recipe's input is cut into: the recipe maps over files.
+DASK_SHARDS = 8
+
+
+def dask_rows(table: Table, repeat: int, size: int) -> None:
+    """The Dask recipe (``python -m cnfix.app.distributed`` on a local cluster of two
+    worker processes) against ``cnfix repair --jsonl --jobs 2`` and ``--jobs 1``, on the
+    same seed-like damaged JSON Lines records: one file for cnfix, ``DASK_SHARDS``
+    shards of it for Dask (runs taken in turns; wall time, start-up included)."""
+    try:
+        import dask.distributed  # noqa: F401 - only whether the extra is installed
+    except ImportError:
+        table.add("Dask recipe", "skipped", "pip install 'cnfix[dask]'")
+        return
+    whole = _write_if_missing(CORPUS / "dask-records.jsonl", lambda: _damaged_records(size), None)
+    shards = CORPUS / "dask-shards"
+    if not shards.is_dir() or len(list(shards.glob("*.jsonl"))) != DASK_SHARDS:
+        shards.mkdir(exist_ok=True)
+        lines = whole.read_bytes().splitlines(keepends=True)
+        step = -(-len(lines) // DASK_SHARDS)
+        for number in range(DASK_SHARDS):
+            part = b"".join(lines[number * step : (number + 1) * step])
+            (shards / f"{number:02}.jsonl").write_bytes(part)
+    size_mb = whole.stat().st_size / MB
+    with tempfile.TemporaryDirectory() as out:
+        recipe = [sys.executable, "-m", "cnfix.app.distributed", str(shards), out]
+        runs = interleaved(
+            {
+                0: [*recipe, "--workers", "2"],
+                1: command(["repair", "--jsonl", "--jobs", "1", str(whole), "-o", f"{out}/1"]),
+                2: command(["repair", "--jsonl", "--jobs", "2", str(whole), "-o", f"{out}/2"]),
+            },
+            repeat,
+        )
+    dask_wall = runs[0][0]
+    label = f"repair {size_mb:.0f} MB of seed-like damaged JSON Lines"
+    table.add(
+        f"Dask recipe, {label} ({DASK_SHARDS} shards, 2 workers)",
+        f"{dask_wall:.1f} s",
+        f"CPU {runs[0][1]:.1f} s",
+    )
+    for jobs in (1, 2):
+        wall, cpu = runs[jobs]
+        table.add(
+            f"cnfix repair --jsonl --jobs {jobs}, the same records in one file",
+            f"{wall:.1f} s",
+            f"{dask_wall / wall:.2f}x the Dask recipe's speed; CPU {cpu:.1f} s",
+            verdict(wall <= dask_wall, "as fast") if jobs == 2 else "",
+        )
 
 
 def large_rows(table: Table, paths: dict[str, Path], repeat: int) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 import pytest
@@ -16,8 +17,11 @@ from cnfix.engine import (
     check_document,
     repair_document,
     repair_text,
+    within_prose,
 )
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
+from cnfix.rules import RULES
+from cnfix.text.regions import Regions, protected_regions
 
 
 def _rule(name: str, check) -> Rule:
@@ -184,3 +188,81 @@ def test_the_cycle_collector_is_left_as_it_was(enabled: bool) -> None:
     finally:
         gc.enable()
     assert seen and not any(seen)
+
+
+def _within_prose_one_by_one(doc, findings, rules, outside_prose):
+    """The per-finding test ``within_prose`` made before it looked span by span: the
+    reference its bulk path must agree with."""
+    protected = protected_regions(doc)
+    if not protected:
+        return findings
+    reporting = {rule.name for rule in rules if rule.reports_outside_prose}
+    kept = []
+    for finding in findings:
+        fix = finding.fix
+        if fix is not None and fix.edits:
+            if all(protected.keeps(doc.text, *edit) for edit in fix.edits):
+                kept.append(finding)
+                continue
+            outside_prose[finding.rule] += 1
+            if finding.rule in reporting:
+                kept.append(finding._replace(fix=None))
+        elif finding.rule in reporting or not protected.contains(
+            finding.start, max(finding.end, finding.start + 1)
+        ):
+            kept.append(finding)
+    return kept
+
+
+_PROSE_PIECES = ["会议", ",,", "醫(yī)", " https://a.cn/x,y ", "`a,b`", "\n", "x@y.cn", "，"]
+
+
+@st.composite
+def _findings_near_links(draw):
+    """A text with links and code between prose, and findings whose edits land
+    anywhere: inside, across, at the edges of the protected spans, or far from them."""
+    text = "".join(draw(st.lists(st.sampled_from(_PROSE_PIECES), max_size=30)))
+    kind = draw(st.sampled_from(["text", "markdown"]))
+    size = len(text)
+    point = st.integers(0, size)
+    findings = []
+    for number in range(draw(st.integers(0, 25))):
+        edits = []
+        for _ in range(draw(st.integers(0, 2))):
+            start = draw(point)
+            end = draw(st.integers(start, min(size, start + 6)))
+            edits.append(Edit(start, end, draw(st.sampled_from(["", "，", text[start:end]]))))
+        start = min((edit.start for edit in edits), default=draw(point))
+        fix = draw(st.sampled_from([None, Fix(tuple(edits), "fix")])) if edits else None
+        rule = draw(st.sampled_from(["mojibake", "stray-comma"]))
+        findings.append(Finding(rule, "X", start, start + 1, f"finding {number}", fix))
+    return Document(text, kind=kind), findings
+
+
+@given(_findings_near_links())
+def test_within_prose_keeps_and_drops_what_the_per_finding_test_does(case) -> None:
+    doc, findings = case
+    rules = [rule for rule in RULES if rule.name in ("mojibake", "stray-comma")]
+    counted, expected = Counter(), Counter()
+    assert within_prose(doc, list(findings), rules, counted) == _within_prose_one_by_one(
+        doc, list(findings), rules, expected
+    )
+    assert counted == expected
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 8)), max_size=8),
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 5), st.text("ab", max_size=4))),
+)
+def test_protected_spans_move_with_the_edits_as_one_walk_over_them_would(spans, raw) -> None:
+    regions = Regions((start, start + length) for start, length in spans)
+    edits = sorted((start, start + length, 0, replacement) for start, length, replacement in raw)
+    walked = []
+    shift, pending = 0, iter(edits)
+    edit = next(pending, None)
+    for start, end in regions.spans():
+        while edit is not None and edit[1] <= start:
+            shift += len(edit[3]) - (edit[1] - edit[0])
+            edit = next(pending, None)
+        walked.append((start + shift, end + shift))
+    assert regions.shifted(edits).spans() == Regions(walked).spans()
