@@ -1,4 +1,4 @@
-"""The inline diff's matcher (``report.diff.opcodes``): linear where ``difflib`` is
+"""The inline diff's matcher (``report.matcher.opcodes``): linear where ``difflib`` is
 quadratic, and as good a diff as ``difflib``'s on what repairs change.
 
 Checked on the seeds (the very opcodes ``difflib`` gives: the locked transcripts of
@@ -18,7 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cnfix import repair_text
-from cnfix.report.diff import changed_lines, opcodes
+from cnfix.report.diff import changed_lines
+from cnfix.report.matcher import opcodes
 
 
 def _difflib(old, new) -> list[tuple[str, int, int, int, int]]:  # type: ignore[no-untyped-def]
