@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, run_cnfix
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cnfix import repair_text, scan_text
 from cnfix.engine import repair_document
@@ -273,3 +275,33 @@ def test_a_streamed_markdown_file_is_never_cut_inside_a_code_fence(tmp_path: Pat
 def test_an_unknown_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown kind 'html'"):
         repair_text(DAMAGED, kind="html")
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "```",
+                "~~~~",
+                "```py",
+                "> ```",
+                "- ~~~",
+                "1. ```",
+                "` ``` `",
+                "text",
+                "",
+                "   ```",
+                "``` `x`",
+            ]
+        ),
+        max_size=30,
+    ),
+    st.data(),
+)
+def test_fence_lines_found_from_their_markers_are_those_the_pattern_finds(lines, data) -> None:
+    from cnfix.io.chunks import _FENCE_LINE_RE, _fence_lines
+
+    text = "\n".join(lines)
+    end = data.draw(st.integers(0, len(text)))
+    found = [match.span() for match in _fence_lines(text, end)]
+    assert found == [match.span() for match in _FENCE_LINE_RE.finditer(text, 0, end)]
