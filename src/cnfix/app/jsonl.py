@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import IO
 
+from cnfix.app.packing import PackedFindings
 from cnfix.app.parallel import MIN_PARALLEL_BYTES
 from cnfix.app.pool import Pool, ordered_map
 from cnfix.app.runner import RunOptions
@@ -313,6 +314,9 @@ def process_block(
         if record.error or record.findings or record.changed:
             if not record.changed:
                 record.line = b""
+            # Sent back by a worker as columns: the parent mostly only counts them.
+            record.findings = PackedFindings(record.findings)
+            record.applied = PackedFindings(record.applied)
             records.append(record)
     return BlockResult(len(lines), b"".join(output), records, states)
 
