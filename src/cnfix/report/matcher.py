@@ -3,6 +3,7 @@ and its repair pair up, in one pass where ``difflib`` is quadratic."""
 
 from __future__ import annotations
 
+import bisect
 import difflib
 from collections.abc import Callable, Iterable, Sequence
 
@@ -17,13 +18,21 @@ Items = str | Sequence[str]
 
 
 def _list_find(items: Sequence[str]) -> Callable[[str, int, int], int]:
-    """``str.find`` for a list: the index of ``item`` in ``items[start:end]``, or -1."""
+    """``str.find`` for a list: the index of ``item`` in ``items[start:end]``, or -1.
+
+    By a bisection in the positions of each distinct item: a changed line matches
+    nothing, and the matcher looks for each of the lines after it in a window of the
+    other side (``list.index`` compared every line of the window, each time)."""
+    positions: dict[str, list[int]] = {}
+    for index, item in enumerate(items):
+        positions.setdefault(item, []).append(index)
 
     def find(item: str, start: int, end: int) -> int:
-        try:
-            return items.index(item, start, end)  # type: ignore[attr-defined, no-any-return]
-        except ValueError:
+        found = positions.get(item)
+        if found is None:
             return -1
+        at = bisect.bisect_left(found, start)
+        return found[at] if at < len(found) and found[at] < end else -1
 
     return find
 
