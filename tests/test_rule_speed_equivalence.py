@@ -250,16 +250,13 @@ def _stray_run_end(text: str, at: int) -> int | None:
             return run - 1  # the last comma is itself the mark the run stands before
     if after and after in _WIDE_MARKS:
         return run
-    if before and _char_in(before, 'A-Za-z0-9%)*_`"'):
-        if after and after in ";:!?" and run + 1 < len(text) and is_han(text[run + 1]):
-            return run
-        if run - at > 1 and after and is_han(after):
-            return run - 1
-    if before == ")":
-        if after and after in ";:!?" and (run + 1 == len(text) or text[run + 1] == "\n"):
-            return run
-        if run - at > 1 and after in ("", "\n"):
-            return run - 1
+    line = text[text.rfind("\n", 0, at) + 1 :].split("\n", 1)[0]
+    if not any(is_han(char) for char in line):
+        return None
+    if after and after in _MARKS:
+        return run
+    if run - at > 1:
+        return run - 1  # the last comma is itself the mark the run stands before
     return None
 
 
@@ -314,6 +311,27 @@ def _context(text: str, at: int) -> tuple[str, int] | None:
     return None  # Western text: `hin“: Von`
 
 
+def _after_chinese_link(text: str, at: int) -> bool:
+    """True when a Markdown link whose text holds Han ends right before ``at``."""
+    if not at or text[at - 1] != ")":
+        return False
+    target = at - 2
+    while target >= 0 and text[target] not in "()" and not text[target].isspace():
+        target -= 1
+    if target < 1 or text[target] != "(" or text[target - 1] != "]" or at - 2 - target < 1:
+        return False
+    if at - 2 - target > 500:
+        return False
+    label = target - 2
+    while label >= 0 and text[label] not in "[]\n":
+        label -= 1
+    if label < 0 or text[label] != "[":
+        return False
+    inside = text[label + 1 : target - 1]
+    han = [index for index, char in enumerate(inside) if is_han(char)]
+    return any(index <= 200 and len(inside) - index - 1 <= 200 for index in han)
+
+
 def _contexts(text: str, at: int) -> tuple[str, int] | None:
     """How a flattened document reads the mark at ``at``: ``("safe" | "unsafe", end of
     its fix)``, or None. The contexts of the rule's docstring, one test at a time."""
@@ -329,8 +347,12 @@ def _contexts(text: str, at: int) -> tuple[str, int] | None:
         return "safe", at + 1
     if chinese and mark == "!" and after not in (" ", "\t", "["):
         return "safe", at + 1
-    if before and _char_in(before, 'A-Za-z0-9%)*_`"') and after and is_han(after):
-        return "safe", at + 1
+    glued = at + 1
+    while glued < len(text) and text[glued] in "*_":
+        glued += 1
+    if before and _char_in(before, 'A-Za-z0-9%)>*_`" ') and glued < len(text):
+        if is_han(text[glued]):
+            return "safe", at + 1
     if chinese and spaces > at + 1 and beyond and (is_han(beyond) or beyond in _OPENING):
         return "safe", spaces
     if chinese and spaces > at + 1 and beyond and _char_in(beyond, "A-Za-z0-9`*\\[<"):
@@ -385,9 +407,23 @@ def reference_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
             if char not in _MARKS:
                 continue
             read = _context(scanned_text, at)
+            if (
+                (
+                    char == ","
+                    and 0 < at
+                    and scanned_text[at - 1].isascii()
+                    and (scanned_text[at - 1].isalnum() or scanned_text[at - 1] == ".")
+                    and re.match("[A-Za-z]{2}", scanned_text[at + 1 : at + 3])
+                    and punctuation._latin_comma(scanned_text, at)
+                )
+                or _after_chinese_link(scanned_text, at)
+                or (read is not None and read[0] == "safe")
+            ):
+                read = ("safe", read[1] if read else at + 1)
             if read is not None and allowed(at):
                 (safe if read[0] == "safe" else unsafe).append(at)
-                ends[at] = read[1]
+                if read[1] > at + 1:
+                    ends[at] = read[1]
     if not flattened(fullwidth, len(safe) + len(unsafe)):
         safe = [
             at

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from cnfix.text.chars import CJK_PUNCT, lazy_compile
+from cnfix.text.chars import CJK_PUNCT, is_han, lazy_compile
 from cnfix.text.markdown import LINE_RE, markdown_spans, markdown_sure_spans
 from cnfix.text.markup import markup_spans
 
@@ -56,7 +56,9 @@ _CLOSING = {")": "(", "]": "["}
 def _address_end(text: str, start: int, end: int) -> int:
     """Where the address matched at ``text[start:end]`` really ends: before a closing
     bracket it did not open (the ``)`` of a Markdown link or of a parenthesis around
-    it), and without the sentence punctuation after it."""
+    it), before a comma or semicolon between ASCII and Han (``https://x.org/a,已经``:
+    a flattened ``，`` — an IRI's Han path has Han before its commas, ``北京,中国``),
+    and without the sentence punctuation after it."""
     depth = {"(": 0, "[": 0}
     for index in range(start, end):
         char = text[index]
@@ -67,6 +69,9 @@ def _address_end(text: str, start: int, end: int) -> int:
                 end = index
                 break
             depth[_CLOSING[char]] -= 1
+        elif char in ",;" and text[index - 1].isascii() and is_han(text[index + 1 : index + 2]):
+            end = index
+            break
     while end > start and text[end - 1] in _TRAILING:
         end -= 1
     return end

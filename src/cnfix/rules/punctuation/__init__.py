@@ -34,20 +34,29 @@ FULLWIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "�
 # - after Chinese, before another mark;
 # - before a full-width mark, whatever precedes it (``1.5%,，``, ``否 ,，``): no writing
 #   puts an ASCII comma there;
-# - after Latin, a digit, ``%``, ``)``, an ASCII quote or the end of Markdown emphasis or
-#   code and before an ASCII mark that Han follows (``1.5%,,其``, ``語言),,確保``,
-#   ``**挂载**,,直到``), or after ``)`` before a mark at a line end (``(device),,``):
-#   the same damage, flattened.
+# - before an ASCII mark, whatever precedes it, on a line that holds Han (group
+#   ``latin``, checked in Python): ``1.5%,,其``, ``語言),,確保``, ``**挂载**,,直到``,
+#   ``Suspense,,transition 和``, ``React,? {/*…*/}``, ``(device),,``: the same damage,
+#   flattened; no writing puts an ASCII comma before another mark.
 # Tried only at the first comma of a run (``(?<!,)``): from every comma of a long run
 # each alternative would rescan the rest of the run (quadratic); a match never starts
 # inside a run anyway, since every alternative's greedy ``,*`` takes the run whole.
 STRAY_COMMA_RE = lazy_compile(
     f"(?<!,),(?:(?<=[{CHINESE}],),*(?=[,;:!?，。、；：！？])"
     f"|,*(?=[，。、；：！？])"
-    f'|(?<=[A-Za-z0-9%)*_`"],),*(?=[,;:!?][{HAN}])'
-    f"|(?<=\\),),*(?=[,;:!?]$))",
-    re.M,
+    f"|(?P<latin>),*(?=[,;:!?]))"
 )
+#: A Han character, for the lines of ``latin`` stray commas.
+HAN_CHAR_RE = lazy_compile(f"[{HAN}]")
+
+
+def _line_has_han(text: str, at: int) -> bool:
+    """True when the line around ``at`` holds a Han character."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    return HAN_CHAR_RE.search(text, start, len(text) if end < 0 else end) is not None
+
+
 # Its cheap prefilter (no Han class to compile): a comma glued before a mark at all.
 COMMA_BEFORE_MARK_RE = re.compile(",[,;:!?，。、；：！？]")
 
@@ -65,19 +74,22 @@ def check_stray_comma(doc: Document) -> Iterator[Finding]:
     last one before the mark); the mark that remains is then restored to full width by
     ``halfwidth-punctuation`` (``,,`` → ``,`` → ``，``). A comma counts when it follows
     a Han character or a CJK mark; when it stands before a full-width mark whatever
-    precedes it (``1.5%,，``); when it follows Latin, a digit, ``%``, ``)``, an ASCII
-    quote or the end of Markdown emphasis or code and stands before an ASCII mark that a
-    Han character follows (``1.5%,,其``, ``**挂载**,,直到``); and when it follows ``)``
-    and stands before a mark at a line end (``(device),,``). CSV/TSV
-    files, URLs and (in Markdown) code are never touched, so ``a,,b`` in a table keeps
-    its empty field.
+    precedes it (``1.5%,，``); and when it stands before an ASCII mark on a line that
+    holds Han, whatever precedes it (``1.5%,,其``, ``**挂载**,,直到``,
+    ``Suspense,,transition 和``, ``(device),,``). CSV/TSV files, URLs and (in Markdown)
+    code are never touched, so ``a,,b`` in a table keeps its empty field, and neither is
+    a line without Han (``a,,b`` in English text).
     """
     if "," not in doc.text or doc.kind in SYNTAX_COMMA_KINDS:
         return
     if not COMMA_BEFORE_MARK_RE.search(doc.text):
         return
     text = doc.text
-    spans = [match.span() for match in STRAY_COMMA_RE.finditer(text)]
+    spans = [
+        match.span()
+        for match in STRAY_COMMA_RE.finditer(text)
+        if match["latin"] is None or _line_has_han(text, match.start())
+    ]
     if not spans:
         return
     protected = protected_regions(doc)
@@ -119,8 +131,9 @@ _OPENING = "“‘「『《【〔（"
 # looks behind for the context. In a flattened document, safe:
 # a mark after Chinese and not before a space (`日,湖`, `指出:` at a line end, `共,1`,
 # `随后,Windows`, `作者:John`; `!` not before `[`, a Markdown image);
-# a mark after Latin, a digit, `%`, `)` or the end of Markdown emphasis or code (`*` `_`
-# `` ` ``) and right before Han (`100%,其中`, `**reactive**:它`);
+# a mark after Latin, a digit, `%`, `)`, `>`, a space or the end of Markdown emphasis or
+# code (`*` `_` `` ` ``) and right before Han, perhaps after the start of emphasis
+# (`100%,其中`, `**reactive**:它`, `@hueniverse ,举例`, `执行*!**所以`);
 # a mark after Chinese, the spaces a tool put after it, then Han or an opening quote or
 # bracket (`落地; 要`): group `space`, removed with the mark's fix (Chinese puts no space
 # after a full-width mark);
@@ -135,7 +148,7 @@ _OPENING = "“‘「『《【〔（"
 CONTEXT_MARK_RE = lazy_compile(
     f"[,;:!?](?:(?<=[{CHINESE}][,;:?])(?![ \\t])"
     f"|(?<=[{CHINESE}]!)(?![ \\t\\[])"
-    f'|(?<=[A-Za-z0-9%)*_`"].)(?=[{HAN}])'
+    f'|(?<=[A-Za-z0-9%)>*_`" ].)(?=[*_]*[{HAN}])'
     f"|(?<=[{CHINESE}].)(?P<space> +)(?=[{HAN}{_OPENING}])"
     f"|(?<=[{CHINESE}].)(?= +[A-Za-z0-9`*\\[<])"
     f"|(?<=[A-Za-z0-9%)].)(?P<unsafe> +)(?=[{HAN}]))"
@@ -147,6 +160,58 @@ CONTEXT_MARK_RE = lazy_compile(
 CLAUSE_END_MARK_RE = lazy_compile(
     "[,;:!?](?<=[A-Za-z0-9)*_`][,;:!?])(?=[ \\t]*(?:\\n|$)|[ \\t]+[`{])", re.M
 )
+# A comma between two Latin words, no space after it (`包括 Suspense,transition 和`,
+# `许可协议包括MIT,Apache 2.0,ISC和BSD`, `（gated recurrent units,GRU）`): in a
+# flattened document, when Chinese stands in its clause on both sides (`_latin_comma`),
+# it was `，`; an English list puts a space after its commas.
+LATIN_COMMA_RE = re.compile(",(?<=[A-Za-z0-9.],)(?=[A-Za-z]{2})")
+#: How far a Latin comma's clause is searched for Chinese on each side.
+_LATIN_COMMA_REACH = 40
+#: What a Latin word next to such a comma is made of.
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.+#_-")
+
+
+def _latin_comma(text: str, at: int) -> bool:
+    """True when the comma at ``at`` joins a word of two characters or more to a word of
+    two letters or more, outside a call's parentheses (`f(alpha,beta)`), with Chinese in
+    its clause before and after it."""
+    start = at
+    while start and text[start - 1] in _WORD_CHARS:
+        start -= 1
+    if at - start < 2:
+        return False
+    depth = 0
+    for index in range(at - 1, max(-1, at - _LATIN_COMMA_REACH), -1):
+        char = text[index]
+        if char == ")":
+            depth += 1
+        elif char == "(":
+            if not depth:
+                return False  # inside ASCII parentheses: a call's arguments
+            depth -= 1
+        elif char in "\n。！？" or (char in ".!?" and text[index + 1] == " "):
+            return False
+        elif CHINESE_CHAR_RE.match(char):
+            break
+    else:
+        return False
+    for index in range(at + 1, min(len(text), at + _LATIN_COMMA_REACH)):
+        char = text[index]
+        if char == "\n" or (char in ".!?" and text[index + 1 : index + 2] == " "):
+            return False
+        if CHINESE_CHAR_RE.match(char):
+            return True
+    return False
+
+
+# A mark right after a Markdown link whose text holds Han: in Chinese context, whatever
+# follows (`[在他们的项目上解释](https://…), [khmer](…)`). Group 1 is the link text,
+# group 2 the mark.
+LINK_MARK_RE = lazy_compile(
+    f"\\[([^\\[\\]\\n]{{0,200}}[{HAN}][^\\[\\]\\n]{{0,200}})\\]\\([^()\\s]{{1,500}}\\)([,;:!?])"
+)
+
+
 #: Where a clause starts, looking back from a mark: a line start or a sentence end.
 _CLAUSE_START = "\n。！？!?."
 #: How far back a clause is searched for Han.
@@ -268,9 +333,18 @@ def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
       mark after Han or a CJK mark followed by spaces and then Han, Latin, a digit or an
       opening quote or bracket: the spaces go with it (``落地; 要`` → ``落地；要``);
       a pair of parentheses whose content contains Han, opened after Chinese, a digit,
-      a space or at a line start (``(关沮院区)`` ``(二)办理``), or whose content is
-      more than one Latin word or number, opened right after Chinese
-      (``《规范》(JGJ 3-2010)`` ``称为(*trait*)的``).
+      a space, a Markdown link or at a line start (``(关沮院区)`` ``(二)办理``), or
+      whose content is more than one Latin word or number, opened right after Chinese
+      (``《规范》(JGJ 3-2010)`` ``称为(*trait*)的``), or one Latin word or number right
+      after Chinese (``循环神经网络(RNN)``: in the development corpus, which writes
+      full-width marks, 207 such pairs are full width and 100 ASCII), or one Markdown
+      code span glued to Chinese (``安装Spacy(`pip install spacy`)和``); a pair may hold
+      a Markdown link (``(例如[P3](https://…)实例)``);
+      a comma between two Latin words with no space after it, Chinese in its clause on
+      both sides (``包括 Suspense,transition 和``, ``MIT,Apache 2.0,ISC和BSD``; not
+      ``f(alpha,beta)``, ``x,y``, ``Hello, world``); a mark right after a Markdown link
+      whose text holds Han (``[解释](https://…), [khmer](…):``); a mark after a space
+      or the end of Markdown emphasis right before Han (``总统 ;如`` ``执行*!**所以``).
     - unsafe: a mark after Latin, a digit, ``%`` or ``)``, then spaces and Han
       (``Windows, 中文``): mixed writing does this on purpose.
 
@@ -281,8 +355,9 @@ def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
     makes it (``鏂囦欢鍚?``: a cost of at least 31 half-bits in ``data/charfreq.txt``).
 
     Never: ``1,000`` ``3.14`` ``12:30``, URLs, e-mail addresses, ``A,B``, English
-    sentences, one Latin word or number in parentheses (``(WHO)`` ``(2023)``), CSV/TSV commas,
-    and Markdown code and link targets.
+    sentences, a call's arguments, CSV/TSV commas, and Markdown code and link targets;
+    and in a document that writes full-width marks, ``(WHO)`` and every other mark that
+    is not squeezed between two Han characters.
     """
     text = doc.text
     if not any(mark in text for mark in ",;:!?(") or not MARK_BY_NON_ASCII_RE.search(text):
@@ -339,7 +414,16 @@ def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
             for match in CLAUSE_END_MARK_RE.finditer(scanned)
             if _clause_has_han(scanned, match.start())
         ]
-        safe_marks.sort()
+        safe_marks += [
+            match.start()
+            for match in LATIN_COMMA_RE.finditer(scanned)
+            if _latin_comma(scanned, match.start())
+        ]
+        if "](" in scanned:
+            safe_marks += [match.start(2) for match in LINK_MARK_RE.finditer(scanned)]
+        safe_set = set(safe_marks)
+        safe_marks = sorted(safe_set)
+        unsafe_marks = [at for at in unsafe_marks if at not in safe_set]
         safe_marks, unsafe_marks = allowed(safe_marks), allowed(unsafe_marks)
     if not is_flattened(fullwidth, len(safe_marks) + len(unsafe_marks)):
         safe_marks = allowed([m.start() for m in BETWEEN_HAN_RE.finditer(text)])

@@ -28,39 +28,53 @@ def chinese_before(text: str, at: int) -> bool:
 #: number, or digits (`WHO`, `yī`, `yi1`, `2023`; not `B2C`).
 _WORD = "(?:[A-Za-z\u00c0-\u024f\u0300-\u036f\u1e00-\u1eff]+[0-5]?|[0-9]+)"
 
+#: What a pair may hold: a Markdown code span whole (`` `load('en')` ``), a nested pair
+#: (a Markdown link's target: `(例如[P3](https://…)实例)`), any other character of the line.
+_CONTENT = "(?:`[^`\\n]{1,200}`|\\([^()\\n]{0,300}\\)|[^()\\n])"
+
 # A pair of ASCII parentheses around text with Han in it, opened in Chinese context, after
-# a space, a digit, the end of Markdown emphasis or code, or at a line start: `(关沮院区)`,
-# `` `false`(为了兼容) ``; or around mixed content opened right
-# after Chinese or the end of Markdown emphasis (`(GB2760-2011)`, `(JGJ 3-2010)`,
-# `称为(*trait*)`, `*双组件*(two-component)`). One word or number alone (`(WHO)`,
-# `(2023)`, a reading `(yī)`) stays.
+# a space, a digit, the end of Markdown emphasis, code or a link, or at a line start:
+# `(关沮院区)`, `` `false`(为了兼容) ``, `[守则](…)(你们是否需要…)`; or around mixed
+# content opened right after Chinese or the end of Markdown emphasis (`(GB2760-2011)`,
+# `(JGJ 3-2010)`, `称为(*trait*)`, `*双组件*(two-component)`). One word or number alone
+# (`(WHO)`, `(2023)`, a reading `(yī)`) is `WORD_PAIR_RE`'s.
 PAREN_PAIR_RE = lazy_compile(
-    f'\\((?:(?:(?<=[{CHINESE}\\s\\d*_`"]\\()|(?<=^\\())(?=[^()\\n]{{0,200}}?[{HAN}])'
-    f"|(?<=[{CHINESE}*_]\\()(?!{_WORD}\\)))[^()\\n]{{1,400}}?\\)",
+    f'\\((?:(?:(?<=[{CHINESE}\\s\\d*_`")]\\()|(?<=^\\())(?={_CONTENT}{{0,200}}?[{HAN}])'
+    f"|(?<=[{CHINESE}*_]\\()(?!{_WORD}\\))){_CONTENT}{{1,400}}?\\)",
     re.M,
+)
+#: A pair around one Markdown code span, glued to Chinese on either side:
+#: ``安装Spacy(`pip install spacy`)和``. A call is written inside the code span, never
+#: around it.
+CODE_PAIR_RE = lazy_compile(
+    f"\\((?:(?<=[{CHINESE}]\\()`[^`\\n]{{1,200}}`\\)|`[^`\\n]{{1,200}}`\\)(?=[{CHINESE}]))"
 )
 
 
-#: One Latin word or number in parentheses right after Chinese (`管道(pipeline)`,
-#: `协议」(ECFA)`). After a closing quote or title mark it is converted (in the development
-#: corpus 130 such pairs are full width, 14 ASCII); after Han only when the document's
-#: own pairs around Han show that its parentheses were flattened: alone
-#: (`世界卫生组织(WHO)`) it stays.
-WORD_PAIR_RE = lazy_compile(f"\\((?<=[{CHINESE}*_]\\()(?:{_WORD})\\)")
-#: Closing quotes and title marks: a name in them is followed by its abbreviation.
-_CLOSING = "」』”’》〉】"
+#: One Latin word or number in parentheses right after Chinese or the end of Markdown
+#: emphasis (`管道(pipeline)`, `协议」(ECFA)`, `*连续词袋*(CBOW)`), or after Chinese and a
+#: space with Han right after it (`魯凱族語 (SABOU)問候`). In a flattened document it was
+#: full width more often than not: in the development corpus, which writes full-width
+#: marks, 207 such pairs after Han are full width and 100 ASCII (and after a closing
+#: quote or title mark 130 and 14).
+WORD_PAIR_RE = lazy_compile(
+    f"\\((?:(?<=[{CHINESE}*_]\\()|(?<=[{CHINESE}] \\()(?=[^()]+\\)[{HAN}]))(?:{_WORD})\\)"
+)
 
 
-#: A capitalised Latin word or an acronym, then a pair (group 1): `Rinari(禮納里)`,
-#: `API(大致上)`, `ICRT(International Community Radio Taipei)`. It qualifies in
-#: `_named_pairs`; a call such as `print(中文)` or `f(x)` never does.
-NAME_PAIR_RE = re.compile(r"(?<![A-Za-z0-9_.])[A-Z][A-Za-z]{1,20}(\([^()\n]{1,400}?\))")
+#: A Latin word, then a pair (group 1): `Rinari(禮納里)`, `API(大致上)`,
+#: `ICRT(International Community Radio Taipei)`, `npm(Node Package Manager)`. It qualifies
+#: in `_named_pairs`; a call such as `print(中文)` or `f(x)` never does.
+NAME_PAIR_RE = re.compile(r"(?<![A-Za-z0-9_.])[A-Za-z]{2,21}(\([^()\n]{1,400}?\))")
+#: Two or more capitalised words: the expansion of an abbreviation (`Node Package Manager`).
+_EXPANSION_RE = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+)+")
 
 
 def _named_pairs(text: str) -> list[tuple[int, int]]:
     """``NAME_PAIR_RE``'s pairs after Chinese (the word glued to it, or one space or
-    flattened mark apart) around Han, or around several words after an acronym
-    (``ICRT(International …)``)."""
+    flattened mark apart): after a capitalised word around Han (``Rinari(禮納里)``), after
+    an acronym around several words (``ICRT(International …)``), after any word around
+    an expansion (``npm(Node Package Manager)``)."""
     pairs = []
     for match in NAME_PAIR_RE.finditer(text):
         start = match.start()
@@ -72,7 +86,11 @@ def _named_pairs(text: str) -> list[tuple[int, int]]:
             continue
         content = match.group(1)[1:-1]
         word = text[start : match.start(1)]
-        if any(is_han(char) for char in content) or (word.isupper() and " " in content):
+        if (
+            (word[0].isupper() and any(is_han(char) for char in content))
+            or (word.isupper() and " " in content)
+            or _EXPANSION_RE.fullmatch(content)
+        ):
             pairs.append(match.span(1))
     return pairs
 
@@ -89,20 +107,17 @@ def _is_reading_after(text: str, match: re.Match[str]) -> bool:
 
 
 def paren_pairs(doc: Document) -> list[tuple[int, int]]:
-    """``PAREN_PAIR_RE``'s pairs, ``_named_pairs`` and the ``WORD_PAIR_RE`` pairs that
-    qualify, outside protected regions, in text order."""
+    """The pairs of ``PAREN_PAIR_RE``, ``CODE_PAIR_RE``, ``_named_pairs`` and
+    ``WORD_PAIR_RE`` (not a reading after its character: an annotation), outside
+    protected regions, in text order."""
     text = doc.text
-    pairs = [match.span() for match in PAREN_PAIR_RE.finditer(text)]
-    named = _named_pairs(text)
-    if named:
-        pairs = sorted(set(pairs) | set(named))
-    words = [
+    pairs = {match.span() for match in PAREN_PAIR_RE.finditer(text)}
+    pairs.update(_named_pairs(text))
+    pairs.update(match.span() for match in CODE_PAIR_RE.finditer(text))
+    pairs.update(
         match.span() for match in WORD_PAIR_RE.finditer(text) if not _is_reading_after(text, match)
-    ]
-    if words:
-        if not any(is_han(char) for at, end in pairs for char in text[at + 1 : end - 1]):
-            words = [(at, end) for at, end in words if text[at - 1] in _CLOSING]
-        pairs = sorted(pairs + words)
+    )
+    pairs = _outermost(sorted(pairs))
     protected = protected_regions(doc) if pairs else None
     if protected:
         pairs = [
@@ -111,6 +126,16 @@ def paren_pairs(doc: Document) -> list[tuple[int, int]]:
             if not (protected.covers(at) or protected.covers(end - 1))
         ]
     return pairs
+
+
+def _outermost(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``pairs`` (sorted) without those inside or overlapping an earlier one: the inner
+    pair of `(例如[P3](https://…)实例)` is a link target, not a flattened pair."""
+    kept: list[tuple[int, int]] = []
+    for at, end in pairs:
+        if not kept or at >= kept[-1][1]:
+            kept.append((at, end))
+    return kept
 
 
 def with_fullwidth_parens(text: str, pairs: list[tuple[int, int]]) -> str:
