@@ -350,9 +350,9 @@ def _contexts(text: str, at: int) -> tuple[str, int] | None:
     glued = at + 1
     while glued < len(text) and text[glued] in "*_":
         glued += 1
-    if before and _char_in(before, 'A-Za-z0-9%)>*_`" ') and glued < len(text):
-        if is_han(text[glued]):
-            return "safe", at + 1
+    glued_han = glued < len(text) and is_han(text[glued])
+    if before and _char_in(before, 'A-Za-z0-9%)>*_`" ') and glued_han:
+        return "safe", at + 1
     if chinese and spaces > at + 1 and beyond and (is_han(beyond) or beyond in _OPENING):
         return "safe", spaces
     if chinese and spaces > at + 1 and beyond and _char_in(beyond, "A-Za-z0-9`*\\[<"):
@@ -410,7 +410,7 @@ def reference_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
             if (
                 (
                     char == ","
-                    and 0 < at
+                    and at > 0
                     and scanned_text[at - 1].isascii()
                     and (scanned_text[at - 1].isalnum() or scanned_text[at - 1] == ".")
                     and re.match("[A-Za-z]{2}", scanned_text[at + 1 : at + 3])
