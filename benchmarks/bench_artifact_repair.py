@@ -1,9 +1,10 @@
 """Exact-document repair rates for pinyin annotations, stray commas and flattened
-punctuation, alone and stacked, on damaged real documents of six genres.
+punctuation, alone and stacked, on damaged real documents of seven genres.
 
 Damage comes from ``tests/damage_artifacts.py`` (pypinyin phrase-mode readings at varied
 rates, character sets, tone styles and brackets; NFKC and width folding; stray commas),
-on the development corpus grouped by genre. A document counts as repaired when the
+on the development corpus grouped by genre and on public-domain fiction
+(``tests/data/fiction``). A document counts as repaired when the
 default (safe) repair gives back exactly the expected text; the same documents
 undamaged must come back unchanged.
 

@@ -8,13 +8,15 @@ from the original only where the damage destroyed information for good (NFKC fol
 ``…`` and full-width digits too: those stay folded in ``expected``).
 
 The real-text set is the development corpus (``tests/data/corpus``, provenance and
-licences in its README and manifest), grouped by genre in ``GENRES``. Its ``law-cn``
-source is left out: it comes from a reserved repository.
+licences in its README and manifest), grouped by genre in ``GENRES``, and public-domain
+fiction (``tests/data/fiction``: Lu Xun's short stories, provenance in its README).
 """
 
 from __future__ import annotations
 
+import json
 import random
+import re
 import unicodedata
 from collections.abc import Callable
 
@@ -24,7 +26,7 @@ from pypinyin import Style, lazy_pinyin
 from cnfix.adapters.opencc import convert
 from cnfix.model import Document
 from cnfix.text.charmodel import char_costs
-from cnfix.text.chars import is_han
+from cnfix.text.chars import CHINESE, HAN, is_han
 from cnfix.text.regions import protected_regions
 
 #: Genre → the corpus sources (manifest ``source``; Python docs split by folder) it draws on.
@@ -35,7 +37,9 @@ GENRES: dict[str, tuple[str, ...]] = {
     "law and rulings": ("us-constitution", "fsc-tw"),
     "Q&A": ("python-docs-tw/faq",),
     "essays": ("osg-hans", "osg-hant", "sdp-hans"),
+    "fiction": (),  # tests/data/fiction
 }
+FICTION = CORPUS.parent / "fiction"
 PER_GENRE = 12
 
 #: The marks flattening turns into ASCII and that a repair can restore.
@@ -51,6 +55,10 @@ def genre_documents(per_genre: int = PER_GENRE) -> list[tuple[str, str, str, str
     root = corpus_manifest()
     documents = root["documents"]
     chosen = []
+    fiction = json.loads((FICTION / "manifest.json").read_text(encoding="utf-8"))
+    for entry in fiction["documents"][:per_genre]:
+        text = (FICTION / entry["file"]).read_text(encoding="utf-8")
+        chosen.append(("fiction", f"fiction/{entry['file']}", "text", text))
     for genre, sources in GENRES.items():
         picked: list[dict] = []
         pools = []
@@ -174,16 +182,29 @@ def nfkc(text: str) -> str:
 FLATTENERS: dict[str, Callable[[str], str]] = {"nfkc": nfkc, "width": width_fold}
 
 
+#: A restorable mark after Chinese, then spaces and Han or an opening quote or bracket:
+#: the mark is group 1, the spaces go.
+_SPACED_MARK_RE = re.compile(
+    f"(?<=[{CHINESE}])([{''.join(_PROTECT.values())}]) +(?=[{HAN}“‘「『《【〔（])"
+)
+
+
 def flatten(text: str, how: str, kind: str) -> tuple[str, str]:
     """``(flattened, expected)``: the document through NFKC or width folding, and the same
     with the restorable marks ``，；：！？（）`` kept (what a perfect repair gives back).
     Code and URLs are flattened too (the tool saw only text), but kept in ``expected``
-    only where the document had them: a repair leaves them alone."""
+    only where the document had them: a repair leaves them alone.
+
+    A space after a full-width mark between Chinese and Han (``程序， 更改``) is not
+    in ``expected``: flattened, it reads ``程序, 更改``, which is also what a converter
+    that spaces its ASCII marks leaves (seed 003's ``落地; 要``), and the issue's policy
+    removes that space with the mark."""
     fold = FLATTENERS[how]
     prose = _prose_positions(text, kind)
     flattened = fold(text)
     kept = "".join(_PROTECT.get(c, c) if prose[i] else c for i, c in enumerate(text))
-    expected = "".join(_UNPROTECT.get(c, c) for c in fold(kept))
+    kept = _SPACED_MARK_RE.sub(r"\1", fold(kept))
+    expected = "".join(_UNPROTECT.get(c, c) for c in kept)
     return flattened, expected
 
 
@@ -253,9 +274,20 @@ def writes_ascii_marks_in_chinese(text: str, kind: str) -> bool:
             before = before[:1]
         if char == ")" and after[:1] == " ":
             after = after[1:]
-        if _chinese(before[-1:]) or _chinese(after[:1]):
+        if _chinese(before[-1:]) or _chinese(after[:1]) or _after_chinese_link(text, index):
             return True
     return False
+
+
+#: A Markdown link whose text holds Han, ending where the match ends.
+_CHINESE_LINK_RE = re.compile(f"\\[[^\\[\\]\\n]*[{HAN}][^\\[\\]\\n]*\\]\\([^()\\s]+\\)$")
+
+
+def _after_chinese_link(text: str, index: int) -> bool:
+    """True when a Markdown link with Chinese text ends right before ``index``
+    (``[说到的](https://…):``): the mark is in Chinese context."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return _CHINESE_LINK_RE.search(text, line_start, index) is not None
 
 
 def _chinese(char: str) -> bool:

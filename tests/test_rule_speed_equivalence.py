@@ -185,10 +185,15 @@ def reference_pinyin_annotation(doc: Document) -> Iterator[Finding]:
     )
     pairs = [(a[2], a[3]) for a in found]
     repeats = len(pairs) - len(set(pairs))
-    artifact = repeats >= annotation.MIN_REPEATS or (
-        common >= annotation.MIN_ARTIFACT
-        and common * 2 >= len(found)
-        and (repeats > 0 or common >= annotation.MIN_UNREPEATED)
+    unmarked = sum(1 for a in found if a[4] is None or text[a[1] - 2].isdigit())
+    artifact = (
+        repeats >= annotation.MIN_REPEATS
+        or unmarked >= annotation.MIN_UNMARKED
+        or (
+            common >= annotation.MIN_ARTIFACT
+            and common * 2 >= len(found)
+            and (repeats > 0 or common >= annotation.MIN_UNREPEATED)
+        )
     )
     suspect = not artifact and common >= annotation.MIN_SUSPECT and common * 2 >= len(found)
     syllables: dict[str, set[str]] = {}

@@ -36,6 +36,9 @@ MIN_UNREPEATED = 5
 MIN_REPEATS = 3
 #: This many annotations on common characters is suspicious but could be glosses.
 MIN_SUSPECT = 2
+#: The artifact, whatever the characters: this many readings written with a tone number
+#: or no tone (``li4``, ``bin``); an editor's gloss carries tone marks (``觥（gōng）``).
+MIN_UNMARKED = 3
 
 
 @functools.lru_cache(maxsize=65536)
@@ -166,6 +169,7 @@ class _Evidence(NamedTuple):
     common: int  # annotations on common characters (cost <= COMMON_COST)
     total: int  # all annotations
     repeats: int  # annotations that repeat a reading already given to their character
+    unmarked: int  # annotations written without tone marks (a tone number or no tone)
 
 
 def _evidence(found: _Found) -> _Evidence:
@@ -182,12 +186,17 @@ def _evidence(found: _Found) -> _Evidence:
             common += count
         per_reading[char, syllable] = per_reading.get((char, syllable), 0) + count
     repeats = sum(count - 1 for count in per_reading.values())
-    return _Evidence(common, len(found.keys), repeats)
+    unmarked = sum(
+        count
+        for key, count in per_key.items()
+        if found.readings[key][2] is None or key[-2].isdigit()
+    )
+    return _Evidence(common, len(found.keys), repeats, unmarked)
 
 
 def _is_artifact(evidence: _Evidence) -> bool:
     """The thresholds of the policy in ``check_pinyin_annotation``'s docstring."""
-    return evidence.repeats >= MIN_REPEATS or (
+    return (evidence.repeats >= MIN_REPEATS or evidence.unmarked >= MIN_UNMARKED) or (
         evidence.common >= MIN_ARTIFACT
         and evidence.common * 2 >= evidence.total
         and (evidence.repeats > 0 or evidence.common >= MIN_UNREPEATED)
@@ -307,7 +316,9 @@ def check_pinyin_annotation(doc: Document) -> Iterator[Finding]:
       common characters;
 
     or when 3 annotations repeat a reading their character already carries (``賓(bin)``
-    four times), whatever the characters: an editor glosses once.
+    four times), whatever the characters: an editor glosses once; or when 3 readings are
+    written with a tone number or with no tone (``立(li4)``, ``歐(ou)``): an editor's
+    gloss carries tone marks (``觥（gōng）``), a program's reading often does not.
 
     Then every annotation whose syllable is any reading of its character is the same
     artifact and gets a **safe** fix, polyphones too (a converter reads in context, so

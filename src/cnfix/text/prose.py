@@ -69,7 +69,12 @@ def _address_end(text: str, start: int, end: int) -> int:
                 end = index
                 break
             depth[_CLOSING[char]] -= 1
-        elif char in ",;" and text[index - 1].isascii() and is_han(text[index + 1 : index + 2]):
+        elif (
+            char in ",;"
+            and text[index - 1] not in ",;"
+            and text[index - 1].isascii()
+            and is_han(text[index + 1 : index + 2])
+        ):
             end = index
             break
     while end > start and text[end - 1] in _TRAILING:
