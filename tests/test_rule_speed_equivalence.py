@@ -23,7 +23,7 @@ from damage import FAMILIES, corpus, lossy_gb2312, lossy_utf8_as_gbk
 from cnfix.model import Applicability, Document, Edit, Finding, Fix
 from cnfix.rules import annotation, punctuation
 from cnfix.rules.annotation import PINYIN_ANNOTATION
-from cnfix.rules.punctuation import FULLWIDTH, HALFWIDTH_PUNCTUATION, STRAY_COMMA
+from cnfix.rules.punctuation import FULLWIDTH, HALFWIDTH_PUNCTUATION, STRAY_COMMA, contexts
 from cnfix.text import pinyin
 from cnfix.text.charmodel import char_costs
 from cnfix.text.chars import CHINESE, is_han
@@ -368,7 +368,7 @@ def _contexts(text: str, at: int) -> tuple[str, int] | None:
         rest = text[at + 1 :].split("\n", 1)[0]
         line_end = rest.strip(" \t") == ""
         code_next = rest[:1] in (" ", "\t") and rest.lstrip(" \t")[:1] in ("`", "{")
-        if (line_end or code_next) and punctuation._clause_has_han(text, at):
+        if (line_end or code_next) and contexts.clause_has_han(text, at):
             return "safe", at + 1
     return None
 
@@ -419,7 +419,7 @@ def reference_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
                     and scanned_text[at - 1].isascii()
                     and (scanned_text[at - 1].isalnum() or scanned_text[at - 1] == ".")
                     and re.match("[A-Za-z]{2}", scanned_text[at + 1 : at + 3])
-                    and punctuation._latin_comma(scanned_text, at)
+                    and contexts.latin_comma(scanned_text, at)
                 )
                 or _after_chinese_link(scanned_text, at)
                 or (read is not None and read[0] == "safe")
