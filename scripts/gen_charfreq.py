@@ -1,11 +1,20 @@
 """Generate ``src/cnfix/data/charfreq.txt``: how common each Han character is.
 
-Source: the word-frequency dictionary ``dict.txt`` shipped with jieba 0.42.1
-(https://github.com/fxsjy/jieba, MIT licence), a list of some 349,000 Simplified
-Chinese words with corpus counts. Each word's count is added to every character
-in it. The same words are converted with OpenCC ``s2t`` (Apache-2.0) and their
-counts added to the Traditional characters, so that one table serves both
-scripts. jieba and OpenCC are development tools here, not runtime dependencies:
+Sources:
+
+- the word-frequency dictionary ``dict.txt`` shipped with jieba 0.42.1
+  (https://github.com/fxsjy/jieba, MIT licence), a list of some 349,000 Simplified
+  Chinese words with corpus counts. Each word's count is added to every character in
+  it. The same words are converted with OpenCC (Apache-2.0) ``s2t``, ``s2tw`` and
+  ``s2hk``, and each word's count is added once to every Traditional character that
+  one of them writes in its place, so that one table serves both scripts and the
+  regional standards (``s2t`` alone writes 爲 裏 説' forms; Taiwan writes 為 裡 說);
+- written Cantonese, which jieba's Mandarin counts lack (嘅 咩 啲 喺 佢 are not in
+  them): the character counts of the Hong Kong Cantonese Corpus (HKCanCor, Luke and
+  Wong 2015, CC BY 4.0, as distributed with pycantonese 5.0, MIT), scaled so that they
+  make up ``CANTONESE_SHARE`` of all counted characters.
+
+jieba, OpenCC and pycantonese are development tools here, not runtime dependencies:
 the committed table is all that cnfix reads.
 
 Output format (UTF-8 text): ``#`` header lines, then one line per cost level,
@@ -14,7 +23,8 @@ character's share ``p`` of all counted characters. The most common characters ha
 the lowest cost. Only the ``--top`` most frequent characters are kept; anything
 missing from the table is rare.
 
-Run: ``python scripts/gen_charfreq.py [--top 10000]``.
+Run: ``python scripts/gen_charfreq.py [--top 10000]`` (needs jieba 0.42.1, OpenCC and
+pycantonese 5.0), then ``python scripts/gen_mojibake_classes.py``.
 """
 
 from __future__ import annotations
@@ -27,11 +37,18 @@ import re
 
 HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]")
 OUT = pathlib.Path(__file__).resolve().parent.parent / "src" / "cnfix" / "data" / "charfreq.txt"
+#: OpenCC's Simplified-to-Traditional conversions: the OpenCC standard, Taiwan, Hong Kong.
+TRADITIONAL = ("s2t", "s2tw", "s2hk")
+#: The share of all counted characters given to written Cantonese (HKCanCor): a small
+#: part of written Chinese, enough for its particles to read as common (嘅, 0.9 % of
+#: HKCanCor's characters, costs 25 half-bits, as 呢 does; 咩 30).
+CANTONESE_SHARE = 0.02
 
 
 def main() -> None:
     import jieba
     import opencc
+    import pycantonese
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--top", type=int, default=10000)
@@ -48,18 +65,35 @@ def main() -> None:
     for word, count in words:
         for char in HAN_RE.findall(word):
             counts[char] += count
-    converter = opencc.OpenCC("s2t")
+    converters = [opencc.OpenCC(config) for config in TRADITIONAL]
+    # The characters counted: jieba's words and their OpenCC-standard Traditional form.
+    # A regional spelling (s2tw, s2hk) is the same text written another way and the
+    # Cantonese counts are a stand-in, so those add to their characters' counts, never
+    # to the total: the costs of all other characters stay what they were.
+    total = sum(counts.values())
     # Convert in large newline-joined batches: one call per word is slow.
     batch = 5000
     for index in range(0, len(words), batch):
         chunk = words[index : index + batch]
-        converted = converter.convert("\n".join(w for w, _ in chunk)).split("\n")
-        for (word, count), trad in zip(chunk, converted, strict=True):
-            for simp_char, trad_char in zip(word, trad, strict=False):
-                if trad_char != simp_char and HAN_RE.match(trad_char):
-                    counts[trad_char] += count
+        joined = "\n".join(w for w, _ in chunk)
+        conversions = [c.convert(joined).split("\n") for c in converters]
+        for number, (word, count) in enumerate(chunk):
+            for position, simp_char in enumerate(word):
+                standard = conversions[0][number][position : position + 1]
+                if standard != simp_char and HAN_RE.match(standard):
+                    total += count
+                written = {converted[number][position : position + 1] for converted in conversions}
+                for trad_char in written - {simp_char}:
+                    if HAN_RE.match(trad_char):
+                        counts[trad_char] += count
 
-    total = sum(counts.values())
+    cantonese: collections.Counter[str] = collections.Counter(
+        char for word in pycantonese.hkcancor().words() for char in HAN_RE.findall(word)
+    )
+    scale = CANTONESE_SHARE * total / cantonese.total()
+    for char, count in cantonese.items():
+        counts[char] += round(count * scale)
+
     kept = counts.most_common(args.top)
     levels: dict[int, list[str]] = collections.defaultdict(list)
     for char, count in kept:
@@ -67,7 +101,9 @@ def main() -> None:
     lines = [
         "# cnfix character-frequency table, generated by scripts/gen_charfreq.py",
         "# source: jieba 0.42.1 dict.txt word counts (MIT licence), summed per character,",
-        "#         plus the same words through OpenCC s2t (Apache-2.0) for Traditional",
+        "#         plus the same words through OpenCC s2t, s2tw, s2hk (Apache-2.0) for",
+        "#         Traditional, plus HKCanCor's characters (CC BY 4.0, via pycantonese)",
+        f"#         as {CANTONESE_SHARE:.0%} of the counts, for written Cantonese",
         f"# {len(kept)} most frequent Han characters of {len(counts)};"
         " line = <cost in half-bits: round(-2*log2 p)><TAB><characters>",
     ]
