@@ -28,6 +28,7 @@ from damage_artifacts import (  # noqa: E402
     damaged_variants,
     genre_documents,
     gloss,
+    gloss_polyphones,
     writes_ascii_marks_in_chinese,
 )
 
@@ -54,10 +55,11 @@ def main() -> None:
         if repair_text(text, kind=kind).text != text:
             clean_changed += 1
             print(f"clean document changed: {name}")
-        glossed = gloss(text, kind)
-        glosses += glossed.count("（") - text.count("（")
-        repaired = repair_text(glossed, kind=kind).text
-        glosses_removed += glossed.count("（") - repaired.count("（")
+        for glossing in (gloss, gloss_polyphones):
+            glossed = glossing(text, kind)
+            glosses += glossed.count("（") - text.count("（")
+            repaired = repair_text(glossed, kind=kind).text
+            glosses_removed += glossed.count("（") - repaired.count("（")
         rng = random.Random(args.seed * 1000 + index)
         mixed = writes_ascii_marks_in_chinese(text, kind)
         ambiguous += mixed
@@ -77,7 +79,8 @@ def main() -> None:
         f"{len(documents)} documents, {seconds:.1f} s CPU; clean documents changed: {clean_changed}"
     )
     print(
-        f"glossed editions of the same documents (tests/damage_artifacts.py gloss): "
+        "glossed editions of the same documents (tests/damage_artifacts.py gloss, rare "
+        "characters; gloss_polyphones, common characters in their less common reading): "
         f"{glosses} glosses, {glosses_removed} removed"
     )
     print(

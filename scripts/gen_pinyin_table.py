@@ -7,7 +7,7 @@ corrections from its own pinyin-data project; it lists every Mandarin reading of
 (heteronyms included) for Simplified and Traditional forms alike, is actively maintained, and
 is what most Python tools use. pypinyin is a development tool only: cnfix never imports it.
 
-Writes two UTF-8 files under ``src/cnfix/data/``:
+Writes three UTF-8 files under ``src/cnfix/data/``:
 
 ``pinyin_readings.txt``
     One line per toned syllable: ``<syllable><tone> <characters>``, e.g. ``yi1 一伊衣医依…``.
@@ -16,6 +16,10 @@ Writes two UTF-8 files under ``src/cnfix/data/``:
     Unified Ideographs, Extension A, Compatibility Ideographs) are kept: the artifact is glued
     after characters in common use, while a reading after a supplementary-plane character is
     a deliberate gloss that the rule must leave alone anyway. This halves the file.
+``pinyin_usual.txt``
+    For each character with more than one reading, the one pypinyin lists first (its
+    most common one), in the same format: ``yu3 与…``. A gloss gives a character's other
+    reading (``参与（yù）``); a converter's readings are mostly the first.
 ``pinyin_syllables.txt``
     The closed inventory of toneless syllables, derived from the same readings (every
     syllable that some character has), space separated, one initial letter per line. It holds
@@ -62,22 +66,24 @@ def split_tone(reading: str) -> tuple[str, int]:
 
 def main() -> None:
     by_reading: dict[str, list[str]] = collections.defaultdict(list)
+    by_usual: dict[str, list[str]] = collections.defaultdict(list)
     for code in sorted(pinyin_dict):
         if code > MAX_BMP:
             continue
         char = chr(code)
-        seen = set()
+        seen: list[str] = []
         for reading in pinyin_dict[code].split(","):
             base, tone = split_tone(reading.strip())
             key = f"{base}{tone}"
             if key not in seen:
-                seen.add(key)
+                seen.append(key)
                 by_reading[key].append(char)
-    lines = [f"{key} {''.join(chars)}\n" for key, chars in sorted(by_reading.items())]
-    readings = HEADER.format(name="pinyin_readings.txt", version=pypinyin.__version__) + "".join(
-        lines
-    )
-    (DATA / "pinyin_readings.txt").write_text(readings, encoding="utf-8")
+        if len(seen) > 1:
+            by_usual[seen[0]].append(char)
+    for name, table in (("pinyin_readings.txt", by_reading), ("pinyin_usual.txt", by_usual)):
+        lines = [f"{key} {''.join(chars)}\n" for key, chars in sorted(table.items())]
+        text = HEADER.format(name=name, version=pypinyin.__version__) + "".join(lines)
+        (DATA / name).write_text(text, encoding="utf-8")
 
     syllables = sorted({key[:-1] for key in by_reading})
     rows = [" ".join(group) + "\n" for _, group in itertools.groupby(syllables, key=lambda s: s[0])]

@@ -27,6 +27,7 @@ from cnfix.adapters.opencc import convert
 from cnfix.model import Document
 from cnfix.text.charmodel import char_costs
 from cnfix.text.chars import CHINESE, HAN, is_han
+from cnfix.text.pinyin import is_usual_reading, parse_reading
 from cnfix.text.regions import protected_regions
 
 #: Genre → the corpus sources (manifest ``source``; Python docs split by folder) it draws on.
@@ -320,4 +321,24 @@ def gloss(text: str, kind: str, limit: int = 12) -> str:
             seen.add(char)
             if readings[index] != char:
                 out.append(f"（{readings[index]}）")
+    return "".join(out)
+
+
+def gloss_polyphones(text: str, kind: str, limit: int = 12) -> str:
+    """Gloss the first occurrence of up to ``limit`` common characters read here in a
+    reading other than their most common one (``参与（yù）``, ``勉强（qiǎng）``), as a
+    teaching text does: clean text, not damage, on characters the artifact annotates too."""
+    costs = char_costs()
+    readings = lazy_pinyin(text, style=Style.TONE, errors=lambda run: list(run))
+    prose = _prose_positions(text, kind)
+    seen: set[str] = set()
+    out = []
+    for index, char in enumerate(text):
+        out.append(char)
+        if not is_han(char) or char in seen or not prose[index] or len(seen) >= limit:
+            continue
+        parsed = parse_reading(readings[index]) if readings[index] != char else None
+        if parsed and costs.get(char, 99) < GLOSS_COST and not is_usual_reading(char, *parsed):
+            seen.add(char)
+            out.append(f"（{readings[index]}）")
     return "".join(out)

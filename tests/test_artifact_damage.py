@@ -13,6 +13,7 @@ from damage_artifacts import (
     damaged_variants,
     genre_documents,
     gloss,
+    gloss_polyphones,
     stray_commas,
     writes_ascii_marks_in_chinese,
 )
@@ -61,6 +62,14 @@ def test_stray_commas_before_every_mark_are_repaired() -> None:
 def test_glossed_text_keeps_every_gloss(genre: str, name: str, kind: str, text: str) -> None:
     """An annotated edition glosses uncommon characters once each: nothing is removed."""
     glossed = gloss(text, kind)
+    assert repair_text(glossed, kind=kind).text == glossed
+
+
+@pytest.mark.parametrize(("genre", "name", "kind", "text"), DOCUMENTS, ids=lambda v: str(v)[:20])
+def test_glossed_polyphones_are_kept(genre: str, name: str, kind: str, text: str) -> None:
+    """A teaching text glosses common characters in their less common reading
+    (``参与（yù）``): nothing is removed."""
+    glossed = gloss_polyphones(text, kind)
     assert repair_text(glossed, kind=kind).text == glossed
 
 

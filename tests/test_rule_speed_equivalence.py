@@ -180,9 +180,11 @@ def reference_pinyin_annotation(doc: Document) -> Iterator[Finding]:
     text = doc.text
     found = _reference_annotations(doc)
     costs = char_costs()
-    common = sum(
-        1 for a in found if costs.get(a[2], annotation.RARE_HAN_COST) <= annotation.COMMON_COST
-    )
+    on_common = [
+        a for a in found if costs.get(a[2], annotation.RARE_HAN_COST) <= annotation.COMMON_COST
+    ]
+    common = len(on_common)
+    usual = sum(1 for a in on_common if pinyin.is_usual_reading(a[2], a[3], a[4]))
     pairs = [(a[2], a[3]) for a in found]
     repeats = len(pairs) - len(set(pairs))
     unmarked = sum(1 for a in found if a[4] is None or text[a[1] - 2].isdigit())
@@ -190,9 +192,9 @@ def reference_pinyin_annotation(doc: Document) -> Iterator[Finding]:
         repeats >= annotation.MIN_REPEATS
         or unmarked >= annotation.MIN_UNMARKED
         or (
-            common >= annotation.MIN_ARTIFACT
+            usual >= annotation.MIN_ARTIFACT
             and common * 2 >= len(found)
-            and (repeats > 0 or common >= annotation.MIN_UNREPEATED)
+            and (repeats > 0 or usual >= annotation.MIN_UNREPEATED)
         )
     )
     suspect = not artifact and common >= annotation.MIN_SUSPECT and common * 2 >= len(found)

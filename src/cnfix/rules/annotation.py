@@ -10,7 +10,13 @@ from typing import NamedTuple
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
 from cnfix.text.charmodel import RARE_HAN_COST, char_costs
 from cnfix.text.chars import HAN, is_han, lazy_compile
-from cnfix.text.pinyin import MAX_READING, READING_CHARS, is_reading_of, parse_reading
+from cnfix.text.pinyin import (
+    MAX_READING,
+    READING_CHARS,
+    is_reading_of,
+    is_usual_reading,
+    parse_reading,
+)
 from cnfix.text.regions import protected_regions
 
 # The scans are regular expressions that start with a literal (a parenthesis or a damage
@@ -170,6 +176,7 @@ class _Evidence(NamedTuple):
     total: int  # all annotations
     repeats: int  # annotations that repeat a reading already given to their character
     unmarked: int  # annotations written without tone marks (a tone number or no tone)
+    usual: int  # annotations on common characters giving their most common reading
 
 
 def _evidence(found: _Found) -> _Evidence:
@@ -178,12 +185,13 @@ def _evidence(found: _Found) -> _Evidence:
     per_key: dict[str, int] = {}
     for key in found.keys:
         per_key[key] = per_key.get(key, 0) + 1
-    common = 0
+    common = usual = 0
     per_reading: dict[tuple[str, str], int] = {}
     for key, count in per_key.items():
-        char, syllable, _ = found.readings[key]
+        char, syllable, tone = found.readings[key]
         if costs.get(char, RARE_HAN_COST) <= COMMON_COST:
             common += count
+            usual += count * is_usual_reading(char, syllable, tone)
         per_reading[char, syllable] = per_reading.get((char, syllable), 0) + count
     repeats = sum(count - 1 for count in per_reading.values())
     unmarked = sum(
@@ -191,15 +199,15 @@ def _evidence(found: _Found) -> _Evidence:
         for key, count in per_key.items()
         if found.readings[key][2] is None or key[-2].isdigit()
     )
-    return _Evidence(common, len(found.keys), repeats, unmarked)
+    return _Evidence(common, len(found.keys), repeats, unmarked, usual)
 
 
 def _is_artifact(evidence: _Evidence) -> bool:
     """The thresholds of the policy in ``check_pinyin_annotation``'s docstring."""
     return (evidence.repeats >= MIN_REPEATS or evidence.unmarked >= MIN_UNMARKED) or (
-        evidence.common >= MIN_ARTIFACT
+        evidence.usual >= MIN_ARTIFACT
         and evidence.common * 2 >= evidence.total
-        and (evidence.repeats > 0 or evidence.common >= MIN_UNREPEATED)
+        and (evidence.repeats > 0 or evidence.usual >= MIN_UNREPEATED)
     )
 
 
@@ -310,10 +318,12 @@ def check_pinyin_annotation(doc: Document) -> Iterator[Finding]:
     again and again; an editor glosses characters a reader may not know (刍 39, 牝 41,
     觥 39, 宽 26 half-bits), once, here and there. A document shows the artifact when
 
-    - at least 3 annotations sit on common characters, and
-    - they are at least half of all its annotations, and
+    - at least 3 annotations sit on common characters and give their most common reading
+      (the one pypinyin lists first: ``与(yǔ)``, not ``参与(yù)``, which a teacher
+      glosses), and
+    - the annotations on common characters are at least half of all its annotations, and
     - some character carries the same reading twice, or at least 5 annotations sit on
-      common characters;
+      common characters and give their most common reading;
 
     or when 3 annotations repeat a reading their character already carries (``賓(bin)``
     four times), whatever the characters: an editor glosses once; or when 3 readings are

@@ -47,6 +47,29 @@ def readings_table() -> dict[str, str]:
     return table
 
 
+@functools.cache
+def usual_readings() -> dict[str, str]:
+    """Character with several readings → its most common one, toned (``与`` → ``yu3``):
+    the one pypinyin lists first (``src/cnfix/data/pinyin_usual.txt``)."""
+    text = read_data("pinyin_usual.txt")
+    table: dict[str, str] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            key, _, chars = line.partition(" ")
+            table.update(dict.fromkeys(chars, key))
+    return table
+
+
+def is_usual_reading(char: str, syllable: str, tone: int | None) -> bool:
+    """True when ``syllable`` (with ``tone``, when one is written) is the most common
+    reading of ``char``, or ``char`` has one reading only: ``与(yǔ)`` yes, ``与(yù)``
+    (``参与``, a reading a teacher glosses) no."""
+    usual = usual_readings().get(char)
+    if usual is None:
+        return True
+    return usual[:-1] == syllable and (tone is None or int(usual[-1]) == tone)
+
+
 @functools.lru_cache(maxsize=4096)
 def parse_reading(written: str) -> tuple[str, int | None] | None:
     """A written reading as (toneless syllable, tone or None), or None if it is no syllable.
