@@ -310,18 +310,7 @@ def gloss(text: str, kind: str, limit: int = 12) -> str:
     contextual reading in full-width brackets, as an annotated edition or a teaching text
     does (``芻（chú）狗``): clean text, not damage."""
     costs = char_costs()
-    readings = lazy_pinyin(text, style=Style.TONE, errors=lambda run: list(run))
-    prose = _prose_positions(text, kind)
-    seen: set[str] = set()
-    out = []
-    for index, char in enumerate(text):
-        out.append(char)
-        rare = is_han(char) and costs.get(char, 99) >= GLOSS_COST
-        if rare and char not in seen and prose[index] and len(seen) < limit:
-            seen.add(char)
-            if readings[index] != char:
-                out.append(f"（{readings[index]}）")
-    return "".join(out)
+    return _gloss_first(text, kind, limit, lambda char, _: costs.get(char, 99) >= GLOSS_COST)
 
 
 def gloss_polyphones(text: str, kind: str, limit: int = 12) -> str:
@@ -329,16 +318,37 @@ def gloss_polyphones(text: str, kind: str, limit: int = 12) -> str:
     reading other than their most common one (``参与（yù）``, ``勉强（qiǎng）``), as a
     teaching text does: clean text, not damage, on characters the artifact annotates too."""
     costs = char_costs()
+
+    def less_common(char: str, reading: str) -> bool:
+        parsed = parse_reading(reading)
+        return (
+            parsed is not None
+            and costs.get(char, 99) < GLOSS_COST
+            and not is_usual_reading(char, *parsed)
+        )
+
+    return _gloss_first(text, kind, limit, less_common)
+
+
+def _gloss_first(text: str, kind: str, limit: int, chosen: Callable[[str, str], bool]) -> str:
+    """``text`` with the contextual reading (tone marks, full-width brackets) after the
+    first occurrence in prose of up to ``limit`` Han characters that ``chosen(char,
+    reading)`` accepts."""
     readings = lazy_pinyin(text, style=Style.TONE, errors=lambda run: list(run))
     prose = _prose_positions(text, kind)
     seen: set[str] = set()
     out = []
     for index, char in enumerate(text):
         out.append(char)
-        if not is_han(char) or char in seen or not prose[index] or len(seen) >= limit:
-            continue
-        parsed = parse_reading(readings[index]) if readings[index] != char else None
-        if parsed and costs.get(char, 99) < GLOSS_COST and not is_usual_reading(char, *parsed):
+        reading = readings[index]
+        if (
+            is_han(char)
+            and reading != char
+            and char not in seen
+            and prose[index]
+            and len(seen) < limit
+            and chosen(char, reading)
+        ):
             seen.add(char)
-            out.append(f"（{readings[index]}）")
+            out.append(f"（{reading}）")
     return "".join(out)
