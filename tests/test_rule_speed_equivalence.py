@@ -358,7 +358,7 @@ def _contexts(text: str, at: int) -> tuple[str, int] | None:
     while glued < len(text) and text[glued] in "*_":
         glued += 1
     glued_han = glued < len(text) and is_han(text[glued])
-    if before and _char_in(before, 'A-Za-z0-9%)>*_`" ') and glued_han:
+    if before and _char_in(before, 'A-Za-z0-9%)>.*_`" ') and glued_han:
         return "safe", at + 1
     if chinese and spaces > at + 1 and beyond and (is_han(beyond) or beyond in _OPENING):
         return "safe", spaces

@@ -15,9 +15,10 @@ _OPENING = "“‘「『《【〔（"
 # looks behind for the context. In a flattened document, safe:
 # a mark after Chinese and not before a space (`日,湖`, `指出:` at a line end, `共,1`,
 # `随后,Windows`, `作者:John`; `!` not before `[`, a Markdown image);
-# a mark after Latin, a digit, `%`, `)`, `>`, a space or the end of Markdown emphasis or
-# code (`*` `_` `` ` ``) and right before Han, perhaps after the start of emphasis
-# (`100%,其中`, `**reactive**:它`, `@hueniverse ,举例`, `执行*!**所以`);
+# a mark after Latin, a digit, `%`, `)`, `>`, `.`, a space or the end of Markdown
+# emphasis or code (`*` `_` `` ` ``) and right before Han, perhaps after the start of
+# emphasis (`100%,其中`, `**reactive**:它`, `@hueniverse ,举例`, `执行*!**所以`, and
+# `小传......,而` where NFKC spelled out `……`);
 # a mark after Chinese, the spaces a tool put after it, then Han or an opening quote or
 # bracket (`落地; 要`): group `space`, removed with the mark's fix (Chinese puts no space
 # after a full-width mark);
@@ -32,7 +33,7 @@ _OPENING = "“‘「『《【〔（"
 CONTEXT_MARK_RE = lazy_compile(
     f"[,;:!?](?:(?<=[{CHINESE}][,;:?])(?![ \\t])"
     f"|(?<=[{CHINESE}]!)(?![ \\t\\[])"
-    f'|(?<=[A-Za-z0-9%)>*_`" ].)(?=[*_]*[{HAN}])'
+    f'|(?<=[A-Za-z0-9%)>.*_`" ].)(?=[*_]*[{HAN}])'
     f"|(?<=[{CHINESE}].)(?P<space> +)(?=[{HAN}{_OPENING}])"
     f"|(?<=[{CHINESE}].)(?= +[A-Za-z0-9`*\\[<])"
     f"|(?<=[A-Za-z0-9%)].)(?P<unsafe> +)(?=[{HAN}]))"
