@@ -241,10 +241,11 @@ def _char_in(char: str, cls: str) -> bool:
     return re.fullmatch(f"[{cls}]", char) is not None
 
 
-def _stray_run_end(text: str, at: int) -> int | None:
-    """Where the stray run that starts with the comma at ``at`` ends, or None: the
-    alternatives of the rule tried one after another, each reading the run of commas
-    after ``at`` and backing off as a regular expression does."""
+def _stray_run_end(text: str, at: int) -> tuple[int, bool] | None:
+    """Where the stray run that starts with the comma at ``at`` ends, and whether only
+    its line's Han makes it stray (the ``latin`` case), or None: the alternatives of the
+    rule tried one after another, each reading the run of commas after ``at`` and backing
+    off as a regular expression does."""
     run = at + 1
     while run < len(text) and text[run] == ",":
         run += 1
@@ -252,33 +253,41 @@ def _stray_run_end(text: str, at: int) -> int | None:
     before = text[at - 1] if at else ""
     if before and _char_in(before, CHINESE):
         if after and after in _MARKS + _WIDE_MARKS:
-            return run
+            return run, False
         if run - at > 1:
-            return run - 1  # the last comma is itself the mark the run stands before
+            return run - 1, False  # the last comma is itself the mark the run stands before
     if after and after in _WIDE_MARKS:
-        return run
+        return run, False
     line = text[text.rfind("\n", 0, at) + 1 :].split("\n", 1)[0]
     if not any(is_han(char) for char in line):
         return None
     if after and after in _MARKS:
-        return run
+        return run, True
     if run - at > 1:
-        return run - 1  # the last comma is itself the mark the run stands before
+        return run - 1, True  # the last comma is itself the mark the run stands before
     return None
 
 
 def reference_stray_comma(doc: Document) -> Iterator[Finding]:
-    """Every comma tested one position at a time."""
+    """Every comma tested one position at a time; the ``latin`` runs count only in a
+    document with a run in Chinese context."""
     text = doc.text
     if doc.kind == "table":
         return
     protected = protected_regions(doc)
+    runs: list[tuple[int, int, bool]] = []
     at = 0
     while at < len(text):
-        end = _stray_run_end(text, at) if text[at] == "," else None
-        if end is None:
+        read = _stray_run_end(text, at) if text[at] == "," else None
+        if read is None:
             at += 1
             continue
+        end, latin = read
+        runs.append((at, end, latin))
+        at = end
+    if all(latin for _, _, latin in runs):
+        return
+    for at, end, _ in runs:
         if not (protected and (protected.covers(at) or protected.covers(end - 1))):
             count = end - at
             following = text[end]
@@ -293,8 +302,6 @@ def reference_stray_comma(doc: Document) -> Iterator[Finding]:
                     "Remove the stray comma" if count == 1 else "Remove the stray commas",
                 ),
             )
-        at = end
-    return
 
 
 _OPENING = "“‘「『《【〔（"

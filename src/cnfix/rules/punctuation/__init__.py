@@ -71,22 +71,26 @@ def check_stray_comma(doc: Document) -> Iterator[Finding]:
     a Han character or a CJK mark; when it stands before a full-width mark whatever
     precedes it (``1.5%,，``); and when it stands before an ASCII mark on a line that
     holds Han, whatever precedes it (``1.5%,,其``, ``**挂载**,,直到``,
-    ``Suspense,,transition 和``, ``(device),,``). CSV/TSV files, URLs and (in Markdown)
-    code are never touched, so ``a,,b`` in a table keeps its empty field, and neither is
-    a line without Han (``a,,b`` in English text).
+    ``Suspense,,transition 和``, ``(device),,``), once the document shows the artifact
+    in Chinese context too: alone, ``f(a,,b)`` on a line with a Chinese comment is code.
+    CSV/TSV files, URLs and (in Markdown) code are never touched, so ``a,,b`` in a table
+    keeps its empty field, and neither is a line without Han (``a,,b`` in English text).
     """
     if "," not in doc.text or doc.kind in SYNTAX_COMMA_KINDS:
         return
     if not COMMA_BEFORE_MARK_RE.search(doc.text):
         return
     text = doc.text
-    spans = [
-        match.span()
-        for match in STRAY_COMMA_RE.finditer(text)
-        if match["latin"] is None or _line_has_han(text, match.start())
-    ]
-    if not spans:
+    chinese: list[tuple[int, int]] = []
+    latin: list[tuple[int, int]] = []
+    for match in STRAY_COMMA_RE.finditer(text):
+        if match["latin"] is None:
+            chinese.append(match.span())
+        elif _line_has_han(text, match.start()):
+            latin.append(match.span())
+    if not chinese:  # ``f(a,,b)`` on a line with Han: the artifact only where it shows
         return
+    spans = sorted(chinese + latin) if latin else chinese
     protected = protected_regions(doc)
     if protected:
         spans = [(s, e) for s, e in spans if not (protected.covers(s) or protected.covers(e - 1))]
