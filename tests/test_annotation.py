@@ -191,7 +191,7 @@ def test_table_is_loaded_only_for_han_then_parenthesised_latin() -> None:
     pinyin.readings_table.cache_clear()
     pinyin.parse_reading.cache_clear()
     rule._reading_after.cache_clear()
-    rule._KEYS.clear()  # other test modules may have looked these annotations up
+    rule._reading_of_key.cache_clear()  # other test modules may have looked these up
     for path in corpus_documents()[:50]:
         text = path.read_text(encoding="utf-8").replace("(", "[").replace("（", "【")
         assert scan_text(text, select=SELECT) == []

@@ -78,20 +78,16 @@ _WRITTEN_RES = tuple(
 
 Reading = tuple[str, str, "int | None"]  # (Han character, toneless syllable, tone)
 
-#: ``_reading_of_key`` remembered: an artifact document annotates the same few hundred
-#: characters thousands of times, and a dictionary lookup is the cheapest way to know.
-#: Emptied before a document when it has grown past ``_MAX_KEYS``.
-_KEYS: dict[str, Reading | None] = {}
-_MAX_KEYS = 65536
 
-
+@functools.lru_cache(maxsize=1 << 16)
 def _reading_of_key(key: str) -> Reading | None:
     """The reading written in ``key``, a character and the parenthesised text after it
-    (``醫(yī)``), when the character is Han and that is a known reading of it; else None."""
+    (``醫(yī)``), when the character is Han and that is a known reading of it; else None.
+
+    Remembered: an artifact document annotates the same few hundred characters thousands
+    of times, and a cached call is the cheapest way to know."""
     reading = _reading_after(key[0], key[2:-1]) if is_han(key[0]) else None
-    parsed = None if reading is None else (key[0], *reading)
-    _KEYS[key] = parsed
-    return parsed
+    return None if reading is None else (key[0], *reading)
 
 
 class _Found(NamedTuple):
@@ -110,9 +106,6 @@ def _annotation_spans(doc: Document) -> _Found:
     """Every Han character followed by a parenthesised known reading of it, outside
     protected regions."""
     text = doc.text
-    if len(_KEYS) >= _MAX_KEYS:
-        _KEYS.clear()
-    known = _KEYS
     starts: list[int] = []
     keys: list[str] = []
     readings: dict[str, Reading] = {}
@@ -123,9 +116,7 @@ def _annotation_spans(doc: Document) -> _Found:
         for match in pattern.finditer(text, 1):
             start, end = match.span()
             key = text[start - 1 : end]
-            reading = known.get(key, key)  # the key itself stands for "not looked up yet"
-            if reading is key:
-                reading = _reading_of_key(key)
+            reading = _reading_of_key(key)
             if reading is not None:
                 starts.append(start)
                 keys.append(key)
