@@ -2,18 +2,27 @@
 
 Workers are forked where that is safe (they inherit the tables the parent loaded), die
 with their parent, leave Ctrl-C to it, and are started again when one is killed.
+
+Each worker has a pipe of its own, which no other process holds: when a worker dies,
+even half-way through sending a result, its pipe ends and the parent knows which unit
+it was running. (``ProcessPoolExecutor`` shares one result pipe among its workers and
+the parent: a worker killed while sending a large result leaves a partial message
+that its manager thread waits to complete forever, and the run hangs: issue 21, F17.)
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import multiprocessing.context
-    from concurrent.futures import Future, ProcessPoolExecutor
+    import multiprocessing.process
+    from multiprocessing.connection import Connection
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -99,22 +108,74 @@ def _die_with_parent() -> None:
         return
 
 
+class WorkerDied(RuntimeError):
+    """A unit of work whose worker process died twice (``ordered`` without ``failed``)."""
+
+
+#: A task goes to a worker that is still busy only when it is at most this large once
+#: pickled: it then fits in the pipe at once, so sending it never waits for the worker
+#: (which may itself be waiting to send its result: each would wait for the other).
+QUEUED_TASK_BYTES = 16 << 10
+#: Tasks a worker holds at once: the one it runs and, if small, the next one.
+TASKS_PER_WORKER = 2
+
+
+@dataclass(eq=False)
+class _Task:
+    data: bytes  # (function, payload), pickled
+    done: bool = False
+    result: Any = None
+    error: Exception | None = None
+    deaths: int = 0  # times a worker died while running it
+    abandoned: bool = False  # its caller stopped waiting: the result is dropped
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    connection: Connection  # this process's end of the worker's own pipe
+    tasks: deque[_Task] = field(default_factory=deque)  # sent, in order; the first runs
+
+
+def _serve(connection: Connection, parent: int | None) -> None:
+    """A worker's life: run each task it is sent and send its result back, until told
+    to stop (an empty message)."""
+    import pickle
+    from multiprocessing.reduction import ForkingPickler
+
+    _worker_start(parent)
+    while data := connection.recv_bytes():
+        function, payload = pickle.loads(data)
+        try:
+            reply: tuple[bool, Any] = (True, function(payload))
+        except Exception as error:
+            reply = (False, error)
+        try:
+            message = ForkingPickler.dumps(reply)
+        except Exception as error:  # a result or an error that does not pickle
+            failure = RuntimeError(f"{type(error).__name__}: {error}")
+            message = ForkingPickler.dumps((False, failure))
+        connection.send_bytes(message)
+
+
 class Pool:
     """``jobs`` worker processes, started on first need; work comes back in order.
 
     ``ordered`` may be called again while an earlier ``ordered`` is still being read
     (a large file met in a batch is streamed through the same workers while the
-    batches after it run): each call keeps its own queue of pending results.
+    batches after it run): all calls share one queue of tasks, each waits for its own.
 
-    A worker that dies (killed by a signal or the OOM killer) breaks the pool: a new
-    one is started and the units that were pending are sent again, once; a unit whose
-    worker dies again is given up (``failed``).
+    A worker that dies (killed by a signal or the OOM killer) is replaced, and the unit
+    it was running is sent again, once; a unit whose worker dies again is given up
+    (``failed``). The units it held but had not started are sent again as they are.
     """
 
     def __init__(self, jobs: int, ahead: int | None = None) -> None:
         self.jobs = jobs
         self.ahead = ahead or AHEAD_PER_JOB * jobs
-        self._executor: ProcessPoolExecutor | None = None
+        self._started = False
+        self._workers: list[_Worker] = []
+        self._queue: deque[_Task] = deque()  # tasks not sent yet, in order
 
     def ordered(
         self,
@@ -129,9 +190,8 @@ class Pool:
         ``function`` and the items must pickle (a module-level function, or a
         ``functools.partial`` of one); ``send`` makes what goes to the worker out of an
         item (something lighter to pickle, say). An exception in a worker is raised here, in
-        order; pending work is cancelled when the caller stops early. ``failed`` gives
-        the result of an item whose worker died twice (without it, BrokenProcessPool
-        is raised).
+        order; pending work is dropped when the caller stops early. ``failed`` gives
+        the result of an item whose worker died twice (without it, WorkerDied is raised).
 
         The first item of a pool is done here, before the workers start: whatever the
         work loads on first use (rule tables, compiled classes, OpenCC's dictionaries)
@@ -143,73 +203,136 @@ class Pool:
             for item in items:
                 yield item, function(send(item))
             return
-        from concurrent.futures.process import BrokenProcessPool
+        from multiprocessing.reduction import ForkingPickler
 
-        # Each pending unit: the item, its future, whether it was already sent again.
-        pending: deque[tuple[T, Future[R], bool]] = deque()
-
-        def submit(item: T, again: bool) -> None:
-            assert self._executor is not None
-            pending.append((item, self._executor.submit(function, send(item)), again))
-
-        def take() -> tuple[T, R] | None:
-            """The oldest result; None when the pool broke and the units were sent again."""
-            item, future, again = pending.popleft()
-            try:
-                return item, future.result()
-            except BrokenProcessPool:
-                others = [other for other, _, _ in pending]
-                pending.clear()
-                self._restart()
-                if again and failed is None:
-                    raise
-                if not again:
-                    submit(item, True)
-                for other in others:
-                    submit(other, True)
-                return (item, failed(item)) if again and failed is not None else None
-
+        pending: deque[tuple[T, _Task]] = deque()
         try:
             for item in items:
-                if self._executor is None:
+                if not self._started:
                     result = function(send(item))
-                    self._start()
+                    self._started = True
                     yield item, result
                     continue
-                submit(item, False)
+                task = _Task(bytes(ForkingPickler.dumps((function, send(item)))))
+                self._queue.append(task)
+                pending.append((item, task))
                 while len(pending) >= self.ahead:
-                    if (taken := take()) is not None:
-                        yield taken
+                    yield self._take(pending, failed)
             while pending:
-                if (taken := take()) is not None:
-                    yield taken
+                yield self._take(pending, failed)
         finally:
-            for _, future, _ in pending:
-                future.cancel()
+            for _, task in pending:
+                task.abandoned = True
 
-    def _start(self) -> None:
-        from concurrent.futures import ProcessPoolExecutor  # only when there is a pool
+    def _take(
+        self, pending: deque[tuple[T, _Task]], failed: Callable[[T], R] | None
+    ) -> tuple[T, R]:
+        """The oldest pending item and its result, once there."""
+        item, task = pending[0]
+        while not task.done:
+            self._step()
+        pending.popleft()
+        if task.error is not None:
+            raise task.error
+        if task.deaths >= 2:
+            if failed is None:
+                raise WorkerDied(WORKER_DIED)
+            return item, failed(item)
+        return item, task.result
 
-        context = _context()
-        forked = context is not None and context.get_start_method() == "fork"
-        self._executor = ProcessPoolExecutor(
-            max_workers=self.jobs,
-            mp_context=context,
-            initializer=_worker_start,
-            # A forked worker's parent is this process; a fork server's is the server.
-            initargs=(os.getpid() if forked else None,),
+    def _step(self) -> None:
+        """Hand out what is queued, then wait until a worker sends a result or dies."""
+        from multiprocessing.connection import wait
+
+        self._dispatch()
+        busy = [worker for worker in self._workers if worker.tasks]
+        ready = set(wait([w.connection for w in busy] + [w.process.sentinel for w in busy]))
+        for worker in busy:
+            if worker.connection in ready or worker.process.sentinel in ready:
+                self._collect(worker)
+
+    def _dispatch(self) -> None:
+        """Queued tasks to the workers: one to each idle worker first, then a small one
+        more to each busy worker; a worker is started in place of each one lost."""
+        while self._queue and len(self._workers) < self.jobs:
+            self._workers.append(self._start())
+        for room in range(1, TASKS_PER_WORKER + 1):
+            for worker in list(self._workers):
+                while self._queue and self._queue[0].abandoned:
+                    self._queue.popleft()
+                if not self._queue or len(worker.tasks) >= room:
+                    continue
+                if worker.tasks and len(self._queue[0].data) > QUEUED_TASK_BYTES:
+                    continue
+                task = self._queue.popleft()
+                worker.tasks.append(task)
+                try:
+                    worker.connection.send_bytes(task.data)
+                except OSError:  # it died: its tasks go back to the queue
+                    self._lose(worker)
+
+    def _collect(self, worker: _Worker) -> None:
+        """Take the results a worker sent; if it died, take it out of the pool."""
+        import pickle
+
+        try:
+            while worker.tasks and worker.connection.poll():
+                success, value = pickle.loads(worker.connection.recv_bytes())
+                task = worker.tasks.popleft()
+                task.done = True
+                if success:
+                    task.result = value
+                else:
+                    task.error = value
+        except (EOFError, OSError):  # it died, part-way through a message perhaps
+            self._lose(worker)
+            return
+        if worker.tasks and not worker.process.is_alive():
+            self._lose(worker)
+
+    def _lose(self, worker: _Worker) -> None:
+        """A dead worker: the task it ran is sent again once (then given up: done with
+        two deaths), the ones it had not started go back to the front of the queue."""
+        self._workers.remove(worker)
+        worker.connection.close()
+        worker.process.join()
+        if worker.tasks:
+            worker.tasks[0].deaths += 1
+        for task in reversed(worker.tasks):
+            if task.deaths >= 2:
+                task.done = True
+            elif not task.abandoned:
+                self._queue.appendleft(task)
+
+    def _start(self) -> _Worker:
+        import multiprocessing
+
+        context = _context() or multiprocessing.get_context()
+        forked = context.get_start_method() == "fork"
+        here, there = context.Pipe()
+        # A forked worker's parent is this process; a fork server's is the server.
+        process = context.Process(
+            target=_serve, args=(there, os.getpid() if forked else None), daemon=True
         )
-
-    def _restart(self) -> None:
-        """A new pool in place of a broken one (its surviving workers are let go)."""
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-        self._start()
+        process.start()
+        there.close()  # the worker's end is the worker's alone: its death ends the pipe
+        return _Worker(process, here)
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        """Let the running tasks finish (their results are dropped), then stop the workers."""
+        self._queue.clear()
+        for worker in self._workers:
+            for task in worker.tasks:
+                task.abandoned = True
+        while any(worker.tasks for worker in self._workers):
+            self._step()
+        for worker in self._workers:
+            with contextlib.suppress(OSError):  # it died meanwhile
+                worker.connection.send_bytes(b"")
+        for worker in self._workers:
+            worker.process.join()
+            worker.connection.close()
+        self._workers = []
 
     def __enter__(self) -> Pool:
         return self

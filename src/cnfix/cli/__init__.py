@@ -101,6 +101,7 @@ def main() -> None:
     """Console-script entry point; failures of the run itself end as one line and exit
     status 2 (Ctrl-C: 130), never a traceback: stdout that cannot be written (a full
     device), a worker process that died twice."""
+    from cnfix.app.pool import WorkerDied
     from cnfix.app.tally import EXIT_ERROR
 
     try:
@@ -118,11 +119,7 @@ def main() -> None:
     except OSError as problem:
         _quiet_stdout()
         _stop(f"error: cannot write the output: {problem.strerror or problem}", EXIT_ERROR)
-    except Exception as problem:
-        # Imported only by a run with workers (start-up stays free of it).
-        pool = sys.modules.get("concurrent.futures.process")
-        if pool is None or not isinstance(problem, pool.BrokenProcessPool):
-            raise
+    except WorkerDied:
         _stop("error: a worker process died (killed, out of memory?)", EXIT_ERROR)
 
 
