@@ -261,6 +261,20 @@ def test_f16_garble_of_any_mix_never_raises(pieces: list[str]) -> None:
     cnfix.repair_text(text)
 
 
+@pytest.mark.parametrize("escape", ["\\z", "\\x41", "\\u12"])
+def test_a_json_value_with_an_escape_json_lacks_is_no_internal_error(
+    tmp_path: Path, escape: str
+) -> None:
+    """A value with markup is read as Markdown once its escapes are decoded; one that
+    JSON does not have leaves the value unread (all of it kept), it raises nothing."""
+    text = f'["见 `code` 和{escape}，中文,好"]'
+    assert cnfix.scan_text(text, kind="json") == []
+    assert cnfix.repair_text(text, kind="json").text == text
+    (tmp_path / "bad.json").write_text(text, encoding="utf-8")
+    result = run_cnfix("scan", "bad.json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
 # --- F18: one-line errors -------------------------------------------------------------------
 
 

@@ -139,12 +139,20 @@ _JSON_KEY_AFTER_RE = lazy_compile(r"\s*:")
 _JSON_MARKUP_SIGNAL_RE = lazy_compile(r"[`<\]$&]")
 
 
+def _unescaped(escape: str) -> str | None:
+    """The character a JSON escape stands for; None for one JSON does not have (``\\z``)."""
+    import json  # only for values with markup in them: json costs start-up time
+
+    try:
+        return json.loads(f'"{escape}"')
+    except ValueError:
+        return None
+
+
 def _json_value_spans(text: str, start: int, end: int) -> list[Span]:
     """The non-prose spans of the JSON string literal ``text[start:end]`` (quotes left
     out) read as Markdown: its value is decoded, judged, and the spans mapped back to
     the literal's characters (an escape is one character of the value)."""
-    import json  # only for values with markup in them: json costs start-up time
-
     value: list[str] = []
     offsets: list[int] = []
     index = start
@@ -152,9 +160,9 @@ def _json_value_spans(text: str, start: int, end: int) -> list[Span]:
         offsets.append(index)
         if text[index] == "\\":
             escape = _JSON_ESCAPE_RE.match(text, index, end)
-            if escape is None:
+            if escape is None or (character := _unescaped(escape[0])) is None:
                 return [(start, end)]  # not valid JSON: nothing in it is prose
-            value.append(json.loads(f'"{escape[0]}"'))
+            value.append(character)
             index = escape.end()
         else:
             value.append(text[index])
