@@ -20,7 +20,8 @@ from test_bad_input import run_unprivileged, shared_tmp  # noqa: F401 - a fixtur
 
 import cnfix
 from cnfix.app.runner import RunOptions, process_file
-from cnfix.io import ignore
+from cnfix.io import ignore, safe_files
+from cnfix.io.decode import ChangedOnDiskError
 from cnfix.report.diff import Printer
 from cnfix.rules import RULES
 
@@ -154,6 +155,65 @@ def test_f12_a_file_replaced_by_another_after_the_walk_is_skipped(tmp_path: Path
     os.replace(other, path)
     outcome = process_file(path, REPAIR, walked=walked)
     assert outcome.written is None and "replaced" in (outcome.notice or "")
+
+
+def _swap_folder_for_a_link(tmp_path: Path) -> None:
+    """``tree/sub`` moves to ``tree/sub.old``; ``tree/sub`` becomes a link to a folder
+    outside the tree that holds a file of the same name."""
+    os.rename(tmp_path / "tree" / "sub", tmp_path / "tree" / "sub.old")
+    (tmp_path / "tree" / "sub").symlink_to(tmp_path / "outside")
+
+
+@pytest.fixture
+def nested(tmp_path: Path) -> Path:
+    """``tree/sub/x.txt`` (damaged) and ``outside/x.txt`` (damaged too: a secret)."""
+    (tmp_path / "tree" / "sub").mkdir(parents=True)
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "x.txt").write_text(DAMAGED, encoding="utf-8")
+    path = tmp_path / "tree" / "sub" / "x.txt"
+    path.write_text(DAMAGED, encoding="utf-8")
+    return path
+
+
+def test_f12_a_folder_swapped_for_a_link_after_the_walk_is_not_followed(
+    tmp_path: Path, nested: Path
+) -> None:
+    walked = os.lstat(nested)
+    _swap_folder_for_a_link(tmp_path)
+    options = RunOptions(rules=RULES, repair=True, write=True, trees=(tmp_path / "tree",))
+    outcome = process_file(nested, options, walked=walked)
+    assert outcome.written is None and "replaced" in (outcome.notice or "")
+    assert (tmp_path / "outside" / "x.txt").read_text(encoding="utf-8") == DAMAGED
+
+
+def test_f12_a_folder_swapped_between_the_read_and_the_write_is_not_written_through(
+    tmp_path: Path, nested: Path
+) -> None:
+    original = safe_files.read_snapshot(nested, walked=os.lstat(nested))
+    _swap_folder_for_a_link(tmp_path)
+    with pytest.raises(ChangedOnDiskError):
+        safe_files.write_atomic(nested, REPAIRED.encode(), expected=original)
+    assert (tmp_path / "outside" / "x.txt").read_text(encoding="utf-8") == DAMAGED
+    assert not list((tmp_path / "tree" / "sub.old").glob(".cnfix-tmp-*"))
+
+
+def test_f12_a_folder_swapped_after_the_last_check_gets_no_write(
+    tmp_path: Path, nested: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The write happens in the folder opened before the check: a swap after it (the
+    last moment) changes nothing; the file is written where it was."""
+    checked = safe_files._check_unchanged
+
+    def check_then_swap(*args: object) -> None:
+        checked(*args)  # type: ignore[arg-type]
+        _swap_folder_for_a_link(tmp_path)
+
+    monkeypatch.setattr(safe_files, "_check_unchanged", check_then_swap)
+    original = safe_files.read_snapshot(nested, walked=os.lstat(nested))
+    safe_files.write_atomic(nested, REPAIRED.encode(), expected=original)
+    assert (tmp_path / "outside" / "x.txt").read_text(encoding="utf-8") == DAMAGED
+    moved = tmp_path / "tree" / "sub.old" / "x.txt"
+    assert moved.read_text(encoding="utf-8") == REPAIRED
 
 
 # --- F15, F24: ignore and configuration files ---------------------------------------------

@@ -198,36 +198,61 @@ def write_atomic(
     files are never passed here, so their bytes and metadata stay as they were.
     """
     target = link_target(path, follow_symlinks)
+    # Every step below happens in this one folder, opened once: a folder on the path
+    # swapped for a symlink meanwhile cannot move the write elsewhere (F12).
+    folder = os.open(target.parent, os.O_RDONLY | _O_DIRECTORY | _O_CLOEXEC)
     try:
-        status: os.stat_result | None = os.stat(target)
+        _write_in(folder, target.name, data, expected)
+    finally:
+        os.close(folder)
+
+
+_O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+def _write_in(folder: int, name: str, data: bytes, expected: bytes | None) -> None:
+    """``write_atomic`` of the file ``name`` in the open ``folder``."""
+    try:
+        status: os.stat_result | None = os.stat(name, dir_fd=folder, follow_symlinks=False)
     except FileNotFoundError:
         if expected is not None:
             raise ChangedOnDiskError("file disappeared since it was read; not written") from None
         status = None
     if status is not None:
         _check_replaceable(status)
-    import tempfile  # only when writing: keeps start-up fast
-
-    fd, temp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=target.parent)
+    fd, temp_name = _new_temp(folder)
     try:
         try:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]
             os.fsync(fd)
+            if status is not None:
+                _keep_owner(fd, status)
+            os.fchmod(fd, stat.S_IMODE(status.st_mode) if status else _new_file_mode())
         finally:
             os.close(fd)
-        if status is not None:
-            _keep_owner(temp_name, status)
-        os.chmod(temp_name, stat.S_IMODE(status.st_mode) if status else _new_file_mode())
         if expected is not None:
-            _check_unchanged(target, expected)
-        os.replace(temp_name, target)
+            _check_unchanged(folder, name, expected)
+        os.replace(temp_name, name, src_dir_fd=folder, dst_dir_fd=folder)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_name)
+            os.unlink(temp_name, dir_fd=folder)
         raise
-    _fsync_folder(target.parent)
+    with contextlib.suppress(OSError):  # some systems cannot sync a folder: no error
+        os.fsync(folder)
+
+
+def _new_temp(folder: int) -> tuple[int, str]:
+    """A new, empty temporary file in ``folder`` (``TEMP_PREFIX``, this pid, random)."""
+    import secrets  # only when writing: keeps start-up fast
+
+    while True:
+        name = f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}"
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
+        with contextlib.suppress(FileExistsError):
+            return os.open(name, flags, 0o600, dir_fd=folder), name
 
 
 def link_target(path: Path, follow_symlinks: bool = True) -> Path:
@@ -269,28 +294,40 @@ def _write_bit_for_us(status: os.stat_result) -> int:
     return stat.S_IWOTH
 
 
-def _keep_owner(temp_name: str, status: os.stat_result) -> None:
-    """Give the new file the old owner and group, as far as this process may."""
+def _keep_owner(temp: str | int, status: os.stat_result) -> None:
+    """Give the new file (its name or descriptor) the old owner and group, as far as
+    this process may."""
     if not hasattr(os, "chown"):
         return
     for uid, gid in ((status.st_uid, status.st_gid), (-1, status.st_gid)):
         try:
-            os.chown(temp_name, uid, gid)
+            os.chown(temp, uid, gid)
             return
         except PermissionError:
             continue
 
 
-def _check_unchanged(target: Path, expected: bytes) -> None:
+def _check_unchanged(folder: int, name: str, expected: bytes) -> None:
     try:
-        current = os.stat(target)
+        current = os.stat(name, dir_fd=folder, follow_symlinks=False)
     except FileNotFoundError:
         raise ChangedOnDiskError("file disappeared since it was read; not written") from None
     identity = getattr(expected, "identity", None)
     if (identity is not None and FileIdentity.of(current) != identity) or (
-        current.st_size != len(expected) or read_snapshot(target, max_size=None) != expected
+        current.st_size != len(expected) or _read_in(folder, name) != expected
     ):
         raise ChangedOnDiskError("file changed on disk since it was read; not overwritten")
+
+
+def _read_in(folder: int, name: str) -> bytes:
+    """The bytes of the regular file ``name`` in the open ``folder`` (no link followed)."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | _O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(name, flags, dir_fd=folder)
+    except OSError:
+        return b""  # a link or no file any more: not what was read
+    with os.fdopen(fd, "rb") as file:
+        return file.read()
 
 
 def _new_file_mode() -> int:
