@@ -186,6 +186,28 @@ def test_f17_a_worker_killed_half_way_through_sending_a_result_costs_a_retry(
     assert marker.exists()
 
 
+def _stuck_on_two(number: int) -> int:
+    if number == 2:
+        time.sleep(120)
+    return number
+
+
+def test_a_pool_left_early_stops_a_stuck_worker_after_its_grace(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The caller stops (an error, Ctrl-C) while a worker runs a long task: the pool
+    waits ``CLOSE_GRACE`` for it, then terminates it, and no worker is left."""
+    monkeypatch.setattr(pool, "CLOSE_GRACE", 0.5)
+    started = time.monotonic()
+    with pool.Pool(2) as workers:
+        results = workers.ordered(_stuck_on_two, range(4))
+        assert [next(results)[1] for _ in range(2)] == [0, 1]
+        processes = [worker.process for worker in workers._workers]
+        results.close()
+    assert time.monotonic() - started < 60
+    assert processes and not any(process.is_alive() for process in processes)
+
+
 @needs_ps
 def test_f17_a_real_worker_kill_ends_without_a_traceback(tmp_path: Path) -> None:
     process, workers = _started_repair(tmp_path, stdout=subprocess.DEVNULL)

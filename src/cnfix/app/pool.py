@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -118,6 +119,8 @@ class WorkerDied(RuntimeError):
 QUEUED_TASK_BYTES = 16 << 10
 #: Tasks a worker holds at once: the one it runs and, if small, the next one.
 TASKS_PER_WORKER = 2
+#: Seconds a closing pool waits for the tasks still running (see ``Pool.close``).
+CLOSE_GRACE = 5.0
 
 
 @dataclass(eq=False)
@@ -240,13 +243,15 @@ class Pool:
             return item, failed(item)
         return item, task.result
 
-    def _step(self) -> None:
-        """Hand out what is queued, then wait until a worker sends a result or dies."""
+    def _step(self, timeout: float | None = None) -> None:
+        """Hand out what is queued, then wait until a worker sends a result or dies
+        (or ``timeout`` seconds pass)."""
         from multiprocessing.connection import wait
 
         self._dispatch()
         busy = [worker for worker in self._workers if worker.tasks]
-        ready = set(wait([w.connection for w in busy] + [w.process.sentinel for w in busy]))
+        waited = [w.connection for w in busy] + [w.process.sentinel for w in busy]
+        ready = set(wait(waited, timeout))
         for worker in busy:
             if worker.connection in ready or worker.process.sentinel in ready:
                 self._collect(worker)
@@ -287,7 +292,7 @@ class Pool:
         except (EOFError, OSError):  # it died, part-way through a message perhaps
             self._lose(worker)
             return
-        if worker.tasks and not worker.process.is_alive():
+        if not worker.process.is_alive():
             self._lose(worker)
 
     def _lose(self, worker: _Worker) -> None:
@@ -295,6 +300,7 @@ class Pool:
         two deaths), the ones it had not started go back to the front of the queue."""
         self._workers.remove(worker)
         worker.connection.close()
+        worker.process.kill()  # dead already, or its pipe broke: it can do nothing more
         worker.process.join()
         if worker.tasks:
             worker.tasks[0].deaths += 1
@@ -319,16 +325,25 @@ class Pool:
         return _Worker(process, here)
 
     def close(self) -> None:
-        """Let the running tasks finish (their results are dropped), then stop the workers."""
+        """Stop the workers. Those still running a task (the caller stopped early: an
+        error, Ctrl-C) get ``CLOSE_GRACE`` seconds to finish it (the result is dropped),
+        then are terminated: a write they were making is atomic, and its temporary file
+        is removed by the next run."""
         self._queue.clear()
         for worker in self._workers:
             for task in worker.tasks:
                 task.abandoned = True
+        deadline = time.monotonic() + CLOSE_GRACE
         while any(worker.tasks for worker in self._workers):
-            self._step()
+            if (left := deadline - time.monotonic()) <= 0:
+                break
+            self._step(left)
         for worker in self._workers:
-            with contextlib.suppress(OSError):  # it died meanwhile
-                worker.connection.send_bytes(b"")
+            if worker.tasks:
+                worker.process.terminate()
+            else:
+                with contextlib.suppress(OSError):  # it died meanwhile
+                    worker.connection.send_bytes(b"")
         for worker in self._workers:
             worker.process.join()
             worker.connection.close()
