@@ -20,7 +20,7 @@ from test_bad_input import run_unprivileged, shared_tmp  # noqa: F401 - a fixtur
 
 import cnfix
 from cnfix.app.runner import RunOptions, process_file
-from cnfix.io import ignore, safe_files
+from cnfix.io import chunks, ignore, safe_files
 from cnfix.io.decode import ChangedOnDiskError
 from cnfix.report.diff import Printer
 from cnfix.rules import RULES
@@ -214,6 +214,17 @@ def test_f12_a_folder_swapped_after_the_last_check_gets_no_write(
     assert (tmp_path / "outside" / "x.txt").read_text(encoding="utf-8") == DAMAGED
     moved = tmp_path / "tree" / "sub.old" / "x.txt"
     assert moved.read_text(encoding="utf-8") == REPAIRED
+
+
+def test_f12_a_streamed_write_stays_in_the_folder_it_opened(tmp_path: Path, nested: Path) -> None:
+    identity = safe_files.FileIdentity.of(os.stat(nested))
+    writer = chunks.StreamWriter(nested, expected=identity)
+    writer.write(REPAIRED.encode())
+    _swap_folder_for_a_link(tmp_path)
+    writer.commit()
+    assert (tmp_path / "outside" / "x.txt").read_text(encoding="utf-8") == DAMAGED
+    assert (tmp_path / "tree" / "sub.old" / "x.txt").read_text(encoding="utf-8") == REPAIRED
+    assert not list((tmp_path / "tree" / "sub.old").glob(".cnfix-tmp-*"))
 
 
 # --- F15, F24: ignore and configuration files ---------------------------------------------

@@ -6,7 +6,6 @@ import codecs
 import contextlib
 import os
 import re
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,15 +20,15 @@ from cnfix.io.decode import (
     detected_codec,
 )
 from cnfix.io.safe_files import (
-    TEMP_PREFIX,
     FileIdentity,
     _check_replaceable,
-    _fsync_folder,
-    _keep_owner,
-    _new_file_mode,
     clean_stale_temps,
+    keep_metadata,
     link_target,
+    new_temp,
+    open_folder,
     open_regular,
+    sync_folder,
 )
 
 # --- streaming large files --------------------------------------------------------
@@ -256,21 +255,28 @@ class StreamWriter:
     ) -> None:
         self.target = link_target(path, follow_symlinks)
         self.expected = expected
-        try:
-            self.status: os.stat_result | None = os.stat(self.target)
-        except FileNotFoundError:
-            if expected is not None:
-                raise ChangedOnDiskError(
-                    "file disappeared since it was read; not written"
-                ) from None
-            self.status = None
-        if self.status is not None:
-            _check_replaceable(self.status)
-        import tempfile  # only when writing: keeps start-up fast
-
         clean_stale_temps(self.target.parent)
-        prefix = f"{TEMP_PREFIX}{os.getpid()}-"
-        self.fd, self.temp_name = tempfile.mkstemp(prefix=prefix, dir=self.target.parent)
+        # Every step happens in this folder, opened once (F12: see ``write_atomic``).
+        self.folder = open_folder(self.target.parent)
+        self.fd = -1
+        try:
+            try:
+                self.status: os.stat_result | None = self._stat()
+            except FileNotFoundError:
+                if expected is not None:
+                    raise ChangedOnDiskError(
+                        "file disappeared since it was read; not written"
+                    ) from None
+                self.status = None
+            if self.status is not None:
+                _check_replaceable(self.status)
+            self.fd, self.temp_name = new_temp(self.folder)
+        except BaseException:
+            self._close_folder()
+            raise
+
+    def _stat(self) -> os.stat_result:
+        return os.stat(self.target.name, dir_fd=self.folder, follow_symlinks=False)
 
     def write(self, data: bytes) -> None:
         view = memoryview(data)
@@ -280,30 +286,36 @@ class StreamWriter:
     def commit(self) -> None:
         try:
             os.fsync(self.fd)
+            keep_metadata(self.fd, self.status)
             os.close(self.fd)
             self.fd = -1
-            if self.status is not None:
-                _keep_owner(self.temp_name, self.status)
-            mode = stat.S_IMODE(self.status.st_mode) if self.status else _new_file_mode()
-            os.chmod(self.temp_name, mode)
             if self.expected is not None:
                 try:
-                    current = FileIdentity.of(os.stat(self.target))
+                    current = FileIdentity.of(self._stat())
                 except FileNotFoundError:
                     current = None
                 if current != self.expected:
                     raise ChangedOnDiskError(
                         "file changed on disk since it was read; not overwritten"
                     )
-            os.replace(self.temp_name, self.target)
+            name = self.target.name
+            os.replace(self.temp_name, name, src_dir_fd=self.folder, dst_dir_fd=self.folder)
         except BaseException:
             self.abort()
             raise
-        _fsync_folder(self.target.parent)
+        sync_folder(self.folder)
+        self._close_folder()
 
     def abort(self) -> None:
         if self.fd != -1:
             os.close(self.fd)
             self.fd = -1
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self.temp_name)
+        if self.folder != -1:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.temp_name, dir_fd=self.folder)
+            self._close_folder()
+
+    def _close_folder(self) -> None:
+        if self.folder != -1:
+            os.close(self.folder)
+            self.folder = -1

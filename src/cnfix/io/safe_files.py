@@ -200,15 +200,19 @@ def write_atomic(
     target = link_target(path, follow_symlinks)
     # Every step below happens in this one folder, opened once: a folder on the path
     # swapped for a symlink meanwhile cannot move the write elsewhere (F12).
-    folder = os.open(target.parent, os.O_RDONLY | _O_DIRECTORY | _O_CLOEXEC)
+    folder = open_folder(target.parent)
     try:
         _write_in(folder, target.name, data, expected)
     finally:
         os.close(folder)
 
 
-_O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+def open_folder(folder: Path) -> int:
+    """A descriptor of ``folder``, for writes that must all happen in it (``dir_fd``)."""
+    return os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _O_CLOEXEC)
 
 
 def _write_in(folder: int, name: str, data: bytes, expected: bytes | None) -> None:
@@ -221,16 +225,14 @@ def _write_in(folder: int, name: str, data: bytes, expected: bytes | None) -> No
         status = None
     if status is not None:
         _check_replaceable(status)
-    fd, temp_name = _new_temp(folder)
+    fd, temp_name = new_temp(folder)
     try:
         try:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]
             os.fsync(fd)
-            if status is not None:
-                _keep_owner(fd, status)
-            os.fchmod(fd, stat.S_IMODE(status.st_mode) if status else _new_file_mode())
+            keep_metadata(fd, status)
         finally:
             os.close(fd)
         if expected is not None:
@@ -240,11 +242,25 @@ def _write_in(folder: int, name: str, data: bytes, expected: bytes | None) -> No
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name, dir_fd=folder)
         raise
-    with contextlib.suppress(OSError):  # some systems cannot sync a folder: no error
+    sync_folder(folder)
+
+
+def keep_metadata(fd: int, status: os.stat_result | None) -> None:
+    """Give the new file ``fd`` the permission bits of the file it replaces (``status``;
+    None: a new file, the usual ``0o666 & ~umask``), and its owner and group as far as
+    this process may."""
+    if status is not None:
+        _keep_owner(fd, status)
+    os.fchmod(fd, stat.S_IMODE(status.st_mode) if status else _new_file_mode())
+
+
+def sync_folder(folder: int) -> None:
+    """Make a rename in ``folder`` durable; some systems cannot, which is no error."""
+    with contextlib.suppress(OSError):
         os.fsync(folder)
 
 
-def _new_temp(folder: int) -> tuple[int, str]:
+def new_temp(folder: int) -> tuple[int, str]:
     """A new, empty temporary file in ``folder`` (``TEMP_PREFIX``, this pid, random)."""
     import secrets  # only when writing: keeps start-up fast
 
@@ -294,14 +310,13 @@ def _write_bit_for_us(status: os.stat_result) -> int:
     return stat.S_IWOTH
 
 
-def _keep_owner(temp: str | int, status: os.stat_result) -> None:
-    """Give the new file (its name or descriptor) the old owner and group, as far as
-    this process may."""
+def _keep_owner(fd: int, status: os.stat_result) -> None:
+    """Give the new file the old owner and group, as far as this process may."""
     if not hasattr(os, "chown"):
         return
     for uid, gid in ((status.st_uid, status.st_gid), (-1, status.st_gid)):
         try:
-            os.chown(temp, uid, gid)
+            os.chown(fd, uid, gid)
             return
         except PermissionError:
             continue
@@ -334,20 +349,6 @@ def _new_file_mode() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return 0o666 & ~mask
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename durable; some systems cannot open folders, which is no error."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 #: Temporary files older than this are stale even if a process with their pid runs.
