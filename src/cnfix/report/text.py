@@ -6,7 +6,8 @@ import bisect
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import islice
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import IO, NamedTuple
 
@@ -87,9 +88,14 @@ class Located(NamedTuple):
 
 
 def locate_all(text: str, findings: Iterable[Finding], first_line: int = 1) -> list[Located]:
-    index = LineIndex(text, first_line)
-    locate = index.locate
-    return [Located(finding, *locate(finding.start), *locate(finding.end)) for finding in findings]
+    return list(iter_located(text, findings, first_line))
+
+
+def iter_located(text: str, findings: Iterable[Finding], first_line: int = 1) -> Iterator[Located]:
+    """``locate_all`` one finding at a time (a report written as it goes holds none)."""
+    locate = LineIndex(text, first_line).locate
+    for finding in findings:
+        yield Located(finding, *locate(finding.start), *locate(finding.end))
 
 
 def text_lines(
@@ -151,12 +157,12 @@ def json_records(
     *,
     first_line: int = 1,
     fields: dict[str, object] | None = None,
-) -> list[str]:
+) -> Iterator[str]:
     """Every finding's JSON record with its exact span, as ``write_json_records`` lays it
     out: ``fields`` (where a JSON Lines record is) first, then ``path``, ``line``,
     ``column``, ``end_line``, ``end_column``, ``rule``, ``code``, ``message``, ``fixable``,
     ``fix`` (its ``title`` and ``applicability``, or null). Written as text, not built as
-    dicts: a damaged file has tens of thousands of findings."""
+    dicts, and one at a time: a damaged file has millions of findings."""
     layout = JsonLayout()
     head = {**(fields or {}), "path": path}
     lead = "".join(
@@ -165,8 +171,7 @@ def json_records(
     )
     spelled: dict[str, str] = {}
     fixes: dict[tuple[str, str] | None, str] = {None: "null"}
-    records = []
-    for item in locate_all(text, findings, first_line):
+    for item in iter_located(text, findings, first_line):
         finding = item.finding
         fix = finding.fix
         fix_key = None if fix is None else (fix.title, fix.applicability.value)
@@ -183,20 +188,23 @@ def json_records(
             if encoded is None:
                 encoded = spelled[word] = encode_basestring(word)
             words.append(encoded)
-        records.append(
+        yield (
             f'{{\n    {lead}"line": {item.line},\n    "column": {item.column},\n    '
             f'"end_line": {item.end_line},\n    "end_column": {item.end_column},\n    '
             f'"rule": {words[0]},\n    "code": {words[1]},\n    "message": {words[2]},\n    '
             f'"fixable": {"true" if finding.fixable else "false"},\n    "fix": {fix_text}\n  }}'
         )
-    return records
 
 
-def write_json_records(records: Sequence[str], stream: IO[str]) -> None:
+def write_json_records(records: Iterable[str], stream: IO[str]) -> None:
     """The records of ``json_records`` as one JSON list (``write_json``'s layout)."""
     writer = JsonArrayWriter(stream)
     writer.extend(records)
     writer.close()
+
+
+#: Records joined into one write: few writes, and a bounded string however many records.
+JSON_BATCH = 4096
 
 
 class JsonArrayWriter:
@@ -207,10 +215,11 @@ class JsonArrayWriter:
         self.stream = stream
         self.count = 0
 
-    def extend(self, records: Sequence[str]) -> None:
-        if records:
-            self.stream.write(("[\n  " if self.count == 0 else ",\n  ") + ",\n  ".join(records))
-            self.count += len(records)
+    def extend(self, records: Iterable[str]) -> None:
+        records = iter(records)
+        while batch := list(islice(records, JSON_BATCH)):
+            self.stream.write(("[\n  " if self.count == 0 else ",\n  ") + ",\n  ".join(batch))
+            self.count += len(batch)
 
     def close(self) -> None:
         self.stream.write("\n]\n" if self.count else "[]\n")
