@@ -12,12 +12,14 @@ import io
 import json
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from conftest import corpus_documents
 
 import cnfix
 from cnfix.engine import check_document, repair_document
+from cnfix.io import chunks
 from cnfix.model import Document
 from cnfix.report.diff import inline_segments
 from cnfix.report.text import JSON_BATCH, JsonArrayWriter, json_records, write_json
@@ -142,3 +144,19 @@ def test_json_records_of_one_file_are_written_in_batches() -> None:
     writer.close()
     assert json.loads(stream.getvalue()) == list(range(3 * JSON_BATCH))
     assert isinstance(json_records("a.txt", DAMAGED, cnfix.scan_text(DAMAGED)), Iterator)
+
+
+def test_a_huge_line_is_streamed_in_pieces_of_bounded_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F23: a chunk's findings are held together, and ``中,`` has one every two
+    characters: a long line is cut into pieces of about ``LONG_LINE_CHARS`` (an 8 MB
+    line of it took 1.1 GB, now 136 MB), and the pieces make the line again."""
+    monkeypatch.setattr(chunks, "LONG_LINE_CHARS", 5000)
+    text = "中," * 40_000 + "\n" + "会议指出。" * 3000 + "\n"
+    path = tmp_path / "line.txt"
+    path.write_text(text, encoding="utf-8")
+    pieces = [chunk.text for chunk in chunks.iter_chunks(path, chunk_bytes=4096)]
+    assert "".join(pieces) == text
+    assert len(pieces) > 16
+    assert max(len(piece) for piece in pieces) <= 5000 + 4096  # and what one read adds

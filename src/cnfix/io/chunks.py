@@ -137,6 +137,30 @@ def _cut_long_line(text: str) -> int:
     return len(text) - 1 if text.endswith("\r") else len(text)
 
 
+#: A line longer than this many characters is cut into chunks of about this many (at
+#: most one read more): a chunk's findings are held together, and a line can have one
+#: every two characters.
+LONG_LINE_CHARS = 1 << 18
+
+
+def _pieces(text: str, long_line: int, *, final: bool) -> tuple[list[str], str]:
+    """The chunks to cut from ``text`` (read, not yet given out) and what is left of it
+    for the next read: up to a blank line (``_cut``), or the whole of a final text; a
+    line longer than ``long_line`` characters is cut into pieces of at most that many."""
+    if final:
+        return ([text] if text else []), ""
+    pieces = []
+    cut = _cut(text)
+    while cut == 0 and len(text) > long_line:
+        cut = _cut_long_line(text[:long_line])
+        pieces.append(text[:cut])
+        text = text[cut:]
+        cut = _cut(text)
+    if cut:
+        pieces.append(text[:cut])
+    return pieces, text[cut:]
+
+
 def _stream_codec(
     head: bytes, encoding: str | None, force: bool = False
 ) -> tuple[str, int, bool, float]:
@@ -187,11 +211,11 @@ def iter_chunks(
     The encoding is decided from the first block (BOM, strict UTF-8, detection) and
     every later block is decoded strictly with it. A chunk ends after a blank line
     when there is one in its second half, else after a line end; a line longer than
-    four blocks is cut where the block ends (never inside ``\\r\\n``). At most a few
-    blocks are in memory at once. ``chunk_bytes`` defaults to ``CHUNK_BYTES``. The file
-    is opened by ``open_regular`` (``walked``: see there); each chunk carries the
-    identity the file had when it was opened, before any byte was read, so a rewrite
-    refuses a file an editor saved meanwhile.
+    four blocks or ``LONG_LINE_CHARS`` is cut into pieces of about that (never inside
+    ``\\r\\n``). At most a few blocks are in memory at once. ``chunk_bytes`` defaults
+    to ``CHUNK_BYTES``. The file is opened by ``open_regular`` (``walked``: see there);
+    each chunk carries the identity the file had when it was opened, before any byte
+    was read, so a rewrite refuses a file an editor saved meanwhile.
     """
     chunk_bytes = chunk_bytes or CHUNK_BYTES
     fd = open_regular(path, walked=walked)
@@ -218,18 +242,11 @@ def iter_chunks(
                 first = False
             if "\x00" in text:
                 raise BinaryFileError("binary file (NUL bytes)")
-            if not data:
-                cut = len(text)
-            else:
-                cut = _cut(text)
-                if cut == 0 and len(text) > 4 * chunk_bytes:
-                    cut = _cut_long_line(text)
-            if cut:
-                piece = text[:cut]
+            pieces, pending = _pieces(text, min(4 * chunk_bytes, LONG_LINE_CHARS), final=not data)
+            for piece in pieces:
                 yield Chunk(piece, offset, line, codec, bom, confidence, identity)
                 offset += len(piece)
                 line += piece.count("\n")
-            pending = text[cut:]
             if not data:
                 return
             data = stream.read(chunk_bytes)
