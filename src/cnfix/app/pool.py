@@ -115,7 +115,8 @@ class WorkerDied(RuntimeError):
 
 #: A task goes to a worker that is still busy only when it is at most this large once
 #: pickled: it then fits in the pipe at once, so sending it never waits for the worker
-#: (which may itself be waiting to send its result: each would wait for the other).
+#: to finish the task it runs (it may be waiting to send us its result: each would wait
+#: for the other).
 QUEUED_TASK_BYTES = 16 << 10
 #: Tasks a worker holds at once: the one it runs and, if small, the next one.
 TASKS_PER_WORKER = 2
