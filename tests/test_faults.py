@@ -98,7 +98,7 @@ def test_disk_full_leaves_the_original_and_no_temporary_file(
 
 @pytest.mark.parametrize(
     ("function", "code"),
-    [("fsync", errno.EIO), ("replace", errno.EXDEV), ("chmod", errno.EPERM)],
+    [("fsync", errno.EIO), ("replace", errno.EXDEV), ("fchmod", errno.EPERM)],
 )
 def test_io_errors_at_each_step_leave_the_original(
     damaged: Path, monkeypatch: pytest.MonkeyPatch, function: str, code: int
