@@ -274,3 +274,36 @@ def test_latin_runs_are_read_only_where_two_latin_letters_share_a_run() -> None:
             assert latin._read_latin_run(run.group(), run.start()) is None, run.group()
     assert guarded > 100
     assert latin._TWO_LATIN_IN_A_RUN_RE.search("ÄãºÃ") is not None
+
+
+def test_a_pinyin_vowel_between_ascii_is_kept_by_ftfy() -> None:
+    """The facts behind ``_PINYIN_VOWELS``: in every codec ftfy re-encodes with, each
+    vowel is one byte that starts no two-byte UTF-8 character (so neither alone nor with
+    a space restored to 0xA0 is it UTF-8), and ftfy keeps every short mix of lone vowels
+    and ASCII; such vowels are no prefilter sign, other letters beside them are."""
+    import ftfy.chardata
+
+    from cnfix.adapters.ftfy import fix_encoding
+
+    for vowel in prefilter._PINYIN_VOWELS:
+        for codec in ftfy.chardata.CHARMAP_ENCODINGS:
+            try:
+                (byte,) = vowel.encode(codec)
+            except UnicodeEncodeError:
+                continue
+            assert 0x81 <= byte <= 0xA3 or byte >= 0xE0, (vowel, codec)
+    alphabet = ["x", " ", "(", ")", "1", "\n", *prefilter._PINYIN_VOWELS]
+    for chars in itertools.product(alphabet, repeat=3):
+        text = "".join(chars)
+        lone = all(
+            char.isascii() or (text[i - 1 : i].isascii() and text[i + 1 : i + 2].isascii())
+            for i, char in enumerate(text)
+        )
+        if lone:
+            assert fix_encoding(f"醫(y{text})院 {text}") is None, repr(text)
+            assert fix_encoding(text) is None, repr(text)
+            assert not prefilter._worth_a_look(f"學(x{text})習"), repr(text)
+    assert prefilter._worth_a_look("學(xué)習 Ã©tÃ©")
+    for beside in ("學(xúé)習", "é學", "學é", "Ãé"):  # signs that send the line to ftfy
+        kinds = {m.lastgroup for m in prefilter.PREFILTER_RE.finditer(beside)}
+        assert kinds & {"ftfy", "latin"}, beside
