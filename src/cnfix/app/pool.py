@@ -1,7 +1,8 @@
 """A pool of worker processes that gives results back in input order (``--jobs``).
 
-Workers are forked where that is safe (they inherit the tables the parent loaded), die
-with their parent, leave Ctrl-C to it, and are started again when one is killed.
+Workers are forked where that is safe (they inherit the tables and patterns the parent
+loaded), die with their parent, leave Ctrl-C to it, and are started again when one is
+killed.
 
 Each worker has a pipe of its own, which no other process holds: when a worker dies,
 even half-way through sending a result, its pipe ends and the parent knows which unit
@@ -316,6 +317,10 @@ class Pool:
 
         context = _context() or multiprocessing.get_context()
         forked = context.get_start_method() == "fork"
+        if forked:
+            from cnfix.rules import prepare_for_workers
+
+            prepare_for_workers()  # once, in this process: every worker inherits it
         here, there = context.Pipe()
         # A forked worker's parent is this process; a fork server's is the server.
         process = context.Process(

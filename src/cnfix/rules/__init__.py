@@ -11,6 +11,7 @@ from cnfix.rules.encoding import ENCODING
 from cnfix.rules.layout import BLANK_LINES, SPACE_BEFORE_QUOTE
 from cnfix.rules.lost_bytes import LOST_BYTES
 from cnfix.rules.mojibake import MOJIBAKE
+from cnfix.rules.mojibake.prefilter import compile_prefilter
 from cnfix.rules.punctuation import HALFWIDTH_PUNCTUATION, STRAY_COMMA
 from cnfix.rules.script import MIXED_SCRIPT
 
@@ -25,6 +26,13 @@ RULES: tuple[Rule, ...] = (
     BLANK_LINES,
     SPACE_BEFORE_QUOTE,
 )
+
+
+def prepare_for_workers() -> None:
+    """Compile now what a rule compiles only once a process has read much text (the
+    mojibake prefilter), so that forked worker processes inherit it instead of each
+    compiling it again."""
+    compile_prefilter()
 
 
 class UnknownRuleError(ValueError):

@@ -60,6 +60,11 @@ def lazy_compile(pattern: str | Callable[[], str], flags: int = 0) -> re.Pattern
     return cast("re.Pattern[str]", _LazyPattern(pattern, flags))
 
 
+def is_compiled(pattern: re.Pattern[str]) -> bool:
+    """True once ``pattern`` (from :func:`lazy_compile` or ``re.compile``) is compiled."""
+    return not isinstance(pattern, _LazyPattern) or "search" in vars(pattern)
+
+
 class ScanBudget:
     """How many characters may still be matched in Python instead of by a big pattern.
 

@@ -33,7 +33,7 @@ from cnfix.rules.mojibake.search import _all_spans
 from cnfix.text.charmodel import (
     char_costs,
 )
-from cnfix.text.chars import PLACEHOLDER_RE, ScanBudget, lazy_compile
+from cnfix.text.chars import PLACEHOLDER_RE, ScanBudget, is_compiled, lazy_compile
 
 # ---------------------------------------------------------------------------
 # The prefilter: clean text is rejected in one regex pass
@@ -84,7 +84,6 @@ _PINYIN_VOWELS = "àáèéìíòóùúü"
 #: Compiling it costs ~50 ms: short texts early in a run take the full path, which
 #: matches in Python (``_PYTHON_SCANS``), instead.
 PREFILTER_RE = lazy_compile(_prefilter_source)
-_prefilter_compiled = False
 #: Runs of no-break spaces (``&nbsp;`` indentation) and ASCII in which no no-break
 #: space is followed by a byte 0x40–0x7E (``\xa0\xa0 70.0%``) have no reading, so
 #: ``_read_latin_run`` returns None for them: byte 0xA0 starts no UTF-8 or Big5
@@ -102,8 +101,6 @@ def _worth_a_look(text: str) -> bool:
     so a sign in clean text costs microseconds, not a search of the whole text.
     ``tests/test_mojibake_prefilter.py`` checks that ``_spans`` finds nothing wherever
     this says False."""
-    global _prefilter_compiled
-    _prefilter_compiled = True
     gbk: list[int] = []
     big5: list[int] = []
     pairs: list[tuple[int, int]] = []
@@ -174,10 +171,16 @@ def _spans(text: str) -> list[Span]:
     # 200,000 matched in Python, without compiling anything): compiling the prefilter
     # (~50 ms) pays only from about that much text on. After that, the prefilter
     # turns clean text away in one pass.
-    if (_prefilter_compiled or not _FULL_SEARCHES.take(text)) and not _worth_a_look(text):
+    if (is_compiled(PREFILTER_RE) or not _FULL_SEARCHES.take(text)) and not _worth_a_look(text):
         return []
     return _all_spans(text)
 
 
 _FULL_SEARCHES = ScanBudget()
 _FULL_SEARCHES.budget = 1_000_000
+
+
+def compile_prefilter() -> None:
+    """Compile the prefilter now (~50-80 ms), before worker processes are forked: they
+    inherit it and skip the full searches of their first million characters."""
+    PREFILTER_RE.search("")
