@@ -705,3 +705,17 @@ def test_the_reading_cache_may_be_emptied_between_documents() -> None:
         assert list(annotation.check_pinyin_annotation(doc)) == list(
             reference_pinyin_annotation(doc)
         ), label
+
+
+def test_placeholder_pattern_finds_what_its_plain_spelling_finds() -> None:
+    """``PLACEHOLDER_RE`` is spelled so that every branch starts with a character (fast to
+    skip to); its runs are those of the plain spelling on random mixes of its characters."""
+    from cnfix.text.chars import PLACEHOLDER_RE
+
+    plain = re.compile("(?:锟斤拷)+(?:锟斤?)?|\ufffd+|烫{3,}|屯{3,}")
+    rng = random.Random(18)
+    alphabet = "锟斤拷\ufffd烫屯中a"
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        spans = [m.span() for m in PLACEHOLDER_RE.finditer(text)]
+        assert spans == [m.span() for m in plain.finditer(text)], text
