@@ -508,6 +508,7 @@ def main() -> None:
         "no text repeated; one run per variant",
         verdict(fresh >= TARGET_REPAIR, ">=10 MB/s"),
     )
+    first_use_rows(table, CORPUS / "damaged-fresh-0.txt", repeat)
 
     # cnfix as a command.
     control = machine_scaling(repeat)
@@ -785,6 +786,32 @@ def large_rows(table: Table, paths: dict[str, Path], repeat: int) -> float:
         "flat",
     )
     return large_mb
+
+
+def first_use_rows(table: Table, damaged: Path, repeat: int) -> None:
+    """What a repair of fresh seed-like damage pays outside the rules' own work: the
+    mojibake prefilter over pinyin-annotated text (tone marks are Latin-1 letters) and
+    the language model's loading, once per process (mixed-script asks it a few times
+    per MB)."""
+    from cnfix.rules.mojibake.prefilter import _worth_a_look
+    from cnfix.text.plausibility import language_model
+
+    text = damaged.read_text(encoding="utf-8")
+    mb = len(text.encode("utf-8")) / MB
+    _worth_a_look("")  # compiled outside the clock
+    seconds = best_cpu(lambda: _worth_a_look(text), repeat)
+    table.add(
+        "mojibake prefilter, seed-like damage (annotated)", f"{seconds * 1000 / mb:.1f} ms/MB"
+    )
+
+    def load() -> None:
+        language_model.cache_clear()
+        language_model()
+
+    table.add(
+        "language model loaded on first use (once per process)",
+        f"{best_cpu(load, repeat) * 1000:.0f} ms",
+    )
 
 
 def per_rule(paths: dict[str, Path], repeat: int) -> list[str]:
