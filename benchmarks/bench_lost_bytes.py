@@ -52,15 +52,35 @@ def _restored(damaged: str, repaired: str, clean: str) -> float:
     return (_matched(repaired, clean) - before) / lost if lost else 1.0
 
 
-def bench_lossy(docs, limit: int) -> None:
+def _opcode_targets(a: str, b: str) -> set[int]:
+    """Positions in ``b`` that ``a`` → ``b`` wrote (replaced or inserted)."""
+    matcher = difflib.SequenceMatcher(None, a, b, False)
+    return {
+        j for tag, _, _, j1, j2 in matcher.get_opcodes() if tag != "equal" for j in range(j1, j2)
+    }
+
+
+def _wrong(damaged: str, repaired: str, clean: str) -> bool:
+    """True when the repair wrote a character that is not the clean text's (a U+FFFD
+    placeholder for a lost character is not wrong: it claims nothing)."""
+    written = _opcode_targets(damaged, repaired)
+    unmatched = _opcode_targets(clean, repaired)
+    return any(repaired[j] != "\ufffd" for j in written & unmatched)
+
+
+def bench_lossy(docs, limit: int, families: list[str], show_wrong: bool) -> None:
     print(
         f"{'family':24} {'size':10} {'n':>4} {'recall':>7} {'exact':>7} {'near':>7} {'restored':>8}"
+        f" {'fixed':>5} {'wrong':>5}"
     )
+    total_fixed = total_wrong = 0
     for family, (_, scripts) in LOSSY_FAMILIES.items():
+        if families and family not in families:
+            continue
         pool = [text for name, text in docs if name.split("/")[0] in scripts]
         for size in ("whole", "paragraph", "sentence"):
             rng = random.Random(f"{family}/{size}")
-            n = hit = exact = near = 0
+            n = hit = exact = near = fixed = wrong = 0
             restored = 0.0
             for text in pool:
                 if n >= limit:
@@ -81,11 +101,22 @@ def bench_lossy(docs, limit: int) -> None:
                 restored += _restored(
                     damaged[window], repaired[repaired_window], text[clean_window]
                 )
+                if repaired != damaged:
+                    fixed += 1
+                    bad = _wrong(damaged[window], repaired[repaired_window], text[clean_window])
+                    wrong += bad
+                    if bad and show_wrong:
+                        print(
+                            "   wrong:", repr(repaired[repaired_window]), repr(text[clean_window])
+                        )
+            total_fixed += fixed
+            total_wrong += wrong
             if n:
                 print(
                     f"{family:24} {size:10} {n:4d} {hit / n:7.1%} {exact / n:7.1%} {near / n:7.1%}"
-                    f" {restored / n:8.1%}"
+                    f" {restored / n:8.1%} {fixed:5d} {wrong:5d}"
                 )
+    print(f"cases changed by safe fixes: {total_fixed}, with a wrong character: {total_wrong}")
 
 
 def bench_clean_sets() -> None:
@@ -116,8 +147,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=100, help="documents per family and size")
     parser.add_argument("--skip-clean", action="store_true")
+    parser.add_argument("--family", action="append", default=[], help="only these families")
+    parser.add_argument("--show-wrong", action="store_true", help="print each wrong repair")
     args = parser.parse_args()
-    bench_lossy(corpus(), args.limit)
+    bench_lossy(corpus(), args.limit, args.family, args.show_wrong)
     if not args.skip_clean:
         bench_clean_sets()
 

@@ -150,3 +150,42 @@ def test_seeds_four_spans_are_reported_with_their_candidates() -> None:
     ]
     assert len(messages) == 4
     assert sum("candidates" in message for message in messages) == 3
+
+
+def test_gbk_that_lost_one_byte_is_read_again_in_step() -> None:
+    """A byte lost from GBK text: every character after the loss comes back, the one
+    that lost a byte (and the one whose byte became the mark) at most a U+FFFD."""
+    clean = "及其仅在开发环境中的重新挂载检查。你还可以在"
+    data = clean.encode("gbk")
+    damaged = (data[:10] + data[11:]).decode("gbk", errors="replace")
+    assert damaged == "及其仅在开⒒肪持械闹匦鹿以丶觳椤Ｄ慊箍梢栽\ufffd"
+    (finding,) = scan_text(damaged, select=["lost-bytes"])
+    assert "GBK text lost a byte" in finding.message
+    repaired = repair_text(damaged, select=RULES, unsafe_fixes=True).text
+    assert len(repaired) == len(clean)
+    assert all(a == b or a == "\ufffd" for a, b in zip(repaired, clean, strict=True))
+    assert sum(a != b for a, b in zip(repaired, clean, strict=True)) <= 2
+    assert repair_text(repaired, select=RULES, unsafe_fixes=True).text == repaired
+
+
+def test_big5_that_lost_one_byte_falls_back_in_step_at_a_letter() -> None:
+    damaged = "此外，目前我國在醫學、悀憭峎鴔瑑本滶鴘熊o展不輸其他先進國家"
+    (finding,) = scan_text(damaged, select=["lost-bytes"])
+    assert "Big5 text lost a byte" in finding.message
+    repaired = repair_text(damaged, select=RULES, unsafe_fixes=True).text
+    assert repaired in (
+        "此外，目前我國在醫學、天文及科技等領域的發展不輸其他先進國家",
+        "此外，目前我國在醫學、\ufffd文及科技等領域的發展不輸其他先進國家",
+    )
+
+
+def test_question_marks_in_clean_text_are_not_read_in_step() -> None:
+    """Every ，and ？ of the corpus made ``?`` (what flattening does, and the hardest
+    case for the reading in step: a mark after Chinese text): no finding reads it."""
+    checked = 0
+    for _, text in corpus()[::2]:
+        flattened = text.replace("？", "?").replace("，", "?")
+        checked += flattened.count("?")
+        findings = scan_text(flattened, select=["lost-bytes"])
+        assert not [f for f in findings if "lost a byte here" in f.message]
+    assert checked >= 4000

@@ -130,6 +130,17 @@ class LanguageModel:
             previous = symbol
         return total
 
+    def step_costs(self, text: str, left: str = "") -> list[float]:
+        """Bits of each character of ``text`` after the one before it (the first after
+        the last character of ``left``): sums of slices are costs of the parts."""
+        stream = self._symbols(left[-1:] + text)
+        previous = stream[0] if left else ""
+        costs = []
+        for symbol in stream[len(left[-1:]) :]:
+            costs.append(self._symbol_cost(previous, symbol))
+            previous = symbol
+        return costs
+
     def bits_per_char(self, text: str, left: str = "", right: str = "") -> float:
         """Mean bits per character of ``text`` in its context (0.0 for empty text)."""
         if not text:
@@ -188,6 +199,25 @@ def bits_per_char(text: str, left: str = "", right: str = "") -> float:
 def text_bits(text: str, left: str = "", right: str = "") -> float:
     """Total cost of ``text`` in bits (compare readings of the same bytes with it)."""
     return language_model().cost(text, left, right)
+
+
+def step_costs(text: str, left: str = "") -> list[float]:
+    """Bits of each character of ``text`` after its predecessor (see ``LanguageModel``)."""
+    return language_model().step_costs(text, left)
+
+
+def preference_bits(text: str, start: int, end: int, reading: str) -> float:
+    """Bits the model saves by reading ``reading`` in place of ``text[start:end]``, the
+    characters either side counted at the joins (positive: the reading is preferred)."""
+    left, right = text[max(0, start - 1) : start], text[end : end + 1]
+    return text_bits(text[start:end], left, right) - text_bits(reading, left, right)
+
+
+def required_bits(garbled: str, margin: tuple[float, float]) -> float:
+    """The preference a reading of ``garbled`` needs: ``margin`` is (at least, per
+    non-ASCII garbled character), so a long garble must be beaten by more than a short."""
+    least, per_char = margin
+    return max(least, per_char * sum(not char.isascii() for char in garbled))
 
 
 def best_alternative(

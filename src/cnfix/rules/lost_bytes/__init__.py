@@ -11,21 +11,29 @@ from cnfix.rules.lost_bytes.recovery import (
     GUESS_BEFORE_RE,
     GUESS_RE,
     MARK_RE,
+    READ_BACK_REPORT_BITS,
+    READ_BACK_SAFE_BITS,
     REALIGN_MARGIN_BITS,
     SAFE_REALIGN_BITS,
     UNSAFE_GUESS_BITS,
-    UTF8_REPORT_BITS,
-    UTF8_SAFE_BITS,
     LostCharacter,
     characters_with_trail,
     choose,
     ranked_words,
+    reading_margin,
     realign,
     utf8_window,
 )
+from cnfix.rules.lost_bytes.shifted import (
+    GLUED_TRAIL_RE,
+    SHIFTED_REPORT_BITS,
+    SHIFTED_SAFE_BITS,
+    looks_out_of_step,
+    shifted_reading,
+)
 from cnfix.text.chars import HAN, PLACEHOLDER_RE, lazy_compile
 from cnfix.text.losses import TRAIL_BYTE_RE, out_of_step_span
-from cnfix.text.plausibility import best_alternative, text_bits
+from cnfix.text.plausibility import best_alternative, required_bits
 from cnfix.text.regions import Regions, not_checked_for_damage
 
 # ---------------------------------------------------------------------------
@@ -136,35 +144,100 @@ def _utf8_hole_spans(text: str, reported: list[tuple[int, int]]) -> Iterator[Fin
         if text[mark.start() - 1 : mark.start()] in PLACEHOLDER_CHARS:
             continue
         found = utf8_window(text, *mark.span())
-        if found is None or any(a < found[1] and found[0] < b for a, b in reported):
+        if found is None or _overlaps(found[0], found[1], reported):
             continue
-        start, end, pieces = found
-        garbled = text[start:end]
-        chosen = choose(pieces, text[max(0, start - 8) : start], text[end : end + 8])
-        lost = [piece for piece in chosen if isinstance(piece, LostCharacter)]
-        new = "".join(p if isinstance(p, str) else p.chosen for p in chosen)
-        scored = "".join(p if isinstance(p, str) else p.ranking.best for p in chosen)
-        left, right = text[max(0, start - 1) : start], text[end : end + 1]
-        margin = text_bits(garbled, left, right) - text_bits(scored, left, right)
-        wide = sum(not char.isascii() for char in garbled)
-        if margin < max(UTF8_REPORT_BITS[0], UTF8_REPORT_BITS[1] * wide):
+        finding = _read_back(
+            text,
+            *found,
+            "UTF-8 bytes read as GBK lost a byte at each `?`/U+FFFD; the rest reads back",
+            "Read as UTF-8",
+            (READ_BACK_REPORT_BITS, READ_BACK_SAFE_BITS),
+        )
+        if finding is not None:
+            reported.append((finding.start, finding.end))
+            yield finding
+
+
+def _overlaps(start: int, end: int, reported: list[tuple[int, int]]) -> bool:
+    return any(a < end and start < b for a, b in reported)
+
+
+def _shifted_spans(text: str, reported: list[tuple[int, int]]) -> Iterator[Finding]:
+    """GBK or Big5 text that lost one byte and was read out of step up to a mark or a
+    trail byte read as a letter (``代拢?而``, ``中陘j陸``): read again in step."""
+    resyncs = [mark.start() for mark in MARK_RE.finditer(text) if mark.end() - mark.start() == 1]
+    resyncs = resyncs[:UTF8_MARK_BUDGET]
+    resyncs += [
+        match.start()
+        for match in GLUED_TRAIL_RE.finditer(text)
+        if match.start()
+        and not text[match.start() - 1].isascii()
+        and looks_out_of_step(text, match.start())
+    ][:UTF8_MARK_BUDGET]
+    for resync in sorted(resyncs):
+        if resync == 0 or text[resync - 1].isascii() or _overlaps(resync, resync + 1, reported):
             continue
-        safe = margin >= max(UTF8_SAFE_BITS[0], UTF8_SAFE_BITS[1] * wide) and all(
-            lost_char.safe for lost_char in lost
+        if text[resync - 1] in PLACEHOLDER_CHARS:
+            continue
+        found = shifted_reading(text, resync)
+        if found is None or _overlaps(found.start, found.end, reported):
+            continue
+        codec = {"gbk": "GBK", "big5": "Big5"}[found.codec]
+        finding = _read_back(
+            text,
+            found.start,
+            found.end,
+            found.pieces,
+            f"{codec} text lost a byte here and was read out of step up to "
+            f"{text[found.end - 1]!r}; the bytes read in step",
+            "Read in step",
+            (SHIFTED_REPORT_BITS, SHIFTED_SAFE_BITS),
+            mark_kept=isinstance(found.pieces[-1], tuple),
+            sure_of_place=found.place_margin >= UNSAFE_GUESS_BITS,
         )
-        reported.append((start, end))
-        shown = new if len(new) <= 40 else new[:39] + "…"
-        yield LOST_BYTES.finding(
-            start,
-            end,
-            "UTF-8 bytes read as GBK lost a byte at each `?`/U+FFFD; the rest reads back"
-            f" ({shown}){ranked_words([lost_char.ranking for lost_char in lost])}",
-            Fix(
-                (Edit(start, end, new),),
-                f"Read as UTF-8: {shown}",
-                Applicability.SAFE if safe else Applicability.UNSAFE,
-            ),
-        )
+        if finding is not None:
+            reported.append((finding.start, finding.end))
+            yield finding
+
+
+def _read_back(
+    text: str,
+    start: int,
+    end: int,
+    pieces: list[str | tuple[str, ...]],
+    why: str,
+    title: str,
+    margins: tuple[tuple[float, float], tuple[float, float]],
+    mark_kept: bool = False,
+    sure_of_place: bool = True,
+) -> Finding | None:
+    """The finding for ``text[start:end]`` read back as ``pieces`` (each lost character
+    ranked by the model), when the model prefers the reading by the report margin
+    (``mark_kept``: see ``reading_margin``)."""
+    garbled = text[start:end]
+    chosen = choose(pieces, text[max(0, start - 8) : start], text[end : end + 8])
+    lost = [piece for piece in chosen if isinstance(piece, LostCharacter)]
+    new = "".join(p if isinstance(p, str) else p.chosen for p in chosen)
+    margin = reading_margin(text, start, end, chosen, mark_kept)
+    report, sure = margins
+    if margin < required_bits(garbled, report):
+        return None
+    safe = (
+        sure_of_place
+        and margin >= required_bits(garbled, sure)
+        and all(lost_char.safe for lost_char in lost)
+    )
+    shown = new if len(new) <= 40 else new[:39] + "…"
+    return LOST_BYTES.finding(
+        start,
+        end,
+        f"{why} ({shown}){ranked_words([lost_char.ranking for lost_char in lost])}",
+        Fix(
+            (Edit(start, end, new),),
+            f"{title}: {shown}",
+            Applicability.SAFE if safe else Applicability.UNSAFE,
+        ),
+    )
 
 
 def check_lost_bytes(doc: Document) -> Iterator[Finding]:
@@ -193,9 +266,15 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
     placeholders) the span is reported, with candidates where a trail byte survived.
     """
     text = doc.text
-    has_mark = "?" in text or "\ufffd" in text
-    if not has_mark and "锟" not in text and "烫" not in text and "屯" not in text:
+    if text.isascii():
         return
+    has_mark = "?" in text or "\ufffd" in text
+    if not has_mark:
+        # Big5 and GBK fall back in step at a trail byte read as a letter, often
+        # before any mark: 中陘j陸.
+        yield from _shifted_spans(text, [])
+        if "锟" not in text and "烫" not in text and "屯" not in text:
+            return
     reported: list[tuple[int, int]] = []
     if has_mark:
         for start, mark_end in _mark_spans(text):
@@ -220,6 +299,7 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
                 fix,
             )
         yield from _utf8_hole_spans(text, reported)
+        yield from _shifted_spans(text, reported)
         if len(reported) >= DAMAGED_DOCUMENT:
             yield from _remaining_marks(doc, reported)
     starts = _positions(text, "锟\ufffd烫屯")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from cnfix.text.charmodel import encode_cp936
 from cnfix.text.chars import HAN, lazy_compile
-from cnfix.text.plausibility import Ranking, best_alternative, text_bits
+from cnfix.text.plausibility import Ranking, best_alternative, preference_bits
 
 #: The trail byte (0x40–0x7E) of a character whose lead byte was lost, between the
 #: mark and a Han character. Not the backtick: `?` is inline code in Markdown.
@@ -116,6 +116,19 @@ def choose(
     return chosen
 
 
+def reading_margin(
+    text: str, start: int, end: int, chosen: list[str | LostCharacter], mark_kept: bool = False
+) -> float:
+    """Bits the model saves reading ``chosen`` (each lost character as its best
+    candidate) in place of ``text[start:end]``. With ``mark_kept`` the last piece stands
+    for the mark that ends the span and is scored as that mark: what a mark costs is no
+    evidence for what it hides."""
+    scored = "".join(p if isinstance(p, str) else p.ranking.best for p in chosen)
+    if mark_kept:
+        scored = scored[:-1] + text[end - 1]
+    return preference_bits(text, start, end, scored)
+
+
 def realign(text: str, start: int) -> tuple[int, str, list[LostCharacter], float] | None:
     """GBK text read as GB2312 from the mark at ``start``, re-read in step: (end of the
     span that changes, its new text, the lost characters, bits the model saves)."""
@@ -141,9 +154,7 @@ def realign(text: str, start: int) -> tuple[int, str, list[LostCharacter], float
     new = realigned[: len(realigned) - same]
     scored = "".join(p if isinstance(p, str) else p.ranking.best for p in chosen)
     scored = scored[: len(scored) - same]
-    left, right = text[max(0, start - 1) : start], text[end : end + 1]
-    margin = text_bits(text[start:end], left, right) - text_bits(scored, left, right)
-    return end, new, lost, margin
+    return end, new, lost, preference_bits(text, start, end, scored)
 
 
 def ranked_words(rankings: list[Ranking]) -> str:
@@ -180,11 +191,11 @@ def characters_with_trail(trail: int) -> tuple[str, ...]:
     return tuple(found)
 
 
-#: Bits by which the model must prefer a UTF-8 reading with holes to the garble, to
-#: report it and to fix it safely: the mojibake rule's margins (at least, and per
-#: non-ASCII garbled character).
-UTF8_REPORT_BITS = (22.0, 5.0)
-UTF8_SAFE_BITS = (26.0, 6.0)
+#: Bits by which the model must prefer a reading of the bytes (UTF-8 with holes, GBK or
+#: Big5 in step) to the garble, to report it and to fix it safely: the mojibake rule's
+#: margins (at least, and per non-ASCII garbled character).
+READ_BACK_REPORT_BITS = (22.0, 5.0)
+READ_BACK_SAFE_BITS = (26.0, 6.0)
 
 
 def utf8_with_holes(garbled: str) -> list[str | tuple[str, ...]] | None:
@@ -282,8 +293,7 @@ def utf8_window(
                 continue  # nothing read back but the losses: not evidence of UTF-8
             # The window whose reading the model prefers most to the text as it is.
             read = "".join(p if isinstance(p, str) else p[0] for p in pieces)
-            context = text[max(0, start - 1) : start], text[end : end + 1]
-            gain = text_bits(text[start:end], *context) - text_bits(read, *context)
+            gain = preference_bits(text, start, end, read)
             if best is None or gain > best[0]:
                 best = (gain, start, end, pieces)
             break

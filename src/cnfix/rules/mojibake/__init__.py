@@ -9,7 +9,7 @@ from cnfix.rules.mojibake.chains import _chain_message
 from cnfix.rules.mojibake.prefilter import _spans
 from cnfix.rules.mojibake.scoring import _is_clear_win
 from cnfix.text.charmodel import CP1252_HIGH
-from cnfix.text.plausibility import text_bits
+from cnfix.text.plausibility import preference_bits, required_bits
 from cnfix.text.regions import not_checked_for_damage
 
 #: Bits by which the language model must prefer a re-decoding to the text as it stands,
@@ -21,17 +21,6 @@ from cnfix.text.regions import not_checked_for_damage
 #: 23.5 bits (a 3-character ``鏂囨。`` for 文档) to thousands.
 REPORT_MARGIN_BITS = (22.0, 5.0)
 SAFE_MARGIN_BITS = (26.0, 6.0)
-
-
-def _model_margin(text: str, start: int, end: int, candidate: str) -> float:
-    """Bits the model saves by reading ``candidate`` in place of ``text[start:end]``."""
-    left, right = text[max(0, start - 1) : start], text[end : end + 1]
-    return text_bits(text[start:end], left, right) - text_bits(candidate, left, right)
-
-
-def _required_margin(garbled: str, bits: tuple[float, float]) -> float:
-    least, per_char = bits
-    return max(least, per_char * sum(not char.isascii() for char in garbled))
 
 
 def check_mojibake(doc: Document) -> Iterator[Finding]:
@@ -90,13 +79,13 @@ def check_mojibake(doc: Document) -> Iterator[Finding]:
         if candidate.vouched:
             safe = _is_clear_win(garbled, candidate)
         else:
-            margin = _model_margin(text, start, end, candidate.text)
+            margin = preference_bits(text, start, end, candidate.text)
             report, sure = (
                 (0.0, 0.0)
                 if candidate.neighbour
                 else (
-                    _required_margin(garbled, REPORT_MARGIN_BITS),
-                    _required_margin(garbled, SAFE_MARGIN_BITS),
+                    required_bits(garbled, REPORT_MARGIN_BITS),
+                    required_bits(garbled, SAFE_MARGIN_BITS),
                 )
             )
             if margin < report:
