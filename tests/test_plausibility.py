@@ -100,3 +100,22 @@ def test_best_alternative_ranks_the_reading_that_fits_its_context() -> None:
     assert best_alternative("", ["你好"]).margin == math.inf
     with pytest.raises(ValueError):
         best_alternative("", [])
+
+
+def test_scan_of_a_clean_file_does_not_import_the_model(tmp_path) -> None:
+    """Start-up pays nothing for the model: ``cnfix scan one.txt`` of clean text never
+    imports it (the rules import it where a decision needs it)."""
+    import subprocess
+    import sys
+
+    one = tmp_path / "one.txt"
+    one.write_text("你好，世界。这是一个干净的文件。\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "cnfix", "scan", str(one)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-500:]
+    assert "cnfix.rules" in done.stderr
+    assert "cnfix.text.plausibility" not in done.stderr

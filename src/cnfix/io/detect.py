@@ -31,7 +31,6 @@ import re
 from codecs import getincrementaldecoder
 
 from cnfix.text.charmodel import noise_count
-from cnfix.text.plausibility import text_bits
 
 #: Shorter input is never trusted enough to rewrite a file.
 MIN_CONFIDENT_BYTES = 20
@@ -136,6 +135,8 @@ def detect_encoding(data: bytes) -> tuple[str, float] | None:
     # Every reading stands for the same bytes, so total costs compare directly (a
     # reading with many cheap ASCII characters is not favoured, as a per-character
     # average would).
+    from cnfix.text.plausibility import text_bits  # the model only for legacy bytes
+
     costs = {codec: text_bits(text) for codec, text in readings.items()}
     scored = sorted((cost, codec) for codec, cost in costs.items())
     # Within the cheapest family the first candidate wins (``big5`` before ``cp950``):

@@ -33,7 +33,6 @@ from cnfix.rules.lost_bytes.shifted import (
 )
 from cnfix.text.chars import HAN, PLACEHOLDER_RE, lazy_compile
 from cnfix.text.losses import TRAIL_BYTE_RE, out_of_step_span
-from cnfix.text.plausibility import best_alternative, required_bits
 from cnfix.text.regions import Regions, not_checked_for_damage
 
 # ---------------------------------------------------------------------------
@@ -80,6 +79,8 @@ def _guess_lost_characters(text: str, start: int, end: int) -> tuple[Fix | None,
     and whose trail byte 0x79 survived as ``y``. The characters that end in that byte
     are ranked by the language model in context; the best is offered when it leads by
     ``UNSAFE_GUESS_BITS`` (``?W`` → 學). Returns the fix and the words naming them."""
+    from cnfix.text.plausibility import best_alternative  # the model only where a decision needs it
+
     edits = []
     rankings = []
     for match in GUESS_RE.finditer(text, start, min(len(text), end + 1)):
@@ -214,6 +215,8 @@ def _read_back(
     """The finding for ``text[start:end]`` read back as ``pieces`` (each lost character
     ranked by the model), when the model prefers the reading by the report margin
     (``mark_kept``: see ``reading_margin``)."""
+    from cnfix.text.plausibility import required_bits  # the model only where a decision needs it
+
     garbled = text[start:end]
     chosen = choose(pieces, text[max(0, start - 8) : start], text[end : end + 8])
     lost = [piece for piece in chosen if isinstance(piece, LostCharacter)]

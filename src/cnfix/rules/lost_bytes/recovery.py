@@ -6,10 +6,13 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from cnfix.text.charmodel import encode_cp936
 from cnfix.text.chars import HAN, lazy_compile
-from cnfix.text.plausibility import Ranking, best_alternative, preference_bits
+
+if TYPE_CHECKING:
+    from cnfix.text.plausibility import Ranking
 
 #: The trail byte (0x40–0x7E) of a character whose lead byte was lost, between the
 #: mark and a Han character. Not the backtick: `?` is inline code in Markdown.
@@ -92,6 +95,8 @@ def choose(
 ) -> list[str | LostCharacter]:
     """Each lost character ranked by the model between what precedes it (as chosen)
     and the certain text up to the next loss (or ``right``, after the last)."""
+    from cnfix.text.plausibility import best_alternative  # the model only where a decision needs it
+
     chosen: list[str | LostCharacter] = []
     before = left
     for index, piece in enumerate(pieces):
@@ -123,6 +128,8 @@ def reading_margin(
     candidate) in place of ``text[start:end]``. With ``mark_kept`` the last piece stands
     for the mark that ends the span and is scored as that mark: what a mark costs is no
     evidence for what it hides."""
+    from cnfix.text.plausibility import preference_bits  # the model only where a decision needs it
+
     scored = "".join(p if isinstance(p, str) else p.ranking.best for p in chosen)
     if mark_kept:
         scored = scored[:-1] + text[end - 1]
@@ -132,6 +139,8 @@ def reading_margin(
 def realign(text: str, start: int) -> tuple[int, str, list[LostCharacter], float] | None:
     """GBK text read as GB2312 from the mark at ``start``, re-read in step: (end of the
     span that changes, its new text, the lost characters, bits the model saves)."""
+    from cnfix.text.plausibility import preference_bits  # the model only where a decision needs it
+
     line_end = text.find("\n", start)
     line_end = min(len(text) if line_end < 0 else line_end, start + REALIGN_LIMIT)
     garbled = text[start:line_end]
@@ -271,6 +280,8 @@ def utf8_window(
     """The widest stretch of non-ASCII text around the mark at ``mark`` that reads as
     UTF-8 with holes (the garble may begin after text that is fine, or that the
     mojibake rule has already repaired): (start, end, pieces)."""
+    from cnfix.text.plausibility import preference_bits  # the model only where a decision needs it
+
     if not mark or text[mark - 1].isascii():
         return None
     left = mark

@@ -19,7 +19,6 @@ from typing import NamedTuple
 from cnfix.rules.lost_bytes.recovery import choose, reading_margin
 from cnfix.text.charmodel import UNUSUAL_HAN_COST, char_costs
 from cnfix.text.chars import lazy_compile
-from cnfix.text.plausibility import best_alternative, step_costs
 
 #: The double-byte codecs whose text is re-read (Windows code pages 936 and 950).
 CODECS = ("gbk", "big5")
@@ -147,6 +146,8 @@ def _last_piece(text: str, resync: int, codec: str, lead: int) -> str | tuple[st
 
 
 def _reading(text: str, resync: int, codec: str) -> tuple[float, ShiftedReading] | None:
+    from cnfix.text.plausibility import step_costs  # the model only where a decision needs it
+
     region = _double_bytes(text, resync, codec)
     count = len(region)
     if not count:
@@ -198,5 +199,7 @@ def _reading(text: str, resync: int, codec: str) -> tuple[float, ShiftedReading]
 
 
 def _best(candidates: tuple[str, ...], shifted: list[str | None], right: str) -> str:
+    from cnfix.text.plausibility import best_alternative  # the model only where a decision needs it
+
     before = shifted[-1] if shifted and shifted[-1] is not None else ""
     return best_alternative(before, candidates, right).best

@@ -9,7 +9,6 @@ from cnfix.rules.mojibake.chains import _chain_message
 from cnfix.rules.mojibake.prefilter import _spans
 from cnfix.rules.mojibake.scoring import _is_clear_win
 from cnfix.text.charmodel import CP1252_HIGH
-from cnfix.text.plausibility import preference_bits, required_bits
 from cnfix.text.regions import not_checked_for_damage
 
 #: Bits by which the language model must prefer a re-decoding to the text as it stands,
@@ -79,6 +78,8 @@ def check_mojibake(doc: Document) -> Iterator[Finding]:
         if candidate.vouched:
             safe = _is_clear_win(garbled, candidate)
         else:
+            from cnfix.text.plausibility import preference_bits, required_bits  # lazily
+
             margin = preference_bits(text, start, end, candidate.text)
             report, sure = (
                 (0.0, 0.0)
