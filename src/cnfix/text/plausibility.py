@@ -88,20 +88,38 @@ class Ranking(NamedTuple):
 
 
 class LanguageModel:
-    """Character bigram model with backoff to unigrams; costs in bits."""
+    """Character bigram model with backoff to unigrams; costs in bits.
+
+    The bigrams of each character are kept as their line of the model file and read
+    the first time that character precedes another: a document asks about a few
+    hundred characters, and reading all 400,000 bigrams up front cost more than most
+    scans that need the model at all."""
 
     def __init__(
         self,
         unigram: dict[str, float],
         backoff: dict[str, float],
-        bigram: dict[str, float],
+        bigram_lines: dict[str, str],
         member: dict[str, float],
     ) -> None:
         self.unigram = unigram
         self.backoff = backoff
-        self.bigram = bigram
         self.member = member
         self.default_backoff = max(backoff.values(), default=0.0)
+        self._bigram_lines = bigram_lines
+        self._bigrams: dict[str, dict[str, float]] = {}
+
+    def bigrams(self, first: str) -> dict[str, float]:
+        """Bits of each character the model has seen after ``first``."""
+        row = self._bigrams.get(first)
+        if row is None:
+            row = {}
+            line = self._bigram_lines.get(first)
+            if line:
+                for bits, seconds in _levels(line):
+                    row.update(dict.fromkeys(seconds, bits))
+            self._bigrams[first] = row
+        return row
 
     def _symbols(self, text: str) -> str:
         return symbols(text, self.unigram)
@@ -111,7 +129,7 @@ class LanguageModel:
             return NOISE_BITS
         member = self.member.get(symbol, 0.0)
         if previous and previous != NOISE:
-            pair = self.bigram.get(previous + symbol)
+            pair = self.bigrams(previous).get(symbol)
             if pair is not None:
                 return pair + member
             return self.backoff.get(previous, self.default_backoff) + self.unigram[symbol] + member
@@ -168,7 +186,7 @@ def language_model() -> LanguageModel:
     """The model in ``data/language_model.txt`` (read once, on first use)."""
     unigram: dict[str, float] = {}
     backoff: dict[str, float] = {}
-    bigram: dict[str, float] = {}
+    bigram_lines: dict[str, str] = {}
     member: dict[str, float] = {}
     section = ""
     for line in read_data(MODEL_FILE).split("\n"):
@@ -179,15 +197,12 @@ def language_model() -> LanguageModel:
             continue
         if section == "bigram":
             first, _, rest = line.partition("\t")
-            for bits, seconds in _levels(rest):
-                for second in seconds:
-                    bigram[first + second] = bits
+            bigram_lines[first] = rest
             continue
         target = {"unigram": unigram, "backoff": backoff, "member": member}[section]
         for bits, chars in _levels(line):
-            for char in chars:
-                target[char] = bits
-    return LanguageModel(unigram, backoff, bigram, member)
+            target.update(dict.fromkeys(chars, bits))
+    return LanguageModel(unigram, backoff, bigram_lines, member)
 
 
 def bits_per_char(text: str, left: str = "", right: str = "") -> float:

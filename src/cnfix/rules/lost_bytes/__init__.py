@@ -132,6 +132,9 @@ def _remaining_marks(doc: Document, reported: list[tuple[int, int]]) -> Iterator
 #: Marks looked at for a UTF-8 reading per document, and the characters of lost-data
 #: placeholders, after which a mark is more of the same.
 UTF8_MARK_BUDGET = 200
+#: How far before a mark a rare character is looked for before the bytes are read again
+#: (the garble of a byte lost from GBK text is all common characters for up to ~8).
+MARK_REACH = 8
 PLACEHOLDER_CHARS = frozenset("锟斤拷烫屯\ufffd?")
 
 
@@ -144,6 +147,8 @@ def _utf8_hole_spans(text: str, reported: list[tuple[int, int]]) -> Iterator[Fin
             break  # a document of lost data (锟斤拷 novels): the marks are reported anyway
         if text[mark.start() - 1 : mark.start()] in PLACEHOLDER_CHARS:
             continue
+        if not looks_out_of_step(text, mark.start(), MARK_REACH):
+            continue  # garbles of UTF-8 read as GBK carry rare characters (鈥, 濄)
         found = utf8_window(text, *mark.span())
         if found is None or _overlaps(found[0], found[1], reported):
             continue
@@ -153,6 +158,11 @@ def _utf8_hole_spans(text: str, reported: list[tuple[int, int]]) -> Iterator[Fin
             "UTF-8 bytes read as GBK lost a byte at each `?`/U+FFFD; the rest reads back",
             "Read as UTF-8",
             (READ_BACK_REPORT_BITS, READ_BACK_SAFE_BITS),
+            # Two-byte UTF-8 (Greek, Cyrillic, Latin letters: 味 = CE B6 read as ζ) read
+            # out of Chinese text is more often a clean neighbour read wrongly than a garble.
+            may_be_safe=not any(
+                isinstance(piece, str) and "\u0080" <= piece < "\u0800" for piece in found[2]
+            ),
         )
         if finding is not None:
             reported.append((finding.start, finding.end))
@@ -163,11 +173,13 @@ def _overlaps(start: int, end: int, reported: list[tuple[int, int]]) -> bool:
     return any(a < end and start < b for a, b in reported)
 
 
-def _shifted_spans(text: str, reported: list[tuple[int, int]]) -> Iterator[Finding]:
-    """GBK or Big5 text that lost one byte and was read out of step up to a mark or a
-    trail byte read as a letter (``代拢?而``, ``中陘j陸``): read again in step."""
-    resyncs = [mark.start() for mark in MARK_RE.finditer(text) if mark.end() - mark.start() == 1]
-    resyncs = resyncs[:UTF8_MARK_BUDGET]
+def _shifted_spans(
+    text: str, reported: list[tuple[int, int]], marks: list[tuple[int, int]]
+) -> Iterator[Finding]:
+    """GBK or Big5 text that lost one byte and was read out of step up to a mark (one of
+    ``marks``) or a trail byte read as a letter (``代拢?而``, ``中陘j陸``): read again in
+    step."""
+    resyncs = [start for start, end in marks if end - start == 1][:UTF8_MARK_BUDGET]
     resyncs += [
         match.start()
         for match in GLUED_TRAIL_RE.finditer(text)
@@ -179,6 +191,8 @@ def _shifted_spans(text: str, reported: list[tuple[int, int]]) -> Iterator[Findi
         if resync == 0 or text[resync - 1].isascii() or _overlaps(resync, resync + 1, reported):
             continue
         if text[resync - 1] in PLACEHOLDER_CHARS:
+            continue
+        if not looks_out_of_step(text, resync, MARK_REACH):
             continue
         found = shifted_reading(text, resync)
         if found is None or _overlaps(found.start, found.end, reported):
@@ -194,7 +208,7 @@ def _shifted_spans(text: str, reported: list[tuple[int, int]]) -> Iterator[Findi
             "Read in step",
             (SHIFTED_REPORT_BITS, SHIFTED_SAFE_BITS),
             mark_kept=isinstance(found.pieces[-1], tuple),
-            sure_of_place=found.place_margin >= UNSAFE_GUESS_BITS,
+            may_be_safe=found.place_margin >= UNSAFE_GUESS_BITS,  # sure of the place
         )
         if finding is not None:
             reported.append((finding.start, finding.end))
@@ -210,7 +224,7 @@ def _read_back(
     title: str,
     margins: tuple[tuple[float, float], tuple[float, float]],
     mark_kept: bool = False,
-    sure_of_place: bool = True,
+    may_be_safe: bool = True,
 ) -> Finding | None:
     """The finding for ``text[start:end]`` read back as ``pieces`` (each lost character
     ranked by the model), when the model prefers the reading by the report margin
@@ -226,7 +240,7 @@ def _read_back(
     if margin < required_bits(garbled, report):
         return None
     safe = (
-        sure_of_place
+        may_be_safe
         and margin >= required_bits(garbled, sure)
         and all(lost_char.safe for lost_char in lost)
     )
@@ -275,12 +289,13 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
     if not has_mark:
         # Big5 and GBK fall back in step at a trail byte read as a letter, often
         # before any mark: 中陘j陸.
-        yield from _shifted_spans(text, [])
+        yield from _shifted_spans(text, [], [])
         if "锟" not in text and "烫" not in text and "屯" not in text:
             return
     reported: list[tuple[int, int]] = []
     if has_mark:
-        for start, mark_end in _mark_spans(text):
+        marks = _mark_spans(text)
+        for start, mark_end in marks:
             if start and text[start - 1] != "\n" and not AFTER_CHINESE_RE.match(text, start - 1):
                 # Also after the trail byte of an earlier lost character: 尼t?W.
                 if start < 2 or not text[start - 1].isascii() or not text[start - 1].isalpha():
@@ -302,7 +317,7 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
                 fix,
             )
         yield from _utf8_hole_spans(text, reported)
-        yield from _shifted_spans(text, reported)
+        yield from _shifted_spans(text, reported, marks)
         if len(reported) >= DAMAGED_DOCUMENT:
             yield from _remaining_marks(doc, reported)
     starts = _positions(text, "锟\ufffd烫屯")

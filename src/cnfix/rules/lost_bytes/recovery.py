@@ -307,5 +307,7 @@ def utf8_window(
             gain = preference_bits(text, start, end, read)
             if best is None or gain > best[0]:
                 best = (gain, start, end, pieces)
-            break
+            # Not only the widest window: clean text next to the garble (a character
+            # the mojibake rule has already repaired, 前 = C7 B0) may read as UTF-8 too
+            # (ǰ), and the model must judge where the garble ends.
     return None if best is None else best[1:]

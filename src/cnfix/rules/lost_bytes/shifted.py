@@ -110,11 +110,12 @@ def _double_bytes(text: str, end: int, codec: str) -> list[bytes]:
     return found
 
 
-def looks_out_of_step(text: str, end: int) -> bool:
-    """True when one of the three characters before ``end`` is rare: an out-of-step
-    reading almost always shows one (陘, 荂), clean text before a glued letter rarely."""
+def looks_out_of_step(text: str, end: int, reach: int = 3) -> bool:
+    """True when one of the ``reach`` characters before ``end`` is rare: an out-of-step
+    reading almost always shows one within a few characters (陘, 荂), clean text before
+    a glued letter or a ``?`` seldom (a cheap look before the model is asked)."""
     costs = char_costs()
-    return any(costs.get(char, 99) >= UNUSUAL_HAN_COST for char in text[max(0, end - 3) : end])
+    return any(costs.get(char, 99) >= UNUSUAL_HAN_COST for char in text[max(0, end - reach) : end])
 
 
 def shifted_reading(text: str, resync: int) -> ShiftedReading | None:
