@@ -189,3 +189,39 @@ def test_question_marks_in_clean_text_are_not_read_in_step() -> None:
         findings = scan_text(flattened, select=["lost-bytes"])
         assert not [f for f in findings if "lost a byte here" in f.message]
     assert checked >= 4000
+
+
+def _cut_lines(text: str) -> str:
+    """Every line's GBK bytes cut before their last byte (a truncated column)."""
+    lines = []
+    for line in text.split("\n"):
+        data = line.encode("gbk", errors="replace")
+        if len(data) >= 2 and data[-2] >= 0x81:
+            line = data[:-1].decode("gbk", errors="replace")
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def test_lines_cut_before_their_last_byte_are_reported() -> None:
+    cut = _cut_lines(corpus("hans")[5][1])
+    marks = [i for i, char in enumerate(cut) if char == "\ufffd" and cut[i + 1 : i + 2] == "\n"]
+    found = scan_text(cut, select=["lost-bytes"])
+    assert len(marks) >= 3
+    assert all(any(f.start <= mark < f.end for f in found) for mark in marks)
+    findings = [f for f in found if "line cut" in f.message]
+    assert len(findings) >= len(marks) // 2
+    assert all(cut[f.start] == "\ufffd" and f.fix is None for f in findings)
+    assert "。(+0)" in findings[0].message
+
+
+def test_questions_flattened_to_ascii_are_not_cut_lines() -> None:
+    """A document of questions whose ？ became ``?`` (a FAQ) is not a cut document."""
+    questions = [
+        line.replace("？", "?")
+        for _, text in corpus()
+        for line in text.split("\n")
+        if line.endswith("？") and len(line) >= 6
+    ]
+    assert len(questions) >= 20
+    faq = "\n".join(questions)
+    assert not [f for f in scan_text(faq, select=["lost-bytes"]) if "line cut" in f.message]

@@ -31,6 +31,7 @@ from cnfix.rules.lost_bytes.shifted import (
     looks_out_of_step,
     shifted_reading,
 )
+from cnfix.rules.lost_bytes.truncated import cut_line_ends
 from cnfix.text.chars import HAN, PLACEHOLDER_RE, lazy_compile
 from cnfix.text.losses import TRAIL_BYTE_RE, out_of_step_span
 from cnfix.text.regions import Regions, not_checked_for_damage
@@ -318,6 +319,15 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
             )
         yield from _utf8_hole_spans(text, reported)
         yield from _shifted_spans(text, reported, marks)
+        for mark, ranking in cut_line_ends(text):
+            if not _overlaps(mark, mark + 1, reported):
+                reported.append((mark, mark + 1))
+                yield LOST_BYTES.finding(
+                    mark,
+                    mark + 1,
+                    "line cut before its last byte (most lines of the document end so): "
+                    f"its last character is lost{ranked_words([ranking])}",
+                )
         if len(reported) >= DAMAGED_DOCUMENT:
             yield from _remaining_marks(doc, reported)
     starts = _positions(text, "锟\ufffd烫屯")

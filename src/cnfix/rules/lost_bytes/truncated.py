@@ -1,0 +1,75 @@
+"""Lines cut before their last byte: a GBK or Big5 line whose last character lost its
+second byte (fixed-width fields, truncated database columns) ends in ``?`` or U+FFFD.
+
+The mark hides the whole character (its first byte became the mark, its second is
+gone), so nothing can be read back; what tells the cut from a question flattened to
+``?`` is the document: most of its lines end that way, and the model finds a
+statement's ending (``。``) more plausible there than ``？``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cnfix.text.plausibility import Ranking
+
+#: A document is taken as cut when at least this many lines end in a double-byte
+#: character and a mark, and they outnumber the lines that end in Chinese punctuation.
+CUT_LINES = 3
+#: Bits by which the model must prefer, on average over the cut lines, the best
+#: ending to ``？`` (a question flattened to ASCII): statements cut at the end score
+#: 6 or more on nine lines in ten, questions on half.
+STATEMENT_BITS = 6.0
+#: The characters ranked for a lost last character: the most common in the model.
+ENDINGS = 800
+SENTENCE_END = frozenset("。！？…」』”）；：，")
+
+
+@functools.cache
+def _endings() -> tuple[str, ...]:
+    """The ``ENDINGS`` most common double-byte characters of the model, and ``？``."""
+    from cnfix.text.plausibility import language_model  # only for a document that is cut
+
+    model = language_model()
+    common = sorted(model.unigram, key=model.unigram.__getitem__)
+    chosen = [char for char in common if len(char) == 1 and _double_byte(char)][:ENDINGS]
+    return (*chosen, "？") if "？" not in chosen else tuple(chosen)
+
+
+def _double_byte(char: str) -> bool:
+    try:
+        return len(char.encode("gbk")) == 2
+    except UnicodeEncodeError:
+        return False
+
+
+def cut_line_ends(text: str) -> Iterator[tuple[int, Ranking]]:
+    """The marks that end cut lines, with the common characters ranked for the lost
+    one, when the document is cut (see the module's docstring)."""
+    from cnfix.text.plausibility import best_alternative  # only for a cut document
+
+    cut: list[int] = []
+    ended = 0
+    position = 0
+    while position <= len(text):
+        end = text.find("\n", position)
+        end = len(text) if end < 0 else end
+        line = text[position:end].rstrip("\r")
+        if len(line) >= 2 and line[-1] in "?\ufffd" and _double_byte(line[-2]):
+            cut.append(position + len(line) - 1)
+        elif line and line[-1] in SENTENCE_END:
+            ended += 1
+        position = end + 1
+    if len(cut) < CUT_LINES or len(cut) <= ended:
+        return
+    rankings = [
+        best_alternative(text[max(0, mark - 8) : mark], _endings(), text[mark + 1 : mark + 2])
+        for mark in cut
+    ]
+    behind = [dict(ranking.costs)["？"] - ranking.costs[0][1] for ranking in rankings]
+    if sum(behind) / len(behind) < STATEMENT_BITS:
+        return
+    yield from zip(cut, rankings, strict=True)
