@@ -225,3 +225,14 @@ def test_questions_flattened_to_ascii_are_not_cut_lines() -> None:
     assert len(questions) >= 20
     faq = "\n".join(questions)
     assert not [f for f in scan_text(faq, select=["lost-bytes"]) if "line cut" in f.message]
+
+
+def test_a_mark_that_cut_a_utf8_sequence_is_read_alone() -> None:
+    """``銆?`` at a line end is 。 (E3 80 82) read as cp936 with its last byte lost,
+    after the garble before it was re-decoded: the mark is read even with nothing else
+    to read back; ``么?`` (a complete sequence before the mark) is left alone."""
+    assert recovery.ends_inside_utf8("再试銆?", 4)
+    assert not recovery.ends_inside_utf8("什么?", 2)
+    repaired = repair_text("退出登录后再试銆?\n", select=RULES).text
+    assert repaired in ("退出登录后再试。\n", "退出登录后再试\ufffd\n")
+    assert repair_text("你说什么?\n", select=RULES).text == "你说什么?\n"

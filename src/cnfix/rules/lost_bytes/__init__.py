@@ -19,6 +19,7 @@ from cnfix.rules.lost_bytes.recovery import (
     LostCharacter,
     characters_with_trail,
     choose,
+    ends_inside_utf8,
     ranked_words,
     reading_margin,
     realign,
@@ -148,8 +149,9 @@ def _utf8_hole_spans(text: str, reported: list[tuple[int, int]]) -> Iterator[Fin
             break  # a document of lost data (锟斤拷 novels): the marks are reported anyway
         if text[mark.start() - 1 : mark.start()] in PLACEHOLDER_CHARS:
             continue
-        if not looks_out_of_step(text, mark.start(), MARK_REACH):
-            continue  # garbles of UTF-8 read as GBK carry rare characters (鈥, 濄)
+        after = text[mark.end() : mark.end() + 1]
+        if not (after and not after.isascii()) and not ends_inside_utf8(text, mark.start()):
+            continue  # nothing to read on either side of the mark
         found = utf8_window(text, *mark.span())
         if found is None or _overlaps(found[0], found[1], reported):
             continue

@@ -233,7 +233,7 @@ def utf8_with_holes(garbled: str) -> list[str | tuple[str, ...]] | None:
             pieces.append(chr(lead))
             index += 1
             continue
-        size = 2 if 0xC2 <= lead < 0xE0 else 3 if 0xE0 <= lead < 0xF0 else 4 if lead < 0xF5 else 0
+        size = utf8_length(lead)
         tail = data[index + 1 : index + size]
         if not size or len(tail) < size - 1:
             return None
@@ -253,6 +253,15 @@ def utf8_with_holes(garbled: str) -> list[str | tuple[str, ...]] | None:
     return pieces
 
 
+def utf8_length(lead: int) -> int:
+    """How many bytes the UTF-8 sequence that ``lead`` starts has (0: not a lead byte)."""
+    if 0xC2 <= lead < 0xE0:
+        return 2
+    if 0xE0 <= lead < 0xF0:
+        return 3
+    return 4 if 0xF0 <= lead < 0xF5 else 0
+
+
 def _flat(piece: str | tuple[str, ...]) -> str:
     return piece if isinstance(piece, str) else "?"
 
@@ -268,6 +277,30 @@ def _utf8_fillings(lead: int, tail: tuple[int | None, ...]) -> tuple[str, ...]:
         except UnicodeDecodeError:
             continue
     return tuple(found)
+
+
+def ends_inside_utf8(text: str, mark: int) -> bool:
+    """True when the cp936 bytes before ``mark`` end inside a UTF-8 sequence (a lead
+    byte followed by fewer continuation bytes than it needs): the mark is then one of
+    its lost bytes. ``銆?`` (E3 80 and a mark) is; ``么?`` (C3 B4, complete) is not."""
+    data = encode_cp936(text[max(0, mark - 2) : mark])
+    if data is None:
+        return False
+    for back in range(1, min(3, len(data)) + 1):
+        byte = data[-back]
+        if 0x80 <= byte < 0xC0:
+            continue
+        needed = (
+            2
+            if 0xC2 <= byte < 0xE0
+            else 3
+            if 0xE0 <= byte < 0xF0
+            else 4
+            if 0xF0 <= byte < 0xF5
+            else 0
+        )
+        return back < needed
+    return False
 
 
 #: How many characters each side of a mark the UTF-8 reading may reach.
@@ -300,8 +333,15 @@ def utf8_window(
             pieces = utf8_with_holes(text[start:end])
             if pieces is None or all(isinstance(p, str) for p in pieces):
                 continue
-            if not any(isinstance(p, str) and not p.isascii() and p != "\ufffd" for p in pieces):
-                continue  # nothing read back but the losses: not evidence of UTF-8
+            lone = start == mark - 1 and end == mark_end and ends_inside_utf8(text, mark)
+            if not lone and not any(
+                isinstance(p, str) and not p.isascii() and p != "\ufffd" for p in pieces
+            ):
+                # Nothing read back but the losses is no evidence of UTF-8, unless the
+                # character before the mark is the start of a UTF-8 sequence that the
+                # mark cut (銆? for 。 whose third byte was lost, the garble before it
+                # already re-decoded by the mojibake rule).
+                continue
             # The window whose reading the model prefers most to the text as it is.
             read = "".join(p if isinstance(p, str) else p[0] for p in pieces)
             gain = preference_bits(text, start, end, read)
