@@ -236,3 +236,16 @@ def test_a_mark_that_cut_a_utf8_sequence_is_read_alone() -> None:
     repaired = repair_text("退出登录后再试銆?\n", select=RULES).text
     assert repaired in ("退出登录后再试。\n", "退出登录后再试\ufffd\n")
     assert repair_text("你说什么?\n", select=RULES).text == "你说什么?\n"
+
+
+def test_euro_signs_that_start_a_garble_are_a_lost_lead_byte() -> None:
+    """A line cut inside 退 (E9 80 80) and read as cp936 starts ``€€``: the last bytes
+    of a character whose first byte was lost, never left as two euro signs."""
+    damaged = read_cp936("退出登录后再试。".encode()[1:], "?")
+    assert damaged is not None and damaged.startswith("€€")
+    (first, *_) = scan_text(damaged, select=["lost-bytes"])
+    assert first.start == 0 and "退(" in first.message
+    repaired = repair_text(damaged, select=RULES).text
+    assert repaired.startswith(("退出登录后再试", "\ufffd出登录后再试"))
+    for clean in ("价格 €100 元", "€是欧元符号。"):
+        assert repair_text(clean, select=RULES).text == clean

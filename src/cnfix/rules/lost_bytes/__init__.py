@@ -11,12 +11,14 @@ from cnfix.rules.lost_bytes.recovery import (
     GUESS_BEFORE_RE,
     GUESS_RE,
     MARK_RE,
+    ORPHAN_RE,
     READ_BACK_REPORT_BITS,
     READ_BACK_SAFE_BITS,
     REALIGN_MARGIN_BITS,
     SAFE_REALIGN_BITS,
     UNSAFE_GUESS_BITS,
     LostCharacter,
+    characters_ending_in_continuations,
     characters_with_trail,
     choose,
     ends_inside_utf8,
@@ -172,6 +174,29 @@ def _utf8_hole_spans(text: str, reported: list[tuple[int, int]]) -> Iterator[Fin
             yield finding
 
 
+def _orphan_spans(text: str, reported: list[tuple[int, int]]) -> Iterator[Finding]:
+    """``€`` where a stretch of Chinese starts (``€€出登录`` for 退出登录): the
+    continuation bytes of a UTF-8 character whose first byte was lost, ranked by the
+    model among the characters that end in them."""
+    for match in ORPHAN_RE.finditer(text):
+        start, end = match.span()
+        if _overlaps(start, end, reported):
+            continue
+        finding = _read_back(
+            text,
+            start,
+            end,
+            [characters_ending_in_continuations(end - start)],
+            "`€` is byte 0x80 read as Windows cp936: the last bytes of a UTF-8 character "
+            "whose first byte was lost",
+            "Restore the lost character",
+            (READ_BACK_REPORT_BITS, READ_BACK_SAFE_BITS),
+        )
+        if finding is not None:
+            reported.append((start, end))
+            yield finding
+
+
 def _overlaps(start: int, end: int, reported: list[tuple[int, int]]) -> bool:
     return any(a < end and start < b for a, b in reported)
 
@@ -293,6 +318,8 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
         # Big5 and GBK fall back in step at a trail byte read as a letter, often
         # before any mark: 中陘j陸.
         yield from _shifted_spans(text, [], [])
+        if "€" in text:
+            yield from _orphan_spans(text, [])
         if "锟" not in text and "烫" not in text and "屯" not in text:
             return
     reported: list[tuple[int, int]] = []
@@ -321,6 +348,8 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
             )
         yield from _utf8_hole_spans(text, reported)
         yield from _shifted_spans(text, reported, marks)
+        if "€" in text:
+            yield from _orphan_spans(text, reported)
         for mark, ranking in cut_line_ends(text):
             if not _overlaps(mark, mark + 1, reported):
                 reported.append((mark, mark + 1))

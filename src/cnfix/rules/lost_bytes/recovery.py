@@ -351,3 +351,21 @@ def utf8_window(
             # the mojibake rule has already repaired, 前 = C7 B0) may read as UTF-8 too
             # (ǰ), and the model must judge where the garble ends.
     return None if best is None else best[1:]
+
+
+#: ``€`` (cp936's byte 0x80) where a line or a stretch of Chinese text starts: the
+#: continuation bytes of a UTF-8 character whose first byte was lost (a line cut at its
+#: start, a chunk boundary), read as Windows cp936 before Chinese text.
+ORPHAN_RE = lazy_compile(f"(?:^|(?<=[\\x00-\\x7f]))€{{1,3}}(?=[{HAN}])", re.MULTILINE)
+
+
+@functools.cache
+def characters_ending_in_continuations(count: int) -> tuple[str, ...]:
+    """The UTF-8 characters whose last ``count`` bytes are 0x80 and that have at least
+    one byte more (what ``€`` × ``count`` at the start of a garble may have been)."""
+    found = []
+    for code in range(0x80, 0x10000):
+        data = chr(code).encode("utf-8", errors="ignore")
+        if len(data) > count and data.endswith(b"\x80" * count):
+            found.append(chr(code))
+    return tuple(found)
