@@ -64,10 +64,12 @@ def _opcode_targets(a: str, b: str) -> set[int]:
 
 def _wrong_places(damaged: str, repaired: str, clean: str) -> int:
     """How many runs of characters the repair wrote that are not the clean text's (a
-    U+FFFD placeholder for a lost character is not wrong: it claims nothing)."""
+    U+FFFD placeholder for a lost character is not wrong: it claims nothing; nor is a
+    character of the damage left where it was, which the alignment may call written)."""
     written = _opcode_targets(damaged, repaired)
     unmatched = _opcode_targets(clean, repaired)
-    wrong = sorted(j for j in written & unmatched if repaired[j] != "\ufffd")
+    left = set(damaged) | {"\ufffd"}
+    wrong = sorted(j for j in written & unmatched if repaired[j] not in left)
     return sum(1 for i, j in enumerate(wrong) if i == 0 or wrong[i - 1] != j - 1)
 
 
