@@ -227,6 +227,18 @@ def _cut_line_ends(text: str, rng: random.Random) -> str | None:
     return joined if joined != text else None
 
 
+def _gbk_through_utf8(text: str, rng: random.Random) -> str | None:
+    """GBK bytes read as UTF-8 (each invalid byte a U+FFFD), saved as UTF-8 and read as
+    GBK again: ``锟斤拷`` runs, with the trail bytes 0x40–0x7E that UTF-8 read as ASCII
+    surviving between them (``锟絫锟絎`` for 醫學)."""
+    try:
+        data = text.encode("gbk")
+    except UnicodeEncodeError:
+        return None
+    round_trip = data.decode("utf-8", errors="replace").encode("utf-8")
+    return round_trip.decode("gbk", errors="replace")
+
+
 #: Families that lose bytes: name → (damage function of text and rng, scripts).
 LOSSY_FAMILIES: dict[str, tuple[Callable[[str, random.Random], str | None], tuple[str, ...]]] = {
     "utf8-as-cp936": (_utf8_as_cp936, ("hans", "hant")),
@@ -237,6 +249,7 @@ LOSSY_FAMILIES: dict[str, tuple[Callable[[str, random.Random], str | None], tupl
     "big5-lost-byte-U+FFFD": (_lost_byte("big5", "\ufffd"), ("hant",)),
     "gbk-as-gb2312-?": (_gb2312_read, ("hant",)),
     "gbk-line-cut-?": (_cut_line_ends, ("hans",)),
+    "gbk-via-utf8-锟斤拷": (_gbk_through_utf8, ("hans", "hant")),
 }
 
 

@@ -376,3 +376,17 @@ def test_python_scans_match_the_patterns() -> None:
         python = han_utf8._unusual_han_positions(text)
         assert han_utf8._unusual_han_re.cache_info().currsize == 0
         assert python == [m.start() for m in han_utf8._unusual_han_re().finditer(text)]
+
+
+def test_a_gbk_big5_swap_on_a_line_that_lost_bytes_is_never_safe() -> None:
+    """What is left of GBK text read as GB2312 (``?`` marks touching Chinese) re-reads
+    as a GBK/Big5 swap by chance: offered at most, never applied by default."""
+    from cnfix import Applicability, scan_text
+
+    line = "租??公平、激?钔顿Y的友善?h境"
+    swaps = [
+        f
+        for f in scan_text(line, select=["mojibake"])
+        if f.fix is not None and f.fix.applicability is Applicability.SAFE
+    ]
+    assert swaps == []

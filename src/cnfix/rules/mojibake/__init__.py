@@ -22,6 +22,29 @@ REPORT_MARGIN_BITS = (22.0, 5.0)
 SAFE_MARGIN_BITS = (26.0, 6.0)
 
 
+def _swaps_double_bytes(chain: tuple[tuple[str, str], ...]) -> bool:
+    """True for GBK read as Big5 and the reverse: only Chinese double-byte codecs."""
+    return all({read_as, original} <= {"GBK", "Big5"} for read_as, original in chain)
+
+
+def _line_lost_bytes(text: str, position: int) -> bool:
+    """True when the line at ``position`` carries a loss mark (U+FFFD, or ``?`` touching
+    non-ASCII text): what is left of a line that lost bytes reads as a GBK/Big5 swap
+    by chance (GBK text read as GB2312: 激?钔 re-read as 鎡), so such a swap is only
+    offered there, never applied safely."""
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    line = text[start : len(text) if end < 0 else end]
+    if "\ufffd" in line:
+        return True
+    mark = line.find("?")
+    while mark >= 0:
+        if not line[mark - 1 : mark].isascii() or not line[mark + 1 : mark + 2].isascii():
+            return True
+        mark = line.find("?", mark + 1)
+    return False
+
+
 def check_mojibake(doc: Document) -> Iterator[Finding]:
     """Text whose bytes were decoded with the wrong codec, and can be decoded again.
 
@@ -91,7 +114,11 @@ def check_mojibake(doc: Document) -> Iterator[Finding]:
             )
             if margin < report:
                 continue
-            safe = _is_clear_win(garbled, candidate) and margin >= sure
+            safe = (
+                _is_clear_win(garbled, candidate)
+                and margin >= sure
+                and not (_swaps_double_bytes(candidate.chain) and _line_lost_bytes(text, start))
+            )
         shown = candidate.text if len(candidate.text) <= 40 else candidate.text[:39] + "…"
         yield MOJIBAKE.finding(
             start,
