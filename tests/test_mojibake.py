@@ -380,13 +380,16 @@ def test_python_scans_match_the_patterns() -> None:
 
 def test_a_gbk_big5_swap_on_a_line_that_lost_bytes_is_never_safe() -> None:
     """What is left of GBK text read as GB2312 (``?`` marks touching Chinese) re-reads
-    as a GBK/Big5 swap by chance: offered at most, never applied by default."""
-    from cnfix import Applicability, scan_text
+    as GBK/Big5 swaps by chance (激?钔 as 鎡): offered at most, never applied."""
+    from damage import corpus, lossy_gb2312, paragraphs
 
-    line = "租??公平、激?钔顿Y的友善?h境"
-    swaps = [
-        f
-        for f in scan_text(line, select=["mojibake"])
-        if f.fix is not None and f.fix.applicability is Applicability.SAFE
-    ]
-    assert swaps == []
+    from cnfix import repair_text
+
+    checked = 0
+    for _, text in corpus("hant")[:40]:
+        for start, end in paragraphs(text)[:3]:
+            damaged = lossy_gb2312(text[start:end])
+            applied = repair_text(damaged, select=["mojibake", "lost-bytes"]).applied
+            assert [f for f in applied if f.rule == "mojibake"] == [], damaged[:60]
+            checked += 1
+    assert checked >= 50
