@@ -28,7 +28,6 @@ from cnfix.rules.script.tables import (
     word_forms,
     words,
 )
-from cnfix.text.plausibility import best_alternative
 
 #: The longest word looked for in the text's own spelling (``ts-spellings``).
 SPELLING_LENGTH = 4
@@ -212,6 +211,8 @@ def _in_context(conversion: Conversion, window: Window, i: int, change: Decision
     複甦) when the best is ``CONTEXT_BITS`` ahead; otherwise ``change`` stands, to review
     (nearer margins choose worse than OpenCC's conversion: measured).
     """
+    from cnfix.text.plausibility import best_alternative  # the model only where it decides
+
     k = i - window.start
     options = [c for c in change[2] if c != conversion.text[i]]
     ranking = best_alternative(window.converted[:k], options, window.converted[k + 1 :])
