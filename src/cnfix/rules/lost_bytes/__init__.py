@@ -35,6 +35,7 @@ from cnfix.rules.lost_bytes.shifted import (
     shifted_reading,
 )
 from cnfix.rules.lost_bytes.truncated import cut_line_ends
+from cnfix.text.charmodel import COMMON_CJK_PUNCT, UNUSUAL_HAN_COST, char_costs
 from cnfix.text.chars import HAN, PLACEHOLDER_RE, lazy_compile
 from cnfix.text.losses import TRAIL_BYTE_RE, out_of_step_span
 from cnfix.text.regions import Regions, not_checked_for_damage
@@ -163,11 +164,7 @@ def _utf8_hole_spans(text: str, reported: list[tuple[int, int]]) -> Iterator[Fin
             "UTF-8 bytes read as GBK lost a byte at each `?`/U+FFFD; the rest reads back",
             "Read as UTF-8",
             (READ_BACK_REPORT_BITS, READ_BACK_SAFE_BITS),
-            # Two-byte UTF-8 (Greek, Cyrillic, Latin letters: 味 = CE B6 read as ζ) read
-            # out of Chinese text is more often a clean neighbour read wrongly than a garble.
-            may_be_safe=not any(
-                isinstance(piece, str) and "\u0080" <= piece < "\u0800" for piece in found[2]
-            ),
+            may_be_safe=all(_usual(piece) for piece in found[2] if isinstance(piece, str)),
         )
         if finding is not None:
             reported.append((finding.start, finding.end))
@@ -195,6 +192,19 @@ def _orphan_spans(text: str, reported: list[tuple[int, int]]) -> Iterator[Findin
         if finding is not None:
             reported.append((start, end))
             yield finding
+
+
+def _usual(char: str) -> bool:
+    """ASCII, common CJK punctuation, or a Han character that is not rare: what UTF-8
+    read back from a garble of Chinese text is. A rare character, a letter of another
+    script (味 = CE B6 read as ζ) or a symbol read back is more often a misreading (a
+    clean neighbour taken into the window, a mark that hid two bytes), so such a
+    reading is offered, never applied safely."""
+    return (
+        char.isascii()
+        or char in COMMON_CJK_PUNCT
+        or char_costs().get(char, UNUSUAL_HAN_COST) < UNUSUAL_HAN_COST
+    )
 
 
 def _overlaps(start: int, end: int, reported: list[tuple[int, int]]) -> bool:
