@@ -249,3 +249,19 @@ def test_euro_signs_that_start_a_garble_are_a_lost_lead_byte() -> None:
     assert repaired.startswith(("退出登录后再试", "\ufffd出登录后再试"))
     for clean in ("价格 €100 元", "€是欧元符号。"):
         assert repair_text(clean, select=RULES).text == clean
+
+
+def test_other_scripts_before_a_mark_are_not_read_in_step() -> None:
+    """Cyrillic, Greek and kana are double bytes in GBK too: ``българ�ки`` (a Bulgarian
+    word that lost a byte) is never re-read as Chinese."""
+    for text in ("българ\ufffdки език", "αβγδε\ufffd λόγος", "ひらがな\ufffdカタカナ"):
+        assert repair_text(text, select=RULES, unsafe_fixes=True).text == text
+
+
+def test_no_span_is_reported_twice() -> None:
+    """A document of lost data (every mark reported by the document-wide look) does not
+    get its U+FFFD runs reported again as placeholders."""
+    damaged = "测试文本。".encode("gbk").decode("utf-8", errors="replace") * 3
+    damaged = "\n".join([damaged, "兼?涞尼t?W的醫學", "兼?涞尼t?W", "兼?涞尼t?W"] * 2)
+    spans = [(f.start, f.end) for f in scan_text(damaged, select=["lost-bytes"])]
+    assert len(spans) == len(set(spans))

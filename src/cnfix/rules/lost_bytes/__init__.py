@@ -370,7 +370,9 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
                     f"its last character is lost{ranked_words([ranking])}",
                 )
         if len(reported) >= DAMAGED_DOCUMENT:
-            yield from _remaining_marks(doc, reported)
+            for finding in _remaining_marks(doc, reported):
+                reported.append((finding.start, finding.end))  # not a placeholder again
+                yield finding
     starts = _positions(text, "锟\ufffd烫屯")
     if starts is None:
         starts = [match.start() for match in PLACEHOLDER_START_RE.finditer(text)]

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from cnfix.rules.lost_bytes.recovery import choose, reading_margin
 from cnfix.text.charmodel import UNUSUAL_HAN_COST, char_costs
-from cnfix.text.chars import lazy_compile
+from cnfix.text.chars import is_han, lazy_compile
 
 #: The double-byte codecs whose text is re-read (Windows code pages 936 and 950).
 CODECS = ("gbk", "big5")
@@ -110,6 +110,13 @@ def _double_bytes(text: str, end: int, codec: str) -> list[bytes]:
     return found
 
 
+def _mostly_han(garbled: str) -> bool:
+    """Out-of-step GBK or Big5 text of Chinese reads mostly as Han characters; Cyrillic,
+    Greek or kana are double bytes in GBK too, and a text of them (``българ�``) is not
+    re-read as Chinese."""
+    return 2 * sum(map(is_han, garbled)) > len(garbled)
+
+
 def looks_out_of_step(text: str, end: int, reach: int = 3) -> bool:
     """True when one of the ``reach`` characters before ``end`` is rare: an out-of-step
     reading almost always shows one within a few characters (陘, 荂), clean text before
@@ -151,7 +158,7 @@ def _reading(text: str, resync: int, codec: str) -> tuple[float, ShiftedReading]
 
     region = _double_bytes(text, resync, codec)
     count = len(region)
-    if not count:
+    if not count or not _mostly_han(text[resync - count : resync]):
         return None
     last = _last_piece(text, resync, codec, region[-1][1])
     if last is None:
