@@ -21,14 +21,23 @@ before, plus flipped characters written as a third character, per 10,000 Han cha
 *Left*: characters of the other script (Simplified-only in Traditional documents) left
 after the repair, beyond those the original holds.
 
+Held out: ``--cut NAME`` takes instead the documents of a clean set of the rule
+(``tests/data/script_clean/NAME.txt.xz``: ``taiwan``, ``hong_kong``), none of which is in
+the corpus, cut at line ends into pieces of up to ``CUT_SIZE`` characters (a longer line
+is a piece of its own); ``--part`` keeps one half: ``dev`` the pieces of the even-numbered
+documents of the set, ``held-out`` those of the odd-numbered ones (a set of one document,
+such as ``taiwan``, alternates its pieces). Tune on ``dev``; report ``held-out`` beside it.
+
 Usage: ``python benchmarks/bench_script_restore.py [--rates 0.01 0.02 0.05] [--limit N]``
-(``--dir DIR --script hant`` for other documents). Prints a Markdown table.
+(``--cut hong_kong --part held-out``, or ``--dir DIR --script hant`` for other documents).
+Prints a Markdown table.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import lzma
 import random
 import sys
 import time
@@ -46,6 +55,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_script import flip
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "corpus"
+CLEAN_SETS = CORPUS.parent / "script_clean"
+#: The script of each clean set that ``--cut`` reads.
+CLEAN_SET_SCRIPTS = {"taiwan": "hant", "hong_kong": "hant"}
+#: The longest piece ``--cut`` makes (unless one line is longer).
+CUT_SIZE = 1500
 #: OpenCC's whole-document conversion back into each script.
 OPENCC_BACK = {"hant": "s2tw", "hans": "t2s"}
 MODES = ("auto", "auto+unsafe", "--to", "opencc")
@@ -57,6 +71,34 @@ def corpus_documents(script: str) -> list[str]:
         (CORPUS / entry["file"]).read_text(encoding="utf-8")
         for entry in manifest["documents"]
         if entry["script"] == script
+    ]
+
+
+def cut(name: str, part: str = "all") -> list[str]:
+    """The documents of the clean set ``name`` cut at line ends into pieces of at most
+    ``CUT_SIZE`` characters; ``part``: ``dev`` (even-numbered documents), ``held-out``
+    (odd-numbered ones) or ``all``. A set of one document alternates its pieces."""
+    text = lzma.decompress((CLEAN_SETS / f"{name}.txt.xz").read_bytes()).decode("utf-8")
+    documents = text.split("\n\f\n")
+    pieces: list[tuple[int, str]] = []
+    for number, document in enumerate(documents):
+        piece: list[str] = []
+        size = 0
+        for line in document.split("\n"):
+            if piece and size + len(line) > CUT_SIZE:
+                pieces.append((number, "\n".join(piece)))
+                piece, size = [], 0
+            piece.append(line)
+            size += len(line) + 1
+        if piece:
+            pieces.append((number, "\n".join(piece)))
+    if len(documents) == 1:
+        pieces = [(number, piece) for number, (_, piece) in enumerate(pieces)]
+    wanted = {"dev": 0, "held-out": 1}.get(part)
+    return [
+        piece
+        for number, piece in pieces
+        if HAN_RE.search(piece) and (wanted is None or number % 2 == wanted)
     ]
 
 
@@ -90,6 +132,8 @@ class Tally:
     left: int = 0
     #: (original, damaged, written) of the flips not restored, for ``--misses``
     missed: list[str] = field(default_factory=list)
+    #: (original → written) of the characters changed that were not flipped
+    wrong: list[str] = field(default_factory=list)
 
 
 def score(
@@ -112,11 +156,10 @@ def score(
                 tally.damaged += 1
             around = damaged[max(0, i - 3) : i] + f"[{damaged[i]}]" + damaged[i + 1 : i + 4]
             tally.missed.append(f"{damaged[i]}→{original[i]} ({repaired[i]}) {around}")
-    tally.damaged += sum(
-        1
-        for i, (a, b) in enumerate(zip(original, repaired, strict=True))
-        if a != b and i not in flipped
-    )
+    for i, (a, b) in enumerate(zip(original, repaired, strict=True)):
+        if a != b and i not in flipped:
+            tally.damaged += 1
+            tally.wrong.append(f"{a}→{b} {original[max(0, i - 4) : i + 5]}")
 
 
 def main() -> None:
@@ -126,39 +169,47 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="at most this many documents per script")
     parser.add_argument("--dir", type=Path, help="documents (*.txt) instead of the corpus")
     parser.add_argument("--script", choices=("hans", "hant"), help="the script of --dir")
+    parser.add_argument("--cut", choices=sorted(CLEAN_SET_SCRIPTS), help="a clean set, cut")
+    parser.add_argument("--part", choices=("dev", "held-out", "all"), default="all")
     parser.add_argument("--misses", action="store_true", help="list safe auto's misses")
+    parser.add_argument("--modes", nargs="+", choices=MODES, default=MODES, help="auto and these")
     args = parser.parse_args()
-    if args.dir is not None:
+    if args.cut is not None:
+        scripts = {CLEAN_SET_SCRIPTS[args.cut]: cut(args.cut, args.part)}
+    elif args.dir is not None:
         scripts = {
             args.script or "hant": [p.read_text("utf-8") for p in sorted(args.dir.glob("*.txt"))]
         }
     else:
         scripts = {script: corpus_documents(script) for script in ("hant", "hans")}
     started = time.perf_counter()
+    shown = ["auto", *(mode for mode in MODES if mode in args.modes and mode != "auto")]
     print(
         "| script | rate | docs | flipped | "
         + " | ".join(
-            f"{mode}: restored / damaged per 10k / docs right / other script left" for mode in MODES
+            f"{mode}: restored / damaged per 10k / docs right / other script left" for mode in shown
         )
         + " |"
     )
-    print("|" + "---|" * (4 + len(MODES)))
+    print("|" + "---|" * (4 + len(shown)))
     missed: list[str] = []
+    wrong: list[str] = []
     for script, documents in scripts.items():
         documents = documents[: args.limit]
-        modes = repairs(script)
+        modes = {mode: repair for mode, repair in repairs(script).items() if mode in shown}
         other = tables().simplified_only if script == "hant" else tables().traditional_only
         for rate in args.rates:
             rng = random.Random(f"{args.seed} {script} {rate}")
-            tallies = {mode: Tally() for mode in MODES}
+            tallies = {mode: Tally() for mode in shown}
             for original in documents:
                 damaged, flips = flip(original, script, rate, rng)
                 for mode, repair in modes.items():
                     score(tallies[mode], original, damaged, repair(damaged), flips, other)
             missed += tallies["auto"].missed
+            wrong += tallies["auto"].wrong
             first = tallies["auto"]
             cells = [script, f"{rate:.0%}", str(first.docs), str(first.flipped)]
-            for mode in MODES:
+            for mode in shown:
                 tally = tallies[mode]
                 cells.append(
                     f"{tally.restored / max(tally.flipped, 1):.2%} / "
@@ -174,6 +225,9 @@ def main() -> None:
         for kind, count in kinds.most_common(60):
             examples = [e.split(" ", 2)[2] for e in missed if e.startswith(kind)][:3]
             print(f"{count:4} {kind}  {' | '.join(examples)}")
+        print("\nChanged, not flipped (safe auto):")
+        for entry in wrong:
+            print("   ", entry)
 
 
 if __name__ == "__main__":
