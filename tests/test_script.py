@@ -720,3 +720,12 @@ def test_a_named_script_leaves_no_character_of_the_other_script(script: str, bac
         assert other.count(out) <= other.count(original), path.name
         checked += 1
     assert checked >= 20
+
+
+def test_word_forms_of_a_character_the_words_do_not_record() -> None:
+    """面點 records only its ambiguous 面: asking about 點 gives nothing (it raised
+    IndexError), and a word reaching out of a frame AXAY (兜口兜面 + 點樣) is no evidence."""
+    assert word_forms("兜口兜面點樣", 4) == set()
+    assert word_forms("兜口兜面點樣", 3) == set()
+    assert word_forms("吃面点", 1) == {"麵"}
+    assert word_forms("我的车的后面", 4) == {"後"}  # 的 repeats as a particle, not a frame

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from cnfix.rules.script.charclass import ASTRAL_RANGE, CharClass, char_class
 from cnfix.text.charmodel import char_costs
+from cnfix.text.chars import HAN_RE
 from cnfix.text.datafiles import read_data
 
 
@@ -239,10 +240,24 @@ def word_forms(text: str, i: int) -> set[str]:
     The few characters around ``i`` are read as Simplified (``以后`` and ``以後`` alike)
     and every word of 2-4 characters that covers ``i`` is looked up: ``一个人`` → {個}
     (一個, 個人), ``合并且`` → {併, 並} (合併, 並且), ``皇后`` → {后}, ``以后`` → {後}. Empty:
-    no word covers it.
+    no word covers it, or the character is none of those the words record (``點`` in 面點).
+    A word that reaches out of a four-character frame ``AXAY`` (兜口兜面, 一心一意, 有聲有色)
+    is no evidence: ``兜口兜面點樣`` is 兜口兜面 + 點樣, not 面點 "pastry" (→ 麵).
     """
     start = max(0, i - WORD_LENGTH + 1)
     return set(_forms_at(text[start : i + WORD_LENGTH], i - start))
+
+
+#: Characters that repeat as a particle, not as a frame (``我的車的後面``: 後面 is a word).
+NOT_FRAMES = frozenset("的之地得了着著")
+
+
+def _frame_at(key: str, j: int) -> bool:
+    """True when ``key[j : j + 4]`` is a frame ``AXAY`` of four Han characters (兜口兜面)."""
+    if j < 0 or j + 4 > len(key):
+        return False
+    a, x, again, y = frame = key[j : j + 4]
+    return a == again and a not in NOT_FRAMES and x != a != y and all(map(HAN_RE.match, frame))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -251,12 +266,18 @@ def _forms_at(around: str, k: int) -> frozenset[str]:
     (remembered: the same few characters come back in a text and its repair passes)."""
     w, table = words(), word_table()
     key = around.translate(w.t2s)
+    if key[k] not in w.chars:
+        return frozenset()  # the words record only their ambiguous characters
     found: set[str] = set()
     for length in range(2, WORD_LENGTH + 1):
         for offset in range(length):
             first = k - offset
             if first < 0 or first + length > len(key):
                 continue
+            if (offset == 0 and _frame_at(key, k - 3)) or (
+                offset == length - 1 and _frame_at(key, k)
+            ):
+                continue  # the word reaches out of a frame the character ends or starts
             word = key[first : first + length]
             spellings = table.get(word)
             if spellings is None:
