@@ -729,3 +729,19 @@ def test_word_forms_of_a_character_the_words_do_not_record() -> None:
     assert word_forms("兜口兜面點樣", 3) == set()
     assert word_forms("吃面点", 1) == {"麵"}
     assert word_forms("我的车的后面", 4) == {"後"}  # 的 repeats as a particle, not a frame
+
+
+def test_ji_is_a_prose_remnant_outside_its_words() -> None:
+    """Modern Traditional text writes 几 only in words (茶几): elsewhere, in a mixed text,
+    it is 幾; in classical text it stays (几 "a low table")."""
+    text = TRADITIONAL + "會議有三十几人參加，桌上有一張茶几。我们都同意。"
+    assert repair(text) == TRADITIONAL + "會議有三十幾人參加，桌上有一張茶几。我們都同意。"
+    poem = "憑几而坐，仰天而嘘。其人也，几几然如喪其耦。子游曰：敢問其方。们"
+    assert "几" in repair(poem)
+
+
+def test_a_list_of_short_lines_is_no_verse() -> None:
+    """An interface's strings (one four-character label a line) are modern text: the
+    remnant is found; verse ends its clauses with signs."""
+    labels = "偏好設定\n瀏覽記錄\n已存密碼\n網路選項\n其他資料\n視窗分頁\n已存表單記录\n"
+    assert repair(labels) == labels.replace("录", "錄")

@@ -12,9 +12,10 @@ text, and phrase or word lookups only where a probed character has a telling nei
 
 The package, by section: :mod:`.options` (``--to``), :mod:`.tables` and :mod:`.charclass`
 (the data), :mod:`.state` (what one check remembers), :mod:`.units` (what is judged on
-its own), :mod:`.probes` and :mod:`.standards` (shared characters in context; the
-Traditional standards), :mod:`.judge` (majority and minority), :mod:`.repairs` (the
-changes) and :mod:`.view` (both, through romanisation glosses).
+its own), :mod:`.probes`, :mod:`.regional` and :mod:`.standards` (shared characters in
+context; regional remnants as data; the Traditional standards), :mod:`.judge` (majority
+and minority), :mod:`.repairs` (the changes) and :mod:`.view` (both, through
+romanisation glosses).
 """
 
 from __future__ import annotations

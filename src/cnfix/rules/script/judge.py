@@ -10,9 +10,9 @@ from cnfix.rules.script.probes import (
     kept_positions,
     prose_remnants,
     simplified_phrase_hits,
-    taiwan_word_remnants,
     traditional_phrase_hits,
 )
+from cnfix.rules.script.regional import taiwan_word_remnants
 from cnfix.rules.script.register import classical
 from cnfix.rules.script.state import CheckState
 from cnfix.rules.script.tables import hant_scan, tables

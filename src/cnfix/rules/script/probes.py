@@ -281,43 +281,6 @@ def prose_remnants(state: CheckState, text: str) -> list[int]:
     return state.remembered("prose remnants", text, find)
 
 
-def cantonese_remnants(text: str) -> dict[int, str]:
-    """In written Cantonese, the characters it writes otherwise where no word covers them
-    (``data/script_usage.txt``: 系 for the copula 係; ``系統``, ``關系`` are words, and so
-    is the accepted ``音系``), with their form."""
-    found = {}
-    for char, form in usage().cantonese_remnants.items():
-        at = text.find(char)
-        while at != -1:
-            if not word_forms(text, at):
-                found[at] = form
-            at = text.find(char, at + 1)
-    for i in kept_positions(text, found):
-        del found[i]
-    return found
-
-
-def taiwan_word_remnants(state: CheckState, text: str) -> dict[int, str]:
-    """In Taiwan text, the characters of the words Taiwan spells otherwise (``伙伴`` →
-    夥伴, ``計划`` → 計畫: ``data/script_usage.txt``), with their form; none in classical
-    text. The text's own spelling comes first: a text that writes 計劃 (OpenCC's) keeps it."""
-    found = {}
-    for word, spelling in usage().taiwan_words.items():
-        at = text.find(word)
-        if at == -1:
-            continue
-        (opencc_form,) = state.convert_all([word], TO_TRADITIONAL["tw"])
-        if opencc_form not in (word, spelling) and opencc_form in text:
-            continue
-        while at != -1:
-            pairs = enumerate(zip(word, spelling, strict=True))
-            found.update((at + k, b) for k, (a, b) in pairs if a != b)
-            at = text.find(word, at + 1)
-    if not found or standard_of(state, text) != "tw" or classical(state, text):
-        return {}
-    return found
-
-
 @functools.cache
 def _prose_remnant_class() -> re.Pattern[str]:
     return re.compile(f"[{usage().prose_remnants}]")

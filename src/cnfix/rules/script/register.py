@@ -14,6 +14,8 @@ MODERN_RE = re.compile("[的們们這这個个嗎吗呢吧您啊嘅咗喺佢哋]
 CLASSICAL_PARTICLES_RE = re.compile("[也矣焉哉兮乎曰]")
 #: A clause of verse: 4, 5 or 7 Han characters between signs.
 CLAUSE_RE = re.compile("[^，。？！；：、\n「」『』“”《》（）]+")
+#: The signs that end a clause of verse.
+SIGNS = tuple("，。？！；：、")
 #: Below ``MODERN_SHARE`` of modern characters, a text is classical when its particles
 #: reach ``PARTICLE_SHARE``, or when ``VERSE_SHARE`` of its clauses have the length of
 #: verse (administrative text, also short of modern characters, has neither).
@@ -32,6 +34,8 @@ def classical(state: CheckState, text: str) -> bool:
     True
     >>> classical(CheckState(), "本採購是否屬於共同供應契約之採購，依機關預算辦理，不另通知。")
     False
+    >>> classical(CheckState(), "偏好設定\\n瀏覽記錄\\n已存密碼\\n網路選項\\n其他資料\\n視窗分頁")
+    False
     """
 
     def judge() -> bool:
@@ -40,9 +44,14 @@ def classical(state: CheckState, text: str) -> bool:
             return False
         if len(CLASSICAL_PARTICLES_RE.findall(text)) >= PARTICLE_SHARE * han:
             return True
-        clauses = [count_han(clause) for clause in CLAUSE_RE.findall(text)]
-        clauses = [n for n in clauses if n]
-        verse = sum(n in (4, 5, 7) for n in clauses)
+        clauses = [
+            (count_han(match.group()), text.startswith(SIGNS, match.end()))
+            for match in CLAUSE_RE.finditer(text)
+        ]
+        clauses = [(n, signed) for n, signed in clauses if n]
+        # A clause of verse ends at a sign: a list of short lines (an interface's
+        # strings: 偏好設定, 瀏覽記錄) is no verse.
+        verse = sum(n in (4, 5, 7) and signed for n, signed in clauses)
         return len(clauses) >= 4 and verse >= VERSE_SHARE * len(clauses)
 
     return state.remembered("classical", text, judge)

@@ -9,13 +9,12 @@ import operator
 from cnfix.rules.script.judge import Verdict, cantonese, judge
 from cnfix.rules.script.options import HANS, HANT
 from cnfix.rules.script.probes import (
-    cantonese_remnants,
     prose_remnants,
     simplified_phrase_hits,
     simplified_remnants,
-    taiwan_word_remnants,
     undecided_positions,
 )
+from cnfix.rules.script.regional import cantonese_remnants, taiwan_word_remnants
 from cnfix.rules.script.register import classical
 from cnfix.rules.script.repairs import Change, Conversion, convert_positions, variant_changes
 from cnfix.rules.script.standards import standard_of
