@@ -106,12 +106,13 @@ def check_mixed_script(doc: Document) -> Iterator[Finding]:
     title), 里 other than after a letter or sign or before 的 (``佛里曼`` stays), 余杭 and
     a village 里. 准 (Taiwan's 簽准) and the name characters 余 岳 范 涂 游 杰 郁 朴 are
     left out; ``余`` after a numeral is decided: ``20余國`` → 20餘國. Of them, 后 于 厂 广 种
-    采 么 党 咨 are *prose remnants* (``data/script_usage.txt``): modern Traditional prose
+    采 么 党 咨 几 are *prose remnants* (``data/script_usage.txt``): modern Traditional prose
     writes them only as remnants, so where a Simplified-only character or a phrase hit
     shows remnants anyway they count as minority and are converted safely (``生效后`` →
     後, ``趨向于`` → 於); so are the words Taiwan spells otherwise though CC-CEDICT records
     both (``伙伴`` → 夥伴), in Taiwan text only, and in written Cantonese 系
-    for the copula 係. In Simplified
+    for the copula 係, 哗 → 嘩, the classifier 隻 (``嗰只`` → 嗰隻) and 鐘 "hour" (``兩個钟``).
+    In Simplified
     text, ``於`` is a remnant (于) unless it reads as a surname (``，於梨華教授``).
 
     Classical text (文言, verse: few modern characters such as 的 們 這, and classical
