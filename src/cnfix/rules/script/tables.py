@@ -289,17 +289,18 @@ def _forms_at(around: str, k: int) -> frozenset[str]:
 
 #: Numerals and demonstratives before a measure word (``3个``, ``两个``, ``5万``): CC-CEDICT
 #: lists 這個 and 幾個 but not every number, so these decide the classifier ``个`` → 個,
-#: the number ``万`` → 萬 and ``余`` → 餘 ("more than": ``20余國`` → 20餘國; the surname
-#: 余 does not follow a numeral) where no word does.
+#: the number ``万`` → 萬, ``余`` → 餘 ("more than": ``20余國`` → 20餘國; the surname
+#: 余 does not follow a numeral) and the classifier of strokes ``划`` → 劃 (``12划``: an index
+#: by stroke count; 划 "to row" follows no numeral) where no word does.
 NUMERALS = frozenset(
     "0123456789０１２３４５６７８９〇零一二两兩三四五六七八九十百千万萬亿億几幾每某半"
 )
-MEASURE_FORMS = {"个": "個", "万": "萬", "余": "餘"}
+MEASURE_FORMS = {"个": "個", "万": "萬", "余": "餘", "划": "劃"}
 
 
 def measure_forms(text: str, i: int) -> set[str]:
-    """``{個}`` for ``个`` after a numeral (``6个``), ``{萬}`` for ``万``, ``{餘}`` for ``余``
-    likewise; else empty."""
+    """``{個}`` for ``个`` after a numeral (``6个``), ``{萬}`` for ``万``, ``{餘}`` for ``余``,
+    ``{劃}`` for ``划`` likewise; else empty."""
     form = MEASURE_FORMS.get(text[i])
     if form is None or not i or text[i - 1] not in NUMERALS:
         return set()
