@@ -24,9 +24,10 @@ after the repair, beyond those the original holds.
 Held out: ``--cut NAME`` takes instead the documents of a clean set of the rule
 (``tests/data/script_clean/NAME.txt.xz``: ``taiwan``, ``hong_kong``), none of which is in
 the corpus, cut at line ends into pieces of up to ``CUT_SIZE`` characters (a longer line
-is a piece of its own); ``--part`` keeps one half: ``dev`` the pieces of the even-numbered
-documents of the set, ``held-out`` those of the odd-numbered ones (a set of one document,
-such as ``taiwan``, alternates its pieces). Tune on ``dev``; report ``held-out`` beside it.
+is a piece of its own; short documents join their neighbours); ``--part`` keeps one half:
+``dev`` the even-numbered documents of the set, ``held-out`` the odd-numbered ones (a set
+of one document, such as ``taiwan``, alternates its pieces). Tune on ``dev``; report
+``held-out`` beside it.
 
 Usage: ``python benchmarks/bench_script_restore.py [--rates 0.01 0.02 0.05] [--limit N]``
 (``--cut hong_kong --part held-out``, or ``--dir DIR --script hant`` for other documents).
@@ -75,31 +76,36 @@ def corpus_documents(script: str) -> list[str]:
 
 
 def cut(name: str, part: str = "all") -> list[str]:
-    """The documents of the clean set ``name`` cut at line ends into pieces of at most
-    ``CUT_SIZE`` characters; ``part``: ``dev`` (even-numbered documents), ``held-out``
-    (odd-numbered ones) or ``all``. A set of one document alternates its pieces."""
+    """The clean set ``name`` cut at line ends into pieces of at most ``CUT_SIZE``
+    characters; ``part``: ``dev`` (the even-numbered documents), ``held-out`` (the
+    odd-numbered ones) or ``all``. The lines of a part's documents run on, so that short
+    documents (an interface's one-line files) join their neighbours; a set of one document
+    alternates its pieces instead."""
     text = lzma.decompress((CLEAN_SETS / f"{name}.txt.xz").read_bytes()).decode("utf-8")
     documents = text.split("\n\f\n")
-    pieces: list[tuple[int, str]] = []
-    for number, document in enumerate(documents):
-        piece: list[str] = []
-        size = 0
-        for line in document.split("\n"):
-            if piece and size + len(line) > CUT_SIZE:
-                pieces.append((number, "\n".join(piece)))
-                piece, size = [], 0
-            piece.append(line)
-            size += len(line) + 1
-        if piece:
-            pieces.append((number, "\n".join(piece)))
-    if len(documents) == 1:
-        pieces = [(number, piece) for number, (_, piece) in enumerate(pieces)]
     wanted = {"dev": 0, "held-out": 1}.get(part)
-    return [
-        piece
-        for number, piece in pieces
-        if HAN_RE.search(piece) and (wanted is None or number % 2 == wanted)
-    ]
+    if len(documents) > 1:
+        kept = [d for n, d in enumerate(documents) if wanted is None or n % 2 == wanted]
+        return _pieces("\n".join(kept))
+    pieces = _pieces(text)
+    return [p for n, p in enumerate(pieces) if wanted is None or n % 2 == wanted]
+
+
+def _pieces(text: str) -> list[str]:
+    """``text`` cut at line ends into pieces of at most ``CUT_SIZE`` characters (a longer
+    line is a piece of its own), those with a Han character."""
+    pieces: list[str] = []
+    piece: list[str] = []
+    size = 0
+    for line in text.split("\n"):
+        if piece and size + len(line) > CUT_SIZE:
+            pieces.append("\n".join(piece))
+            piece, size = [], 0
+        piece.append(line)
+        size += len(line) + 1
+    if piece:
+        pieces.append("\n".join(piece))
+    return [piece for piece in pieces if HAN_RE.search(piece)]
 
 
 def repairs(script: str) -> dict[str, Callable[[str], str]]:
