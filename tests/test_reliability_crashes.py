@@ -116,10 +116,21 @@ def _killing_batch(names: list[str], *args: object, **kwargs: object) -> object:
 
 
 @pytest.fixture
-def killing_workers(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, object]]:
-    context = pool._context()
-    if context is None or context.get_start_method() != "fork":
+def forked_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool's workers forked from this process, so that they inherit the test
+    doubles: also when an earlier test left a library's idle thread running (the
+    pipeline tests' tqdm and fsspec threads), where the pool would pick a fork server."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         pytest.skip("the workers must be forked from here to inherit the test double")
+    monkeypatch.setattr(pool, "_context", lambda: multiprocessing.get_context("fork"))
+
+
+@pytest.fixture
+def killing_workers(
+    monkeypatch: pytest.MonkeyPatch, forked_workers: None
+) -> Iterator[dict[str, object]]:
     monkeypatch.setattr(parallel, "process_batch", _killing_batch)
     monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
     KILL.clear()
@@ -169,14 +180,11 @@ def _killed_while_sending(job: tuple[Path, int]) -> str:
 
 
 def test_f17_a_worker_killed_half_way_through_sending_a_result_costs_a_retry(
-    tmp_path: Path,
+    tmp_path: Path, forked_workers: None
 ) -> None:
     """The root cause of the hang: with a result pipe shared by every worker (what
     ProcessPoolExecutor has), a worker killed part-way through a message leaves the
     parent waiting forever for the rest of it. Each worker's own pipe ends with it."""
-    context = pool._context()
-    if context is None or context.get_start_method() != "fork":
-        pytest.skip("the workers must be forked from here to run the test double")
     marker = tmp_path / "killed"
     with pool.Pool(2, ahead=4) as workers:
         results = workers.ordered(_killed_while_sending, range(6), send=lambda n: (marker, n))
