@@ -20,7 +20,7 @@ import pytest
 from conftest import FIXTURES, SEEDS
 from damage import FAMILIES, corpus, lossy_gb2312, lossy_utf8_as_gbk
 
-from cnfix.model import Applicability, Document, Edit, Finding, Fix
+from cnfix.model import Applicability, Document, Edit, Finding, Fix, one_edit_finding
 from cnfix.rules import annotation, punctuation
 from cnfix.rules.annotation import PINYIN_ANNOTATION
 from cnfix.rules.punctuation import FULLWIDTH, HALFWIDTH_PUNCTUATION, STRAY_COMMA, contexts
@@ -719,3 +719,20 @@ def test_placeholder_pattern_finds_what_its_plain_spelling_finds() -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
         spans = [m.span() for m in PLACEHOLDER_RE.finditer(text)]
         assert spans == [m.span() for m in plain.finditer(text)], text
+
+
+@pytest.mark.parametrize("replacement", ["", "，"])
+@pytest.mark.parametrize("applicability", list(Applicability))
+def test_one_edit_finding_is_what_the_named_tuples_build(replacement, applicability) -> None:  # type: ignore[no-untyped-def]
+    """The rules above build their findings with ``one_edit_finding`` (no generated
+    constructors): the same values, of the same types, as the constructors build."""
+    fast = one_edit_finding("r", "X001", 3, 5, "message", replacement, "title", applicability)
+    plain = Finding(
+        "r", "X001", 3, 5, "message", Fix((Edit(3, 5, replacement),), "title", applicability)
+    )
+    assert fast == plain
+    assert type(fast) is Finding and type(fast.fix) is Fix and type(fast.fix.edits[0]) is Edit
+    assert fast.fix.edits[0]._asdict() == plain.fix.edits[0]._asdict()
+    assert one_edit_finding("r", "X001", 3, 5, "m", "", "t") == Finding(
+        "r", "X001", 3, 5, "m", Fix((Edit(3, 5),), "t")
+    )

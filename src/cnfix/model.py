@@ -112,6 +112,30 @@ class Finding(NamedTuple):
         return self.fix is not None and self.fix.applicability is not Applicability.DISPLAY
 
 
+#: ``tuple.__new__`` builds a named tuple without its generated constructor, a Python
+#: function that handles defaults: half the time of ``Finding(…, Fix((Edit(…),), …))``.
+_new_tuple = tuple.__new__
+
+
+def one_edit_finding(
+    rule: str,
+    code: str,
+    start: int,
+    end: int,
+    message: str,
+    replacement: str,
+    title: str,
+    applicability: Applicability = Applicability.SAFE,
+) -> Finding:
+    """A finding of ``text[start:end]`` whose fix replaces that span with
+    ``replacement``: the same value as ``Finding(rule, code, start, end, message,
+    Fix((Edit(start, end, replacement),), title, applicability))``, built in half the
+    time, for the rules that make tens of thousands per MB of damaged text."""
+    edit = _new_tuple(Edit, (start, end, replacement))
+    fix = _new_tuple(Fix, ((edit,), title, applicability))
+    return _new_tuple(Finding, (rule, code, start, end, message, fix))  # type: ignore[no-any-return]
+
+
 Check = Callable[[Document], Iterable[Finding]]
 
 #: A rule's fix safety in one word; its docstring says when each applies.

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
+from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule, one_edit_finding
 from cnfix.text.charmodel import RARE_HAN_COST, char_costs
 from cnfix.text.chars import HAN, is_han, lazy_compile
 from cnfix.text.pinyin import (
@@ -383,9 +383,7 @@ def check_pinyin_annotation(doc: Document) -> Iterator[Finding]:
             if artifact and end < size and text[end] in PAIRS:
                 end = _after_repeats(text, end, key[0])
             message, applicability = outcome
-            yield Finding(
-                name, code, start, end, message, Fix((Edit(start, end),), title, applicability)
-            )
+            yield one_edit_finding(name, code, start, end, message, "", title, applicability)
     if artifact:
         yield from _lost_close(doc)
     yield from _damaged(doc, artifact)

@@ -6,7 +6,7 @@ import bisect
 import re
 from collections.abc import Iterator
 
-from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
+from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule, one_edit_finding
 from cnfix.rules.punctuation.contexts import flattened_marks
 from cnfix.rules.punctuation.pairs import paren_pairs, with_fullwidth_parens
 from cnfix.text.charmodel import char_costs
@@ -109,7 +109,7 @@ def check_stray_comma(doc: Document) -> Iterator[Finding]:
                 else f"{count} stray ASCII commas before {following!r}",
                 "Remove the stray comma" if count == 1 else "Remove the stray commas",
             )
-        yield Finding(name, code, start, end, worded[0], Fix((Edit(start, end),), worded[1]))
+        yield one_edit_finding(name, code, start, end, worded[0], "", worded[1])
 
 
 STRAY_COMMA = Rule(
@@ -313,13 +313,8 @@ def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
             end = spaced.get(start, start + 1)
             if end > start + 1:
                 message += " (the space after it goes too)"
-            yield Finding(
-                name,
-                code,
-                start,
-                end,
-                message,
-                Fix((Edit(start, end, replacement),), "Use full width", applicability),
+            yield one_edit_finding(
+                name, code, start, end, message, replacement, "Use full width", applicability
             )
     for open_at, end in parens:
         close_at = end - 1
