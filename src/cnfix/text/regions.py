@@ -124,7 +124,7 @@ class Regions:
     def shifted(self, edits: Sequence[tuple[Any, ...]]) -> Regions:
         """The same spans in the text after ``edits`` (sorted tuples ``(start, end, …,
         replacement)``, none touching a span) moved the characters before them."""
-        if not edits:
+        if not edits or not self.starts:  # no span to move (most records, most texts)
             return self
         # The furthest end so far: edits sorted by start end in that order unless they
         # overlap (a rule's mistake), and a span moves with every edit before the first
