@@ -14,6 +14,7 @@ paragraph runs.
 from __future__ import annotations
 
 import json
+import lzma
 import random
 import re
 import sys
@@ -25,11 +26,11 @@ from conftest import FIXTURES, ROOT, SEEDS, corpus_documents
 from cnfix import Settings, repair_text
 from cnfix.adapters.opencc import convert, convert_phrases
 from cnfix.model import Document, Finding
-from cnfix.rules.script import charclass, check_mixed_script, state
+from cnfix.rules.script import charclass, check_mixed_script, register, state
 from cnfix.rules.script.state import PHRASES_ST, PHRASES_TS, CheckState
 from cnfix.rules.script.tables import tables
 from cnfix.rules.script.view import without_glosses
-from cnfix.text.chars import HAN, HAN_RE, ScanBudget
+from cnfix.text.chars import HAN, HAN_RE, ScanBudget, count_han
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import bench_script
@@ -213,3 +214,48 @@ def test_findings_match_the_one_call_per_window_reference(
         if label in repaired:
             assert repaired[label] == _repairs(text), label
     assert found > 1000  # the samples exercise the rule
+
+
+def _classical_counting_han(text: str) -> bool:
+    """The reference for :func:`register.classical`: the Han characters counted first,
+    always (the rule now turns modern text away by its length alone)."""
+    han = count_han(text)
+    if han < register.CLASSICAL_MIN_HAN or len(register.MODERN_RE.findall(text)) >= (
+        register.MODERN_SHARE * han
+    ):
+        return False
+    if len(register.CLASSICAL_PARTICLES_RE.findall(text)) >= register.PARTICLE_SHARE * han:
+        return True
+    clauses = [
+        (count_han(match.group()), text.startswith(register.SIGNS, match.end()))
+        for match in register.CLAUSE_RE.finditer(text)
+    ]
+    clauses = [(n, signed) for n, signed in clauses if n]
+    verse = sum(n in (4, 5, 7) and signed for n, signed in clauses)
+    return len(clauses) >= 4 and verse >= register.VERSE_SHARE * len(clauses)
+
+
+def test_classical_register_as_when_it_counted_han_first() -> None:
+    """Seeds, corpus documents, the clean sets (classical text among them) whole and cut
+    into pieces of every size, and classical text with modern characters strewn in up
+    to and past the share that makes it modern: the same register either way."""
+    rng = random.Random(11)
+    texts = _texts()
+    for name in ("classical", "taiwan", "hong_kong"):
+        path = ROOT / "tests" / "data" / "script_clean" / f"{name}.txt.xz"
+        texts.append(lzma.decompress(path.read_bytes()).decode("utf-8"))
+    samples = list(texts)
+    for text in texts:
+        for _ in range(40):
+            start = rng.randrange(len(text))
+            samples.append(text[start : start + rng.choice((10, 25, 60, 200, 1500, 20000))])
+    classical_text = texts[-3]
+    for _ in range(200):
+        start = rng.randrange(len(classical_text))
+        piece = list(classical_text[start : start + rng.choice((30, 100, 400, 3000))])
+        for _ in range(rng.randrange(max(1, len(piece) // 40))):
+            piece.insert(rng.randrange(len(piece) + 1), rng.choice("的們这個吗您"))
+        samples.append("".join(piece))
+    verdicts = [register.classical(CheckState(), sample) for sample in samples]
+    assert verdicts == [_classical_counting_han(sample) for sample in samples]
+    assert any(verdicts) and not all(verdicts)
