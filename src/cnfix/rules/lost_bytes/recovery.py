@@ -327,9 +327,13 @@ def utf8_window(
         and text[right] != "\ufffd"
     ):
         right += 1
+    units = [_cp936_units(char) for char in text[left:right]]
     best: tuple[float, int, int, list[str | tuple[str, ...]]] | None = None
     for start in range(left, mark):
-        for end in range(right, mark_end - 1, -1):
+        # Only the ends at which the bytes from ``start`` split into whole sequences
+        # can read as UTF-8: a few, found in one pass, instead of every end re-read.
+        ends = (left + end for end in _sequence_ends(units, start - left))
+        for end in sorted((end for end in ends if end >= mark_end), reverse=True):
             pieces = utf8_with_holes(text[start:end])
             if pieces is None or all(isinstance(p, str) for p in pieces):
                 continue
@@ -351,6 +355,40 @@ def utf8_window(
             # the mojibake rule has already repaired, 前 = C7 B0) may read as UTF-8 too
             # (ǰ), and the model must judge where the garble ends.
     return None if best is None else best[1:]
+
+
+def _cp936_units(char: str) -> tuple[int | None, ...] | None:
+    """The cp936 bytes of one character as ``utf8_with_holes`` reads them (a mark is one
+    unknown byte, None), or None when it has none."""
+    if char in "?\ufffd":
+        return (None,)
+    encoded = encode_cp936(char)
+    return None if encoded is None else tuple(encoded)
+
+
+def _sequence_ends(units: list[tuple[int | None, ...] | None], first: int) -> list[int]:
+    """The indices ``end`` such that the bytes of ``units[first:end]`` split into whole
+    UTF-8 sequences (a lead byte and its continuation bytes, any of which may be
+    unknown; an unknown byte on its own): ``utf8_with_holes`` returns None for every
+    other end, so ``utf8_window`` asks it only about these. One pass from ``first``."""
+    ends = []
+    needed = 0
+    for index in range(first, len(units)):
+        data = units[index]
+        if data is None:
+            break
+        for byte in data:
+            if needed:
+                if byte is not None and not 0x80 <= byte < 0xC0:
+                    return ends
+                needed -= 1
+            elif byte is not None and byte >= 0x80:
+                needed = utf8_length(byte) - 1
+                if needed < 0:
+                    return ends
+        if not needed:
+            ends.append(index + 1)
+    return ends
 
 
 #: ``€`` (cp936's byte 0x80) where a line or a stretch of Chinese text starts: the
