@@ -37,6 +37,12 @@ RARE_OTHER = "\x02"
 NOISE = "\x03"
 CLASS_SYMBOLS = RARE_HAN + RARE_OTHER + NOISE
 
+#: Lookups of a character's bigrams answered by searching its line before the line is
+#: read into a table; and the symbols that a line's ``<half-bits>:`` prefixes contain,
+#: which are always looked up in the table.
+SEARCHES_BEFORE_TABLE = 4
+LEVEL_SYMBOLS = frozenset("0123456789:\t")
+
 #: Cost of a character no text carries (U+FFFD, controls, private use, unassigned).
 NOISE_BITS = 24.0
 
@@ -108,6 +114,7 @@ class LanguageModel:
         self.default_backoff = max(backoff.values(), default=0.0)
         self._bigram_lines = bigram_lines
         self._bigrams: dict[str, dict[str, float]] = {}
+        self._looks: dict[str, int] = {}
 
     def bigrams(self, first: str) -> dict[str, float]:
         """Bits of each character the model has seen after ``first``."""
@@ -121,6 +128,25 @@ class LanguageModel:
             self._bigrams[first] = row
         return row
 
+    def _pair(self, first: str, second: str) -> float | None:
+        """Bits of ``second`` after ``first``, None when the model has not seen the pair.
+        A character's first few lookups search its line (most characters are asked
+        about once or twice: the candidates for a lost character); only one asked about
+        more often has its line read into a table."""
+        row = self._bigrams.get(first)
+        if row is not None:
+            return row.get(second)
+        looks = self._looks.get(first, 0)
+        if looks == SEARCHES_BEFORE_TABLE or second in LEVEL_SYMBOLS:
+            return self.bigrams(first).get(second)
+        self._looks[first] = looks + 1
+        line = self._bigram_lines.get(first, "")
+        at = line.find(second)
+        if at < 0:
+            return None
+        group = line.rfind("\t", 0, at) + 1  # ``<half-bits>:<symbols>``, tab-separated
+        return _bits(line[group : line.index(":", group)])
+
     def _symbols(self, text: str) -> str:
         return symbols(text, self.unigram)
 
@@ -129,32 +155,33 @@ class LanguageModel:
             return NOISE_BITS
         member = self.member.get(symbol, 0.0)
         if previous and previous != NOISE:
-            pair = self.bigrams(previous).get(symbol)
+            pair = self._pair(previous, symbol)
             if pair is not None:
                 return pair + member
             return self.backoff.get(previous, self.default_backoff) + self.unigram[symbol] + member
         return self.unigram[symbol] + member
 
-    def cost(self, text: str, left: str = "", right: str = "") -> float:
-        """Bits of ``text`` after the last character of ``left``, and of the step
-        from ``text`` into the first character of ``right`` (the context itself is
-        not counted, so costs of alternatives in one context compare directly)."""
-        stream = self._symbols(left[-1:] + text + right[:1])
-        start = len(left[-1:])
-        previous = stream[start - 1] if start else ""
+    def _stream_cost(self, previous: str, stream: str) -> float:
+        """Bits of the symbols of ``stream``, each after the one before it (the first
+        after ``previous``, a symbol or empty)."""
         total = 0.0
-        for symbol in stream[start:]:
+        for symbol in stream:
             total += self._symbol_cost(previous, symbol)
             previous = symbol
         return total
 
+    def cost(self, text: str, left: str = "", right: str = "") -> float:
+        """Bits of ``text`` after the last character of ``left``, and of the step
+        from ``text`` into the first character of ``right`` (the context itself is
+        not counted, so costs of alternatives in one context compare directly)."""
+        return self._stream_cost(self._symbols(left[-1:]), self._symbols(text + right[:1]))
+
     def step_costs(self, text: str, left: str = "") -> list[float]:
         """Bits of each character of ``text`` after the one before it (the first after
         the last character of ``left``): sums of slices are costs of the parts."""
-        stream = self._symbols(left[-1:] + text)
-        previous = stream[0] if left else ""
+        previous = self._symbols(left[-1:])
         costs = []
-        for symbol in stream[len(left[-1:]) :]:
+        for symbol in self._symbols(text):
             costs.append(self._symbol_cost(previous, symbol))
             previous = symbol
         return costs
@@ -167,7 +194,12 @@ class LanguageModel:
 
     def rank(self, left: str, candidates: Iterable[str], right: str = "") -> Ranking:
         """Rank ``candidates`` for the span between ``left`` and ``right``."""
-        costs = sorted((self.cost(text, left, right), text) for text in set(candidates))
+        # The context's symbols once, not once per candidate (symbols are per character).
+        previous, after = self._symbols(left[-1:]), self._symbols(right[:1])
+        costs = sorted(
+            (self._stream_cost(previous, self._symbols(text) + after), text)
+            for text in set(candidates)
+        )
         if not costs:
             raise ValueError("no candidates to rank")
         margin = costs[1][0] - costs[0][0] if len(costs) > 1 else math.inf
@@ -178,7 +210,12 @@ def _levels(line: str) -> Iterable[tuple[float, str]]:
     """``<half-bits>:<symbols>`` groups separated by tabs, as (bits, symbols)."""
     for group in line.split("\t"):
         level, _, chars = group.partition(":")
-        yield int(level) / 2, chars
+        yield _bits(level), chars
+
+
+def _bits(level: str) -> float:
+    """A level of the model file (half-bits) in bits."""
+    return int(level) / 2
 
 
 @functools.cache
