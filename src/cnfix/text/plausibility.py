@@ -128,14 +128,11 @@ class LanguageModel:
             self._bigrams[first] = row
         return row
 
-    def _pair(self, first: str, second: str) -> float | None:
-        """Bits of ``second`` after ``first``, None when the model has not seen the pair.
-        A character's first few lookups search its line (most characters are asked
-        about once or twice: the candidates for a lost character); only one asked about
-        more often has its line read into a table."""
-        row = self._bigrams.get(first)
-        if row is not None:
-            return row.get(second)
+    def _search(self, first: str, second: str) -> float | None:
+        """Bits of ``second`` after ``first`` (None: a pair the model has not seen), for
+        a ``first`` whose line is not read into a table yet. Its first few lookups
+        search the line (most characters are asked about once or twice: the candidates
+        for a lost character); one asked about more often has its line read."""
         looks = self._looks.get(first, 0)
         if looks == SEARCHES_BEFORE_TABLE or second in LEVEL_SYMBOLS:
             return self.bigrams(first).get(second)
@@ -150,41 +147,36 @@ class LanguageModel:
     def _symbols(self, text: str) -> str:
         return symbols(text, self.unigram)
 
-    def _symbol_cost(self, previous: str, symbol: str) -> float:
-        if symbol == NOISE:
-            return NOISE_BITS
-        member = self.member.get(symbol, 0.0)
-        if previous and previous != NOISE:
-            pair = self._pair(previous, symbol)
-            if pair is not None:
-                return pair + member
-            return self.backoff.get(previous, self.default_backoff) + self.unigram[symbol] + member
-        return self.unigram[symbol] + member
-
-    def _stream_cost(self, previous: str, stream: str) -> float:
-        """Bits of the symbols of ``stream``, each after the one before it (the first
-        after ``previous``, a symbol or empty)."""
-        total = 0.0
+    def _steps(self, previous: str, stream: str) -> list[float]:
+        """Bits of each symbol of ``stream`` after the one before it (the first after
+        ``previous``, a symbol or empty). One loop with the tables at hand: rankings
+        of a hundred candidates call it a hundred times."""
+        unigram, member, backoff, rows = self.unigram, self.member, self.backoff, self._bigrams
+        costs = []
         for symbol in stream:
-            total += self._symbol_cost(previous, symbol)
+            if symbol == NOISE:
+                costs.append(NOISE_BITS)
+            elif previous and previous != NOISE:
+                row = rows.get(previous)
+                pair = row.get(symbol) if row is not None else self._search(previous, symbol)
+                if pair is None:
+                    pair = backoff.get(previous, self.default_backoff) + unigram[symbol]
+                costs.append(pair + member.get(symbol, 0.0))
+            else:
+                costs.append(unigram[symbol] + member.get(symbol, 0.0))
             previous = symbol
-        return total
+        return costs
 
     def cost(self, text: str, left: str = "", right: str = "") -> float:
         """Bits of ``text`` after the last character of ``left``, and of the step
         from ``text`` into the first character of ``right`` (the context itself is
         not counted, so costs of alternatives in one context compare directly)."""
-        return self._stream_cost(self._symbols(left[-1:]), self._symbols(text + right[:1]))
+        return sum(self._steps(self._symbols(left[-1:]), self._symbols(text + right[:1])))
 
     def step_costs(self, text: str, left: str = "") -> list[float]:
         """Bits of each character of ``text`` after the one before it (the first after
         the last character of ``left``): sums of slices are costs of the parts."""
-        previous = self._symbols(left[-1:])
-        costs = []
-        for symbol in self._symbols(text):
-            costs.append(self._symbol_cost(previous, symbol))
-            previous = symbol
-        return costs
+        return self._steps(self._symbols(left[-1:]), self._symbols(text))
 
     def bits_per_char(self, text: str, left: str = "", right: str = "") -> float:
         """Mean bits per character of ``text`` in its context (0.0 for empty text)."""
@@ -197,7 +189,7 @@ class LanguageModel:
         # The context's symbols once, not once per candidate (symbols are per character).
         previous, after = self._symbols(left[-1:]), self._symbols(right[:1])
         costs = sorted(
-            (self._stream_cost(previous, self._symbols(text) + after), text)
+            (sum(self._steps(previous, self._symbols(text) + after)), text)
             for text in set(candidates)
         )
         if not costs:
