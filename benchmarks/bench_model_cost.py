@@ -34,8 +34,8 @@ documents = [d for name in {sets!r} for d in read_clean_set(name)]
 begin, cpu = time.perf_counter(), time.process_time()
 for document in documents:
     scan_text(document, select={select!r})
-size = sum(len(d.encode()) for d in documents)
-print(time.perf_counter() - begin, time.process_time() - cpu, size)
+elapsed, cpu = time.perf_counter() - begin, time.process_time() - cpu
+print(elapsed, cpu, sum(len(d.encode()) for d in documents))
 """
 
 
