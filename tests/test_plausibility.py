@@ -119,3 +119,19 @@ def test_scan_of_a_clean_file_does_not_import_the_model(tmp_path) -> None:
     assert done.returncode == 0, done.stderr[-500:]
     assert "cnfix.rules" in done.stderr
     assert "cnfix.text.plausibility" not in done.stderr
+
+
+def test_a_searched_bigram_is_the_one_in_the_table() -> None:
+    """A character's first lookups search its line of the model file instead of reading
+    it into a table (``_search``): both must give the same bits for every pair, seen or
+    not, including the symbols that the line's level prefixes contain (``0`` ``:``)."""
+    model = language_model()
+    rng = random.Random(15)
+    firsts = rng.sample(sorted(model._bigram_lines), 300)
+    for first in firsts:
+        table = model.bigrams(first)
+        seconds = rng.sample(sorted(table), min(20, len(table)))
+        seconds += [*rng.sample(sorted(model.unigram), 20), "0", ":", "a", "\x01"]
+        fresh = type(model)(model.unigram, model.backoff, model._bigram_lines, model.member)
+        for second in seconds:
+            assert fresh._search(first, second) == table.get(second), (first, second)

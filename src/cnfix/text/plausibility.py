@@ -115,6 +115,7 @@ class LanguageModel:
         self._bigram_lines = bigram_lines
         self._bigrams: dict[str, dict[str, float]] = {}
         self._looks: dict[str, int] = {}
+        self._symbol_of: dict[str, str] = {}
 
     def bigrams(self, first: str) -> dict[str, float]:
         """Bits of each character the model has seen after ``first``."""
@@ -145,7 +146,13 @@ class LanguageModel:
         return _bits(line[group : line.index(":", group)])
 
     def _symbols(self, text: str) -> str:
-        return symbols(text, self.unigram)
+        if len(text) != 1:
+            return symbols(text, self.unigram)
+        # One character (a candidate for a lost one: rankings ask about thousands).
+        symbol = self._symbol_of.get(text)
+        if symbol is None:
+            symbol = self._symbol_of[text] = symbols(text, self.unigram)
+        return symbol
 
     def _steps(self, previous: str, stream: str) -> list[float]:
         """Bits of each symbol of ``stream`` after the one before it (the first after
