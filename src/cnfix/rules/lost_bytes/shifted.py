@@ -171,8 +171,9 @@ def _reading(text: str, resync: int, codec: str) -> tuple[float, ShiftedReading]
     left = resync - count
     garbled = text[left : resync + 1]
     right = text[resync + 1 : resync + 9]
-    # Bits of each garbled character after its predecessor, and of the in-step chain.
-    garbled_steps = step_costs(garbled + right[:1], text[left - 1 : left])
+    # Bits of each garbled character after its predecessor from ``first`` on (no loss is
+    # placed before it), and of the in-step chain.
+    garbled_steps = step_costs(garbled[first:] + right[:1], text[left + first - 1 : left + first])
     last_text = last if isinstance(last, str) else _best(last, shifted, right)
     chain = [char for char in shifted[first:] if char is not None] + [last_text]
     chain_steps = step_costs("".join(chain) + right[:1])
@@ -183,7 +184,7 @@ def _reading(text: str, resync: int, codec: str) -> tuple[float, ShiftedReading]
         # The loss at region[start]: an unknown character, then shifted[start:] in step.
         index = start - first
         gain = (
-            sum(garbled_steps[start:])
+            sum(garbled_steps[start - first :])
             - UNKNOWN_CHAR_BITS
             - sum(chain_steps[index + 1 :])
             - step_costs(chain[index])[0]
