@@ -10,6 +10,7 @@ statement's ending (``。``) more plausible there than ``？``.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -46,11 +47,17 @@ def _double_byte(char: str) -> bool:
         return False
 
 
+#: A mark that ends a line (before any carriage return): each cut line has one.
+MARKED_LINE_END_RE = re.compile("[?\ufffd]\r*(?:\n|\\Z)")
+
+
 def cut_line_ends(text: str) -> Iterator[tuple[int, Ranking]]:
     """The marks that end cut lines, with the common characters ranked for the lost
     one, when the document is cut (see the module's docstring)."""
     from cnfix.text.plausibility import best_alternative  # only for a cut document
 
+    if len(MARKED_LINE_END_RE.findall(text)) < CUT_LINES:
+        return  # too few lines end in a mark (one search, not a loop over every line)
     cut: list[int] = []
     ended = 0
     position = 0
