@@ -163,10 +163,14 @@ def _reading(text: str, resync: int, codec: str) -> tuple[float, ShiftedReading]
     last = _last_piece(text, resync, codec, region[-1][1])
     if last is None:
         return None
-    # In step, the second byte of each garbled character leads the next one.
-    shifted = [_pair(codec, region[i][1], region[i + 1][0]) for i in range(count - 1)]
+    # In step, the second byte of each garbled character leads the next one: read from
+    # the end back to the first pair that does not read (no loss is placed before it).
+    shifted: list[str | None] = [None] * (count - 1)
     first = count - 1
-    while first > 0 and shifted[first - 1] is not None:
+    while first > 0:
+        shifted[first - 1] = _pair(codec, region[first - 1][1], region[first][0])
+        if shifted[first - 1] is None:
+            break
         first -= 1
     left = resync - count
     garbled = text[left : resync + 1]
