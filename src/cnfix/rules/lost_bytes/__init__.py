@@ -150,8 +150,9 @@ def _utf8_hole_spans(text: str, reported: list[tuple[int, int]]) -> Iterator[Fin
     for looked, mark in enumerate(MARK_RE.finditer(text)):
         if looked == UTF8_MARK_BUDGET:
             break  # a document of lost data (锟斤拷 novels): the marks are reported anyway
-        if text[mark.start() - 1 : mark.start()] in PLACEHOLDER_CHARS:
-            continue
+        before = text[mark.start() - 1 : mark.start()]
+        if before.isascii() or before in PLACEHOLDER_CHARS:
+            continue  # nothing to read before the mark (at the start, or after ASCII)
         after = text[mark.end() : mark.end() + 1]
         if not (after and not after.isascii()) and not ends_inside_utf8(text, mark.start()):
             continue  # nothing to read on either side of the mark
