@@ -248,6 +248,7 @@ def _shifted_spans(
             (SHIFTED_REPORT_BITS, SHIFTED_SAFE_BITS),
             mark_kept=isinstance(found.pieces[-1], tuple),
             may_be_safe=found.place_margin >= UNSAFE_GUESS_BITS,  # sure of the place
+            chosen=found.chosen,  # ranked in the same context when the place was judged
         )
         if finding is not None:
             reported.append((finding.start, finding.end))
@@ -264,14 +265,17 @@ def _read_back(
     margins: tuple[tuple[float, float], tuple[float, float]],
     mark_kept: bool = False,
     may_be_safe: bool = True,
+    chosen: list[str | LostCharacter] | None = None,
 ) -> Finding | None:
     """The finding for ``text[start:end]`` read back as ``pieces`` (each lost character
     ranked by the model), when the model prefers the reading by the report margin
-    (``mark_kept``: see ``reading_margin``)."""
+    (``mark_kept``: see ``reading_margin``; ``chosen``: ``pieces`` already ranked in
+    this context, when the caller has them)."""
     from cnfix.text.plausibility import required_bits  # the model only where a decision needs it
 
     garbled = text[start:end]
-    chosen = choose(pieces, text[max(0, start - 8) : start], text[end : end + 8])
+    if chosen is None:
+        chosen = choose(pieces, text[max(0, start - 8) : start], text[end : end + 8])
     lost = [piece for piece in chosen if isinstance(piece, LostCharacter)]
     new = "".join(p if isinstance(p, str) else p.chosen for p in chosen)
     margin = reading_margin(text, start, end, chosen, mark_kept)

@@ -16,7 +16,7 @@ import functools
 import math
 from typing import NamedTuple
 
-from cnfix.rules.lost_bytes.recovery import choose, reading_margin
+from cnfix.rules.lost_bytes.recovery import LostCharacter, choose, reading_margin
 from cnfix.text.charmodel import UNUSUAL_HAN_COST, char_costs
 from cnfix.text.chars import is_han, lazy_compile
 
@@ -58,6 +58,9 @@ class ShiftedReading(NamedTuple):
     codec: str
     #: Bits by which the model prefers this place of the loss to the next best one.
     place_margin: float
+    #: ``pieces`` with each lost character ranked (``choose``): judging the place took
+    #: that ranking already, and the finding is built from it.
+    chosen: list[str | LostCharacter]
 
 
 def _pair(codec: str, first: int, second: int) -> str | None:
@@ -202,13 +205,13 @@ def _reading(text: str, resync: int, codec: str) -> tuple[float, ShiftedReading]
         pieces: list[str | tuple[str, ...]] = [lost, *chain[start - first : -1], last]
         chosen = choose(pieces, text[max(0, left + start - 8) : left + start], right)
         margin = reading_margin(text, left + start, resync + 1, chosen, isinstance(last, tuple))
-        judged.append((margin, start, pieces))
+        judged.append((margin, start, pieces, chosen))
     if not judged:
         return None
     judged.sort(key=lambda item: -item[0])
-    margin, start, pieces = judged[0]
+    margin, start, pieces, chosen = judged[0]
     lead = margin - judged[1][0] if len(judged) > 1 else math.inf
-    return margin, ShiftedReading(left + start, resync + 1, pieces, codec, lead)
+    return margin, ShiftedReading(left + start, resync + 1, pieces, codec, lead, chosen)
 
 
 def _best(candidates: tuple[str, ...], shifted: list[str | None], right: str) -> str:
