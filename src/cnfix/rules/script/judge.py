@@ -12,7 +12,7 @@ from cnfix.rules.script.probes import (
     simplified_phrase_hits,
     traditional_phrase_hits,
 )
-from cnfix.rules.script.regional import taiwan_word_remnants
+from cnfix.rules.script.regional import own_form_remnants, taiwan_word_remnants
 from cnfix.rules.script.register import classical
 from cnfix.rules.script.state import CheckState
 from cnfix.rules.script.tables import hant_scan, tables
@@ -144,12 +144,14 @@ def _shared_hits(
     state: CheckState, text: str, probe_at: list[int], simplified_at: list[int]
 ) -> list[int]:
     """The characters valid in both scripts that Traditional ``text`` holds as remnants: by
-    phrase or word, and the prose remnants (后 于; 伙伴 in Taiwan text) where a
+    phrase or word, and the prose remnants (后 于; 伙伴 in Taiwan text; 温 in a text that
+    writes 溫) where a
     Simplified-only character or a phrase hit shows remnants anyway (alone they never
     make a text mixed); none in classical text."""
     hits = simplified_phrase_hits(state, text, probe_at)
     if hits or simplified_at:
         hits += prose_remnants(state, text)
+        hits += list(own_form_remnants(state, text))
         if not cantonese(state, text):  # written Cantonese is Hong Kong's: 着, 户 stay
             hits += list(taiwan_word_remnants(state, text))
     return [] if hits and classical(state, text) else hits

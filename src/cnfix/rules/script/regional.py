@@ -2,17 +2,21 @@
 
 Each region's own list in ``data/script_usage.txt``: Hong Kong's Cantonese (系 → 係, the
 classifier 隻 in 嗰隻) and Taiwan's spellings (伙伴 → 夥伴, 計划 → 計畫), each applied
-only to its own region's text.
+only to its own region's text. And the forms that one standard shares with Simplified
+(OpenCC's Hong Kong 温 揾 税 脱 for 溫 搵 稅 脫), which are remnants in a text that writes
+the other form (:func:`own_form_remnants`).
 """
 
 from __future__ import annotations
 
-from cnfix.adapters.opencc import TO_TRADITIONAL
+import functools
+
+from cnfix.adapters.opencc import BETWEEN_STANDARDS, TO_TRADITIONAL, convert
 from cnfix.rules.script.probes import kept_positions
 from cnfix.rules.script.register import classical
 from cnfix.rules.script.standards import standard_of
 from cnfix.rules.script.state import CheckState
-from cnfix.rules.script.tables import usage, word_forms
+from cnfix.rules.script.tables import tables, usage, word_forms
 
 
 def _spelled(text: str, word: str, spelling: str) -> dict[int, str]:
@@ -61,4 +65,52 @@ def taiwan_word_remnants(state: CheckState, text: str) -> dict[int, str]:
         found |= _spelled(text, word, spelling)
     if not found or standard_of(state, text) != "tw" or classical(state, text):
         return {}
+    return found
+
+
+#: A text's own form of a character wins over a form shared with Simplified when it writes
+#: its own at least this many times as often (and twice at least).
+OWN_FORM_RATIO = 2
+
+
+@functools.cache
+def _shared_forms() -> dict[str, str]:
+    """Characters that OpenCC's Hong Kong standard writes as Simplified does while Taiwan's
+    writes them otherwise, with Taiwan's form: 温 揾 税 脱 户 for 溫 搵 稅 脫 戶. Hong Kong
+    usage writes both (HKCanCor: 搵, 溫; Firefox's Hong Kong strings: 脫, 稅), so the
+    tables call these characters shared, and a remnant of 溫 is invisible to them. Not
+    the forms Traditional text accepts (台: ``data/script_usage.txt``)."""
+    found = {}
+    accepted = usage().accepted_chars
+    for other in sorted(tables().foreign["hk"]):
+        form = convert(other, BETWEEN_STANDARDS["hk"])
+        if (
+            form == convert(other, "t2s") != other
+            and convert(other, BETWEEN_STANDARDS["tw"]) == other
+            and form not in accepted
+        ):
+            found[form] = other
+    return found
+
+
+def own_form_remnants(state: CheckState, text: str) -> dict[int, str]:
+    """Characters of a Traditional ``text`` that its standard could write as Simplified
+    does (温 in Hong Kong's), where the text itself writes the other form (溫) at least
+    ``OWN_FORM_RATIO`` times as often: remnants of the text's own form, with it. Not where
+    a word keeps the character, nor in classical text. The text's own spelling decides, as
+    for words (計划 → 計畫 in a text that writes 計畫)."""
+    found: dict[int, str] = {}
+    for form, other in _shared_forms().items():
+        written = text.count(form)
+        if not written or text.count(other) < max(2, OWN_FORM_RATIO * written):
+            continue
+        at = text.find(form)
+        while at != -1:
+            if form not in word_forms(text, at):
+                found[at] = other
+            at = text.find(form, at + 1)
+    if not found or classical(state, text):
+        return {}
+    for i in kept_positions(text, found):
+        del found[i]
     return found

@@ -14,7 +14,11 @@ from cnfix.rules.script.probes import (
     simplified_remnants,
     undecided_positions,
 )
-from cnfix.rules.script.regional import cantonese_remnants, taiwan_word_remnants
+from cnfix.rules.script.regional import (
+    cantonese_remnants,
+    own_form_remnants,
+    taiwan_word_remnants,
+)
 from cnfix.rules.script.register import classical
 from cnfix.rules.script.repairs import Change, Conversion, convert_positions, variant_changes
 from cnfix.rules.script.standards import standard_of
@@ -136,6 +140,7 @@ def _view_changes(
                     undecided_positions(state, unit, standard, {*verdict.minority, *weak})
                 )
                 remnants = dict.fromkeys(prose_remnants(state, unit), "")
+                remnants |= own_form_remnants(state, unit)
                 if cantonese(state, unit):  # Hong Kong's: its own remnants, not Taiwan's
                     remnants |= cantonese_remnants(unit)
                 else:
