@@ -28,6 +28,7 @@ from cnfix.rules.script.options import (
     validate_target_script,
 )
 from cnfix.rules.script.probes import word_remnants
+from cnfix.rules.script.regional import own_form_remnants
 from cnfix.rules.script.standards import standard_of
 from cnfix.rules.script.state import CheckState
 from cnfix.rules.script.tables import tables, word_forms
@@ -745,3 +746,15 @@ def test_a_list_of_short_lines_is_no_verse() -> None:
     remnant is found; verse ends its clauses with signs."""
     labels = "偏好設定\n瀏覽記錄\n已存密碼\n網路選項\n其他資料\n視窗分頁\n已存表單記录\n"
     assert repair(labels) == labels.replace("录", "錄")
+
+
+def test_a_form_shared_with_simplified_is_a_remnant_where_the_text_writes_the_other() -> None:
+    """OpenCC's Hong Kong standard writes 温 揾 as Simplified does; a text that writes 溫
+    搵 itself (twice as often at least) shows that its 温 is a remnant. A text that writes
+    both about as often, or only 温, keeps them."""
+    text = "佢哋溫書，我都要溫書，成日溫習。你温咗未？我哋去飲茶啦，這个好食。"
+    assert own_form_remnants(CheckState(), text) == {text.index("温"): "溫"}
+    assert repair(text) == text.replace("温", "溫").replace("个", "個")
+    even = "佢哋溫書，我都要温書，你温咗未？我哋溫習啦，這个好食。"
+    assert own_form_remnants(CheckState(), even) == {}
+    assert "温" in repair(even)
