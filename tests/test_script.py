@@ -758,3 +758,13 @@ def test_a_form_shared_with_simplified_is_a_remnant_where_the_text_writes_the_ot
     even = "佢哋溫書，我都要温書，你温咗未？我哋溫習啦，這个好食。"
     assert own_form_remnants(CheckState(), even) == {}
     assert "温" in repair(even)
+
+
+def test_the_text_s_own_spelling_of_a_two_character_word_decides() -> None:
+    """钟意 is 鍾意 to OpenCC; a Hong Kong text that writes 鐘意 itself gets 鐘意; one that
+    writes both gets OpenCC's form (no one spelling of its own). Spellings that hold a
+    Simplified-only character (another 钟意) are remnants and say nothing."""
+    own = "我好鐘意食雪糕，佢都鐘意。不過佢唔钟意朱古力，佢話太甜，這个我知。"
+    assert repair(own) == own.replace("钟", "鐘").replace("个", "個")
+    both = "佢鍾意睇書，我鐘意打波。你钟意乜嘢？這个我知，佢钟意。"
+    assert repair(both) == both.replace("钟", "鍾").replace("个", "個")

@@ -170,7 +170,11 @@ def check_mixed_script(doc: Document) -> Iterator[Finding]:
       the character otherwise (``關系`` → 關係, but ``相關系統`` stays). Where OpenCC
       knows a second Traditional spelling of the word (TSPhrases: 计划 is 計劃 or Taiwan's
       計畫) and the text writes that one elsewhere and not the other, the text's own
-      spelling is taken, safely (``計划`` → 計畫 in a text that writes 計畫). Into
+      spelling is taken, safely (``計划`` → 計畫 in a text that writes 計畫); so is the
+      one way the text writes a two-character word elsewhere (``钟意`` → 鐘意 in a Hong Kong
+      text that writes 鐘意, ``绕境`` → 遶境 in one that writes 遶境), and a form that
+      OpenCC's Hong Kong standard shares with Simplified (温 揾 税 脱) is a remnant where
+      the text writes the other form (溫 搵 稅 脫) at least twice as often. Into
       Simplified, Traditional-only characters are safe (們 → 们). URLs, e-mail addresses
       and Markdown code are never changed.
     - Also unsafe, where a wrong safe fix used to be: an OpenCC phrase that CC-CEDICT's

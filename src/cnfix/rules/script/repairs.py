@@ -196,6 +196,8 @@ def _into_traditional(conversion: Conversion, window: Window, i: int) -> Decisio
     if change is None:
         change = _by_candidates(conversion, window, i)
     spelled = _spelled_in_text(text, key, converted, k, change[0])
+    if spelled is None:
+        spelled = _written_in_text(conversion, key, k, i, change[0])
     if spelled is not None:
         change = spelled, True, ""
     if not change[1] and len(change[2]) > 1 and text[i] in tables().simplified_only:
@@ -302,6 +304,37 @@ def _spelled_in_text(text: str, key: str, converted: str, k: int, form: str) -> 
                 and converted[first : first + length] not in text
             ):
                 return spelling[k - first]
+    return None
+
+
+def _written_in_text(conversion: Conversion, key: str, k: int, i: int, form: str) -> str | None:
+    """The form the text's own spelling of a two-character word around ``text[i]`` gives
+    it, where the text writes the word elsewhere (read as Simplified, it is ``key``'s
+    word) one way only, and not with ``form``: ``钟意`` → 鐘意 in a text that writes 鐘意
+    (Hong Kong's), ``绕境`` → 遶境 in one that writes 遶境 (Taiwan's). Spellings holding a
+    Simplified-only character are remnants themselves and say nothing. None: no such word,
+    or the text spells it in several ways."""
+    text, state = conversion.text, conversion.state
+    reading = state.remembered(
+        "reading", text, lambda: convert(text, TO_SIMPLIFIED[conversion.source])
+    )
+    if len(reading) != len(text):
+        return None
+    found = set()
+    simplified_only = tables().simplified_only
+    for first in (k - 1, k):
+        word = key[first : first + 2]
+        if first < 0 or len(word) < 2 or not word.isalpha():
+            continue
+        at = reading.find(word)
+        while at != -1:
+            spelling = text[at : at + 2]
+            if at != i - (k - first) and not simplified_only.search(spelling):
+                found.add(spelling[k - first])
+            at = reading.find(word, at + 1)
+    found.discard(text[i])
+    if len(found) == 1 and form not in found:
+        return found.pop()
     return None
 
 
