@@ -10,6 +10,8 @@ the other form (:func:`own_form_remnants`).
 from __future__ import annotations
 
 import functools
+import re
+from collections import Counter
 
 from cnfix.adapters.opencc import BETWEEN_STANDARDS, TO_TRADITIONAL, convert
 from cnfix.rules.script.probes import kept_positions
@@ -99,10 +101,16 @@ def own_form_remnants(state: CheckState, text: str) -> dict[int, str]:
     ``OWN_FORM_RATIO`` times as often: remnants of the text's own form, with it. Not where
     a word keeps the character, nor in classical text. The text's own spelling decides, as
     for words (計划 → 計畫 in a text that writes 計畫)."""
+    return state.remembered("own forms", text, lambda: _own_form_remnants(state, text))
+
+
+def _own_form_remnants(state: CheckState, text: str) -> dict[int, str]:
+    shared = _shared_forms()
+    counts = Counter(_shared_forms_re().findall(text))  # one search for every form
     found: dict[int, str] = {}
-    for form, other in _shared_forms().items():
-        written = text.count(form)
-        if not written or text.count(other) < max(2, OWN_FORM_RATIO * written):
+    for form in (form for form in shared if counts[form]):
+        other = shared[form]
+        if counts[other] < max(2, OWN_FORM_RATIO * counts[form]):
             continue
         at = text.find(form)
         while at != -1:
@@ -114,3 +122,8 @@ def own_form_remnants(state: CheckState, text: str) -> dict[int, str]:
     for i in kept_positions(text, found):
         del found[i]
     return found
+
+
+@functools.cache
+def _shared_forms_re() -> re.Pattern[str]:
+    return re.compile("[" + "".join(sorted({*_shared_forms(), *_shared_forms().values()})) + "]")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -78,6 +79,9 @@ class Conversion:
     #: the target was named (``--to``): no character of the other script is left; the
     #: uncertain ones are converted to the best candidate in context, and listed
     explicit: bool = False
+    #: the minority of a text is converted (not all of it): the text's own spelling of a
+    #: word elsewhere can decide (:func:`_written_in_text`)
+    minority: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,8 @@ def convert_positions(conversion: Conversion, positions: list[int]) -> list[Chan
     """
     if conversion.target == HANT:
         decide, other_only = _into_traditional, tables().simplified_only
+        if conversion.minority:
+            _index_spellings(conversion.text, conversion.state, positions)
     else:
         decide, other_only = _into_simplified, tables().traditional_only
     text = conversion.text
@@ -197,7 +203,7 @@ def _into_traditional(conversion: Conversion, window: Window, i: int) -> Decisio
         change = _by_candidates(conversion, window, i)
     spelled = _spelled_in_text(text, key, converted, k, change[0])
     if spelled is None:
-        spelled = _written_in_text(conversion, key, k, i, change[0])
+        spelled = _written_in_text(conversion, i, change[0])
     if spelled is not None:
         change = spelled, True, ""
     if not change[1] and len(change[2]) > 1 and text[i] in tables().simplified_only:
@@ -307,35 +313,91 @@ def _spelled_in_text(text: str, key: str, converted: str, k: int, form: str) -> 
     return None
 
 
-def _written_in_text(conversion: Conversion, key: str, k: int, i: int, form: str) -> str | None:
+def _written_in_text(conversion: Conversion, i: int, form: str) -> str | None:
     """The form the text's own spelling of a two-character word around ``text[i]`` gives
-    it, where the text writes the word elsewhere (read as Simplified, it is ``key``'s
-    word) one way only, and not with ``form``: ``钟意`` → 鐘意 in a text that writes 鐘意
-    (Hong Kong's), ``绕境`` → 遶境 in one that writes 遶境 (Taiwan's). Spellings holding a
-    Simplified-only character are remnants themselves and say nothing. None: no such word,
-    or the text spells it in several ways."""
-    text, state = conversion.text, conversion.state
-    reading = state.remembered(
-        "reading", text, lambda: convert(text, TO_SIMPLIFIED[conversion.source])
-    )
-    if len(reading) != len(text):
+    it, where the text writes the word elsewhere one way only, and not with ``form``:
+    ``钟意`` → 鐘意 in a text that writes 鐘意 (Hong Kong's), ``绕境`` → 遶境 in one that
+    writes 遶境 (Taiwan's). None: no such word, or the text spells it in several ways."""
+    text = conversion.text
+    if _reading(text[i]) not in _several_forms():
+        return None  # one Traditional form: nothing to spell otherwise
+    known, spellings = conversion.state.known(_SPELLINGS, text)
+    if not known or not spellings:
         return None
     found = set()
-    simplified_only = tables().simplified_only
-    for first in (k - 1, k):
-        word = key[first : first + 2]
-        if first < 0 or len(word) < 2 or not word.isalpha():
-            continue
-        at = reading.find(word)
-        while at != -1:
-            spelling = text[at : at + 2]
-            if at != i - (k - first) and not simplified_only.search(spelling):
-                found.add(spelling[k - first])
-            at = reading.find(word, at + 1)
+    for first in (i - 1, i):
+        if first >= 0 and first + 2 <= len(text):
+            for spelling in spellings.get(_reading(text[first]) + _reading(text[first + 1]), ()):
+                found.add(spelling[i - first])
     found.discard(text[i])
     if len(found) == 1 and form not in found:
         return found.pop()
     return None
+
+
+#: :meth:`CheckState.known` question: how the text spells the two-character words around
+#: the positions converted (:func:`_index_spellings`), by their Simplified reading
+_SPELLINGS = "own spellings"
+
+
+def _index_spellings(text: str, state: CheckState, positions: list[int]) -> None:
+    """Remember how ``text`` spells, elsewhere, each two-character word that holds a
+    character at ``positions`` whose Simplified reading more than one Traditional
+    character has (钟: 鍾 鐘; 绕: 繞 遶; not 们): one search for every spelling of those
+    words, not a search per position (a long text has thousands). Spellings holding a
+    Simplified-only character are remnants themselves and say nothing."""
+    forms, several_forms = _forms(), _several_forms()
+    several = [i for i in positions if _reading(text[i]) in several_forms]
+    spellings: dict[str, set[str]] = {}
+    wanted = {
+        _reading(text[a]) + _reading(text[a + 1])
+        for i in several
+        for a in (i - 1, i)
+        if a >= 0 and a + 1 < len(text)
+    }
+    if wanted:
+        chars = re.escape("".join({c for i in several for c in forms[_reading(text[i])]}))
+        # every two characters where one is such a form, each spelling once: in C
+        found = set(re.findall(f"(?=([{chars}].|.[{chars}]))", text))
+        simplified_only = tables().simplified_only.chars
+        for spelling in found:
+            word = _reading(spelling[0]) + _reading(spelling[1])
+            if word in wanted and simplified_only.isdisjoint(spelling):
+                spellings.setdefault(word, set()).add(spelling)
+    state.tell(_SPELLINGS, text, spellings)
+
+
+@functools.cache
+def _reading(char: str) -> str:
+    """``char`` read as Simplified (OpenCC t2s), one character."""
+    read = convert(char, "t2s")
+    return read if len(read) == 1 else char
+
+
+@functools.cache
+def _forms() -> dict[str, str]:
+    """The Simplified reading (t2s) of each Traditional character of the tables, with the
+    characters that read as it, itself among them where it is one: 钟 鍾鐘, 绕 繞遶,
+    后 後后, 为 為爲, 们 們."""
+    t = tables()
+    candidates = {c for forms in t.st_candidates.values() for c in forms}
+    traditional = t.traditional_only.chars | candidates
+    found: dict[str, set[str]] = {}
+    for char in sorted(traditional):
+        found.setdefault(_reading(char), set()).add(char)
+    return {reading: "".join(sorted(chars)) for reading, chars in found.items()}
+
+
+@functools.cache
+def _several_forms() -> frozenset[str]:
+    """The Simplified readings of :func:`_forms` that more than one Traditional character
+    reads as, once the standards' variants are one (為 爲, 說 説 are one form: the text's
+    standard decides them, :func:`in_own_standard`): 钟 绕 后, not 为 说 们."""
+    found = set()
+    for reading, chars in _forms().items():
+        if len({convert(convert(c, FROM_STANDARD["tw"]), FROM_STANDARD["hk"]) for c in chars}) > 1:
+            found.add(reading)
+    return frozenset(found)
 
 
 @functools.cache

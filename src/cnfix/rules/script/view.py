@@ -158,6 +158,7 @@ def _view_changes(
                 undecided=undecided,
                 remnants=remnants,
                 explicit=explicit,
+                minority=True,
             )
             changes = convert_positions(conversion, positions)
         if majority == HANT and standard != source:
