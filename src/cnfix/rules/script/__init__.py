@@ -14,8 +14,8 @@ The package, by section: :mod:`.options` (``--to``), :mod:`.tables` and :mod:`.c
 (the data), :mod:`.state` (what one check remembers), :mod:`.units` (what is judged on
 its own), :mod:`.probes`, :mod:`.regional` and :mod:`.standards` (shared characters in
 context; regional remnants as data; the Traditional standards), :mod:`.judge` (majority
-and minority), :mod:`.repairs` (the changes) and :mod:`.view` (both, through
-romanisation glosses).
+and minority), :mod:`.repairs` (the changes), :mod:`.spellings` (the text's own spelling
+of a word decides its remnants) and :mod:`.view` (both, through romanisation glosses).
 """
 
 from __future__ import annotations

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -18,6 +16,7 @@ from cnfix.adapters.opencc import (
 )
 from cnfix.rules.script.options import HANT
 from cnfix.rules.script.probes import windows_around
+from cnfix.rules.script.spellings import index_spellings, spelled_in_text, written_in_text
 from cnfix.rules.script.standards import in_own_standard, in_standard
 from cnfix.rules.script.state import PHRASES_ST, PHRASES_TS, CheckState
 from cnfix.rules.script.tables import (
@@ -29,9 +28,6 @@ from cnfix.rules.script.tables import (
     word_forms,
     words,
 )
-
-#: The longest word looked for in the text's own spelling (``ts-spellings``).
-SPELLING_LENGTH = 4
 
 #: How many bits the language model must prefer one Traditional candidate of a
 #: Simplified-only character by, in its context, for the choice to be safe. Calibrated on
@@ -80,7 +76,7 @@ class Conversion:
     #: uncertain ones are converted to the best candidate in context, and listed
     explicit: bool = False
     #: the minority of a text is converted (not all of it): the text's own spelling of a
-    #: word elsewhere can decide (:func:`_written_in_text`)
+    #: word elsewhere can decide (:func:`~cnfix.rules.script.spellings.written_in_text`)
     minority: bool = False
 
 
@@ -115,7 +111,7 @@ def convert_positions(conversion: Conversion, positions: list[int]) -> list[Chan
     if conversion.target == HANT:
         decide, other_only = _into_traditional, tables().simplified_only
         if conversion.minority:
-            _index_spellings(conversion.text, conversion.state, positions)
+            index_spellings(conversion.text, conversion.state, positions)
     else:
         decide, other_only = _into_simplified, tables().traditional_only
     text = conversion.text
@@ -201,9 +197,9 @@ def _into_traditional(conversion: Conversion, window: Window, i: int) -> Decisio
                 change = replacement, False, candidates or replacement
     if change is None:
         change = _by_candidates(conversion, window, i)
-    spelled = _spelled_in_text(text, key, converted, k, change[0])
+    spelled = spelled_in_text(text, key, converted, k, change[0])
     if spelled is None:
-        spelled = _written_in_text(conversion, i, change[0])
+        spelled = written_in_text(conversion.state, text, i, change[0])
     if spelled is not None:
         change = spelled, True, ""
     if not change[1] and len(change[2]) > 1 and text[i] in tables().simplified_only:
@@ -289,121 +285,6 @@ def _disputed(key: str, k: int, standard: str, form: str) -> str:
         # the character (伙伴, a Traditional spelling too), the phrase's form (夥伴) first
         return next(iter(forms)) + form
     return form + "".join(sorted(forms - {form}))
-
-
-def _spelled_in_text(text: str, key: str, converted: str, k: int, form: str) -> str | None:
-    """The form the text's own spelling of a word gives ``key[k]``, where OpenCC knows a
-    second Traditional spelling of the word (``计划``: 計劃, and Taiwan's 計畫) and the text
-    writes that one, not the one the conversion gives: ``計划`` → 計畫 in a text that
-    writes 計畫 elsewhere. None: no such word.
-    """
-    if key[k] not in _spelling_chars():
-        return None  # no such word holds the character
-    spellings = tables().ts_spellings
-    for length in range(2, SPELLING_LENGTH + 1):
-        for first in range(max(0, k - length + 1), min(k, len(key) - length) + 1):
-            spelling = spellings.get(key[first : first + length])
-            if (
-                spelling is not None
-                and spelling[k - first] != form
-                and spelling in text
-                and converted[first : first + length] not in text
-            ):
-                return spelling[k - first]
-    return None
-
-
-def _written_in_text(conversion: Conversion, i: int, form: str) -> str | None:
-    """The form the text's own spelling of a two-character word around ``text[i]`` gives
-    it, where the text writes the word elsewhere one way only, and not with ``form``:
-    ``钟意`` → 鐘意 in a text that writes 鐘意 (Hong Kong's), ``绕境`` → 遶境 in one that
-    writes 遶境 (Taiwan's). None: no such word, or the text spells it in several ways."""
-    text = conversion.text
-    if _reading(text[i]) not in _several_forms():
-        return None  # one Traditional form: nothing to spell otherwise
-    known, spellings = conversion.state.known(_SPELLINGS, text)
-    if not known or not spellings:
-        return None
-    found = set()
-    for first in (i - 1, i):
-        if first >= 0 and first + 2 <= len(text):
-            for spelling in spellings.get(_reading(text[first]) + _reading(text[first + 1]), ()):
-                found.add(spelling[i - first])
-    found.discard(text[i])
-    if len(found) == 1 and form not in found:
-        return found.pop()
-    return None
-
-
-#: :meth:`CheckState.known` question: how the text spells the two-character words around
-#: the positions converted (:func:`_index_spellings`), by their Simplified reading
-_SPELLINGS = "own spellings"
-
-
-def _index_spellings(text: str, state: CheckState, positions: list[int]) -> None:
-    """Remember how ``text`` spells, elsewhere, each two-character word that holds a
-    character at ``positions`` whose Simplified reading more than one Traditional
-    character has (钟: 鍾 鐘; 绕: 繞 遶; not 们): one search for every spelling of those
-    words, not a search per position (a long text has thousands). Spellings holding a
-    Simplified-only character are remnants themselves and say nothing."""
-    forms, several_forms = _forms(), _several_forms()
-    several = [i for i in positions if _reading(text[i]) in several_forms]
-    spellings: dict[str, set[str]] = {}
-    wanted = {
-        _reading(text[a]) + _reading(text[a + 1])
-        for i in several
-        for a in (i - 1, i)
-        if a >= 0 and a + 1 < len(text)
-    }
-    if wanted:
-        chars = re.escape("".join({c for i in several for c in forms[_reading(text[i])]}))
-        # every two characters where one is such a form, each spelling once: in C
-        found = set(re.findall(f"(?=([{chars}].|.[{chars}]))", text))
-        simplified_only = tables().simplified_only.chars
-        for spelling in found:
-            word = _reading(spelling[0]) + _reading(spelling[1])
-            if word in wanted and simplified_only.isdisjoint(spelling):
-                spellings.setdefault(word, set()).add(spelling)
-    state.tell(_SPELLINGS, text, spellings)
-
-
-@functools.cache
-def _reading(char: str) -> str:
-    """``char`` read as Simplified (OpenCC t2s), one character."""
-    read = convert(char, "t2s")
-    return read if len(read) == 1 else char
-
-
-@functools.cache
-def _forms() -> dict[str, str]:
-    """The Simplified reading (t2s) of each Traditional character of the tables, with the
-    characters that read as it, itself among them where it is one: 钟 鍾鐘, 绕 繞遶,
-    后 後后, 为 為爲, 们 們."""
-    t = tables()
-    candidates = {c for forms in t.st_candidates.values() for c in forms}
-    traditional = t.traditional_only.chars | candidates
-    found: dict[str, set[str]] = {}
-    for char in sorted(traditional):
-        found.setdefault(_reading(char), set()).add(char)
-    return {reading: "".join(sorted(chars)) for reading, chars in found.items()}
-
-
-@functools.cache
-def _several_forms() -> frozenset[str]:
-    """The Simplified readings of :func:`_forms` that more than one Traditional character
-    reads as, once the standards' variants are one (為 爲, 說 説 are one form: the text's
-    standard decides them, :func:`in_own_standard`): 钟 绕 后, not 为 说 们."""
-    found = set()
-    for reading, chars in _forms().items():
-        if len({convert(convert(c, FROM_STANDARD["tw"]), FROM_STANDARD["hk"]) for c in chars}) > 1:
-            found.add(reading)
-    return frozenset(found)
-
-
-@functools.cache
-def _spelling_chars() -> frozenset[str]:
-    """The characters of the words that have a second Traditional spelling (``ts-spellings``)."""
-    return frozenset("".join(tables().ts_spellings))
 
 
 def _word_change(key: str, k: int, standard: str, default: str) -> tuple[str, bool, str] | None:
