@@ -768,3 +768,12 @@ def test_the_text_s_own_spelling_of_a_two_character_word_decides() -> None:
     assert repair(own) == own.replace("钟", "鐘").replace("个", "個")
     both = "佢鍾意睇書，我鐘意打波。你钟意乜嘢？這个我知，佢钟意。"
     assert repair(both) == both.replace("钟", "鍾").replace("个", "個")
+
+
+def test_a_reduplicated_character_takes_one_form() -> None:
+    """A phrase that changes one half of a reduplication only (郁郁 → 鬱郁: Cantonese 郁郁
+    "keep moving") is no evidence; a word that changes both (郁郁不樂) still is."""
+    moving = "佢成日郁郁下，唔肯坐定，老師都話佢唔聽話。呢个細路真係好難湊。"
+    assert repair(moving) == moving.replace("个", "個")
+    sad = "他總是郁郁不樂，这个人很憂鬱。大家都知道。"
+    assert repair(sad) == "他總是鬱鬱不樂，這個人很憂鬱。大家都知道。"

@@ -81,8 +81,10 @@ def check_mixed_script(doc: Document) -> Iterator[Finding]:
     majority script (干部 → 幹部, 关于 → 關於, 战斗 → 戰鬥; in Simplified text TSPhrases,
     STPhrases read backwards (关於 → 关于) and our 著 → 着 table: 有著 → 有着). Character
     defaults never count (岳勇: 岳 → 嶽/岳 has no phrase); a phrase that starts at the
-    character and keeps it wins (新征程: 征程). The forms Taiwan and Hong Kong standards
-    write are accepted in Traditional text and never flagged — 台 占 雇 挂 霉 岩 杯 准 征
+    character and keeps it wins (新征程: 征程), and one that changes a single half of a
+    reduplication (郁郁 → 鬱郁; Cantonese 郁郁 "keep moving") is an artefact, no evidence.
+    The forms Taiwan and Hong Kong standards write are accepted in Traditional text and
+    never flagged — 台 占 雇 挂 霉 岩 杯 准 征
     and the words 家具 了解 公布 余杭 余姚 (``data/script_usage.txt``: lists as data, with
     their sources) — and so are a Taiwan village 里 in an address and the Cantonese
     particle 晒 in Cantonese text. The phrase look-ups run on a window read in one script

@@ -147,7 +147,8 @@ def _phrase_hits(state: CheckState, text: str, candidates: list[int], weak: bool
                 if form[k] == char:
                     break
             else:
-                changed.append((i, simplified[n][k : k + WINDOW]))
+                if not _half_of_a_pair(window, decided[n], k):
+                    changed.append((i, simplified[n][k : k + WINDOW]))
     if weak:
         return [i for i, _ in changed]
     # A phrase that starts here and keeps the character outvotes one that ends here
@@ -157,6 +158,17 @@ def _phrase_hits(state: CheckState, text: str, candidates: list[int], weak: bool
     return [
         i for (i, reading), start in zip(changed, starts, strict=True) if start[0] != reading[0]
     ]
+
+
+def _half_of_a_pair(window: str, converted: str, k: int) -> bool:
+    """True when ``window[k]`` is half of a reduplicated pair (郁郁, 湿湿) whose other half
+    the phrase conversion keeps: a reduplication is one word, of one form, and a phrase
+    that changes one half only (郁郁 → 鬱郁) is an artefact of the dictionary, no evidence
+    (Cantonese 郁郁 "keep moving")."""
+    return any(
+        0 <= other < len(window) and window[other] == window[k] == converted[other]
+        for other in (k - 1, k + 1)
+    )
 
 
 def word_remnants(
