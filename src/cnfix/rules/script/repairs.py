@@ -198,7 +198,7 @@ def _into_traditional(conversion: Conversion, window: Window, i: int) -> Decisio
     if change is None:
         change = _by_candidates(conversion, window, i)
     spelled = spelled_in_text(text, key, converted, k, change[0])
-    if spelled is None:
+    if spelled is None and conversion.standard == conversion.source:  # not when --to tw/hk
         spelled = written_in_text(conversion.state, text, i, change[0])
     if spelled is not None:
         change = spelled, True, ""

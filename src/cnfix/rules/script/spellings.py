@@ -10,6 +10,7 @@ import re
 from cnfix.adapters.opencc import FROM_STANDARD, convert
 from cnfix.rules.script.state import CheckState
 from cnfix.rules.script.tables import tables
+from cnfix.text.chars import is_han
 
 #: The longest word looked for in the text's own spelling (``ts-spellings``).
 SPELLING_LENGTH = 4
@@ -76,7 +77,7 @@ def index_spellings(text: str, state: CheckState, positions: list[int]) -> None:
         _reading(text[a]) + _reading(text[a + 1])
         for i in several
         for a in (i - 1, i)
-        if a >= 0 and a + 1 < len(text)
+        if a >= 0 and a + 1 < len(text) and is_han(text[a]) and is_han(text[a + 1])
     }
     if wanted:
         chars = re.escape("".join({c for i in several for c in forms[_reading(text[i])]}))
