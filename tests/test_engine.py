@@ -266,3 +266,56 @@ def test_protected_spans_move_with_the_edits_as_one_walk_over_them_would(spans, 
             edit = next(pending, None)
         walked.append((start + shift, end + shift))
     assert regions.shifted(edits).spans() == Regions(walked).spans()
+
+
+def test_the_confirming_pass_does_not_ask_a_rule_again_about_what_it_checked() -> None:
+    """A rule that changed nothing, with no rule changing the text after it, has already
+    checked the document the last pass would show it: it is asked once, not twice."""
+    calls: Counter[str] = Counter()
+
+    def counted(rule: Rule) -> Rule:
+        def check(doc: Document) -> Iterator[Finding]:
+            calls[rule.name] += 1
+            return rule.check(doc)
+
+        return _rule(rule.name, check)
+
+    early = counted(_replace_all("early", "b", "c"))  # sees the text before the shrink
+    shrink = counted(_replace_all("shrink", "aa", "a"))
+    late = counted(_replace_all("late", "z", "y", Applicability.UNSAFE))
+    result = repair_document(Document("aab z"), (early, shrink, late))
+    assert result.text == "ac z"
+    # early and shrink change the text in pass 1 and are asked again in pass 2; late
+    # saw the final text in pass 1, and its finding is still reported.
+    assert calls == {"early": 2, "shrink": 2, "late": 1}
+    assert [f.rule for f in result.remaining] == ["late"]
+
+
+def _records_and_documents() -> list[Document]:
+    """The seeds, whole and line by line (as JSON Lines records), and the corpus
+    documents whole and line by line, plain and with bytes lost (GBK read as GB2312)."""
+    from conftest import SEEDS
+    from damage import corpus, lossy_gb2312
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    texts += [text[:4000] for _, text in corpus()[::12]]
+    texts += [lossy_gb2312(text[:2000]) for text in texts[:8]]
+    lines = [line for text in texts for line in text.splitlines() if line.strip()]
+    documents = [Document(text) for text in texts + lines]
+    documents += [Document(text, kind="markdown") for text in texts[:8]]
+    return documents
+
+
+@pytest.mark.parametrize("unsafe", [False, True])
+def test_reusing_what_a_rule_checked_repairs_as_asking_every_rule_in_every_pass(
+    unsafe: bool,
+) -> None:
+    """``accept`` turns the reuse off (a refusal is asked again in each pass): with an
+    ``accept`` that takes every fix, each rule is asked in every pass, and the repair
+    (text, fixes applied, findings left and in what order, fixes dropped outside prose)
+    is the same as the engine's, on the seeds, the corpus and lost bytes."""
+    for doc in _records_and_documents():
+        fast = repair_document(doc, RULES, unsafe_fixes=unsafe)
+        every = repair_document(doc, RULES, unsafe_fixes=unsafe, accept=lambda f, t: True)
+        assert fast == every, doc.text[:40]
+        assert fast.outside_prose == every.outside_prose, doc.text[:40]

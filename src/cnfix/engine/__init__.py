@@ -340,13 +340,28 @@ def _repair_passes(
     order = {rule.name: index for index, rule in enumerate(rules)}
     applied: list[Finding] = []
     current = doc
+    # What each rule found on the document it last checked, and the fixes it dropped
+    # there as outside prose: a rule that changed nothing and saw no change after it
+    # would be asked again, in the pass that confirms the fixed point, about the very
+    # document it has already checked (its check is a function of the document). Not
+    # with ``accept``, which is asked again in each pass.
+    checked: dict[str, tuple[Document, list[Finding], int]] = {}
     for _ in range(MAX_PASSES):
         outside_prose: Counter[str] = Counter()  # counted in the last pass
         fixing: list[str] = []
         findings: list[Finding] = []
         by_writing: list[Finding] = []
         for rule in rules:
-            found = _rule_findings(current, rule, outside_prose)
+            last = checked.get(rule.name)
+            if last is not None and last[0] is current and accept is None:
+                found, dropped = last[1], last[2]
+                if dropped:
+                    outside_prose[rule.name] += dropped
+            else:
+                before = outside_prose.get(rule.name, 0)
+                found = _rule_findings(current, rule, outside_prose)
+                dropped = outside_prose.get(rule.name, 0) - before
+                checked[rule.name] = (current, found, dropped)
             if not found:
                 continue
             fixable = [f for f in found if f.fix is not None and f.fix.applicability in wanted]
