@@ -104,6 +104,54 @@ def test_locate_agrees_with_json_loads(
     assert json.loads(line[start:end]) == text
 
 
+def _scanned_again(line: str, path: tuple[str, ...]) -> tuple[int, int, str] | None:
+    """``locate_string`` as it was: the search, then the whole record scanned again by
+    ``json``'s own scanner for what follows it."""
+    from json.decoder import JSONDecoder
+
+    try:
+        located = locate_string(line, path)
+    except ValueError as error:
+        if "extra data" not in str(error):
+            raise
+    start = len(line) - len(line.lstrip(" \t\n\r"))
+    _, end = JSONDecoder().scan_once(line, start)
+    if line[end:].strip(" \t\n\r"):
+        raise ValueError(f"extra data after the record at column {end + 1}")
+    return located
+
+
+@given(
+    record=st.dictionaries(st.text(max_size=4), json_values, max_size=3),
+    text=st.text(max_size=8),
+    tail=st.sampled_from(["", " ", "\t ", " x", "}", ',"a":1}', " {}", "]"]),
+    cut=st.integers(0, 60),
+    nested=st.booleans(),
+)
+def test_the_found_record_ends_where_json_scans_it_to(
+    record: dict, text: str, tail: str, cut: int, nested: bool
+) -> None:
+    """A record whose field is found was scanned whole by the search: where it ends,
+    and the error for what follows it, are those of scanning it again (as it did),
+    for valid records, records with something after them and records cut short."""
+    path = ("meta", "text") if nested else ("text",)
+    body = {"meta": {**record, "text": text}} if nested else {**record, "text": text}
+    line = json.dumps(body, ensure_ascii=False) + tail
+    for candidate in (line, line[:cut] + line[cut + 1 :]):
+        try:
+            expected: object = _scanned_again(candidate, path)
+        except (ValueError, TypeError, StopIteration) as error:
+            expected = (type(error), str(error))
+        try:
+            found: object = locate_string(candidate, path)
+        except (ValueError, TypeError) as error:
+            found = (type(error), str(error))
+        if isinstance(expected, tuple) and expected[0] is StopIteration:
+            assert isinstance(found, tuple) and found[0] is ValueError
+        else:
+            assert found == expected
+
+
 def test_encode_string_keeps_the_literal_style() -> None:
     assert encode_string("中，", '"中"') == '"中，"'
     assert encode_string("中，", '"\\u4e2d"') == '"\\u4e2d\\uff0c"'

@@ -80,7 +80,12 @@ class _NotFound(Exception):
 
 
 def _skip_ws(line: str, index: int) -> int:
+    if line[index : index + 1] not in _SPACES:  # most places: no whitespace to skip
+        return index
     return _WHITESPACE.match(line, index).end()  # type: ignore[union-attr]
+
+
+_SPACES = frozenset(" \t\n\r")
 
 
 def _expect(line: str, index: int, char: str) -> None:
@@ -88,14 +93,16 @@ def _expect(line: str, index: int, char: str) -> None:
         raise ValueError(f"expected {char!r} at column {index + 1}")
 
 
-def _find_value(line: str, index: int, path: tuple[str, ...]) -> int:
-    """Where the value at ``path`` starts, for the value that starts at ``index``.
+def _find_value(line: str, index: int, path: tuple[str, ...]) -> tuple[int, int]:
+    """Where the value at ``path`` starts, for the value that starts at ``index``, and
+    where that outer value ends (-1 when ``path`` is empty: not scanned).
 
     Every member of each object on the way is scanned (a later duplicate key wins,
-    as in ``json.loads``), so malformed JSON on the path raises ValueError.
+    as in ``json.loads``), so malformed JSON on the path raises ValueError, and a
+    record whose field is found has been scanned whole.
     """
     if not path:
-        return index
+        return index, -1
     key, rest = path[0], path[1:]
     opener = line[index : index + 1]
     found: int | None = None
@@ -138,7 +145,7 @@ def _find_value(line: str, index: int, path: tuple[str, ...]) -> int:
         raise _NotFound
     if found is None:
         raise _NotFound
-    return _find_value(line, found, rest)
+    return _find_value(line, found, rest)[0], index + 1  # after the closing bracket
 
 
 def _scan_value(line: str, index: int) -> tuple[object, int]:
@@ -161,11 +168,11 @@ def locate_string(line: str, path: tuple[str, ...]) -> tuple[int, int, str] | No
     start = _skip_ws(line, 1 if line.startswith("\ufeff") else 0)  # a BOM on the first line
     _expect(line, start, "{")
     try:
-        value_at = _find_value(line, start, path)
+        value_at, end = _find_value(line, start, path)
     except _NotFound:
         _check_complete(line, start)
         return None
-    _check_complete(line, start)
+    _check_ends(line, end)  # the record was scanned whole by the search
     if line[value_at : value_at + 1] != '"':
         raise TypeError("not a string")
     value, end = scanstring(line, value_at + 1)
@@ -174,6 +181,11 @@ def locate_string(line: str, path: tuple[str, ...]) -> tuple[int, int, str] | No
 
 def _check_complete(line: str, start: int) -> None:
     _, end = _scan_value(line, start)
+    _check_ends(line, end)
+
+
+def _check_ends(line: str, end: int) -> None:
+    """Nothing but whitespace after the record, which ends at ``end``."""
     if _skip_ws(line, end) != len(line):
         raise ValueError(f"extra data after the record at column {end + 1}")
 
