@@ -777,3 +777,13 @@ def test_a_reduplicated_character_takes_one_form() -> None:
     assert repair(moving) == moving.replace("个", "個")
     sad = "他總是郁郁不樂，这个人很憂鬱。大家都知道。"
     assert repair(sad) == "他總是鬱鬱不樂，這個人很憂鬱。大家都知道。"
+
+
+def test_a_person_s_name_in_opencc_s_phrases_is_no_evidence() -> None:
+    """OpenCC's phrases hold people's names (黄世杰 → 黃世傑): in a name that no word covers,
+    another person's name does not make 杰 a remnant; a word in the given name (万丰 → 萬豐)
+    still decides."""
+    name = "出席會議的有董事長陳志明、黃世杰、林美華等人，大家討論了这个計畫的預算。"
+    assert repair(name) == name.replace("这个", "這個")
+    word = "出席會議的有董事長陳志明、張万豐、林美華等人，大家討論了这个計畫的預算。"
+    assert repair(word) == word.replace("这个", "這個").replace("万", "萬")

@@ -82,7 +82,8 @@ def check_mixed_script(doc: Document) -> Iterator[Finding]:
     STPhrases read backwards (关於 → 关于) and our 著 → 着 table: 有著 → 有着). Character
     defaults never count (岳勇: 岳 → 嶽/岳 has no phrase); a phrase that starts at the
     character and keeps it wins (新征程: 征程), and one that changes a single half of a
-    reduplication (郁郁 → 鬱郁; Cantonese 郁郁 "keep moving") is an artefact, no evidence.
+    reduplication (郁郁 → 鬱郁; Cantonese 郁郁 "keep moving") is an artefact, no evidence,
+    and so is a person's name among the phrases (黄世杰 → 黃世傑) where a name stands.
     The forms Taiwan and Hong Kong standards write are accepted in Traditional text and
     never flagged — 台 占 雇 挂 霉 岩 杯 准 征
     and the words 家具 了解 公布 余杭 余姚 (``data/script_usage.txt``: lists as data, with

@@ -120,6 +120,9 @@ def simplified_phrase_hits(
         if (i > 0 and text[i - 1] in left) or (i + 1 < len(text) and text[i + 1] in right):
             candidates.append(i)
     hits = _phrase_hits(state, text, candidates, weak) if candidates else []
+    # OpenCC's phrases hold people's names (黄世杰 → 黃世傑, 王杰 → 王傑): another person's
+    # name is no evidence where a name stands and no word covers the character
+    hits = [i for i in hits if not _named_by_phrase(state, text, i)]
     hits += word_remnants(state, text, word_at, weak=weak)
     if not hits:
         return []
@@ -311,14 +314,42 @@ def _surname_shaped(text: str, i: int) -> bool:
     """True when ``text[i]`` starts what reads as a name: after a sign, a conjunction or a
     title (or at the start), one or two Han characters after it and then the end of the
     name (a sign, a title, 等 / 與 …)."""
+    return _name_end(text, i) is not None
+
+
+def _name_end(text: str, i: int) -> int | None:
+    """Where the name that ``text[i]`` starts ends (:func:`_surname_shaped`); None: none."""
     if i and HAN_RE.match(text, i - 1) and not NAME_START_RE.search(text, max(0, i - 2), i):
-        return False
+        return None
     for end in (i + 2, i + 3):
         if end > len(text) or not HAN_RE.match(text, end - 1):
-            return False
+            return None
         if NAME_END_RE.match(text, end):
-            return True
-    return False
+            return end
+    return None
+
+
+def _name_around(text: str, i: int) -> tuple[int, int] | None:
+    """The span of the name of two or three characters (:func:`_surname_shaped`) that
+    starts one or two characters before ``text[i]`` and covers it (``、黃世杰、``); None."""
+    for start in (i - 2, i - 1):
+        if start >= 0:
+            end = _name_end(text, start)
+            if end is not None and end > i:
+                return start, end
+    return None
+
+
+def _named_by_phrase(state: CheckState, text: str, i: int) -> bool:
+    """True when only a person's name in OpenCC's phrases changes ``text[i]``: it stands in
+    a name that no word covers, and the given name alone, read as Simplified, keeps it
+    (黄世杰 → 黃世傑 is another person's name, no evidence; 游万豐: 万丰 → 萬豐 is a word)."""
+    span = _name_around(text, i)
+    if span is None or word_forms(text, i):
+        return False
+    given = text[span[0] + 1 : span[1]]
+    (by_phrase,) = state.convert_all(state.convert_all([given], "t2s"), PHRASES_ST)
+    return len(by_phrase) == len(given) and by_phrase[i - span[0] - 1] == text[i]
 
 
 @functools.cache
