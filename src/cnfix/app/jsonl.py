@@ -16,7 +16,7 @@ through unchanged (the invalid ones are reported); records without the field, or
 where it is not a string, pass through unchanged and are counted.
 
 The input is read in blocks of whole lines of about ``BATCH_BYTES``
-(``run_blocks``), processed on ``--jobs`` processes (``cnfix.app.pool.ordered_map``)
+(``run_blocks``), processed on ``--jobs`` processes (``cnfix.app.pool.Pool``)
 and written back in order, so a file of any size is repaired in bounded memory. The
 parent process, one however many workers there are, does only what must be serial.
 From a regular file it finds each block's end with a seek and a ``readline``; the
@@ -42,7 +42,7 @@ from typing import IO
 
 from cnfix.app.packing import PackedFindings
 from cnfix.app.parallel import MIN_PARALLEL_BYTES
-from cnfix.app.pool import Pool, ordered_map
+from cnfix.app.pool import Pool
 from cnfix.app.runner import RunOptions
 from cnfix.engine import ConvergenceError, check_document, repair_document
 from cnfix.io.decode import InputError
@@ -375,15 +375,20 @@ def block_spans(
 
 
 def process_span(
-    span: tuple[str, int, int], path: tuple[str, ...], options: RunOptions
+    span: tuple[int | str, int, int], path: tuple[str, ...], options: RunOptions
 ) -> BlockResult:
     """``process_block`` of the bytes ``span`` = (file, offset, length), read here (what
     a worker does when the input is a file): numbered from 1, and with ``data`` empty
-    when a repair changed nothing, for the parent to copy from the file itself."""
+    when a repair changed nothing, for the parent to copy from the file itself. The
+    file is a descriptor a forked worker inherited (never opened again by name: the
+    name may lead elsewhere by now), or a name for a worker from a fork server."""
     source, offset, length = span
-    with open(source, "rb") as file:
-        file.seek(offset)
-        data = file.read(length)
+    if isinstance(source, int):
+        data = os.pread(source, length, offset)
+    else:
+        with open(source, "rb") as file:
+            file.seek(offset)
+            data = file.read(length)
     result = process_block((1, data), path, options)
     if options.repair and result.data == data:
         result.data = b""
@@ -408,16 +413,19 @@ def run_blocks(
     """
     if size is not None and size < MIN_PARALLEL_BYTES:
         jobs = 1
-    source = _regular_file(stream) if jobs > 1 else None
+    pool = Pool(jobs)
+    source = _regular_file(stream, pool) if jobs > 1 else None
     if source is None or size is None:
         work = partial(process_block, path=path, options=options)
         blocks = read_blocks(stream, max_line=options.max_size)
-        yield from ordered_map(work, blocks, jobs=jobs)
+        with pool:
+            for _, result in pool.ordered(work, blocks):
+                yield result
         return
     work = partial(process_span, path=path, options=options)
     first = 1
     spans = block_spans(stream, size)
-    with Pool(jobs) as pool:
+    with pool:
         for (offset, length), result in pool.ordered(work, spans, send=lambda s: (source, *s)):
             for record in result.records:
                 record.number += first - 1
@@ -428,12 +436,17 @@ def run_blocks(
             yield result
 
 
-def _regular_file(stream: IO[bytes]) -> str | None:
-    """The absolute name of ``stream``'s file when it is a regular file (workers can
-    open it), else None (stdin, a pipe)."""
+def _regular_file(stream: IO[bytes], pool: Pool) -> int | str | None:
+    """How ``pool``'s workers read ``stream`` when it is a regular file: its descriptor
+    when they are forked (they inherit it: the CLI opens files by descriptor, with no
+    name to open again), else its absolute name; None for stdin or a pipe."""
+    try:
+        fileno = stream.fileno()
+    except (AttributeError, OSError, ValueError):  # io.BytesIO and the like
+        return None
+    if not stream.seekable() or not stat.S_ISREG(os.fstat(fileno).st_mode):
+        return None
+    if pool.forks():
+        return fileno
     name = getattr(stream, "name", None)
-    if not isinstance(name, str) or not stream.seekable():
-        return None
-    if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
-        return None
-    return os.path.abspath(name)
+    return os.path.abspath(name) if isinstance(name, str) else None

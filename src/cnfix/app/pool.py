@@ -181,6 +181,21 @@ class Pool:
         self._started = False
         self._workers: list[_Worker] = []
         self._queue: deque[_Task] = deque()  # tasks not sent yet, in order
+        self._context: multiprocessing.context.BaseContext | None = None
+
+    def _how(self) -> multiprocessing.context.BaseContext:
+        """How this pool starts its workers, chosen once (``_context``): a worker started
+        again after a death is started as the others were."""
+        if self._context is None:
+            import multiprocessing
+
+            self._context = _context() or multiprocessing.get_context()
+        return self._context
+
+    def forks(self) -> bool:
+        """Whether the workers are forked from this process: they then inherit the files
+        it holds open now (a worker can read a descriptor it is sent)."""
+        return self.jobs > 1 and self._how().get_start_method() == "fork"
 
     def ordered(
         self,
@@ -221,6 +236,7 @@ class Pool:
                 task = _Task(bytes(ForkingPickler.dumps((function, send(item)))))
                 self._queue.append(task)
                 pending.append((item, task))
+                self._step(0)  # a worker that finished since is given work at once
                 while len(pending) >= self.ahead:
                     yield self._take(pending, failed)
             while pending:
@@ -232,8 +248,11 @@ class Pool:
     def _take(
         self, pending: deque[tuple[T, _Task]], failed: Callable[[T], R] | None
     ) -> tuple[T, R]:
-        """The oldest pending item and its result, once there."""
+        """The oldest pending item and its result, once there. The workers are kept
+        fed meanwhile, also when it is there already: the caller spends time on each
+        result, and a worker left without a task stays idle all that time."""
         item, task = pending[0]
+        self._step(0)
         while not task.done:
             self._step()
         pending.popleft()
@@ -282,9 +301,12 @@ class Pool:
         """Take the results a worker sent; if it died, take it out of the pool."""
         import pickle
 
+        from cnfix.engine import collector_paused
+
         try:
             while worker.tasks and worker.connection.poll():
-                success, value = pickle.loads(worker.connection.recv_bytes())
+                with collector_paused():  # a result is many objects, none in a cycle
+                    success, value = pickle.loads(worker.connection.recv_bytes())
                 task = worker.tasks.popleft()
                 task.done = True
                 if success:
@@ -313,9 +335,7 @@ class Pool:
                 self._queue.appendleft(task)
 
     def _start(self) -> _Worker:
-        import multiprocessing
-
-        context = _context() or multiprocessing.get_context()
+        context = self._how()
         forked = context.get_start_method() == "fork"
         if forked:
             from cnfix.rules import prepare_for_workers

@@ -47,12 +47,13 @@ class RepairResult:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cycle collector off while rules run, back on after (unless it was off).
 
     A damaged text makes tens of thousands of findings, which live until the pass ends
     and hold no cycles; the collector, triggered by their very number, traversed them
-    again and again for a fifth of a repair's time while it could free none of them."""
+    again and again for a fifth of a repair's time while it could free none of them.
+    (The same holds for a worker's result unpickled by ``--jobs``' parent.)"""
     paused = gc.isenabled()
     if paused:
         gc.disable()
@@ -70,7 +71,7 @@ def check_document(
 
     No fix edits outside prose (``within_prose``); ``outside_prose`` counts the fixes
     dropped for that, by rule."""
-    with _collector_paused():
+    with collector_paused():
         findings = [finding for rule in rules for finding in rule.check(doc)]
     if not findings:
         return findings
@@ -327,7 +328,7 @@ def repair_document(
     # A tuple, not a set: membership by identity, where a set hashes each enum member
     # in Python (once per fix: tens of thousands of calls on a damaged text).
     wanted = (Applicability.SAFE, Applicability.UNSAFE) if unsafe_fixes else (Applicability.SAFE,)
-    with _collector_paused():
+    with collector_paused():
         return _repair_passes(doc, rules, wanted, accept)
 
 

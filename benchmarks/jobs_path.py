@@ -1,0 +1,156 @@
+"""The critical path of a ``cnfix --jobs N`` run, in CPU time: what the parent spends
+before the pool starts, while it runs and after it closes, and what each worker spends.
+
+On a machine that other programs keep busy the wall time of ``--jobs 2`` says little;
+these CPU times do not depend on the load. On two idle cores the run takes at least
+
+    before + max(parent while the pool runs, busiest worker, (parent + workers) / 2) + after
+
+so ``--jobs 1``'s CPU time over that bound predicts the idle wall-time speed-up (idle
+gaps, a worker waiting for the parent, are not in it: compare with the measured wall
+time when the machine is idle).
+
+    python benchmarks/jobs_path.py -- repair --jsonl --jobs 2 FILE -o OUT
+
+runs the command in a probe (``python -m cnfix`` with the pool's worker function and
+``Pool.close`` wrapped to take the times) and prints the times as JSON. ``run.py``
+uses ``probe`` to print its ``--jobs`` rows with the parent's share.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Run in a fresh interpreter: wraps the pool, runs cnfix, writes the times.
+_PROBE = r"""
+import json, os, resource, sys, time
+from cnfix.app import pool
+
+record = sys.argv[1]
+marks = {}
+
+
+def cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+serve = pool._serve
+
+
+def timed_serve(connection, parent):
+    waits = {"starved": 0, "tasks": 0, "waited": 0.0}
+    receive = connection.recv_bytes
+
+    def recv_bytes():
+        waits["tasks"] += 1
+        if not connection.poll():
+            waits["starved"] += 1
+            start = time.perf_counter()
+            connection.poll(None)
+            waits["waited"] += time.perf_counter() - start
+        return receive()
+
+    connection.recv_bytes = recv_bytes
+    try:
+        serve(connection, parent)
+    finally:
+        with open(f"{record}.{os.getpid()}", "w") as out:
+            json.dump({"cpu": cpu(), **waits}, out)
+
+
+def timed_start(self, start=pool.Pool._start):
+    marks.setdefault("before", cpu())
+    return start(self)
+
+
+def timed_close(self, close=pool.Pool.close):
+    if self._workers:
+        marks.setdefault("closing", cpu())
+    return close(self)
+
+
+pool._serve = timed_serve
+pool.Pool._start = timed_start
+pool.Pool.close = timed_close
+sys.argv = ["cnfix", *sys.argv[2:]]
+from cnfix.cli import main
+
+try:
+    main()
+finally:
+    marks["total"] = cpu()
+    with open(record, "w") as out:
+        json.dump(marks, out)
+"""
+
+
+def probe(args: list[str]) -> dict[str, float]:
+    """Run ``cnfix ARGS`` in the probe: wall time, the parent's CPU before the first
+    worker starts (``before``), while the pool runs (``during``) and after
+    (``after``), each worker's CPU (``workers``) and the idle-machine bound (``bound``)."""
+    with tempfile.TemporaryDirectory() as folder:
+        record = os.path.join(folder, "parent")
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-c", _PROBE, record, *args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        marks = json.loads(Path(record).read_text())
+        reports = [json.loads(path.read_text()) for path in Path(folder).glob("parent.*")]
+    workers = sorted(report["cpu"] for report in reports)
+    total = marks["total"]
+    started = marks.get("before", total)
+    closing = marks.get("closing", started)
+    during = closing - started
+    busiest = max(workers, default=0.0)
+    bound = started + max(during, busiest, (during + sum(workers)) / 2) + total - closing
+    return {
+        "wall": wall,
+        "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
+        "parent": total,
+        "before": started,
+        "during": during,
+        "after": total - closing,
+        "workers": workers,
+        "bound": bound,
+        # Tasks a worker had to wait for (the last wait is for the stop), and how long.
+        "starved": sum(report["starved"] for report in reports) - len(reports),
+        "tasks": sum(report["tasks"] for report in reports) - len(reports),
+        "waited": sum(report["waited"] for report in reports),
+    }
+
+
+def describe(one: dict[str, float], two: dict[str, float]) -> str:
+    """A ``--jobs 2`` probe against a ``--jobs 1`` one, in a line."""
+    workers = " + ".join(f"{cpu:.2f}" for cpu in two["workers"]) or "none"
+    return (
+        f"parent {two['before']:.2f} before + {two['during']:.2f} during + "
+        f"{two['after']:.2f} after the pool, workers {workers} s CPU; "
+        f"--jobs 1 {one['cpu']:.2f} s CPU: idle speed-up <= {one['cpu'] / two['bound']:.2f}x"
+    )
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    if args[:1] == ["--"]:
+        args = args[1:]
+    print(json.dumps(probe(args), indent=1))
+
+
+if __name__ == "__main__":
+    main()
