@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from hypothesis import strategies as st
 
 import cnfix.app.jsonl as jsonl
 import cnfix.app.parallel as parallel
+import cnfix.app.pool as pool
 from cnfix.app.jsonl import process_block, process_line, read_blocks, run_blocks, split_lines
 from cnfix.app.parallel import STREAM, process_batch, run_files
 from cnfix.app.runner import FileOutcome, RunOptions, process_file
@@ -159,7 +162,7 @@ def _records_file() -> bytes:
 
 @pytest.mark.parametrize("options", [SCAN, REPAIR], ids=["scan", "repair"])
 @pytest.mark.parametrize("jobs", [1, 2])
-@pytest.mark.parametrize("source", ["stream", "file"])
+@pytest.mark.parametrize("source", ["stream", "file", "descriptor"])
 def test_blocks_report_what_records_report(
     options: RunOptions, jobs: int, source: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -172,9 +175,12 @@ def test_blocks_report_what_records_report(
         process_line(number, raw, ("text",), options)
         for number, raw in enumerate(io.BytesIO(data), start=1)
     ]
-    if source == "file":
+    if source != "stream":
         (tmp_path / "in.jsonl").write_bytes(data)
-        with (tmp_path / "in.jsonl").open("rb") as stream:
+        opened = (tmp_path / "in.jsonl").open("rb")
+        if source == "descriptor":  # as the CLI opens it: no name to open again
+            opened = os.fdopen(os.dup(opened.fileno()), "rb")
+        with opened as stream:
             blocks = list(run_blocks(stream, ("text",), options, jobs=jobs, size=len(data)))
     else:
         blocks = list(run_blocks(io.BytesIO(data), ("text",), options, jobs=jobs, size=None))
@@ -193,6 +199,25 @@ def test_blocks_report_what_records_report(
         (r.number, r.error, r.findings, r.repaired, r.text) for r in wanted
     ]
     assert all(r.line == w.line for r, w in zip(got, wanted, strict=True) if w.changed)
+
+
+def test_forked_workers_read_a_file_opened_by_descriptor_themselves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI opens a JSON Lines file by descriptor: forked workers read their blocks
+    from the descriptor they inherit (the parent sends offsets, not 256 KB of bytes);
+    workers from a fork server, which inherit no descriptor, get the name, or else the
+    bytes."""
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(_records_file())
+    with os.fdopen(os.open(path, os.O_RDONLY), "rb") as stream:
+        monkeypatch.setattr(pool, "_context", lambda: multiprocessing.get_context("fork"))
+        assert jsonl._regular_file(stream, pool.Pool(2)) == stream.fileno()
+        monkeypatch.setattr(pool, "_context", lambda: multiprocessing.get_context("spawn"))
+        assert jsonl._regular_file(stream, pool.Pool(2)) is None
+    with path.open("rb") as stream:
+        assert jsonl._regular_file(stream, pool.Pool(2)) == str(path)
+    assert jsonl._regular_file(io.BytesIO(b"{}"), pool.Pool(2)) is None
 
 
 def test_a_block_numbers_its_lines_from_its_first() -> None:
