@@ -2,13 +2,15 @@
 before the pool starts, while it runs and after it closes, and what each worker spends.
 
 On a machine that other programs keep busy the wall time of ``--jobs 2`` says little;
-these CPU times do not depend on the load. On two idle cores the run takes at least
+these CPU times do not depend much on the load. On two idle cores the run takes at least
 
-    before + max(parent while the pool runs, busiest worker, (parent + workers) / 2) + after
+    before + max(parent while the pool runs, (parent while the pool runs + workers) / 2) + after
 
-so ``--jobs 1``'s CPU time over that bound predicts the idle wall-time speed-up (idle
-gaps, a worker waiting for the parent, are not in it: compare with the measured wall
-time when the machine is idle).
+so ``--jobs 1``'s CPU time over that bound predicts the idle wall-time speed-up. The
+workers' total is shared out evenly: tasks are small and go to whichever worker is free
+(on a busy machine one worker gets less CPU, so fewer tasks; its share says nothing of an
+idle one). Idle gaps are not in the bound; ``starved`` counts the tasks a worker had to
+wait for (the parent was late), which is where they come from.
 
     python benchmarks/jobs_path.py -- repair --jsonl --jobs 2 FILE -o OUT
 
@@ -94,16 +96,18 @@ finally:
 """
 
 
-def probe(args: list[str]) -> dict[str, float]:
+def probe(args: list[str], tree: str | None = None) -> dict[str, float]:
     """Run ``cnfix ARGS`` in the probe: wall time, the parent's CPU before the first
     worker starts (``before``), while the pool runs (``during``) and after
-    (``after``), each worker's CPU (``workers``) and the idle-machine bound (``bound``)."""
+    (``after``), each worker's CPU (``workers``) and the idle-machine bound (``bound``).
+    ``tree``: the ``src`` folder of another checkout to run instead."""
     with tempfile.TemporaryDirectory() as folder:
         record = os.path.join(folder, "parent")
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
+        prefix = ["env", f"PYTHONPATH={tree}"] if tree else []
         subprocess.run(
-            [sys.executable, "-c", _PROBE, record, *args],
+            [*prefix, sys.executable, "-c", _PROBE, record, *args],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             check=False,
@@ -117,8 +121,7 @@ def probe(args: list[str]) -> dict[str, float]:
     started = marks.get("before", total)
     closing = marks.get("closing", started)
     during = closing - started
-    busiest = max(workers, default=0.0)
-    bound = started + max(during, busiest, (during + sum(workers)) / 2) + total - closing
+    bound = started + max(during, (during + sum(workers)) / 2) + total - closing
     return {
         "wall": wall,
         "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
@@ -135,13 +138,15 @@ def probe(args: list[str]) -> dict[str, float]:
     }
 
 
-def describe(one: dict[str, float], two: dict[str, float]) -> str:
-    """A ``--jobs 2`` probe against a ``--jobs 1`` one, in a line."""
+def describe(one: float, two: dict[str, float]) -> str:
+    """A ``--jobs 2`` probe against the CPU time ``one`` of ``--jobs 1``, in a line."""
     workers = " + ".join(f"{cpu:.2f}" for cpu in two["workers"]) or "none"
+    share = two["parent"] / (two["parent"] + sum(two["workers"]))
     return (
         f"parent {two['before']:.2f} before + {two['during']:.2f} during + "
-        f"{two['after']:.2f} after the pool, workers {workers} s CPU; "
-        f"--jobs 1 {one['cpu']:.2f} s CPU: idle speed-up <= {one['cpu'] / two['bound']:.2f}x"
+        f"{two['after']:.2f} after the pool ({share:.0%} of the CPU), workers {workers} s, "
+        f"idle {two['starved']} of {two['tasks']} tasks; --jobs 1 {one:.2f} s: "
+        f"idle speed-up <= {one / two['bound']:.2f}x"
     )
 
 

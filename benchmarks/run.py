@@ -273,8 +273,11 @@ def best_cpu(function: Callable[[], object], repeat: int) -> float:
     return min(times)
 
 
-def command(args: list[str]) -> list[str]:
-    return [sys.executable, "-m", "cnfix", *args]
+def command(args: list[str], tree: str | None = None) -> list[str]:
+    """``python -m cnfix ARGS``; with ``tree``, the cnfix of that ``src`` folder (an
+    older checkout, to compare in the same run)."""
+    prefix = ["env", f"PYTHONPATH={tree}"] if tree else []
+    return [*prefix, sys.executable, "-m", "cnfix", *args]
 
 
 def best_wall(argv: list[str], repeat: int) -> float:
@@ -402,6 +405,16 @@ def main() -> None:
     parser.add_argument(
         "--large-only", action="store_true", help="only the large-file rows (with --gb)"
     )
+    parser.add_argument(
+        "--jobs-only",
+        action="store_true",
+        help="only the --jobs rows, each with the critical path in CPU (jobs_path.py)",
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="SRC",
+        help="with --jobs-only: also measure the cnfix in this src folder, in the same run",
+    )
     args = parser.parse_args()
     if args.quick:
         args.mb, args.damaged_mb, args.files, args.large_mb, args.repeat = 4, 1, 2000, 16, 1
@@ -422,6 +435,10 @@ def main() -> None:
     table = Table()
     if args.large_only:
         large_rows(table, paths, repeat)
+        table.print()
+        return
+    if args.jobs_only:
+        jobs_only_rows(table, paths, args)
         table.print()
         return
     clean_bytes = paths["clean"].read_bytes()
@@ -642,6 +659,52 @@ def jobs_rows(
         f"{rates[2] / rates[1]:.2f}x --jobs 1; CPU x{cpu[2] / cpu[1]:.2f}",
         verdict(rates[2] / rates[1] >= TARGET_SCALING, ">=1.8x"),
     )
+
+
+def jobs_only_rows(table: Table, paths: dict[str, Path], args: argparse.Namespace) -> None:
+    """Every ``--jobs 1`` / ``--jobs 2`` pair, after the control, each followed by the
+    critical path of its ``--jobs 2`` run in CPU time (``jobs_path.probe``): on a busy
+    machine the wall-time ratio is only as good as the idle cores, the CPU times are not;
+    with ``--baseline``, every pair is measured on both trees, one after the other."""
+    from jobs_path import describe, probe
+
+    repeat = args.repeat
+    control = machine_scaling(repeat)
+    table.add("control: 2 processes of pure arithmetic", f"{control:.2f}x", "", "2.00x if idle")
+    streamed = _write_if_missing(
+        CORPUS / "damaged-10mb.txt", lambda: _repeat_to(_texts(SEEDS), 10 * MB).encode(), 10 * MB
+    )
+    damaged_jsonl = _write_if_missing(
+        CORPUS / "records-damaged.jsonl", lambda: _damaged_records(int(args.mb * MB)), None
+    )
+    trees = {"": None, " (baseline)": args.baseline} if args.baseline else {"": None}
+    with tempfile.TemporaryDirectory() as out:
+        jsonl = ["repair", "--jsonl", "-o", f"{out}/out.jsonl"]
+        work = [
+            (f"scan {args.files} files of 2-5 KB", ["scan", "-q"], paths["small"]),
+            ("repair --jsonl, clean", jsonl, paths["jsonl"]),
+            ("repair --jsonl, clean", jsonl, paths["large_jsonl"]),
+            ("repair --jsonl, seed-like damaged", jsonl, damaged_jsonl),
+            ("repair -q -o, damaged (streamed)", ["repair", "-q", "-o", out], streamed),
+        ]
+        for label, argv, path in work:
+            if path.is_dir():
+                size_mb = folder_bytes(path) / MB
+            else:
+                size_mb = path.stat().st_size / MB
+                label = f"{label}, {size_mb:.0f} MB"
+            for suffix, tree in trees.items():
+                runs = interleaved(
+                    {
+                        jobs: command([*argv, "--jobs", str(jobs), str(path)], tree)
+                        for jobs in (1, 2)
+                    },
+                    repeat,
+                )
+                jobs_rows(table, f"{label}{suffix}", size_mb, runs)
+                two = probe([*argv, "--jobs", "2", str(path)], tree)
+                table.add("  critical path of --jobs 2", describe(runs[1][1], two))
+    dask_rows(table, repeat, int(args.dask_mb * MB))
 
 
 def rendering_rows(table: Table, paths: dict[str, Path], repeat: int) -> None:

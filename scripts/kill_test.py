@@ -267,6 +267,12 @@ def main(argv: list[str] | None = None) -> int:
 
         # A pool however small the tree: the kills must find workers to kill and orphan.
         cnfix.app.parallel.MIN_PARALLEL_BYTES = 0
+        if args.mode == "jsonl":
+            import cnfix.app.jsonl
+
+            # And blocks of a few records, or a file's one block is done in the parent.
+            cnfix.app.jsonl.MIN_PARALLEL_BYTES = 0
+            cnfix.app.jsonl.BATCH_BYTES = 2048
     run = {"jobs": args.jobs, "mode": args.mode}
     work = Path(tempfile.mkdtemp(prefix="cnfix-kill-"))
     try:
