@@ -17,7 +17,7 @@ import math
 from typing import NamedTuple
 
 from cnfix.rules.lost_bytes.recovery import LostCharacter, choose, reading_margin
-from cnfix.text.charmodel import UNUSUAL_HAN_COST, char_costs
+from cnfix.text.charmodel import COMMON_CJK_PUNCT, UNUSUAL_HAN_COST, char_costs
 from cnfix.text.chars import is_han, lazy_compile
 
 #: The double-byte codecs whose text is re-read (Windows code pages 936 and 950).
@@ -121,11 +121,55 @@ def _mostly_han(garbled: str) -> bool:
 
 
 def looks_out_of_step(text: str, end: int, reach: int = 3) -> bool:
-    """True when one of the ``reach`` characters before ``end`` is rare: an out-of-step
-    reading almost always shows one within a few characters (陘, 荂), clean text before
-    a glued letter or a ``?`` seldom (a cheap look before the model is asked)."""
-    costs = char_costs()
-    return any(costs.get(char, 99) >= UNUSUAL_HAN_COST for char in text[max(0, end - reach) : end])
+    """True when one of the ``reach`` characters before ``end`` (a mark, or a letter
+    glued to non-ASCII text) is one an out-of-step reading makes and clean text seldom
+    shows: a rare Han character (陘, 荂), a full-width letter, a kana or a box-drawing
+    sign. Such a reading almost always shows one within a few characters, clean text
+    seldom (a cheap look before the model is asked). Before a mark the run may also be
+    short, starting after punctuation or ASCII within the reach: anything but a common
+    Han character counts there. Before a letter the bytes rule out the rest: the letter
+    must be a trail that some codec pairs with the byte before it, the run is double
+    bytes up to the letter, and common punctuation (``文章：[``, ``，@``) is no sign."""
+    window = text[max(0, end - reach) : end]
+    if text[end] in "?\ufffd":
+        return not all(map(_common_han, window))
+    if not _trail_fits(text[end - 1], text[end]):
+        return False
+    for char in reversed(window):
+        if not _double_byte(char):
+            return False
+        if char not in COMMON_CJK_PUNCT and not _common_han(char):
+            return True
+    return False
+
+
+def _common_han(char: str) -> bool:
+    return char_costs().get(char, UNUSUAL_HAN_COST) < UNUSUAL_HAN_COST
+
+
+@functools.cache
+def _double_byte(char: str) -> bool:
+    """``char`` is two bytes in GBK or in Big5 (what an out-of-step run is made of)."""
+    return any(_encoded(char, codec) is not None for codec in CODECS)
+
+
+@functools.cache
+def _trail_fits(before: str, letter: str) -> bool:
+    """In some codec, ``before``'s second byte leads a character with ``letter`` as its
+    trail: the letter may be a trail byte read on its own."""
+    for codec in CODECS:
+        data = _encoded(before, codec)
+        if data is not None and _pair(codec, data[1], ord(letter)) is not None:
+            return True
+    return False
+
+
+def _encoded(char: str, codec: str) -> bytes | None:
+    try:
+        data = char.encode(codec)
+    except UnicodeEncodeError:
+        return None
+    return data if len(data) == 2 else None
 
 
 def shifted_reading(text: str, resync: int) -> ShiftedReading | None:
