@@ -98,14 +98,8 @@ def _double_bytes(text: str, end: int, codec: str) -> list[bytes]:
     found: list[bytes] = []
     position = end
     while position > 0 and len(found) < REGION_LIMIT:
-        char = text[position - 1]
-        if char.isascii() or char in "\ufffd€":
-            break
-        try:
-            data = char.encode(codec)
-        except UnicodeEncodeError:
-            break
-        if len(data) != 2:
+        data = _encoded(text[position - 1], codec)
+        if data is None:
             break
         found.append(data)
         position -= 1
@@ -165,6 +159,8 @@ def _trail_fits(before: str, letter: str) -> bool:
 
 
 def _encoded(char: str, codec: str) -> bytes | None:
+    """``char``'s two bytes in ``codec``; None for ASCII and for what the codec lacks
+    (U+FFFD, €: Windows' 0x80 is no GBK byte)."""
     try:
         data = char.encode(codec)
     except UnicodeEncodeError:
