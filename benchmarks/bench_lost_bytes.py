@@ -12,7 +12,8 @@ is not counted: it claims nothing).
 Then, for each clean set of ``tests/data/clean``: findings of the two rules, documents
 changed by a repair (safe, and with unsafe fixes) and scan speed.
 
-Run: ``python benchmarks/bench_lost_bytes.py [--limit N] [--skip-clean]``.
+Run: ``python benchmarks/bench_lost_bytes.py [--limit N] [--skip-clean] [--unsafe-fixes]``
+(``--unsafe-fixes``: what the rules offer, not only what they apply safely).
 """
 
 from __future__ import annotations
@@ -83,7 +84,9 @@ def _show_wrong(repaired: str, clean: str) -> None:
             )
 
 
-def bench_lossy(docs, limit: int, families: list[str], show_wrong: bool) -> None:
+def bench_lossy(
+    docs, limit: int, families: list[str], show_wrong: bool, unsafe: bool = False
+) -> None:
     print(
         f"{'family':24} {'size':10} {'n':>4} {'recall':>7} {'exact':>7} {'near':>7} {'restored':>8}"
         f" {'fixed':>5} {'wrong':>5}"
@@ -107,7 +110,7 @@ def bench_lossy(docs, limit: int, families: list[str], show_wrong: bool) -> None
                 n += 1
                 findings = scan_text(damaged, select=RULES)
                 hit += any(f.start < end and start < f.end for f in findings)
-                result = repair_text(damaged, select=RULES)
+                result = repair_text(damaged, select=RULES, unsafe_fixes=unsafe)
                 repaired = result.text
                 exact += repaired == text
                 near += repaired != damaged and _near(repaired, text)
@@ -168,8 +171,11 @@ def main() -> None:
     parser.add_argument("--skip-clean", action="store_true")
     parser.add_argument("--family", action="append", default=[], help="only these families")
     parser.add_argument("--show-wrong", action="store_true", help="print each wrong repair")
+    parser.add_argument(
+        "--unsafe-fixes", action="store_true", help="apply the unsafe fixes too (what is offered)"
+    )
     args = parser.parse_args()
-    bench_lossy(corpus(), args.limit, args.family, args.show_wrong)
+    bench_lossy(corpus(), args.limit, args.family, args.show_wrong, args.unsafe_fixes)
     if not args.skip_clean:
         bench_clean_sets()
 

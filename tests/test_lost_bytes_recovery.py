@@ -13,6 +13,7 @@ from damage import SENTENCE_RE, corpus, lossy_gb2312, lossy_utf8_as_gbk, read_cp
 from cnfix import Applicability, repair_text, scan_text
 from cnfix.adapters.opencc import convert
 from cnfix.rules.lost_bytes import recovery
+from cnfix.text.losses import out_of_step_span
 
 RULES = ["mojibake", "lost-bytes"]
 
@@ -65,9 +66,10 @@ def _subsequence(part: str, whole: str) -> bool:
 
 def test_in_step_reading_keeps_every_certain_character() -> None:
     """What the in-step reading calls certain is the original text, and each lost
-    character is among its candidates. Lines it cannot read that way (two marks in a
-    row: which bytes each took is not known) are left to the report."""
-    read = 0
+    character is among its candidates; two marks in a row (a character neither of
+    whose bytes GB2312 reads) are kept as they stand. Every line reads that way, also
+    those where a mark hid the second byte of a character read out of step."""
+    read = kept = 0
     cases = _gb2312_sentences(300)
     for sentence, damaged in cases:
         pieces = recovery.in_step(damaged)
@@ -76,8 +78,42 @@ def test_in_step_reading_keeps_every_certain_character() -> None:
         read += 1
         assert len(pieces) == len(sentence)
         for piece, char in zip(pieces, sentence, strict=True):
-            assert char in piece if isinstance(piece, tuple) else char == piece
-    assert read >= 0.5 * len(cases)
+            if isinstance(piece, tuple):
+                assert char in piece
+            elif piece in ("??", "\ufffd\ufffd"):
+                kept += 1
+            else:
+                assert char == piece
+    assert read == len(cases)
+    assert kept
+
+
+def test_two_marks_and_a_mark_after_a_lead_byte_are_read_in_step() -> None:
+    """挑戰，却 read as GB2312: 戰 (91 E9) lost its lead, E9 was read with ，'s first
+    byte (穑) and ，'s second byte became a mark; 國 (87 F8) is two marks."""
+    clean = "这次金融危机对世界各國虽是挑戰，却也是转机。"
+    damaged = lossy_gb2312(clean)
+    assert damaged == "这次金融危机对世界各??虽是挑?穑?却也是转机。"
+    pieces = recovery.in_step(damaged[damaged.index("挑") + 1 :])
+    assert pieces is not None
+    assert "戰" in pieces[0] and "，" in pieces[1]
+    assert pieces[2:] == list("却也是转机。")
+    findings = scan_text(damaged, select=["lost-bytes"])
+    (read,) = [f for f in findings if f.fix is not None]
+    assert read.fix.applicability is Applicability.SAFE
+    assert repair_text(damaged, select=RULES).text == clean.replace("國", "??")
+
+
+def test_a_reading_in_step_shown_only_by_rare_characters_needs_a_wide_margin() -> None:
+    """在場的部落居民，read as GB2312: no letter or lost ``(`` after the mark, only rare
+    characters (龅 瘢); the reading in step is offered (場 leads by 8 bits: unsafe)."""
+    clean = "问候在場的部落居民，并表示，这是他第三度来到玛家乡"
+    damaged = lossy_gb2312(clean)
+    assert damaged == "问候在?龅牟柯渚用瘢?并表示，这是他第三度来到玛家乡"
+    (finding,) = scan_text(damaged, select=["lost-bytes"])
+    assert finding.fix is not None and finding.fix.applicability is Applicability.UNSAFE
+    assert "場(+0)" in finding.message
+    assert repair_text(damaged, select=RULES, unsafe_fixes=True).text == clean
 
 
 def test_safe_guesses_of_lost_characters_are_almost_never_wrong() -> None:
@@ -188,6 +224,9 @@ def test_question_marks_in_clean_text_are_not_read_in_step() -> None:
         checked += flattened.count("?")
         findings = scan_text(flattened, select=["lost-bytes"])
         assert not [f for f in findings if "lost a byte here" in f.message]
+        # Nor the reading as GB2312 that only rare characters after the mark call for.
+        gb2312 = [f for f in findings if "decoded as GB2312" in f.message]
+        assert all(out_of_step_span(flattened, f.start, f.start + 1) for f in gb2312)
     assert checked >= 4000
 
 

@@ -7,24 +7,23 @@ import re
 from collections.abc import Iterator
 
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
+from cnfix.rules.lost_bytes.realigned import (
+    guess_lost_characters,
+    realignment,
+    unmarked_realignment,
+)
 from cnfix.rules.lost_bytes.recovery import (
-    GUESS_BEFORE_RE,
-    GUESS_RE,
     MARK_RE,
     ORPHAN_RE,
     READ_BACK_REPORT_BITS,
     READ_BACK_SAFE_BITS,
-    REALIGN_MARGIN_BITS,
-    SAFE_REALIGN_BITS,
     UNSAFE_GUESS_BITS,
     LostCharacter,
     characters_ending_in_continuations,
-    characters_with_trail,
     choose,
     ends_inside_utf8,
     ranked_words,
     reading_margin,
-    realign,
     utf8_window,
 )
 from cnfix.rules.lost_bytes.shifted import (
@@ -58,59 +57,6 @@ DAMAGED_DOCUMENT = 3
 AFTER_CHINESE_RE = lazy_compile(f"[{HAN}\u3001-\u3011\uff01-\uff1f\u201c\u201d]")
 
 
-def _realignment(text: str, start: int, end: int) -> tuple[int, Fix | None, str]:
-    """The fix for an out-of-step span found from ``start``: its (possibly longer) end,
-    the fix, and the words that name the lost characters' candidates."""
-    found = realign(text, start)
-    if found is None or found[3] < REALIGN_MARGIN_BITS:
-        return (end, *_guess_lost_characters(text, start, end))
-    new_end, new, lost, margin = found
-    if all(lost_char.chosen == "\ufffd" for lost_char in lost) and len(lost) == len(new):
-        # Nothing re-read but the losses themselves: the text stays as it is, reported.
-        return (end, None, ranked_words([lost_char.ranking for lost_char in lost]))
-    safe = margin >= SAFE_REALIGN_BITS and all(lost_char.safe for lost_char in lost)
-    title = f"Re-read in step: {new}" if len(new) <= 40 else f"Re-read in step: {new[:39]}…"
-    new += text[new_end:end]
-    fix = Fix(
-        (Edit(start, max(end, new_end), new),),
-        title,
-        Applicability.SAFE if safe else Applicability.UNSAFE,
-    )
-    return max(end, new_end), fix, ranked_words([lost_char.ranking for lost_char in lost])
-
-
-def _guess_lost_characters(text: str, start: int, end: int) -> tuple[Fix | None, str]:
-    """Stretch repair, unsafe only: ``?y`` is a GBK character whose lead byte was lost
-    and whose trail byte 0x79 survived as ``y``. The characters that end in that byte
-    are ranked by the language model in context; the best is offered when it leads by
-    ``UNSAFE_GUESS_BITS`` (``?W`` → 學). Returns the fix and the words naming them."""
-    from cnfix.text.plausibility import best_alternative  # the model only where a decision needs it
-
-    edits = []
-    rankings = []
-    for match in GUESS_RE.finditer(text, start, min(len(text), end + 1)):
-        if match.start() >= end:
-            break
-        trail = match.group(1).encode("ascii")
-        ranking = best_alternative(
-            text[max(0, match.start() - 8) : match.start()],
-            characters_with_trail(trail[0]),
-            text[match.end() : match.end() + 8],
-        )
-        rankings.append(ranking)
-        # Offered only where the trail byte stands before Chinese text: ``?zhèn)``
-        # may be a lost character, or a reading that lost its ``(``.
-        followed = GUESS_BEFORE_RE.match(text, match.end())
-        if followed and ranking.margin >= UNSAFE_GUESS_BITS:
-            edits.append(Edit(match.start(), match.end(), ranking.best))
-    words = ranked_words(rankings)
-    if not edits:
-        return None, words
-    guesses = "".join(edit.replacement for edit in edits)
-    fix = Fix(tuple(edits), f"Guess the lost characters: {guesses}", Applicability.UNSAFE)
-    return fix, words
-
-
 def _remaining_marks(doc: Document, reported: list[tuple[int, int]]) -> Iterator[Finding]:
     text = doc.text
     done = Regions(sorted(reported))
@@ -124,7 +70,7 @@ def _remaining_marks(doc: Document, reported: list[tuple[int, int]]) -> Iterator
         glued = (before.isascii() and before.strip()) or TRAIL_BYTE_RE.match(text, end)
         if not (touching or glued) or not_checked_for_damage(doc).covers(start):
             continue
-        fix, candidates = _guess_lost_characters(text, start, min(len(text), end + 1))
+        fix, candidates = guess_lost_characters(text, start, min(len(text), end + 1))
         yield LOST_BYTES.finding(
             start,
             end,
@@ -300,6 +246,22 @@ def _read_back(
     )
 
 
+def _gb2312_finding(
+    text: str, start: int, read: tuple[int, Fix | None, str], reported: list[tuple[int, int]]
+) -> Finding:
+    """The finding for GBK text read as GB2312 from the mark at ``start`` (``read``:
+    the span's end, the reading in step, the candidates' words), noted in ``reported``."""
+    end, fix, candidates = read
+    reported.append((start, end))
+    return LOST_BYTES.finding(
+        start,
+        end,
+        "GBK text decoded as GB2312: a byte was lost at the `?` and the bytes "
+        f"after it were read out of step ({text[start:end]!r}){candidates}",
+        fix,
+    )
+
+
 def check_lost_bytes(doc: Document) -> Iterator[Finding]:
     """Bytes that were lost when the text was decoded: the original cannot be recovered.
 
@@ -345,6 +307,7 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
     reported: list[tuple[int, int]] = []
     if has_mark:
         marks = _mark_spans(text)
+        unmarked: list[int] = []
         for start, mark_end in marks:
             if start and text[start - 1] != "\n" and not AFTER_CHINESE_RE.match(text, start - 1):
                 # Also after the trail byte of an earlier lost character: 尼t?W.
@@ -355,18 +318,19 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
             if reported and start < reported[-1][1]:
                 continue
             span = out_of_step_span(text, start, mark_end)
-            if span is None or not_checked_for_damage(doc).covers(span[0]):
-                continue
-            span_end, fix, candidates = _realignment(text, *span)
-            reported.append((span[0], span_end))
-            yield LOST_BYTES.finding(
-                span[0],
-                span_end,
-                "GBK text decoded as GB2312: a byte was lost at the `?` and the bytes "
-                f"after it were read out of step ({text[span[0] : span_end]!r}){candidates}",
-                fix,
-            )
+            if span is None:
+                unmarked.append(start)
+            elif not not_checked_for_damage(doc).covers(start):
+                yield _gb2312_finding(text, start, realignment(text, *span), reported)
         yield from _utf8_hole_spans(text, reported)
+        # Marks after which only rare characters show a loss, once the UTF-8 readings
+        # have taken theirs (UTF-8 read as cp936 is rare characters and marks too).
+        for start in unmarked:
+            if _overlaps(start, start + 1, reported) or not_checked_for_damage(doc).covers(start):
+                continue
+            read = unmarked_realignment(text, start)
+            if read is not None:
+                yield _gb2312_finding(text, start, read, reported)
         yield from _shifted_spans(text, reported, marks)
         if "€" in text:
             yield from _orphan_spans(text, reported)

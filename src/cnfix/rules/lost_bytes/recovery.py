@@ -58,30 +58,48 @@ def in_step(garbled: str) -> list[str | tuple[str, ...]] | None:
             data.extend(char.encode("gbk"))
         except UnicodeEncodeError:
             return None
+    marks = [char for char in garbled if char in "?\ufffd"]
     pieces: list[str | tuple[str, ...]] = []
-    index = 0
+    index = seen = 0  # bytes read, marks read
     while index < len(data):
         byte = data[index]
         trail = data[index + 1] if index + 1 < len(data) else None
         if byte is None and trail is None and index + 1 < len(data):
-            # Two marks in a row: which bytes each one took is not known (a whole
-            # character, or a lost lead and a byte that was unreadable on its own).
-            return None
+            # Two marks in a row where a character starts: a character neither of whose
+            # bytes GB2312 reads (國 = 87 F8), kept as it stands. A mark whose partner
+            # byte survived needs that byte after it, so in a longer run the pairs come
+            # first and a lone lost lead last.
+            pieces.append(marks[seen] + marks[seen + 1])
+            seen += 2
+            index += 2
+            continue
         if byte is None:
             candidates = characters_with_trail(trail) if trail is not None else ()
             if candidates:
                 pieces.append(candidates)
                 index += 2
             else:
-                pieces.append("?")  # a real question mark, or a loss with nothing after
+                pieces.append(marks[seen])  # a real question mark, or nothing after it
                 index += 1
+            seen += 1
             continue
         if byte < 0x80:
             pieces.append(chr(byte))
             index += 1
             continue
         if trail is None:
-            return None
+            if index + 1 == len(data):
+                return None
+            # A lead byte before a mark: the mark is its trail byte, which GB2312 could
+            # not pair with the byte after it (挑?穑? for 挑戰，: ，lost its second byte).
+            after = data[index + 2] if index + 2 < len(data) else None
+            candidates = characters_with_lead(byte, after)
+            if not candidates:
+                return None
+            pieces.append(candidates)
+            seen += 1
+            index += 2
+            continue
         try:
             pieces.append(bytes([byte, trail]).decode("gbk"))
         except UnicodeDecodeError:
@@ -148,7 +166,7 @@ def realign(text: str, start: int) -> tuple[int, str, list[LostCharacter], float
     if pieces is None:
         return None
     certain = "".join(piece for piece in pieces if isinstance(piece, str))
-    if certain == MARK_RE.sub("", GUESS_RE.sub("", garbled)):
+    if MARK_RE.sub("", certain) == MARK_RE.sub("", GUESS_RE.sub("", garbled)):
         return None  # only ``?x`` losses, nothing out of step: guesses at most
     chosen = choose(pieces, text[max(0, start - 8) : start])
     lost = [piece for piece in chosen if isinstance(piece, LostCharacter)]
@@ -176,6 +194,27 @@ def ranked_words(rankings: list[Ranking]) -> str:
         for ranking in rankings
     )
     return f"; lost character candidates (bits behind the best): {ranked}"
+
+
+@functools.cache
+def characters_with_lead(lead: int, after: int | None) -> tuple[str, ...]:
+    """Every GBK character led by ``lead`` whose second byte GB2312 could not read
+    before ``after`` (the next byte; None when it is unknown): what a lead byte
+    followed by a mark was."""
+    found = []
+    for trail in range(0x80, 0xFF):
+        try:
+            char = bytes([lead, trail]).decode("gbk")
+        except UnicodeDecodeError:
+            continue
+        if after is not None and after >= 0x80:
+            try:
+                bytes([trail, after]).decode("gb2312")
+                continue  # GB2312 would have read the byte with the next one
+            except UnicodeDecodeError:
+                pass
+        found.append(char)
+    return tuple(found)
 
 
 GUESS_RE = lazy_compile("[?\ufffd]([\x40-\x7e])")
