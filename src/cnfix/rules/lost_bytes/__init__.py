@@ -24,6 +24,7 @@ from cnfix.rules.lost_bytes.recovery import (
     ends_inside_utf8,
     ranked_words,
     reading_margin,
+    usual,
     utf8_window,
 )
 from cnfix.rules.lost_bytes.shifted import (
@@ -34,7 +35,6 @@ from cnfix.rules.lost_bytes.shifted import (
     shifted_reading,
 )
 from cnfix.rules.lost_bytes.truncated import cut_line_ends
-from cnfix.text.charmodel import COMMON_CJK_PUNCT, UNUSUAL_HAN_COST, char_costs
 from cnfix.text.chars import HAN, PLACEHOLDER_RE, lazy_compile
 from cnfix.text.losses import TRAIL_BYTE_RE, out_of_step_span
 from cnfix.text.regions import Regions, not_checked_for_damage
@@ -111,7 +111,7 @@ def _utf8_hole_spans(text: str, reported: list[tuple[int, int]]) -> Iterator[Fin
             "UTF-8 bytes read as GBK lost a byte at each `?`/U+FFFD; the rest reads back",
             "Read as UTF-8",
             (READ_BACK_REPORT_BITS, READ_BACK_SAFE_BITS),
-            may_be_safe=all(_usual(piece) for piece in found[2] if isinstance(piece, str)),
+            may_be_safe=all(usual(piece) for piece in found[2] if isinstance(piece, str)),
         )
         if finding is not None:
             reported.append((finding.start, finding.end))
@@ -139,19 +139,6 @@ def _orphan_spans(text: str, reported: list[tuple[int, int]]) -> Iterator[Findin
         if finding is not None:
             reported.append((start, end))
             yield finding
-
-
-def _usual(char: str) -> bool:
-    """ASCII, common CJK punctuation, or a Han character that is not rare: what UTF-8
-    read back from a garble of Chinese text is. A rare character, a letter of another
-    script (味 = CE B6 read as ζ) or a symbol read back is more often a misreading (a
-    clean neighbour taken into the window, a mark that hid two bytes), so such a
-    reading is offered, never applied safely."""
-    return (
-        char.isascii()
-        or char in COMMON_CJK_PUNCT
-        or char_costs().get(char, UNUSUAL_HAN_COST) < UNUSUAL_HAN_COST
-    )
 
 
 def _overlaps(start: int, end: int, reported: list[tuple[int, int]]) -> bool:

@@ -10,6 +10,7 @@ from cnfix.rules.lost_bytes.recovery import (
     REALIGN_MARGIN_BITS,
     SAFE_REALIGN_BITS,
     UNSAFE_GUESS_BITS,
+    Realigned,
     characters_with_trail,
     ranked_words,
     realign,
@@ -32,7 +33,7 @@ def realignment(text: str, start: int, end: int) -> tuple[int, Fix | None, str]:
     """The fix for an out-of-step span found from ``start``: its (possibly longer) end,
     the fix, and the words that name the lost characters' candidates."""
     found = realign(text, start)
-    if found is None or found[3] < REALIGN_MARGIN_BITS:
+    if found is None or found.margin < REALIGN_MARGIN_BITS:
         return (end, *guess_lost_characters(text, start, end))
     return _fixed(text, start, end, found)
 
@@ -49,19 +50,19 @@ def unmarked_realignment(text: str, start: int) -> tuple[int, Fix | None, str] |
     if not any(costs.get(char, 99) >= UNUSUAL_HAN_COST for char in after):
         return None
     found = realign(text, start)
-    if found is None or found[3] < required_bits(text[start : found[0]], UNMARKED_REALIGN_BITS):
+    if found is None or not found.usual:
+        return None
+    if found.margin < required_bits(text[start : found.end], UNMARKED_REALIGN_BITS):
         return None
     return _fixed(text, start, start + 1, found)
 
 
-def _fixed(
-    text: str, start: int, end: int, found: tuple[int, str, list, float]
-) -> tuple[int, Fix | None, str]:
-    new_end, new, lost, margin = found
+def _fixed(text: str, start: int, end: int, found: Realigned) -> tuple[int, Fix | None, str]:
+    new_end, new, lost, margin, usual = found
     if all(lost_char.chosen == "\ufffd" for lost_char in lost) and len(lost) == len(new):
         # Nothing re-read but the losses themselves: the text stays as it is, reported.
         return (end, None, ranked_words([lost_char.ranking for lost_char in lost]))
-    safe = margin >= SAFE_REALIGN_BITS and all(lost_char.safe for lost_char in lost)
+    safe = usual and margin >= SAFE_REALIGN_BITS and all(lost_char.safe for lost_char in lost)
     title = f"Re-read in step: {new}" if len(new) <= 40 else f"Re-read in step: {new[:39]}…"
     new += text[new_end:end]
     fix = Fix(

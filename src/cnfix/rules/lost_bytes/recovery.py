@@ -6,9 +6,9 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from cnfix.text.charmodel import encode_cp936
+from cnfix.text.charmodel import COMMON_CJK_PUNCT, UNUSUAL_HAN_COST, char_costs, encode_cp936
 from cnfix.text.chars import HAN, lazy_compile
 
 if TYPE_CHECKING:
@@ -68,7 +68,10 @@ def in_step(garbled: str) -> list[str | tuple[str, ...]] | None:
             # Two marks in a row where a character starts: a character neither of whose
             # bytes GB2312 reads (國 = 87 F8), kept as it stands. A mark whose partner
             # byte survived needs that byte after it, so in a longer run the pairs come
-            # first and a lone lost lead last.
+            # first and a lone lost lead last. One decoder writes one kind of mark: a
+            # ``?`` beside a U+FFFD (one written by a repair) is not such a pair.
+            if not marks[seen] == marks[seen + 1] == marks[0]:
+                return None
             pieces.append(marks[seen] + marks[seen + 1])
             seen += 2
             index += 2
@@ -94,7 +97,7 @@ def in_step(garbled: str) -> list[str | tuple[str, ...]] | None:
             # not pair with the byte after it (挑?穑? for 挑戰，: ，lost its second byte).
             after = data[index + 2] if index + 2 < len(data) else None
             candidates = characters_with_lead(byte, after)
-            if not candidates:
+            if not candidates or marks[seen] != marks[0]:
                 return None
             pieces.append(candidates)
             seen += 1
@@ -154,9 +157,23 @@ def reading_margin(
     return preference_bits(text, start, end, scored)
 
 
-def realign(text: str, start: int) -> tuple[int, str, list[LostCharacter], float] | None:
-    """GBK text read as GB2312 from the mark at ``start``, re-read in step: (end of the
-    span that changes, its new text, the lost characters, bits the model saves)."""
+class Realigned(NamedTuple):
+    """GBK text read as GB2312, re-read in step from a mark."""
+
+    #: End of the span that changes, and its new text.
+    end: int
+    new: str
+    lost: list[LostCharacter]
+    #: Bits the model saves reading ``new`` in place of the span.
+    margin: float
+    #: Whether every character read back for certain is usual (see :func:`usual`): a
+    #: rare one (``鎵`` of UTF-8 read as cp936, re-read as GBK) is more often a
+    #: misreading of bytes that are not GBK at all.
+    usual: bool
+
+
+def realign(text: str, start: int) -> Realigned | None:
+    """GBK text read as GB2312 from the mark at ``start``, re-read in step."""
     from cnfix.text.plausibility import preference_bits  # the model only where a decision needs it
 
     line_end = text.find("\n", start)
@@ -181,7 +198,27 @@ def realign(text: str, start: int) -> tuple[int, str, list[LostCharacter], float
     new = realigned[: len(realigned) - same]
     scored = "".join(p if isinstance(p, str) else p.ranking.best for p in chosen)
     scored = scored[: len(scored) - same]
-    return end, new, lost, preference_bits(text, start, end, scored)
+    read_back = "".join(p if isinstance(p, str) else "?" for p in chosen)[: len(new)]
+    return Realigned(
+        end,
+        new,
+        lost,
+        preference_bits(text, start, end, scored),
+        all(usual(char) for char in MARK_RE.sub("", read_back)),
+    )
+
+
+def usual(char: str) -> bool:
+    """ASCII, common CJK punctuation, or a Han character that is not rare: what UTF-8
+    read back from a garble of Chinese text is. A rare character, a letter of another
+    script (味 = CE B6 read as ζ) or a symbol read back is more often a misreading (a
+    clean neighbour taken into the window, a mark that hid two bytes), so such a
+    reading is offered, never applied safely."""
+    return (
+        char.isascii()
+        or char in COMMON_CJK_PUNCT
+        or char_costs().get(char, UNUSUAL_HAN_COST) < UNUSUAL_HAN_COST
+    )
 
 
 def ranked_words(rankings: list[Ranking]) -> str:
