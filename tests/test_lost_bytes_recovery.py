@@ -12,7 +12,7 @@ from damage import SENTENCE_RE, corpus, lossy_gb2312, lossy_utf8_as_gbk, read_cp
 
 from cnfix import Applicability, repair_text, scan_text
 from cnfix.adapters.opencc import convert
-from cnfix.rules.lost_bytes import recovery
+from cnfix.rules.lost_bytes import realigned, recovery
 from cnfix.text.losses import out_of_step_span
 
 RULES = ["mojibake", "lost-bytes"]
@@ -72,7 +72,7 @@ def test_in_step_reading_keeps_every_certain_character() -> None:
     read = kept = 0
     cases = _gb2312_sentences(300)
     for sentence, damaged in cases:
-        pieces = recovery.in_step(damaged)
+        pieces = realigned.in_step(damaged)
         if pieces is None:
             continue
         read += 1
@@ -94,7 +94,7 @@ def test_two_marks_and_a_mark_after_a_lead_byte_are_read_in_step() -> None:
     clean = "这次金融危机对世界各國虽是挑戰，却也是转机。"
     damaged = lossy_gb2312(clean)
     assert damaged == "这次金融危机对世界各??虽是挑?穑?却也是转机。"
-    pieces = recovery.in_step(damaged[damaged.index("挑") + 1 :])
+    pieces = realigned.in_step(damaged[damaged.index("挑") + 1 :])
     assert pieces is not None
     assert "戰" in pieces[0] and "，" in pieces[1]
     assert pieces[2:] == list("却也是转机。")
@@ -119,7 +119,7 @@ def test_a_reading_in_step_shown_only_by_rare_characters_needs_a_wide_margin() -
 def test_safe_guesses_of_lost_characters_are_almost_never_wrong() -> None:
     safe = wrong = 0
     for sentence, damaged in _gb2312_sentences(400):
-        pieces = recovery.in_step(damaged)
+        pieces = realigned.in_step(damaged)
         if pieces is None or len(pieces) != len(sentence):
             continue
         for piece, char in zip(recovery.choose(pieces, ""), sentence, strict=True):

@@ -265,10 +265,12 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
 
     Fix: what the bytes still hold is read back; nothing is invented. GBK text read as
     GB2312 is re-read in step from the mark (every character after a lost lead byte is
-    still in the bytes, one byte shifted), and UTF-8 read as GBK (cp936) is read as
-    UTF-8 around each ``?``/U+FFFD (``鈥?`` is an em dash that lost its last byte;
-    ``€`` where Chinese text starts is what is left of a character whose first byte
-    was lost). GBK or Big5 text that lost one byte is read again in step from the loss
+    still in the bytes, one byte shifted; ``??`` is a character neither of whose bytes
+    GB2312 reads, kept as it stands; where only rare characters after the mark show
+    the loss, the reading must beat the text by a wide margin), and UTF-8 read as GBK
+    (cp936) is read as UTF-8 around each ``?``/U+FFFD (``鈥?`` is an em dash that lost
+    its last byte; ``€`` where Chinese text starts is what is left of a character whose
+    first byte was lost). GBK or Big5 text that lost one byte is read again in step from the loss
     to where the decoder fell back in step (``代拢?而`` for 代码，而, ``中陘j陸`` for
     中國大陸), safely only when the model is sure where the byte was lost. The
     lost character itself is ranked by the language model among those its surviving

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from cnfix.text.charmodel import COMMON_CJK_PUNCT, UNUSUAL_HAN_COST, char_costs, encode_cp936
 from cnfix.text.chars import HAN, lazy_compile
@@ -26,12 +26,6 @@ MARK_RE = re.compile("[?\ufffd]+")
 #: 97% right.
 SAFE_GUESS_BITS = 14.0
 UNSAFE_GUESS_BITS = 6.0
-#: Bits by which the re-aligned reading must beat the text as it stands (the model's
-#: check that the span really is out of step) for the fix to be offered, and be safe.
-REALIGN_MARGIN_BITS = 10.0
-SAFE_REALIGN_BITS = 30.0
-#: How far past the mark a line is re-read.
-REALIGN_LIMIT = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,73 +36,6 @@ class LostCharacter:
     ranking: Ranking
     chosen: str
     safe: bool
-
-
-def in_step(garbled: str) -> list[str | tuple[str, ...]] | None:
-    """``garbled`` (GBK bytes read as GB2312 from a mark on) read again in step: each
-    mark is a lost lead byte whose character takes the next byte as its trail. Text
-    pieces are certain; a tuple holds the candidates for one lost character. None
-    when the bytes do not read as GBK that way."""
-    data: list[int | None] = []
-    for char in garbled:
-        if char in "?\ufffd":
-            data.append(None)
-            continue
-        try:
-            data.extend(char.encode("gbk"))
-        except UnicodeEncodeError:
-            return None
-    marks = [char for char in garbled if char in "?\ufffd"]
-    pieces: list[str | tuple[str, ...]] = []
-    index = seen = 0  # bytes read, marks read
-    while index < len(data):
-        byte = data[index]
-        trail = data[index + 1] if index + 1 < len(data) else None
-        if byte is None and trail is None and index + 1 < len(data):
-            # Two marks in a row where a character starts: a character neither of whose
-            # bytes GB2312 reads (國 = 87 F8), kept as it stands. A mark whose partner
-            # byte survived needs that byte after it, so in a longer run the pairs come
-            # first and a lone lost lead last. One decoder writes one kind of mark: a
-            # ``?`` beside a U+FFFD (one written by a repair) is not such a pair.
-            if not marks[seen] == marks[seen + 1] == marks[0]:
-                return None
-            pieces.append(marks[seen] + marks[seen + 1])
-            seen += 2
-            index += 2
-            continue
-        if byte is None:
-            candidates = characters_with_trail(trail) if trail is not None else ()
-            if candidates:
-                pieces.append(candidates)
-                index += 2
-            else:
-                pieces.append(marks[seen])  # a real question mark, or nothing after it
-                index += 1
-            seen += 1
-            continue
-        if byte < 0x80:
-            pieces.append(chr(byte))
-            index += 1
-            continue
-        if trail is None:
-            if index + 1 == len(data):
-                return None
-            # A lead byte before a mark: the mark is its trail byte, which GB2312 could
-            # not pair with the byte after it (挑?穑? for 挑戰，: ，lost its second byte).
-            after = data[index + 2] if index + 2 < len(data) else None
-            candidates = characters_with_lead(byte, after)
-            if not candidates or marks[seen] != marks[0]:
-                return None
-            pieces.append(candidates)
-            seen += 1
-            index += 2
-            continue
-        try:
-            pieces.append(bytes([byte, trail]).decode("gbk"))
-        except UnicodeDecodeError:
-            return None
-        index += 2
-    return pieces
 
 
 def choose(
@@ -157,57 +84,6 @@ def reading_margin(
     return preference_bits(text, start, end, scored)
 
 
-class Realigned(NamedTuple):
-    """GBK text read as GB2312, re-read in step from a mark."""
-
-    #: End of the span that changes, and its new text.
-    end: int
-    new: str
-    lost: list[LostCharacter]
-    #: Bits the model saves reading ``new`` in place of the span.
-    margin: float
-    #: Whether every character read back for certain is usual (see :func:`usual`): a
-    #: rare one (``鎵`` of UTF-8 read as cp936, re-read as GBK) is more often a
-    #: misreading of bytes that are not GBK at all.
-    usual: bool
-
-
-def realign(text: str, start: int) -> Realigned | None:
-    """GBK text read as GB2312 from the mark at ``start``, re-read in step."""
-    from cnfix.text.plausibility import preference_bits  # the model only where a decision needs it
-
-    line_end = text.find("\n", start)
-    line_end = min(len(text) if line_end < 0 else line_end, start + REALIGN_LIMIT)
-    garbled = text[start:line_end]
-    pieces = in_step(garbled)
-    if pieces is None:
-        return None
-    certain = "".join(piece for piece in pieces if isinstance(piece, str))
-    if MARK_RE.sub("", certain) == MARK_RE.sub("", GUESS_RE.sub("", garbled)):
-        return None  # only ``?x`` losses, nothing out of step: guesses at most
-    chosen = choose(pieces, text[max(0, start - 8) : start])
-    lost = [piece for piece in chosen if isinstance(piece, LostCharacter)]
-    if not lost:
-        return None
-    realigned = "".join(p if isinstance(p, str) else p.chosen for p in chosen)
-    # Back in step where the two readings end alike.
-    same = 0
-    while same < min(len(garbled), len(realigned)) and garbled[-1 - same] == realigned[-1 - same]:
-        same += 1
-    end = line_end - same
-    new = realigned[: len(realigned) - same]
-    scored = "".join(p if isinstance(p, str) else p.ranking.best for p in chosen)
-    scored = scored[: len(scored) - same]
-    read_back = "".join(p if isinstance(p, str) else "?" for p in chosen)[: len(new)]
-    return Realigned(
-        end,
-        new,
-        lost,
-        preference_bits(text, start, end, scored),
-        all(usual(char) for char in MARK_RE.sub("", read_back)),
-    )
-
-
 def usual(char: str) -> bool:
     """ASCII, common CJK punctuation, or a Han character that is not rare: what UTF-8
     read back from a garble of Chinese text is. A rare character, a letter of another
@@ -231,49 +107,6 @@ def ranked_words(rankings: list[Ranking]) -> str:
         for ranking in rankings
     )
     return f"; lost character candidates (bits behind the best): {ranked}"
-
-
-@functools.cache
-def characters_with_lead(lead: int, after: int | None) -> tuple[str, ...]:
-    """Every GBK character led by ``lead`` whose second byte GB2312 could not read
-    before ``after`` (the next byte; None when it is unknown): what a lead byte
-    followed by a mark was."""
-    found = []
-    for trail in range(0x80, 0xFF):
-        try:
-            char = bytes([lead, trail]).decode("gbk")
-        except UnicodeDecodeError:
-            continue
-        if after is not None and after >= 0x80:
-            try:
-                bytes([trail, after]).decode("gb2312")
-                continue  # GB2312 would have read the byte with the next one
-            except UnicodeDecodeError:
-                pass
-        found.append(char)
-    return tuple(found)
-
-
-GUESS_RE = lazy_compile("[?\ufffd]([\x40-\x7e])")
-GUESS_BEFORE_RE = lazy_compile(f"[{HAN}?\ufffd]")
-
-
-@functools.cache
-def characters_with_trail(trail: int) -> tuple[str, ...]:
-    """Every GBK character whose second byte is ``trail`` and that GB2312 lacks (the
-    reason its lead byte was lost)."""
-    found = []
-    for lead in range(0x81, 0xFF):
-        pair = bytes([lead, trail])
-        try:
-            char = pair.decode("gbk")
-        except UnicodeDecodeError:
-            continue
-        try:
-            pair.decode("gb2312")
-        except UnicodeDecodeError:
-            found.append(char)
-    return tuple(found)
 
 
 #: Bits by which the model must prefer a reading of the bytes (UTF-8 with holes, GBK or
