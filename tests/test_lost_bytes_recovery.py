@@ -362,3 +362,31 @@ def test_window_search_finds_what_reading_every_window_finds() -> None:
             expected = _reference_utf8_window(text, *mark.span())
             assert recovery.utf8_window(text, *mark.span()) == expected, text
     assert marks > 200, marks
+
+
+def test_trail_bytes_that_survived_a_round_trip_through_utf8_are_read_back() -> None:
+    """GBK read as UTF-8 and back (锟斤拷): 學's trail 0x57 survives as 絎 after 锟 (with
+    U+FFFD's last byte 0xBD), 醫's trail 0x74 as ``t`` after 拷; each finding names
+    the characters that end in that byte, and 發 before 展 is offered."""
+    damaged = "中華民國的醫學發展".encode("gbk").decode("utf-8", errors="replace")
+    damaged = damaged.encode("utf-8").decode("gbk", errors="replace")
+    assert damaged == "锟斤拷锟紸锟斤拷锟斤拷锟斤拷t锟絎锟絣展"
+    findings = scan_text(damaged, select=["lost-bytes"])
+    assert [damaged[f.start : f.end] for f in findings] == [
+        "锟斤拷锟紸",
+        "锟斤拷锟斤拷锟斤拷t",
+        "锟絎",
+        "锟絣",
+    ]
+    assert all("survived" in f.message for f in findings)
+    assert "華(+0)" in findings[0].message and "學(+0)" in findings[2].message
+    assert [f.fix is None for f in findings] == [True, True, True, False]
+    assert repair_text(damaged, select=RULES).text == damaged
+    assert repair_text(damaged, select=RULES, unsafe_fixes=True).text.endswith("锟絎發展")
+
+
+def test_a_word_after_a_placeholder_is_not_a_trail_byte() -> None:
+    for text in ("锟斤拷abc 中文", "锟斤拷a 中文", "锟斤拷`中文"):
+        (finding,) = scan_text(text, select=["lost-bytes"])
+        assert (finding.start, finding.end) == (0, 3)
+        assert finding.fix is None

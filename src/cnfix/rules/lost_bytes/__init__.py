@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
+from cnfix.rules.lost_bytes.placeholders import ODD_END, lost_character, surviving_trail
 from cnfix.rules.lost_bytes.realigned import (
     guess_lost_characters,
     realignment,
@@ -346,18 +347,47 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
         if begin < position:
             continue
         placeholder = PLACEHOLDER_RE.match(text, begin)
-        if placeholder is None:
+        if placeholder is not None:
+            start, end = placeholder.span()
+        elif text[begin] == ODD_END and surviving_trail(text, begin + 1):
+            start, end = begin, begin + 1  # one U+FFFD and a trail byte: 锟絎
+        else:
             continue
-        start, end = placeholder.span()
         position = end
         # ``reported`` is sorted and its spans do not overlap: skip those ``start`` is in.
         index = bisect.bisect_right(reported_starts, start) - 1
         while 0 <= index < len(reported) and reported[index][0] <= start < reported[index][1]:
             start = reported[index][1]
             index += 1
-        if start < end:
-            # Placeholders are damage even inside a URL: no protected regions here.
-            yield LOST_BYTES.finding(start, end, PLACEHOLDER_WHY[placeholder.group()[0]])
+        if start >= end:
+            continue
+        # Placeholders are damage even inside a URL: no protected regions here.
+        why = PLACEHOLDER_WHY[text[begin]]
+        trail = surviving_trail(text, end) if text[begin] == ODD_END else None
+        if trail is None or _overlaps(trail[0], trail[1], reported):
+            yield LOST_BYTES.finding(start, end, why)
+            continue
+        position = trail[1]
+        yield _trail_finding(text, start, trail, why)
+
+
+def _trail_finding(text: str, start: int, trail: tuple[int, int, int], why: str) -> Finding:
+    """A ``锟斤拷`` run from ``start`` and the trail byte after it (see ``placeholders``):
+    the character it ends ranked, restored when the model is sure."""
+    trail_start, trail_end, byte = trail
+    lost = lost_character(text, trail_start, trail_end, byte)
+    message = (
+        f"{why}; the trail byte 0x{byte:02X} survived ({text[trail_start:trail_end]!r})"
+        f"{ranked_words([lost.ranking])}"
+    )
+    fix = None
+    if lost.chosen != "\ufffd":
+        fix = Fix(
+            (Edit(trail_start, trail_end, lost.chosen),),
+            f"Restore the character that ends in the surviving byte: {lost.chosen}",
+            Applicability.SAFE if lost.safe else Applicability.UNSAFE,
+        )
+    return LOST_BYTES.finding(start, trail_end, message, fix)
 
 
 #: Up to this many, the characters a rule looks for are found with ``str.find`` (a
