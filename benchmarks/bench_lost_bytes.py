@@ -85,7 +85,12 @@ def _show_wrong(repaired: str, clean: str) -> None:
 
 
 def bench_lossy(
-    docs, limit: int, families: list[str], show_wrong: bool, unsafe: bool = False
+    docs,
+    limit: int,
+    families: list[str],
+    show_wrong: bool,
+    unsafe: bool = False,
+    script: str | None = None,
 ) -> None:
     print(
         f"{'family':24} {'size':10} {'n':>4} {'recall':>7} {'exact':>7} {'near':>7} {'restored':>8}"
@@ -95,7 +100,11 @@ def bench_lossy(
     for family, (_, scripts) in LOSSY_FAMILIES.items():
         if families and family not in families:
             continue
-        pool = [text for name, text in docs if name.split("/")[0] in scripts]
+        pool = [
+            text
+            for name, text in docs
+            if name.split("/")[0] in scripts and script in (None, name.split("/")[0])
+        ]
         for size in ("whole", "paragraph", "sentence"):
             rng = random.Random(f"{family}/{size}")
             n = hit = exact = near = fixed = wrong = 0
@@ -174,8 +183,14 @@ def main() -> None:
     parser.add_argument(
         "--unsafe-fixes", action="store_true", help="apply the unsafe fixes too (what is offered)"
     )
+    parser.add_argument(
+        "--script",
+        choices=["hans", "hant"],
+        help="only the corpus documents of this script (a family of both takes the "
+        "Simplified ones first, and --limit may stop before the Traditional ones)",
+    )
     args = parser.parse_args()
-    bench_lossy(corpus(), args.limit, args.family, args.show_wrong, args.unsafe_fixes)
+    bench_lossy(corpus(), args.limit, args.family, args.show_wrong, args.unsafe_fixes, args.script)
     if not args.skip_clean:
         bench_clean_sets()
 
