@@ -5,6 +5,7 @@ ranked by the language model and restored safely only when it is overwhelming.""
 from __future__ import annotations
 
 import difflib
+import pathlib
 import random
 
 import pytest
@@ -390,3 +391,13 @@ def test_a_word_after_a_placeholder_is_not_a_trail_byte() -> None:
         (finding,) = scan_text(text, select=["lost-bytes"])
         assert (finding.start, finding.end) == (0, 3)
         assert finding.fix is None
+
+
+def test_a_reading_in_step_that_reads_back_only_losses_rewrites_nothing() -> None:
+    """MNBVC's Big5 sample flattened to ``?``: a reading as GB2312 through ``??`` that
+    changes only ``?E`` and ``?@`` into U+FFFD would throw away their trail bytes."""
+    path = pathlib.Path(__file__).parent / "data" / "mnbvc" / "big5_sample.txt"
+    text = path.read_text(encoding="utf-8", errors="replace")
+    findings = scan_text(text, select=["lost-bytes"])
+    assert findings
+    assert not [f for f in findings if f.fix and f.fix.applicability is Applicability.SAFE]

@@ -230,8 +230,12 @@ def unmarked_realignment(text: str, start: int) -> tuple[int, Fix | None, str] |
 
 def _fixed(text: str, start: int, end: int, found: Realigned) -> tuple[int, Fix | None, str]:
     new_end, new, lost, margin, usual = found
-    if all(lost_char.chosen == "\ufffd" for lost_char in lost) and len(lost) == len(new):
-        # Nothing re-read but the losses themselves: the text stays as it is, reported.
+    unread = _non_ascii(text[start:new_end]) == _non_ascii(new)
+    if all(lost_char.chosen == "\ufffd" for lost_char in lost) and (
+        len(lost) == len(new) or unread
+    ):
+        # Nothing re-read but the losses themselves: the text stays as it is, reported
+        # (a U+FFFD for ``?E`` would throw away the trail byte that names candidates).
         return (end, None, ranked_words([lost_char.ranking for lost_char in lost]))
     safe = usual and margin >= SAFE_REALIGN_BITS and all(lost_char.safe for lost_char in lost)
     title = f"Re-read in step: {new}" if len(new) <= 40 else f"Re-read in step: {new[:39]}…"
@@ -242,6 +246,11 @@ def _fixed(text: str, start: int, end: int, found: Realigned) -> tuple[int, Fix 
         Applicability.SAFE if safe else Applicability.UNSAFE,
     )
     return max(end, new_end), fix, ranked_words([lost_char.ranking for lost_char in lost])
+
+
+def _non_ascii(text: str) -> str:
+    """The characters of ``text`` that are neither marks nor ASCII (a trail byte)."""
+    return "".join(char for char in MARK_RE.sub("", text) if not char.isascii())
 
 
 def guess_lost_characters(text: str, start: int, end: int) -> tuple[Fix | None, str]:
