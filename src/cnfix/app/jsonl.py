@@ -23,8 +23,9 @@ From a regular file it finds each block's end with a seek and a ``readline``; th
 worker reads the block itself, splits the lines, checks or repairs them, and sends
 back the number of lines, the records that have something to report, and the block
 only if it changed; the parent numbers the records and writes each block, copying an
-unchanged one from the input. From stdin the parent reads the blocks and hands them
-over.
+unchanged one from the input; from stdin it reads the blocks and hands them over. A
+block with a line too long to hold its findings at once is done in the parent, in
+pieces (``long_records``).
 """
 
 from __future__ import annotations
@@ -227,6 +228,7 @@ class RecordOutcome:
     applied: list[Finding] = field(default_factory=list)
     error: str | None = None
     state: str = "checked"  # one of LINE_STATES
+    first_line: int = 1  # of ``text`` in the field: a piece of a long value starts later
 
     @property
     def changed(self) -> bool:
@@ -259,27 +261,33 @@ def process_line(
         outcome.state = "missing"
         return outcome
     start, end, value = located
+    check_value(outcome, value, options)
+    if outcome.repaired is not None:
+        literal = encode_string(outcome.repaired, line[start:end])
+        outcome.original = raw
+        outcome.line = (line[:start] + literal + line[end:]).encode("utf-8") + ending
+    return outcome
+
+
+def check_value(outcome: RecordOutcome, value: str, options: RunOptions) -> None:
+    """Check or repair a field's value (or a piece of a long one) as a document, into
+    ``outcome`` (``text`` only when there is something to report)."""
     doc = Document(value, kind=options.field_kind, settings=options.settings)
     if not options.repair:
         outcome.findings = check_document(doc, options.rules)
         outcome.text = value if outcome.findings else ""
-        return outcome
+        return
     try:
         result = repair_document(doc, options.rules, unsafe_fixes=options.unsafe_fixes)
     except ConvergenceError as error:
         outcome.error = str(error)
-        return outcome
+        return
     outcome.findings = list(result.remaining)
     if result.text != value:
-        outcome.text = value
         outcome.repaired = result.text
         outcome.applied = list(result.applied)
-        literal = encode_string(result.text, line[start:end])
-        outcome.original = raw
-        outcome.line = (line[:start] + literal + line[end:]).encode("utf-8") + ending
-    elif outcome.findings:
+    if outcome.findings or outcome.repaired is not None:
         outcome.text = value
-    return outcome
 
 
 @dataclass
@@ -350,7 +358,7 @@ def read_blocks(
                     f"line {line} is longer than the size limit of "
                     f"{max_line / 2**20:.0f} MB (--max-size); the rest of the input is not read"
                 )
-            data += rest  # to the end of the line
+            data, rest = data + rest, b""  # to the end of the line (a long one held once)
         yield number, data
         number += data.count(b"\n")
 
@@ -411,22 +419,32 @@ def run_blocks(
     and send back only the blocks they changed: the parent, one however many workers
     there are, then only seeks to each block's end, and copies the unchanged ones.
     """
+    from cnfix.app.long_records import long_block_results
+
     if size is not None and size < MIN_PARALLEL_BYTES:
         jobs = 1
     pool = Pool(jobs)
     source = _regular_file(stream, pool) if jobs > 1 else None
+    long_block = partial(long_block_results, path=path, options=options)
     if source is None or size is None:
         work = partial(process_block, path=path, options=options)
         blocks = read_blocks(stream, max_line=options.max_size)
         with pool:
-            for _, result in pool.ordered(work, blocks):
-                yield result
+            for block, result in pool.ordered(work, blocks, send=_sent_block):
+                yield from long_block(block) if is_long(len(block[1])) else (result,)
         return
     work = partial(process_span, path=path, options=options)
     first = 1
     spans = block_spans(stream, size)
     with pool:
-        for (offset, length), result in pool.ordered(work, spans, send=lambda s: (source, *s)):
+        send = partial(_sent_span, source=source)
+        for (offset, length), result in pool.ordered(work, spans, send=send):
+            if is_long(length):
+                stream.seek(offset)
+                for part in long_block((first, stream.read(length))):
+                    first += part.lines
+                    yield part
+                continue
             for record in result.records:
                 record.number += first - 1
             first += result.lines
@@ -434,6 +452,20 @@ def run_blocks(
                 stream.seek(offset)
                 result.data = stream.read(length)
             yield result
+
+
+def is_long(length: int) -> bool:
+    """Whether a block of ``length`` bytes holds a line longer than ``BATCH_BYTES``: the
+    parent does it in pieces (``long_records``); its worker is sent an empty block."""
+    return length > 2 * BATCH_BYTES
+
+
+def _sent_block(block: tuple[int, bytes]) -> tuple[int, bytes]:
+    return (block[0], b"") if is_long(len(block[1])) else block
+
+
+def _sent_span(span: tuple[int, int], source: int | str) -> tuple[int | str, int, int]:
+    return source, span[0], 0 if is_long(span[1]) else span[1]
 
 
 def _regular_file(stream: IO[bytes], pool: Pool) -> int | str | None:

@@ -161,6 +161,23 @@ def _pieces(text: str, long_line: int, *, final: bool) -> tuple[list[str], str]:
     return pieces, text[cut:]
 
 
+def split_text(text: str, chunk_chars: int | None = None) -> Iterator[str]:
+    """``text``, already in memory (a JSON string of many megabytes), in the pieces
+    ``iter_chunks`` cuts a file into, read ``chunk_chars`` (``LONG_LINE_CHARS``)
+    characters at a time: the findings of one piece at a time are held, whatever the
+    text's size."""
+    chunk_chars = chunk_chars or LONG_LINE_CHARS
+    pending, at = "", 0
+    while True:
+        block = text[at : at + chunk_chars]
+        at += len(block)
+        long_line = min(4 * chunk_chars, LONG_LINE_CHARS)
+        pieces, pending = _pieces(pending + block, long_line, final=not block)
+        yield from pieces
+        if not block:
+            return
+
+
 def _stream_codec(
     head: bytes, encoding: str | None, force: bool = False
 ) -> tuple[str, int, bool, float]:
