@@ -37,8 +37,12 @@ class RecordUnit:
     record: RecordOutcome
     written: bool = False
     notice: None = None
-    first_line: int = 1
     kind: str = "text"  # ``--field-kind``
+
+    @property
+    def first_line(self) -> int:
+        """1, or the line in the field where a piece of a long one starts."""
+        return self.record.first_line
 
     @property
     def label(self) -> str:
@@ -81,9 +85,13 @@ class RecordUnit:
         return {"path": str(self.path), "record": self.record.number, "field": self.field}
 
     def unified_texts(self) -> tuple[str, str, int]:
-        """The old and new line and its number, for a unified diff of the record."""
-        assert self.record.original is not None
-        return self.record.original.decode(), self.record.line.decode(), self.record.number
+        """The old and new line and its number, for a unified diff of the record (of a
+        piece of a long field: the piece's text, the line written in pieces)."""
+        record = self.record
+        if record.original is None:
+            assert record.repaired is not None
+            return record.text, record.repaired, record.number
+        return record.original.decode(), record.line.decode(), record.number
 
 
 def jsonl_inputs(paths: tuple[Path, ...]) -> list[Path]:
