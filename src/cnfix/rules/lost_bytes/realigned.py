@@ -25,6 +25,8 @@ REALIGN_MARGIN_BITS = 10.0
 SAFE_REALIGN_BITS = 30.0
 #: How far past the mark a line is re-read.
 REALIGN_LIMIT = 200
+#: A run of replacement characters: each is a finding of its own.
+LOSS_RUN_RE = lazy_compile("\ufffd+")
 
 
 def in_step(garbled: str) -> list[str | tuple[str, ...]] | None:
@@ -237,6 +239,11 @@ def _fixed(text: str, start: int, end: int, found: Realigned) -> tuple[int, Fix 
         # Nothing re-read but the losses themselves: the text stays as it is, reported
         # (a U+FFFD for ``?E`` would throw away the trail byte that names candidates).
         return (end, None, ranked_words([lost_char.ranking for lost_char in lost]))
+    if len(LOSS_RUN_RE.findall(new + text[new_end:end])) > 1:
+        # Losses left apart, each then a finding of its own where this span was one: a
+        # repair must not leave more findings than it found (F28). Reported as it is,
+        # to where it was read out of step.
+        return (max(end, new_end), None, ranked_words([lost_char.ranking for lost_char in lost]))
     safe = usual and margin >= SAFE_REALIGN_BITS and all(lost_char.safe for lost_char in lost)
     title = f"Re-read in step: {new}" if len(new) <= 40 else f"Re-read in step: {new[:39]}…"
     new += text[new_end:end]
