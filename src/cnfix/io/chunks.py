@@ -19,6 +19,7 @@ from cnfix.io.decode import (
     check_named_encoding,
     detected_codec,
 )
+from cnfix.io.folder import Folder
 from cnfix.io.safe_files import (
     FileIdentity,
     _check_replaceable,
@@ -26,9 +27,7 @@ from cnfix.io.safe_files import (
     keep_metadata,
     link_target,
     new_temp,
-    open_folder,
     open_regular,
-    sync_folder,
 )
 
 # --- streaming large files --------------------------------------------------------
@@ -291,7 +290,7 @@ class StreamWriter:
         self.expected = expected
         clean_stale_temps(self.target.parent)
         # Every step happens in this folder, opened once (F12: see ``write_atomic``).
-        self.folder = open_folder(self.target.parent)
+        self.folder = Folder(self.target.parent)
         self.fd = -1
         try:
             try:
@@ -306,11 +305,11 @@ class StreamWriter:
                 _check_replaceable(self.status)
             self.fd, self.temp_name = new_temp(self.folder)
         except BaseException:
-            self._close_folder()
+            self.folder.close()
             raise
 
     def _stat(self) -> os.stat_result:
-        return os.stat(self.target.name, dir_fd=self.folder, follow_symlinks=False)
+        return self.folder.stat(self.target.name)
 
     def write(self, data: bytes) -> None:
         view = memoryview(data)
@@ -332,24 +331,18 @@ class StreamWriter:
                     raise ChangedOnDiskError(
                         "file changed on disk since it was read; not overwritten"
                     )
-            name = self.target.name
-            os.replace(self.temp_name, name, src_dir_fd=self.folder, dst_dir_fd=self.folder)
+            self.folder.replace(self.temp_name, self.target.name)
         except BaseException:
             self.abort()
             raise
-        sync_folder(self.folder)
-        self._close_folder()
+        self.folder.sync()
+        self.folder.close()
 
     def abort(self) -> None:
         if self.fd != -1:
             os.close(self.fd)
             self.fd = -1
-        if self.folder != -1:
+        if not self.folder.closed:
             with contextlib.suppress(FileNotFoundError):
-                os.unlink(self.temp_name, dir_fd=self.folder)
-            self._close_folder()
-
-    def _close_folder(self) -> None:
-        if self.folder != -1:
-            os.close(self.folder)
-            self.folder = -1
+                self.folder.unlink(self.temp_name)
+            self.folder.close()

@@ -19,6 +19,7 @@ from cnfix.io.decode import (
     NotTextError,
     decode_bytes,
 )
+from cnfix.io.folder import Folder
 from cnfix.model import Document, Settings
 
 TEMP_PREFIX = ".cnfix-tmp-"
@@ -86,7 +87,7 @@ def open_regular(path: Path | str, *, walked: os.stat_result | None = None) -> i
             raise InputError("is a directory")
         if kind is not None:
             raise NotTextError(f"not a regular file ({kind}); never opened")
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     if walked is not None:
         flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
@@ -200,25 +201,17 @@ def write_atomic(
     target = link_target(path, follow_symlinks)
     # Every step below happens in this one folder, opened once: a folder on the path
     # swapped for a symlink meanwhile cannot move the write elsewhere (F12).
-    folder = open_folder(target.parent)
+    folder = Folder(target.parent)
     try:
         _write_in(folder, target.name, data, expected)
     finally:
-        os.close(folder)
+        folder.close()
 
 
-_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-
-
-def open_folder(folder: Path) -> int:
-    """A descriptor of ``folder``, for writes that must all happen in it (``dir_fd``)."""
-    return os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _O_CLOEXEC)
-
-
-def _write_in(folder: int, name: str, data: bytes, expected: bytes | None) -> None:
+def _write_in(folder: Folder, name: str, data: bytes, expected: bytes | None) -> None:
     """``write_atomic`` of the file ``name`` in the open ``folder``."""
     try:
-        status: os.stat_result | None = os.stat(name, dir_fd=folder, follow_symlinks=False)
+        status: os.stat_result | None = folder.stat(name)
     except FileNotFoundError:
         if expected is not None:
             raise ChangedOnDiskError("file disappeared since it was read; not written") from None
@@ -237,12 +230,12 @@ def _write_in(folder: int, name: str, data: bytes, expected: bytes | None) -> No
             os.close(fd)
         if expected is not None:
             _check_unchanged(folder, name, expected)
-        os.replace(temp_name, name, src_dir_fd=folder, dst_dir_fd=folder)
+        folder.replace(temp_name, name)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_name, dir_fd=folder)
+            folder.unlink(temp_name)
         raise
-    sync_folder(folder)
+    folder.sync()
 
 
 def keep_metadata(fd: int, status: os.stat_result | None) -> None:
@@ -251,24 +244,19 @@ def keep_metadata(fd: int, status: os.stat_result | None) -> None:
     this process may."""
     if status is not None:
         _keep_owner(fd, status)
-    os.fchmod(fd, stat.S_IMODE(status.st_mode) if status else _new_file_mode())
+    if hasattr(os, "fchmod"):  # not on Windows before Python 3.13: the default mode stays
+        os.fchmod(fd, stat.S_IMODE(status.st_mode) if status else _new_file_mode())
 
 
-def sync_folder(folder: int) -> None:
-    """Make a rename in ``folder`` durable; some systems cannot, which is no error."""
-    with contextlib.suppress(OSError):
-        os.fsync(folder)
-
-
-def new_temp(folder: int) -> tuple[int, str]:
+def new_temp(folder: Folder) -> tuple[int, str]:
     """A new, empty temporary file in ``folder`` (``TEMP_PREFIX``, this pid, random)."""
     import secrets  # only when writing: keeps start-up fast
 
     while True:
         name = f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}"
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
         with contextlib.suppress(FileExistsError):
-            return os.open(name, flags, 0o600, dir_fd=folder), name
+            return folder.open(name, flags, 0o600), name
 
 
 def link_target(path: Path, follow_symlinks: bool = True) -> Path:
@@ -322,9 +310,9 @@ def _keep_owner(fd: int, status: os.stat_result) -> None:
             continue
 
 
-def _check_unchanged(folder: int, name: str, expected: bytes) -> None:
+def _check_unchanged(folder: Folder, name: str, expected: bytes) -> None:
     try:
-        current = os.stat(name, dir_fd=folder, follow_symlinks=False)
+        current = folder.stat(name)
     except FileNotFoundError:
         raise ChangedOnDiskError("file disappeared since it was read; not written") from None
     identity = getattr(expected, "identity", None)
@@ -334,11 +322,11 @@ def _check_unchanged(folder: int, name: str, expected: bytes) -> None:
         raise ChangedOnDiskError("file changed on disk since it was read; not overwritten")
 
 
-def _read_in(folder: int, name: str) -> bytes:
+def _read_in(folder: Folder, name: str) -> bytes:
     """The bytes of the regular file ``name`` in the open ``folder`` (no link followed)."""
-    flags = os.O_RDONLY | os.O_NONBLOCK | _O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(name, flags, dir_fd=folder)
+        fd = folder.open(name, flags)
     except OSError:
         return b""  # a link or no file any more: not what was read
     with os.fdopen(fd, "rb") as file:
