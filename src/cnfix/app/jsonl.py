@@ -419,7 +419,7 @@ def run_blocks(
     and send back only the blocks they changed: the parent, one however many workers
     there are, then only seeks to each block's end, and copies the unchanged ones.
     """
-    from cnfix.app.long_records import long_block_results
+    from cnfix.app.long_records import is_long, long_block_results, sent_block, sent_span
 
     if size is not None and size < MIN_PARALLEL_BYTES:
         jobs = 1
@@ -430,14 +430,14 @@ def run_blocks(
         work = partial(process_block, path=path, options=options)
         blocks = read_blocks(stream, max_line=options.max_size)
         with pool:
-            for block, result in pool.ordered(work, blocks, send=_sent_block):
+            for block, result in pool.ordered(work, blocks, send=sent_block):
                 yield from long_block(block) if is_long(len(block[1])) else (result,)
         return
     work = partial(process_span, path=path, options=options)
     first = 1
     spans = block_spans(stream, size)
     with pool:
-        send = partial(_sent_span, source=source)
+        send = partial(sent_span, source=source)
         for (offset, length), result in pool.ordered(work, spans, send=send):
             if is_long(length):
                 stream.seek(offset)
@@ -452,20 +452,6 @@ def run_blocks(
                 stream.seek(offset)
                 result.data = stream.read(length)
             yield result
-
-
-def is_long(length: int) -> bool:
-    """Whether a block of ``length`` bytes holds a line longer than ``BATCH_BYTES``: the
-    parent does it in pieces (``long_records``); its worker is sent an empty block."""
-    return length > 2 * BATCH_BYTES
-
-
-def _sent_block(block: tuple[int, bytes]) -> tuple[int, bytes]:
-    return (block[0], b"") if is_long(len(block[1])) else block
-
-
-def _sent_span(span: tuple[int, int], source: int | str) -> tuple[int | str, int, int]:
-    return source, span[0], 0 if is_long(span[1]) else span[1]
 
 
 def _regular_file(stream: IO[bytes], pool: Pool) -> int | str | None:

@@ -2,7 +2,7 @@
 
 A string field of many megabytes can have a finding every few characters: checked as
 one document, its findings took gigabytes. A block of lines that
-``jsonl.is_long`` is done here, in the parent process (only its last line can be
+``is_long`` is done here, in the parent process (only its last line can be
 long: ``jsonl.read_blocks`` reads a block and then the rest of its last line). A field
 longer than ``chunks.LONG_LINE_CHARS`` characters is checked or repaired in the pieces
 a long line of a streamed file is cut into (``chunks.split_text``); each piece is a
@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
+from cnfix.app import jsonl
 from cnfix.app.jsonl import (
     BlockResult,
     RecordOutcome,
@@ -29,6 +30,23 @@ from cnfix.app.runner import RunOptions
 from cnfix.io.chunks import CHUNK_BYTES, LONG_LINE_CHARS, split_text
 
 _NOT_ASCII = re.compile("[^\x00-\x7f]")
+
+
+def is_long(length: int) -> bool:
+    """Whether a block of ``length`` bytes holds a line longer than ``BATCH_BYTES``: the
+    parent does it here, in pieces; its worker is sent an empty block in its place."""
+    return length > 2 * jsonl.BATCH_BYTES
+
+
+def sent_block(block: tuple[int, bytes]) -> tuple[int, bytes]:
+    """What a worker is sent of a block read from a stream (``jsonl.run_blocks``)."""
+    return (block[0], b"") if is_long(len(block[1])) else block
+
+
+def sent_span(span: tuple[int, int], source: int | str) -> tuple[int | str, int, int]:
+    """What a worker is sent of a block of the file ``source`` (its descriptor or its
+    name, ``jsonl.run_blocks``)."""
+    return source, span[0], 0 if is_long(span[1]) else span[1]
 
 
 def long_block_results(
