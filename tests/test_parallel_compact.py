@@ -212,12 +212,12 @@ def test_forked_workers_read_a_file_opened_by_descriptor_themselves(
     path.write_bytes(_records_file())
     with os.fdopen(os.open(path, os.O_RDONLY), "rb") as stream:
         monkeypatch.setattr(pool, "_context", lambda: multiprocessing.get_context("fork"))
-        assert jsonl._regular_file(stream, pool.Pool(2)) == stream.fileno()
+        assert pool.Pool(2).reader_of(stream) == stream.fileno()
         monkeypatch.setattr(pool, "_context", lambda: multiprocessing.get_context("spawn"))
-        assert jsonl._regular_file(stream, pool.Pool(2)) is None
+        assert pool.Pool(2).reader_of(stream) is None
     with path.open("rb") as stream:
-        assert jsonl._regular_file(stream, pool.Pool(2)) == str(path)
-    assert jsonl._regular_file(io.BytesIO(b"{}"), pool.Pool(2)) is None
+        assert pool.Pool(2).reader_of(stream) == str(path)
+    assert pool.Pool(2).reader_of(io.BytesIO(b"{}")) is None
 
 
 def test_a_block_numbers_its_lines_from_its_first() -> None:

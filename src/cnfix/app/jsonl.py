@@ -34,7 +34,6 @@ import json
 import json.decoder
 import os
 import re
-import stat
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -424,7 +423,7 @@ def run_blocks(
     if size is not None and size < MIN_PARALLEL_BYTES:
         jobs = 1
     pool = Pool(jobs)
-    source = _regular_file(stream, pool) if jobs > 1 else None
+    source = pool.reader_of(stream) if jobs > 1 else None
     long_block = partial(long_block_results, path=path, options=options)
     if source is None or size is None:
         work = partial(process_block, path=path, options=options)
@@ -452,19 +451,3 @@ def run_blocks(
                 stream.seek(offset)
                 result.data = stream.read(length)
             yield result
-
-
-def _regular_file(stream: IO[bytes], pool: Pool) -> int | str | None:
-    """How ``pool``'s workers read ``stream`` when it is a regular file: its descriptor
-    when they are forked (they inherit it: the CLI opens files by descriptor, with no
-    name to open again), else its absolute name; None for stdin or a pipe."""
-    try:
-        fileno = stream.fileno()
-    except (AttributeError, OSError, ValueError):  # io.BytesIO and the like
-        return None
-    if not stream.seekable() or not stat.S_ISREG(os.fstat(fileno).st_mode):
-        return None
-    if pool.forks():
-        return fileno
-    name = getattr(stream, "name", None)
-    return os.path.abspath(name) if isinstance(name, str) else None

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import multiprocessing.context
@@ -196,6 +197,21 @@ class Pool:
         """Whether the workers are forked from this process: they then inherit the files
         it holds open now (a worker can read a descriptor it is sent)."""
         return self.jobs > 1 and self._how().get_start_method() == "fork"
+
+    def reader_of(self, stream: IO[bytes]) -> int | str | None:
+        """How the workers read ``stream`` when it is a regular file: its descriptor when
+        they are forked (they inherit it: the CLI opens files by descriptor, with no name
+        to open again), else its absolute name; None for stdin or a pipe."""
+        try:
+            fileno = stream.fileno()
+        except (AttributeError, OSError, ValueError):  # io.BytesIO and the like
+            return None
+        if not stream.seekable() or not stat.S_ISREG(os.fstat(fileno).st_mode):
+            return None
+        if self.forks():
+            return fileno
+        name = getattr(stream, "name", None)
+        return os.path.abspath(name) if isinstance(name, str) else None
 
     def ordered(
         self,
