@@ -97,13 +97,20 @@ def usual(char: str) -> bool:
     )
 
 
+#: How many of a ranking's candidates a report names.
+NAMED_CANDIDATES = 4
+
+
 def ranked_words(rankings: list[Ranking]) -> str:
-    """``; lost character candidates …`` naming the best four of each ranking, each
-    with how many bits it is behind the best."""
+    """``; lost character candidates …`` naming the best ``NAMED_CANDIDATES`` of each
+    ranking, each with how many bits it is behind the best."""
     if not rankings:
         return ""
     ranked = "; ".join(
-        " ".join(f"{char}({cost - ranking.costs[0][1]:+.0f})" for char, cost in ranking.costs[:4])
+        " ".join(
+            f"{char}({cost - ranking.costs[0][1]:+.0f})"
+            for char, cost in ranking.costs[:NAMED_CANDIDATES]
+        )
         for ranking in rankings
     )
     return f"; lost character candidates (bits behind the best): {ranked}"

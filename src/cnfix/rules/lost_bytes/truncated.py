@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from cnfix.rules.lost_bytes.recovery import NAMED_CANDIDATES
+
 if TYPE_CHECKING:
     from cnfix.text.plausibility import Ranking
 
@@ -72,11 +74,16 @@ def cut_line_ends(text: str) -> Iterator[tuple[int, Ranking]]:
         position = end + 1
     if len(cut) < CUT_LINES or len(cut) <= ended:
         return
-    rankings = [
-        best_alternative(text[max(0, mark - 8) : mark], _endings(), text[mark + 1 : mark + 2])
-        for mark in cut
-    ]
-    behind = [dict(ranking.costs)["？"] - ranking.costs[0][1] for ranking in rankings]
+    rankings = []
+    behind = []
+    for mark in cut:
+        ranking = best_alternative(
+            text[max(0, mark - 8) : mark], _endings(), text[mark + 1 : mark + 2]
+        )
+        behind.append(dict(ranking.costs)["？"] - ranking.costs[0][1])
+        # Only the candidates a report names are kept: all ``ENDINGS`` of them, for every
+        # cut line of a long document, held hundreds of MB (issue 21's UTF-8 read as GBK).
+        rankings.append(ranking._replace(costs=ranking.costs[:NAMED_CANDIDATES]))
     if sum(behind) / len(behind) < STATEMENT_BITS:
         return
     yield from zip(cut, rankings, strict=True)
