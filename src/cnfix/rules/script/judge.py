@@ -14,6 +14,7 @@ from cnfix.rules.script.probes import (
 )
 from cnfix.rules.script.regional import own_form_remnants, taiwan_word_remnants
 from cnfix.rules.script.register import classical
+from cnfix.rules.script.standards import CANTONESE_RE
 from cnfix.rules.script.state import CheckState
 from cnfix.rules.script.tables import hant_scan, tables
 from cnfix.rules.script.units import has
@@ -34,7 +35,6 @@ MIN_MAJORITY_FOR_ONE = 5
 
 #: Written Cantonese (Hong Kong) writes the particle 晒 ("all", 食晒) with the
 #: Simplified-looking character; it counts as Traditional in text with Cantonese particles.
-CANTONESE_RE = re.compile("[嘅啲咗喺冇嘢哋佢]")
 CANTONESE_OK = "晒"
 
 #: Hiragana and katakana letters (not the middle dot ・ or the prolonged sound mark ー,

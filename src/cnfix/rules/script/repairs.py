@@ -199,7 +199,7 @@ def _into_traditional(conversion: Conversion, window: Window, i: int) -> Decisio
         change = _by_candidates(conversion, window, i)
     spelled = spelled_in_text(text, key, converted, k, change[0])
     if spelled is None and conversion.standard == conversion.source:  # not when --to tw/hk
-        spelled = written_in_text(conversion.state, text, i, change[0])
+        spelled = written_in_text(conversion.state, text, i, change[0], confirm=not change[1])
     if spelled is not None:
         change = spelled, True, ""
     if not change[1] and len(change[2]) > 1 and text[i] in tables().simplified_only:

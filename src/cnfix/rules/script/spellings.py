@@ -38,23 +38,36 @@ def spelled_in_text(text: str, key: str, converted: str, k: int, form: str) -> s
     return None
 
 
-def written_in_text(state: CheckState, text: str, i: int, form: str) -> str | None:
+def written_in_text(
+    state: CheckState, text: str, i: int, form: str, *, confirm: bool = False
+) -> str | None:
     """The form the text's own spelling of a two-character word around ``text[i]`` gives
     it, where the text writes the word elsewhere one way only, and not with ``form``:
     ``钟意`` → 鐘意 in a text that writes 鐘意 (Hong Kong's), ``绕境`` → 遶境 in one that
-    writes 遶境 (Taiwan's). None: no such word, or the text spells it in several ways."""
+    writes 遶境 (Taiwan's). None: no such word, or the text spells it in several ways.
+
+    ``confirm``: ``form`` is a candidate to review, and the text's one spelling decides
+    it even where it is ``form`` (``回复`` → 回復 in a text that writes 回復; ``注解`` →
+    註解 in one that writes 註解) — unless the character is valid as written (注 周) and
+    the text writes the word as here elsewhere too (周年 twice beside 週年: both spellings
+    are the text's)."""
     if _reading(text[i]) not in _several_forms():
         return None  # one Traditional form: nothing to spell otherwise
     known, spellings = state.known(_SPELLINGS, text)
     if not known or not spellings:
         return None
+    shared = confirm and text[i] not in tables().simplified_only.chars
     found = set()
     for first in (i - 1, i):
         if first >= 0 and first + 2 <= len(text):
-            for spelling in spellings.get(_reading(text[first]) + _reading(text[first + 1]), ()):
+            words = spellings.get(_reading(text[first]) + _reading(text[first + 1]), set())
+            here = text[first : first + 2]
+            if shared and words - {here} and text.count(here) > 1:
+                return None  # the text writes the word as here elsewhere too (周年, 週年)
+            for spelling in words:
                 found.add(spelling[i - first])
     found.discard(text[i])
-    if len(found) == 1 and form not in found:
+    if len(found) == 1 and (confirm or form not in found):
         return found.pop()
     return None
 

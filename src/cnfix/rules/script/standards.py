@@ -6,25 +6,34 @@ Taiwan writes 為/裡/眾, Hong Kong 為/説/税, OpenCC's own standard 爲/裏/
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter
 
 from cnfix.adapters.opencc import BETWEEN_STANDARDS, FROM_STANDARD, convert
 from cnfix.rules.script.state import CheckState
 from cnfix.rules.script.tables import tables
 
+#: Written Cantonese's particles: Cantonese text is Hong Kong's.
+CANTONESE_RE = re.compile("[嘅啲咗喺冇嘢哋佢]")
+
 
 def standard_of(state: CheckState, text: str) -> str:
     """The Traditional variant standard ``text`` uses: ``tw``, ``hk`` or ``opencc``.
 
     The standard with the fewest forms foreign to it wins (ties: Taiwan, then Hong Kong):
-    為/裡/眾 → Taiwan, 為/説/税 → Hong Kong, 爲/裏/衆 → OpenCC's.
+    為/裡/眾 → Taiwan, 為/説/税 → Hong Kong, 爲/裏/衆 → OpenCC's. Written Cantonese (its
+    particles 嘅 啲 咗 …) is Hong Kong's: there a tie goes to Hong Kong (``濕濕碎碎``, not
+    Taiwan's 溼; ``心裏``, not 心裡), where Taiwan and Hong Kong forms are equally few.
     """
     return state.remembered("standard", text, lambda: _standard_of(state, text))
 
 
 def _standard_of(state: CheckState, text: str) -> str:
     counts = _foreign_counts(state, text)
-    return min(("tw", "hk", "opencc"), key=lambda name: counts[name])
+    best = min(("tw", "hk", "opencc"), key=lambda name: counts[name])
+    if best == "tw" and counts["hk"] == counts["tw"] and CANTONESE_RE.search(text):
+        return "hk"
+    return best
 
 
 def _foreign_counts(state: CheckState, text: str) -> dict[str, int]:
