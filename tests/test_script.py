@@ -462,6 +462,16 @@ def test_hant_keeps_the_standard_the_text_uses() -> None:
     assert "裏" in repair(taiwan, "hk")
 
 
+def test_hk_keeps_the_hong_kong_forms_the_text_writes() -> None:
+    """OpenCC's Hong Kong standard writes 搵 溫 稅 as Simplified does (揾 温 税); Hong Kong
+    text writes both, so ``--to hk`` keeps the form the text writes. A form of another
+    standard (Taiwan's 裡) still becomes Hong Kong's (裏), and Simplified text still gets
+    OpenCC's Hong Kong forms."""
+    written = "我想搵份工，天氣好溫暖，要交稅。呢度係裡面。"
+    assert repair(written, "hk") == written.replace("裡", "裏")
+    assert repair("我想揾份工，天气好温暖，要交税。", "hk") == "我想揾份工，天氣好温暖，要交税。"
+
+
 def test_keep_reports_without_fixes() -> None:
     findings = scan(TRADITIONAL + "全體干部發揮示范作用。", to="keep")
     assert findings and all(f.fix is None for f in findings)
@@ -768,6 +778,31 @@ def test_the_text_s_own_spelling_of_a_two_character_word_decides() -> None:
     assert repair(own) == own.replace("钟", "鐘").replace("个", "個")
     both = "佢鍾意睇書，我鐘意打波。你钟意乜嘢？這个我知，佢钟意。"
     assert repair(both) == both.replace("钟", "鍾").replace("个", "個")
+
+
+def test_the_text_s_one_spelling_confirms_a_candidate_to_review() -> None:
+    """注 is 注/註 to review where no phrase decides (Taiwan writes 注定 and 註定); a text
+    that writes 註解 elsewhere, and 注解 nowhere else, gets 註解 safely. A text that writes
+    周年 elsewhere too spells the word both ways: its 周 stays to review."""
+    one = "按下確定即可新增註解，編輯註解後記得儲存。單行注解會顯示在右側，这个設定可以關閉。"
+    assert repair(one) == one.replace("注", "註").replace("这个", "這個")
+    both = (
+        "本校創立50週年，校慶活動熱鬧。去年49周年時也辦過周年晚會，今年周年慶更盛大，"
+        "这个大家都期待。"
+    )
+    assert repair(both) == both.replace("这个", "這個")
+    assert repair(both, unsafe=True).count("週年") == 4
+
+
+def test_written_cantonese_breaks_a_standard_tie_for_hong_kong() -> None:
+    """Taiwan and Hong Kong forms equally few (none here): written Cantonese is Hong Kong's
+    (湿 → 濕, not Taiwan's 溼); Mandarin stays Taiwan's, and a form Hong Kong does not
+    write (裡) still decides."""
+    assert standard_of(CheckState(), "點解咁乾？佢哋喺度") == "hk"
+    assert standard_of(CheckState(), "為什麼這麼乾？他們在這") == "tw"
+    assert standard_of(CheckState(), "佢哋喺呢度，這裡好乾") == "tw"
+    cantonese = "我係咪要填表？佢話喺度填。點解咁湿？呢个好難講。"
+    assert repair(cantonese) == "我係咪要填表？佢話喺度填。點解咁濕？呢個好難講。"
 
 
 def test_a_reduplicated_character_takes_one_form() -> None:

@@ -143,11 +143,13 @@ def check_mixed_script(doc: Document) -> Iterator[Finding]:
 
     - ``auto`` (default): convert only the minority characters to the majority script,
       by phrase-aware conversion of a window around each (in the Traditional standard the
-      text already uses: Taiwan 裡/為, Hong Kong 為/説, or OpenCC's 裏/爲); the rest of the
+      text already uses: Taiwan 裡/為, Hong Kong 為/説, or OpenCC's 裏/爲; written
+      Cantonese is Hong Kong's where the forms tie: 濕, not 溼); the rest of the
       text stays byte-identical. ``hans`` / ``hant`` / ``tw`` / ``hk``: the same when the
       text is already mostly in that script; otherwise every character not yet in it is
       converted (Simplified into ``hant`` is written in the Taiwan standard), and ``tw`` /
-      ``hk`` also convert variant forms of other standards (爲 → 為). A named script is a
+      ``hk`` also convert variant forms of other standards (爲 → 為; not 搵 溫 稅, which
+      Hong Kong text writes beside OpenCC's 揾 温 税: ``hk`` keeps them). A named script is a
       request: no character of the other script is left, those without a deciding
       context get the best candidate in context, safely, and are listed (``uncertain,
       review: 覆/復/複``). ``twp`` / ``hkp``: as ``tw`` / ``hk``, then the region's
@@ -175,7 +177,9 @@ def check_mixed_script(doc: Document) -> Iterator[Finding]:
       計畫) and the text writes that one elsewhere and not the other, the text's own
       spelling is taken, safely (``計划`` → 計畫 in a text that writes 計畫); so is the
       one way the text writes a two-character word elsewhere (``钟意`` → 鐘意 in a Hong Kong
-      text that writes 鐘意, ``绕境`` → 遶境 in one that writes 遶境), and a form that
+      text that writes 鐘意, ``绕境`` → 遶境 in one that writes 遶境; a candidate to review
+      too, ``注解`` → 註解 in a text that writes 註解, unless the character is valid as
+      written and the text writes the word so elsewhere too: 周年 beside 週年), and a form that
       OpenCC's Hong Kong standard shares with Simplified (温 揾 税 脱) is a remnant where
       the text writes the other form (溫 搵 稅 脫) at least twice as often. Into
       Simplified, Traditional-only characters are safe (們 → 们). URLs, e-mail addresses

@@ -76,7 +76,7 @@ OWN_FORM_RATIO = 2
 
 
 @functools.cache
-def _shared_forms() -> dict[str, str]:
+def shared_forms() -> dict[str, str]:
     """Characters that OpenCC's Hong Kong standard writes as Simplified does while Taiwan's
     writes them otherwise, with Taiwan's form: 温 揾 税 脱 户 for 溫 搵 稅 脫 戶. Hong Kong
     usage writes both (HKCanCor: 搵, 溫; Firefox's Hong Kong strings: 脫, 稅), so the
@@ -105,7 +105,7 @@ def own_form_remnants(state: CheckState, text: str) -> dict[int, str]:
 
 
 def _own_form_remnants(state: CheckState, text: str) -> dict[int, str]:
-    shared = _shared_forms()
+    shared = shared_forms()
     counts = Counter(_shared_forms_re().findall(text))  # one search for every form
     found: dict[int, str] = {}
     for form in (form for form in shared if counts[form]):
@@ -126,4 +126,4 @@ def _own_form_remnants(state: CheckState, text: str) -> dict[int, str]:
 
 @functools.cache
 def _shared_forms_re() -> re.Pattern[str]:
-    return re.compile("[" + "".join(sorted({*_shared_forms(), *_shared_forms().values()})) + "]")
+    return re.compile("[" + "".join(sorted({*shared_forms(), *shared_forms().values()})) + "]")

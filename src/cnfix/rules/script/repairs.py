@@ -16,6 +16,7 @@ from cnfix.adapters.opencc import (
 )
 from cnfix.rules.script.options import HANT
 from cnfix.rules.script.probes import windows_around
+from cnfix.rules.script.regional import shared_forms
 from cnfix.rules.script.spellings import index_spellings, spelled_in_text, written_in_text
 from cnfix.rules.script.standards import in_own_standard, in_standard
 from cnfix.rules.script.state import PHRASES_ST, PHRASES_TS, CheckState
@@ -322,7 +323,12 @@ def _variant_standard(text: str, i: int, form: str) -> bool:
 
 
 def variant_changes(unit: str, source: str, standard: str) -> list[Change]:
-    """Characters of a Traditional unit that ``standard`` writes otherwise (爲 → 為 for tw)."""
+    """Characters of a Traditional unit that ``standard`` writes otherwise (爲 → 為 for tw).
+
+    Not the Hong Kong forms that OpenCC's Hong Kong standard writes as Simplified does
+    (搵 溫 稅 脫 戶, which it turns into 揾 温 税 脱 户): Hong Kong text writes both
+    (:func:`~cnfix.rules.script.regional.shared_forms`), so ``--to hk`` keeps the one the
+    text writes; a form of another standard (裡 → 裏, 爲 → 為) is still converted."""
     opencc_form = convert(unit, FROM_STANDARD[source]) if source in FROM_STANDARD else unit
     if standard in BETWEEN_STANDARDS:
         converted = convert(opencc_form, BETWEEN_STANDARDS[standard])
@@ -330,8 +336,9 @@ def variant_changes(unit: str, source: str, standard: str) -> list[Change]:
         converted = opencc_form
     if len(converted) != len(unit):
         return []
+    kept = shared_forms() if standard == "hk" else {}
     return [
         Change(k, new, True, "", variant=True)
         for k, (old, new) in enumerate(zip(unit, converted, strict=True))
-        if old != new
+        if old != new and kept.get(new) != old
     ]
