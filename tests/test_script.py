@@ -472,6 +472,16 @@ def test_hk_keeps_the_hong_kong_forms_the_text_writes() -> None:
     assert repair("我想揾份工，天气好温暖，要交税。", "hk") == "我想揾份工，天氣好温暖，要交税。"
 
 
+def test_a_named_standard_converges_and_keeps_accepted_forms() -> None:
+    """``--to hk`` on Taiwan text: Taiwan's word list (户 → 戶) is not asked when another
+    standard is named, so the repair no longer swings between 戶 and 户 until it gives up;
+    ``--to tw`` converts Hong Kong's 濕 and 綫 but keeps 台, which Taiwan writes (臺 too)."""
+    taiwan = "本公司代收款專户的資料，已於今日更新，客户可以上網查詢。這項計划預計明年完成。"
+    assert repair(taiwan, "hk") == taiwan.replace("划", "劃")
+    assert repair("濕的露台和灶台，電視台也在這裏。", "tw") == "溼的露台和灶台，電視台也在這裡。"
+    assert repair("有線新聞 無綫新聞 無綫新聞台", "tw") == "有線新聞 無線新聞 無線新聞台"
+
+
 def test_keep_reports_without_fixes() -> None:
     findings = scan(TRADITIONAL + "全體干部發揮示范作用。", to="keep")
     assert findings and all(f.fix is None for f in findings)

@@ -328,7 +328,8 @@ def variant_changes(unit: str, source: str, standard: str) -> list[Change]:
     Not the Hong Kong forms that OpenCC's Hong Kong standard writes as Simplified does
     (搵 溫 稅 脫 戶, which it turns into 揾 温 税 脱 户): Hong Kong text writes both
     (:func:`~cnfix.rules.script.regional.shared_forms`), so ``--to hk`` keeps the one the
-    text writes; a form of another standard (裡 → 裏, 爲 → 為) is still converted."""
+    text writes; a form of another standard (裡 → 裏, 爲 → 為) is still converted. Nor the
+    forms Traditional text accepts (台, ``data/script_usage.txt``: never 臺 by a variant)."""
     opencc_form = convert(unit, FROM_STANDARD[source]) if source in FROM_STANDARD else unit
     if standard in BETWEEN_STANDARDS:
         converted = convert(opencc_form, BETWEEN_STANDARDS[standard])
@@ -337,8 +338,9 @@ def variant_changes(unit: str, source: str, standard: str) -> list[Change]:
     if len(converted) != len(unit):
         return []
     kept = shared_forms() if standard == "hk" else {}
+    accepted = usage().accepted_chars  # 台: Taiwan and Hong Kong write it (臺 too)
     return [
         Change(k, new, True, "", variant=True)
         for k, (old, new) in enumerate(zip(unit, converted, strict=True))
-        if old != new and kept.get(new) != old
+        if old != new and kept.get(new) != old and old not in accepted
     ]

@@ -143,7 +143,7 @@ def _view_changes(
                 remnants |= own_form_remnants(state, unit)
                 if cantonese(state, unit):  # Hong Kong's: its own remnants, not Taiwan's
                     remnants |= cantonese_remnants(unit)
-                else:
+                elif standard == "tw":  # not when another standard is named (--to hk)
                     remnants |= taiwan_word_remnants(state, unit)
             elif majority == HANS:
                 remnants = dict.fromkeys(simplified_remnants(state, unit), "")
