@@ -20,6 +20,7 @@ from cnfix.app.runner import FileOutcome, RunOptions, checked_destination, proce
 from cnfix.io.chunks import Chunk, StreamWriter, iter_chunks
 from cnfix.io.decode import BinaryFileError, InputError
 from cnfix.model import MIN_REWRITE_CONFIDENCE, Document
+from cnfix.rules import prepare_for_long_text
 from cnfix.text.kinds import kind_for_name
 
 
@@ -174,6 +175,7 @@ def _start_repair(
 def stream_file(path: Path, options: RunOptions, pool: Pool) -> Iterator[FileOutcome]:
     """One large file, chunk by chunk through ``pool``; written as it goes when asked."""
     work = partial(_process_stream_unit, options=options)
+    prepare_for_long_text(options.rules)  # (a forked pool inherits it)
     repair: _StreamedRepair | None = None
     try:
         units = _stream_units(path, options)

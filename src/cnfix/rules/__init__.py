@@ -35,6 +35,15 @@ def prepare_for_workers() -> None:
     compile_prefilter()
 
 
+def prepare_for_long_text(rules: Iterable[Rule]) -> None:
+    """Compile now what ``rules`` compile only once a process has read much text, when
+    much text is sure to come (a streamed file): the mojibake prefilter (~35 ms) would
+    otherwise be compiled only after its first million characters went through the
+    full search (~55 ms on clean text)."""
+    if MOJIBAKE in rules:
+        compile_prefilter()
+
+
 class UnknownRuleError(ValueError):
     """A rule name or code that is not registered."""
 
