@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable
 from typing import Any, cast
 
+from cnfix.text.precompiled import compile_pattern, stored
+
 #: Han ideographs: IDEOGRAPHIC NUMBER ZERO, CJK Unified Ideographs, Extension A,
 #: Compatibility Ideographs, and the supplementary-plane extensions B–H.
 HAN = "\N{IDEOGRAPHIC NUMBER ZERO}\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -37,18 +39,28 @@ class _LazyPattern:
     a clean text never reaches most. On first use the compiled pattern's methods are
     stored on the instance, so later calls cost what calls on the pattern itself cost.
     The pattern may be given as a function that builds its source, called then too.
+    Compiling is ``text.precompiled.compile_pattern``: the code of the big ones is
+    stored, built at build time.
     """
 
     _METHODS = ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split")
 
     def __init__(self, pattern: str | Callable[[], str], flags: int) -> None:
         self._source = (pattern, flags)
+        self._stored: bool | None = None  # is its compiled code stored? (asked once)
+
+    def source(self) -> tuple[str, int]:
+        """The pattern's source (built now if it is built by a function) and flags."""
+        pattern, flags = self._source
+        if not isinstance(pattern, str):
+            pattern = pattern()
+            self._source = (pattern, flags)
+        return pattern, flags
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):  # copy, pickle and friends: not a pattern attribute
             raise AttributeError(name)
-        pattern, flags = self._source
-        compiled = re.compile(pattern if isinstance(pattern, str) else pattern(), flags)
+        compiled = compile_pattern(*self.source())
         for method in self._METHODS:
             setattr(self, method, getattr(compiled, method))
         return getattr(compiled, name)
@@ -63,6 +75,17 @@ def lazy_compile(pattern: str | Callable[[], str], flags: int = 0) -> re.Pattern
 def is_compiled(pattern: re.Pattern[str]) -> bool:
     """True once ``pattern`` (from :func:`lazy_compile` or ``re.compile``) is compiled."""
     return not isinstance(pattern, _LazyPattern) or "search" in vars(pattern)
+
+
+def is_cheap(pattern: re.Pattern[str]) -> bool:
+    """True once ``pattern`` is compiled, or when compiling it costs next to nothing:
+    its compiled code is stored (``text.precompiled``)."""
+    if is_compiled(pattern):
+        return True
+    lazy = cast("_LazyPattern", pattern)
+    if lazy._stored is None:
+        lazy._stored = stored(*lazy.source())
+    return lazy._stored
 
 
 class ScanBudget:

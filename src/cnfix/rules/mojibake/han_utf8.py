@@ -23,6 +23,7 @@ from cnfix.text.charmodel import (
     noise_count,
 )
 from cnfix.text.chars import PLACEHOLDER_RE, ScanBudget
+from cnfix.text.precompiled import compile_pattern, stored
 from cnfix.text.regions import Regions
 
 # ---------------------------------------------------------------------------
@@ -32,7 +33,14 @@ from cnfix.text.regions import Regions
 
 @functools.cache
 def _utf8_lead_re(read_as: str) -> re.Pattern[str]:
-    return re.compile(generated_classes()[f"utf8-lead-{read_as}"])
+    return compile_pattern(generated_classes()[f"utf8-lead-{read_as}"])
+
+
+@functools.cache
+def _stored(name: str) -> bool:
+    """True when the class ``name`` compiles at no cost (``text.precompiled``): then no
+    text is matched in Python first."""
+    return stored(generated_classes()[name])
 
 
 @functools.cache
@@ -51,7 +59,11 @@ _PYTHON_SCANS = ScanBudget()
 
 def _utf8_lead_starts(text: str, read_as: str) -> list[int]:
     """Where ``_utf8_lead_re(read_as)`` matches ``text``."""
-    if _utf8_lead_re.cache_info().currsize == 0 and _PYTHON_SCANS.take(text):
+    if (
+        _utf8_lead_re.cache_info().currsize == 0
+        and not _stored(f"utf8-lead-{read_as}")
+        and _PYTHON_SCANS.take(text)
+    ):
         leads, follows = _utf8_lead_sets(read_as)
         return [
             index
@@ -63,7 +75,7 @@ def _utf8_lead_starts(text: str, read_as: str) -> list[int]:
 
 @functools.cache
 def _unusual_han_re() -> re.Pattern[str]:
-    return re.compile(generated_classes()["unusual-han"])
+    return compile_pattern(generated_classes()["unusual-han"])
 
 
 def is_unusual_han(char: str, costs: Mapping[str, int]) -> bool:
@@ -86,7 +98,11 @@ def is_unusual_han(char: str, costs: Mapping[str, int]) -> bool:
 
 def _unusual_han_positions(text: str) -> list[int]:
     """Where ``_unusual_han_re()`` matches ``text``."""
-    if _unusual_han_re.cache_info().currsize == 0 and _PYTHON_SCANS.take(text):
+    if (
+        _unusual_han_re.cache_info().currsize == 0
+        and not _stored("unusual-han")
+        and _PYTHON_SCANS.take(text)
+    ):
         costs = char_costs()
         return [
             index
