@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
-from cnfix.text.chars import CHINESE, HAN, lazy_compile
+from cnfix.text.chars import CHINESE, HAN, is_han, lazy_compile
 from cnfix.text.regions import PartlyKnownRegions, Regions, protected_regions
 
 #: Three or more blank lines in a row (a blank line may hold spaces; CRLF counts too).
@@ -61,7 +61,8 @@ BLANK_LINES = Rule(
 #: content starts with Han, matched at the quote (rarer than spaces, so the scan skips
 #: ahead faster); the spaces are found by looking back from it.
 SPACE_BEFORE_QUOTE_RE = lazy_compile(f"[“「『](?<=[ \\t].)(?=[{HAN}])")
-# Its cheap prefilter (no Han class to compile), written to start with the rarer quote.
+# The same without the Han class (checked with ``is_han`` on each match): the check
+# scans with this one, written to start with the rarer quote.
 SPACED_QUOTE_RE = re.compile("[“「『](?<=[ \t].)")
 #: The character before the spaces puts them in Chinese text.
 CHINESE_CHAR_RE = lazy_compile(f"[{CHINESE}]")
@@ -81,11 +82,13 @@ def check_space_before_quote(doc: Document) -> Iterator[Finding]:
     Fix (unsafe: applied only with ``--unsafe-fixes``): remove the space.
     """
     text = doc.text
-    if not SPACED_QUOTE_RE.search(text):
-        return
     protected: Regions | PartlyKnownRegions | None = None  # worked out at the first space found
-    for match in SPACE_BEFORE_QUOTE_RE.finditer(text):
+    # SPACE_BEFORE_QUOTE_RE's matches, in one pass of the cheap pattern: the Han
+    # character after the quote is checked here (the text was scanned twice).
+    for match in SPACED_QUOTE_RE.finditer(text):
         end = match.start()
+        if not is_han(text[end + 1 : end + 2]):
+            continue
         start = end - 1
         while start and text[start - 1] in " \t":
             start -= 1
