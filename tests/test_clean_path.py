@@ -4,9 +4,14 @@ the longer way gave."""
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
+import cnfix.app.parallel as parallel
+from cnfix.app import streaming
+from cnfix.app.runner import RunOptions
+from cnfix.io import chunks
 from cnfix.model import Document
 from cnfix.rules import MOJIBAKE, RULES, prepare_for_long_text
 from cnfix.rules.layout import (
@@ -48,3 +53,58 @@ def test_a_long_text_compiles_the_mojibake_prefilter_first(
     assert "search" not in vars(fresh)
     prepare_for_long_text(RULES)
     assert "search" in vars(fresh)
+
+
+class _RecordingPool:
+    """A pool that records what it is given and does the work itself."""
+
+    def __init__(self) -> None:
+        self.given: list[object] = []
+
+    def ordered(self, function, items, failed=None):  # type: ignore[no-untyped-def]
+        for item in items:
+            self.given.append(item)
+            yield item, function(item)
+
+
+def test_a_streamed_file_does_its_first_chunk_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first chunk is done in this process, as a pool does its own first item (what
+    the rules load on first use is loaded before workers fork); the rest go to the pool."""
+    monkeypatch.setattr(chunks, "CHUNK_BYTES", 4096)
+    path = tmp_path / "big.txt"
+    path.write_text("第一段，没有问题。\n\n" * 3000, encoding="utf-8")
+    done_here: list[int] = []
+    real = streaming.process_chunk
+
+    def recorded(unit, options):  # type: ignore[no-untyped-def]
+        done_here.append(unit.index)
+        return real(unit, options)
+
+    monkeypatch.setattr(streaming, "process_chunk", recorded)
+    pool = _RecordingPool()
+    outcomes = list(streaming.stream_file(path, RunOptions(rules=RULES), pool))  # type: ignore[arg-type]
+    assert len(outcomes) > 5
+    assert [unit.index for unit in pool.given] == list(range(1, len(outcomes)))  # type: ignore[attr-defined]
+    assert done_here == list(range(len(outcomes)))
+
+
+def test_streamed_chunks_come_back_with_their_text_from_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker sends a chunk's outcome back without its text; the outcome the caller
+    gets has it again: the chunks' texts are the file, with ``--jobs 2`` as with one."""
+    monkeypatch.setattr(parallel, "STREAM_THRESHOLD", 10_000)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(chunks, "CHUNK_BYTES", 8192)
+    path = tmp_path / "big.txt"
+    text = "".join(f"第{n}段，没有问题, 有一个逗号。\n\n" for n in range(3000))
+    path.write_text(text, encoding="utf-8")
+    results = {}
+    for jobs in (1, 2):
+        outcomes = list(parallel.run_files([path], RunOptions(rules=RULES), jobs=jobs))
+        assert len(outcomes) > 5
+        assert "".join(outcome.text for outcome in outcomes) == text
+        results[jobs] = [(o.text, [(f.code, f.start, f.end) for f in o.findings]) for o in outcomes]
+    assert results[1] == results[2]

@@ -50,8 +50,7 @@ def char_costs() -> dict[str, int]:
         if not line or line.startswith("#"):
             continue
         cost, chars = line.split("\t", 1)
-        for char in chars:
-            table[char] = int(cost)
+        table.update(dict.fromkeys(chars, int(cost)))  # (a loop per character: ~2 ms)
     return table
 
 
