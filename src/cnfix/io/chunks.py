@@ -69,19 +69,20 @@ def _fence_lines(text: str, end: int) -> Iterator[re.Match[str]]:
     line start of a megabyte chunk cost more than the rest of cutting it."""
     # The next ``` and ~~~ at or after ``position``: each searched for again only once
     # passed (a search for the absent one must not rescan the chunk at every line).
-    ticks, tildes = text.find("```", 0, end), text.find("~~~", 0, end)
+    find, rfind, fence_line = text.find, text.rfind, _FENCE_LINE_RE.match
+    ticks, tildes = find("```", 0, end), find("~~~", 0, end)
     while ticks >= 0 or tildes >= 0:
-        marker = min(at for at in (ticks, tildes) if at >= 0)
-        match = _FENCE_LINE_RE.match(text, text.rfind("\n", 0, marker) + 1, end)
+        marker = ticks if tildes < 0 or 0 <= ticks < tildes else tildes  # the first
+        match = fence_line(text, rfind("\n", 0, marker) + 1, end)
         if match is not None:
             yield match
-        position = text.find("\n", marker, end) + 1
+        position = find("\n", marker, end) + 1
         if position == 0:
             return
         if 0 <= ticks < position:
-            ticks = text.find("```", position, end)
+            ticks = find("```", position, end)
         if 0 <= tildes < position:
-            tildes = text.find("~~~", position, end)
+            tildes = find("~~~", position, end)
 
 
 def _open_fence_start(text: str, end: int) -> int | None:
