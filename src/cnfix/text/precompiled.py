@@ -110,7 +110,11 @@ def _from_entry(source: str, entry: str) -> re.Pattern[str]:
 def entry_line(source: str, flags: int = 0) -> str:
     """The line of ``data/regex_code.txt`` for ``source`` (the generator's; it uses
     ``re``'s own parser and compiler, as ``re.compile`` does)."""
-    from re import _compiler, _parser  # type: ignore[attr-defined]
+    try:
+        from re import _compiler, _parser  # type: ignore[attr-defined]
+    except ImportError:  # Python 3.10
+        import sre_compile as _compiler
+        import sre_parse as _parser
 
     parsed = _parser.parse(source, flags)
     code = _compiler._code(parsed, flags)
