@@ -482,6 +482,19 @@ def test_a_named_standard_converges_and_keeps_accepted_forms() -> None:
     assert repair("有線新聞 無綫新聞 無綫新聞台", "tw") == "有線新聞 無線新聞 無線新聞台"
 
 
+def test_the_named_standards_phrase_is_final() -> None:
+    """OpenCC's Hong Kong phrases write 隨着 where CC-CEDICT's word is 隨著: ``--to hk`` no
+    longer turns 着 into 著 as a remnant and back as a variant until it gives up; the Hong
+    Kong form, written or converted to, stays. Taiwan's standard still writes 著 (to review)."""
+    text = (
+        "本公司代收款專户的資料，已於今日更新，客户可以上網查詢。這項計划預計明年完成，"
+        "屆時將提供諮詢服務。寫程式時要注意回圈的條件，隨着需求改變而調整。"
+    )
+    assert repair(text, "hk", unsafe=True) == text.replace("划", "劃").replace("回", "迴")
+    assert repair(text + "這意味著", "hk") == text.replace("划", "劃") + "這意味着"
+    assert "隨著" in repair(text, "tw", unsafe=True)
+
+
 def test_keep_reports_without_fixes() -> None:
     findings = scan(TRADITIONAL + "全體干部發揮示范作用。", to="keep")
     assert findings and all(f.fix is None for f in findings)

@@ -162,6 +162,7 @@ def _view_changes(
             )
             changes = convert_positions(conversion, positions)
         if majority == HANT and standard != source:
+            changes = _not_flipped_back(unit, changes, source, standard)
             taken = {change.position for change in changes}
             variants = variant_changes(unit, source, standard)
             changes += [change for change in variants if change.position not in taken]
@@ -170,3 +171,22 @@ def _view_changes(
         conversion = Conversion(state, unit, wanted, standard, source, explicit=explicit)
         changes = convert_positions(conversion, positions)
     return wanted, changes
+
+
+def _not_flipped_back(unit: str, changes: list[Change], source: str, standard: str) -> list[Change]:
+    """``changes`` without those that the named ``standard``'s variants would turn back
+    into the character as written: OpenCC's Hong Kong phrases write 隨着 where CC-CEDICT's
+    word is 隨著, so converting 着 → 著 as a remnant and 著 → 着 as a variant would swing
+    from pass to pass. The standard's form, already written, is final."""
+    if not changes:
+        return changes
+    chars = list(unit)
+    for change in changes:
+        chars[change.position] = change.replacement
+    back = {
+        variant.position: variant.replacement
+        for variant in variant_changes("".join(chars), source, standard)
+    }
+    if not back:
+        return changes
+    return [change for change in changes if back.get(change.position) != unit[change.position]]
