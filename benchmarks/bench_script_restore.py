@@ -17,6 +17,9 @@ Side by side, in the same run, on the same damaged documents:
 *Restored*: share of flipped characters turned back into exactly the original one.
 *Damaged /10k*: characters that differ from the original after the repair and did not
 before, plus flipped characters written as a third character, per 10,000 Han characters.
+Not a character of the other script in the original itself (a Simplified-only 踪 in a
+Traditional document, 追踪 for 追蹤) that the repair converts: the reference's own error,
+counted apart; the number in parentheses counts it as damage too.
 *Docs right*: share of documents exactly equal to the original after the repair.
 *Left*: characters of the other script (Simplified-only in Traditional documents) left
 after the repair, beyond those the original holds.
@@ -131,6 +134,8 @@ class Tally:
     flipped: int = 0
     restored: int = 0
     damaged: int = 0
+    #: characters of the other script in the original that the repair converted (not damage)
+    reference: int = 0
     han: int = 0
     docs: int = 0
     right: int = 0
@@ -163,7 +168,10 @@ def score(
             around = damaged[max(0, i - 3) : i] + f"[{damaged[i]}]" + damaged[i + 1 : i + 4]
             tally.missed.append(f"{damaged[i]}→{original[i]} ({repaired[i]}) {around}")
     for i, (a, b) in enumerate(zip(original, repaired, strict=True)):
-        if a != b and i not in flipped:
+        if a != b and i not in flipped and a in other.chars:
+            tally.reference += 1
+            tally.wrong.append(f"{a}→{b} {original[max(0, i - 4) : i + 5]} (the reference's)")
+        elif a != b and i not in flipped:
             tally.damaged += 1
             tally.wrong.append(f"{a}→{b} {original[max(0, i - 4) : i + 5]}")
 
@@ -193,7 +201,9 @@ def main() -> None:
     print(
         "| script | rate | docs | flipped | "
         + " | ".join(
-            f"{mode}: restored / damaged per 10k / docs right / other script left" for mode in shown
+            f"{mode}: restored / damaged per 10k (with the reference's own) / docs right / "
+            "other script left"
+            for mode in shown
         )
         + " |"
     )
@@ -219,7 +229,8 @@ def main() -> None:
                 tally = tallies[mode]
                 cells.append(
                     f"{tally.restored / max(tally.flipped, 1):.2%} / "
-                    f"{tally.damaged / max(tally.han, 1) * 10_000:.2f} / "
+                    f"{tally.damaged / max(tally.han, 1) * 10_000:.2f} "
+                    f"({(tally.damaged + tally.reference) / max(tally.han, 1) * 10_000:.2f}) / "
                     f"{tally.right / max(tally.docs, 1):.1%} / {tally.left}"
                 )
             print("| " + " | ".join(cells) + " |", flush=True)

@@ -31,7 +31,7 @@ from cnfix.rules.script.probes import word_remnants
 from cnfix.rules.script.regional import own_form_remnants
 from cnfix.rules.script.standards import standard_of
 from cnfix.rules.script.state import CheckState
-from cnfix.rules.script.tables import tables, word_forms
+from cnfix.rules.script.tables import tables, usage, word_forms
 from cnfix.rules.script.units import LONG_TEXT, units
 from cnfix.rules.script.view import without_glosses
 from cnfix.text.chars import count_han
@@ -493,6 +493,22 @@ def test_the_named_standards_phrase_is_final() -> None:
     assert repair(text, "hk", unsafe=True) == text.replace("划", "劃").replace("回", "迴")
     assert repair(text + "這意味著", "hk") == text.replace("划", "劃") + "這意味着"
     assert "隨著" in repair(text, "tw", unsafe=True)
+
+
+def test_hong_kong_remnants_take_the_form_hong_kong_text_writes() -> None:
+    """Hong Kong text writes 說 and 衛 (OpenCC's Hong Kong standard: 説 衞): a remnant in a
+    Hong Kong text that writes neither form is restored as Hong Kong text writes it; a text
+    that writes 説 keeps its own form (and 衛 still, which it does not write as 衞), and a
+    named standard (``--to hk``) gets OpenCC's."""
+    text = (
+        "我哋今日去咗睇戲，呢套戲講港口卫生署嘅職員，我哋都好鍾意。佢仲说下次再嚟，大家都好開心。"
+    )
+    assert repair(text) == text.replace("卫", "衛").replace("说", "說")
+    assert repair(text, "hk") == text.replace("卫", "衞").replace("说", "説")
+    own = text.replace("大家都好開心", "佢頭先都係咁説")
+    assert repair(own) == own.replace("卫", "衛").replace("说", "説")
+    for form in usage().hong_kong_as_taiwan:  # each a Hong Kong form Taiwan writes otherwise
+        assert convert(convert(form, "hk2t"), "t2tw") != form
 
 
 def test_keep_reports_without_fixes() -> None:

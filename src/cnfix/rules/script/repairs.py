@@ -206,7 +206,9 @@ def _into_traditional(conversion: Conversion, window: Window, i: int) -> Decisio
     if not change[1] and len(change[2]) > 1 and text[i] in tables().simplified_only:
         change = _in_context(conversion, window, i, change)
     if conversion.standard == conversion.source and change[1]:
-        change = in_own_standard(conversion.state, text, i, change, conversion.standard)
+        change = in_own_standard(
+            conversion.state, text, i, change, conversion.standard, named=conversion.explicit
+        )
     return change
 
 

@@ -11,7 +11,7 @@ from collections import Counter
 
 from cnfix.adapters.opencc import BETWEEN_STANDARDS, FROM_STANDARD, convert
 from cnfix.rules.script.state import CheckState
-from cnfix.rules.script.tables import tables
+from cnfix.rules.script.tables import tables, usage
 
 #: Written Cantonese's particles: Cantonese text is Hong Kong's.
 CANTONESE_RE = re.compile("[嘅啲咗喺冇嘢哋佢]")
@@ -51,13 +51,21 @@ def _count_foreign(text: str) -> dict[str, int]:
 
 
 def in_own_standard(
-    state: CheckState, text: str, i: int, change: tuple[str, bool, str], standard: str
+    state: CheckState,
+    text: str,
+    i: int,
+    change: tuple[str, bool, str],
+    standard: str,
+    *,
+    named: bool = False,
 ) -> tuple[str, bool, str]:
     """``change`` of ``text[i]`` (a safe one into Traditional ``standard``), checked against
     the text's own spelling where the standards write the character differently (為 in
     Taiwan and Hong Kong, 爲 in OpenCC's): the one form the text writes elsewhere is taken;
-    when it writes both or neither, the standard's form. A variant is no ambiguity: the
-    change stays safe."""
+    when it writes both or neither, the standard's form. Where it writes neither, Hong
+    Kong's forms that Hong Kong text writes as Taiwan does (説: 說, ``data/script_usage.txt``)
+    are Taiwan's, unless the standard is ``named``. A variant is no ambiguity: the change
+    stays safe."""
     forms = _standard_forms(change[0], standard, ("tw", "hk", "opencc"))
     if len(forms) < 2:
         return change
@@ -68,6 +76,9 @@ def in_own_standard(
     written = [form for form in forms if counts[form] > (form == text[i])]
     if len(written) == 1:
         return written[0], True, ""
+    if not written and not named and standard == "hk" and forms[0] in usage().hong_kong_as_taiwan:
+        taiwan = _standard_forms(forms[0], "hk", ("tw",))
+        return taiwan[-1], True, ""
     return change
 
 

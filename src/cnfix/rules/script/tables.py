@@ -29,6 +29,8 @@ class Usage:
     accepted_words: tuple[str, ...]
     #: characters Taiwan writes as they are where CC-CEDICT's words give another form (布局)
     own_forms: frozenset[str]
+    #: Hong Kong standard forms that Hong Kong text writes as Taiwan does (説: 說)
+    hong_kong_as_taiwan: frozenset[str]
     #: shared characters modern Traditional prose writes only as a remnant (后 于)
     prose_remnants: str
     #: words Taiwan spells otherwise, where CC-CEDICT records both spellings (伙伴: 夥伴)
@@ -47,6 +49,7 @@ def usage() -> Usage:
         accepted_chars=frozenset(sections["accepted-in-traditional"]),
         accepted_words=tuple(sections["accepted-words-in-traditional"]),
         own_forms=frozenset(sections["own-form-in-traditional"]),
+        hong_kong_as_taiwan=frozenset(sections["hong-kong-writes-as-taiwan"]),
         prose_remnants="".join(sections["remnants-in-traditional-prose"]),
         taiwan_words=dict(
             line.split("\t")  # type: ignore[misc]
