@@ -114,9 +114,23 @@ HAN_RE = lazy_compile(f"[{HAN}]")
 HAN_RUN_RE = lazy_compile(f"[{HAN}]+")
 
 
+#: :func:`count_han` passes this many Han characters (and what lies between) per match.
+HAN_BLOCK = 64
+HAN_BLOCKS_RE = lazy_compile(f"(?:[^{HAN}]*+[{HAN}]){{{HAN_BLOCK}}}")
+
+
 def count_han(text: str) -> int:
-    """Number of Han characters in ``text``."""
-    return sum(len(run) for run in HAN_RUN_RE.findall(text))
+    """Number of Han characters in ``text``.
+
+    A long text is counted ``HAN_BLOCK`` characters per match (one match object per
+    block, not a string per run: twice as fast on prose), its tail run by run.
+    """
+    found = start = 0
+    if len(text) > 4 * HAN_BLOCK:
+        while (match := HAN_BLOCKS_RE.match(text, start)) is not None:
+            found += HAN_BLOCK
+            start = match.end()
+    return found + sum(len(run) for run in HAN_RUN_RE.findall(text, start))
 
 
 def is_han(char: str) -> bool:

@@ -90,7 +90,8 @@ def judge(
     (the common case, kept fast: one pass of a character class over the text): its
     verdict has zero counts and no minority. ``quick``: where the minority holds
     script-only characters, its phrase hits are not looked for (the verdict only tells
-    whether there is a minority: enough before judging a text again without its glosses).
+    whether there is a minority: enough before judging a text again without its glosses;
+    nor, where phrase hits show one, the remnants that would join them).
     """
     t = tables()
     if has(state, text, t.traditional_only):
@@ -110,7 +111,7 @@ def judge(
             kept = kept_positions(text, simplified_at)
             simplified_at = [i for i in simplified_at if i not in kept] if kept else simplified_at
         if not simplified_at:
-            hits = _shared_hits(state, text, probe_at, simplified_at)
+            hits = _shared_hits(state, text, probe_at, simplified_at, quick)
             if not hits and not count_clean:
                 return Verdict(0, 0, HANT, ())
         # Traditional text needs only the count of its Traditional-only characters.
@@ -141,15 +142,16 @@ def judge(
 
 
 def _shared_hits(
-    state: CheckState, text: str, probe_at: list[int], simplified_at: list[int]
+    state: CheckState, text: str, probe_at: list[int], simplified_at: list[int], quick: bool = False
 ) -> list[int]:
     """The characters valid in both scripts that Traditional ``text`` holds as remnants: by
     phrase or word, and the prose remnants (后 于; 伙伴 in Taiwan text; 温 in a text that
     writes 溫) where a
     Simplified-only character or a phrase hit shows remnants anyway (alone they never
-    make a text mixed); none in classical text."""
+    make a text mixed); none in classical text. ``quick``: the phrase hits alone (whether
+    there are any is the same answer)."""
     hits = simplified_phrase_hits(state, text, probe_at)
-    if hits or simplified_at:
+    if (hits or simplified_at) and not quick:
         hits += prose_remnants(state, text)
         hits += list(own_form_remnants(state, text))
         if not cantonese(state, text):  # written Cantonese is Hong Kong's: 着, 户 stay

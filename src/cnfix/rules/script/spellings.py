@@ -93,15 +93,24 @@ def index_spellings(text: str, state: CheckState, positions: list[int]) -> None:
         if a >= 0 and a + 1 < len(text) and is_han(text[a]) and is_han(text[a + 1])
     }
     if wanted:
-        chars = re.escape("".join({c for i in several for c in forms[_reading(text[i])]}))
-        # every two characters where one is such a form, each spelling once: in C
-        found = set(re.findall(f"(?=([{chars}].|.[{chars}]))", text))
+        chars = "".join(sorted({c for i in several for c in forms[_reading(text[i])]}))
+        # every two characters (no line break) where one is such a form, each spelling
+        # once: the two around each form found (a search of a class: in C)
+        at = [m.start() for m in _class(chars).finditer(text)]
+        pairs = {text[a : a + 2] for a in at} | {text[a - 1 : a + 1] for a in at if a}
+        found = {pair for pair in pairs if len(pair) == 2 and "\n" not in pair}
         simplified_only = tables().simplified_only.chars
         for spelling in found:
             word = _reading(spelling[0]) + _reading(spelling[1])
             if word in wanted and simplified_only.isdisjoint(spelling):
                 spellings.setdefault(word, set()).add(spelling)
     state.tell(_SPELLINGS, text, spellings)
+
+
+@functools.lru_cache(maxsize=256)
+def _class(chars: str) -> re.Pattern[str]:
+    """A class of ``chars`` (compiled once per set: a long text's units ask for the same)."""
+    return re.compile(f"[{re.escape(chars)}]")
 
 
 @functools.cache
