@@ -252,6 +252,8 @@ def _placeholders(text: str) -> list[tuple[int, int]]:
     """The spans of placeholder runs of lost data in ``text``."""
     if "锟" not in text and "烫" not in text and "屯" not in text:
         return []
+    if all(run not in text for run in ("锟斤拷", "\ufffd", "烫烫烫", "屯屯屯")):
+        return []  # 屯 is a common character: a search of the text for runs is slower
     return [m.span() for m in PLACEHOLDER_RE.finditer(text)]
 
 

@@ -56,7 +56,12 @@ def cantonese_remnants(text: str) -> dict[int, str]:
 def taiwan_word_remnants(state: CheckState, text: str) -> dict[int, str]:
     """In Taiwan text, the characters of the words Taiwan spells otherwise (``伙伴`` →
     夥伴, ``計划`` → 計畫: ``data/script_usage.txt``), with their form; none in classical
-    text. The text's own spelling comes first: a text that writes 計劃 (OpenCC's) keeps it."""
+    text. The text's own spelling comes first: a text that writes 計劃 (OpenCC's) keeps it.
+    (Remembered: judging a text and converting its remnants both ask.)"""
+    return state.remembered("taiwan words", text, lambda: _taiwan_word_remnants(state, text))
+
+
+def _taiwan_word_remnants(state: CheckState, text: str) -> dict[int, str]:
     found = {}
     for word, spelling in usage().taiwan_words.items():
         if word not in text:

@@ -150,10 +150,14 @@ def _deciding_paragraphs(
     is the one holding the next character of the other script (of either script, while
     no majority has shown). Clean text of one script is a single search. The paragraphs
     are those of :func:`_all_paragraphs`, found around that character only
-    (counted as :func:`_majority_counts` counts them).
+    (counted as :func:`_majority_counts` counts them). Where the paragraph around it
+    starts and ends: the blank lines before and after it, of one scan of the text for
+    them (done once some character is found; looking back line by line from each costs
+    more on text of many lines).
     """
     current: str | None = None
     end = 0
+    breaks: list[int] | None = None  # where each blank line ends
     while end < len(text):
         if current is None:
             found = [at for at in (finders[HANS](end), finders[HANT](end)) if at is not None]
@@ -162,38 +166,15 @@ def _deciding_paragraphs(
             at = finders[HANS if current == HANT else HANT](end)
         if at is None:
             return
-        start = _paragraph_start(text, at)
-        match = _BLANK_LINE_RE.search(text, at)
-        end = match.end() if match else len(text)
+        if breaks is None:
+            breaks = [m.end() for m in _BLANK_LINE_RE.finditer(text)]
+        # text[at] is no white space: no blank line holds it
+        k = bisect.bisect_right(breaks, at)
+        start, end = breaks[k - 1] if k else 0, breaks[k] if k < len(breaks) else len(text)
         simplified, traditional = _majority_counts(text[start:end])
         yield start, end, simplified, traditional
         script = HANS if simplified > traditional else HANT if traditional > simplified else None
         current = (current or script) if script is None or script == current else script
-
-
-_WHITE = " \t\u3000\n"
-
-
-def _paragraph_start(text: str, at: int) -> int:
-    """Where the paragraph holding ``text[at]`` (not white space) starts: after the last
-    blank line before it, as a scan for blank lines from the start finds them.
-
-    Blank lines lie in runs of white space; a scan from the start enters each run
-    outside a match, so replaying it on the run alone gives the same matches.
-    """
-    newline = text.rfind("\n", 0, at)
-    while newline != -1:
-        first = newline
-        while first and text[first - 1] in _WHITE:
-            first -= 1
-        last = newline + 1
-        while last < at and text[last] in _WHITE:
-            last += 1
-        breaks = [m.end() for m in _BLANK_LINE_RE.finditer(text, first, last)]
-        if breaks:
-            return breaks[-1]
-        newline = text.rfind("\n", 0, first)
-    return 0
 
 
 def _finder(text: str, chars: CharClass) -> Callable[[int], int | None]:

@@ -23,6 +23,7 @@ from cnfix.rules.script.register import classical
 from cnfix.rules.script.repairs import Change, Conversion, convert_positions, variant_changes
 from cnfix.rules.script.standards import standard_of
 from cnfix.rules.script.state import CheckState
+from cnfix.rules.script.tables import tables
 from cnfix.text.chars import HAN, HAN_RE, lazy_compile
 
 #: Romanisation in parentheses between two Han characters (``規(guī)范``), as a group.
@@ -92,8 +93,10 @@ def unit_changes(
     if cut is not None:
         view = cut[0]
         # Glosses hold no Han or kana character: what the unit's verdict counted of them
-        # holds for the view.
-        for question in ("traditional", "markers"):
+        # (and the Traditional standard, told by its forms) holds for the view.
+        t = tables()
+        questions = ("traditional", "markers", "foreign", "standard")
+        for question in (*questions, t.simplified_only, t.traditional_only):
             known, answer = state.known(question, unit)
             if known:
                 state.tell(question, view, answer)
