@@ -252,9 +252,24 @@ def _placeholders(text: str) -> list[tuple[int, int]]:
     """The spans of placeholder runs of lost data in ``text``."""
     if "锟" not in text and "烫" not in text and "屯" not in text:
         return []
-    if all(run not in text for run in ("锟斤拷", "\ufffd", "烫烫烫", "屯屯屯")):
-        return []  # 屯 is a common character: a search of the text for runs is slower
+    if "\ufffd" not in text and not any(_holds(text, run) for run in _PLACEHOLDER_RUNS):
+        return []  # 屯 is a common character (屯門): no run of it, nothing to search for
     return [m.span() for m in PLACEHOLDER_RE.finditer(text)]
+
+
+#: What each kind of placeholder run but U+FFFD's starts with.
+_PLACEHOLDER_RUNS = ("锟斤拷", "烫烫烫", "屯屯屯")
+
+
+def _holds(text: str, run: str) -> bool:
+    """``run in text``, by a search for its first character (a search for one character is
+    many times faster than one for several, and these are rare)."""
+    at = text.find(run[0])
+    while at != -1:
+        if text.startswith(run, at):
+            return True
+        at = text.find(run[0], at + 1)
+    return False
 
 
 def _not_prose(doc: Document) -> list[tuple[int, int]]:
