@@ -60,8 +60,8 @@ def written_in_text(
     found = set()
     for first in (i - 1, i):
         if first >= 0 and first + 2 <= len(text):
-            words = spellings.get(_reading(text[first]) + _reading(text[first + 1]), set())
             here = text[first : first + 2]
+            words = spellings.get(_pair_reading(here), set())
             if shared and words - {here} and text.count(here) > 1:
                 return None  # the text writes the word as here elsewhere too (周年, 週年)
             for spelling in words:
@@ -83,17 +83,16 @@ def index_spellings(text: str, state: CheckState, positions: list[int]) -> None:
     character has (钟: 鍾 鐘; 绕: 繞 遶; not 们): one search for every spelling of those
     words, not a search per position (a long text has thousands). Spellings holding a
     Simplified-only character are remnants themselves and say nothing."""
-    forms, several_forms = _forms(), _several_forms()
+    forms, several_forms, n = _forms(), _several_forms(), len(text)
     several = [i for i in positions if _reading(text[i]) in several_forms]
     spellings: dict[str, set[str]] = {}
     wanted = {
-        _reading(text[a]) + _reading(text[a + 1])
-        for i in several
-        for a in (i - 1, i)
-        if a >= 0 and a + 1 < len(text) and is_han(text[a]) and is_han(text[a + 1])
+        _han_pair_reading(text[a : a + 2]) for i in several for a in (i - 1, i) if 0 <= a < n - 1
     }
+    wanted.discard("")
     if wanted:
-        chars = "".join(sorted({c for i in several for c in forms[_reading(text[i])]}))
+        readings = {_reading(text[i]) for i in several}
+        chars = "".join(sorted({c for reading in readings for c in forms[reading]}))
         # every two characters (no line break) where one is such a form, each spelling
         # once: the two around each form found (a search of a class: in C)
         at = [m.start() for m in _class(chars).finditer(text)]
@@ -101,10 +100,21 @@ def index_spellings(text: str, state: CheckState, positions: list[int]) -> None:
         found = {pair for pair in pairs if len(pair) == 2 and "\n" not in pair}
         simplified_only = tables().simplified_only.chars
         for spelling in found:
-            word = _reading(spelling[0]) + _reading(spelling[1])
+            word = _pair_reading(spelling)
             if word in wanted and simplified_only.isdisjoint(spelling):
                 spellings.setdefault(word, set()).add(spelling)
     state.tell(_SPELLINGS, text, spellings)
+
+
+@functools.lru_cache(maxsize=8192)
+def _pair_reading(pair: str) -> str:
+    """Two characters read as Simplified (:func:`_reading`), each on its own."""
+    return _reading(pair[0]) + _reading(pair[1])
+
+
+def _han_pair_reading(pair: str) -> str:
+    """:func:`_pair_reading` of two Han characters; "" for any other pair."""
+    return _pair_reading(pair) if is_han(pair[0]) and is_han(pair[1]) else ""
 
 
 @functools.lru_cache(maxsize=256)
