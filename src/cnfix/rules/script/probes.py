@@ -84,10 +84,6 @@ def windows_around(text: str, positions: list[int]) -> list[tuple[int, int, list
     return windows
 
 
-def _same_length(original: str, converted: str) -> bool:
-    return len(original) == len(converted)
-
-
 def simplified_phrase_hits(
     state: CheckState, text: str, probe_at: list[int] | None = None, *, weak: bool = False
 ) -> list[int]:
@@ -142,7 +138,7 @@ def _phrase_hits(state: CheckState, text: str, candidates: list[int], weak: bool
     for n, (start, _, members) in enumerate(windows):
         window = pieces[n]
         forms = [decided[n], *(converted[n] for converted in regional)]
-        if not _same_length(window, simplified[n]) or any(len(f) != len(window) for f in forms):
+        if len(window) != len(simplified[n]) or any(len(f) != len(window) for f in forms):
             continue
         for i in members:
             k, char = i - start, text[i]
@@ -251,9 +247,20 @@ def undecided_positions(
     (before a one- or two-character given name that ends the name: ``與于卓民，``), ``里``
     unless it follows a letter, digit or sign or comes before 的 (``運算式 里``, ``物件里的``:
     the postposition 裡; a transliteration such as ``佛里曼`` stays), 余杭 / a village 里.
-    ``taken``: positions already judged (skipped).
+    ``taken``: positions already judged (skipped; those of the whole text, remembered, hold
+    for any: each position is judged on its own).
     """
     skip = set(taken)
+    known, found = state.known(("undecided", standard), text)
+    if not known:
+        found = _undecided_positions(state, text, standard, skip)
+        if skip:
+            return found
+        state.tell(("undecided", standard), text, found)
+    return [i for i in found if i not in skip]
+
+
+def _undecided_positions(state: CheckState, text: str, standard: str, skip: set[int]) -> list[int]:
     found = []
     config = TO_TRADITIONAL[standard]
     for match in _undecided_class().finditer(text):
