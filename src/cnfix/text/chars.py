@@ -130,7 +130,7 @@ def count_han(text: str) -> int:
         while (match := HAN_BLOCKS_RE.match(text, start)) is not None:
             found += HAN_BLOCK
             start = match.end()
-    return found + sum(len(run) for run in HAN_RUN_RE.findall(text, start))
+    return found + sum(map(len, HAN_RUN_RE.findall(text, start)))
 
 
 def is_han(char: str) -> bool:

@@ -92,10 +92,11 @@ def index_spellings(text: str, state: CheckState, positions: list[int]) -> None:
     wanted.discard("")
     if wanted:
         readings = {_reading(text[i]) for i in several}
-        chars = "".join(sorted({c for reading in readings for c in forms[reading]}))
+        chars = {c for reading in readings for c in forms[reading]}
         # every two characters (no line break) where one is such a form, each spelling
-        # once: the two around each form found (a search of a class: in C)
-        at = [m.start() for m in _class(chars).finditer(text)]
+        # once: the two around each form found (one search for the forms of every such
+        # reading: compiling a class for these costs more than skipping the others)
+        at = [m.start() for m in _several_forms_class().finditer(text) if m.group() in chars]
         pairs = {text[a : a + 2] for a in at} | {text[a - 1 : a + 1] for a in at if a}
         found = {pair for pair in pairs if len(pair) == 2 and "\n" not in pair}
         simplified_only = tables().simplified_only.chars
@@ -117,9 +118,10 @@ def _han_pair_reading(pair: str) -> str:
     return _pair_reading(pair) if is_han(pair[0]) and is_han(pair[1]) else ""
 
 
-@functools.lru_cache(maxsize=256)
-def _class(chars: str) -> re.Pattern[str]:
-    """A class of ``chars`` (compiled once per set: a long text's units ask for the same)."""
+@functools.cache
+def _several_forms_class() -> re.Pattern[str]:
+    """Every character of :func:`_forms` whose reading is one of :func:`_several_forms`."""
+    chars = "".join(sorted({c for reading in _several_forms() for c in _forms()[reading]}))
     return re.compile(f"[{re.escape(chars)}]")
 
 
