@@ -13,7 +13,7 @@ from damage import SENTENCE_RE, corpus, lossy_gb2312, lossy_utf8_as_gbk, read_cp
 
 from cnfix import Applicability, repair_text, scan_text
 from cnfix.adapters.opencc import convert
-from cnfix.rules.lost_bytes import realigned, recovery
+from cnfix.rules.lost_bytes import realigned, recovery, truncated
 from cnfix.text.losses import out_of_step_span
 
 RULES = ["mojibake", "lost-bytes"]
@@ -401,3 +401,21 @@ def test_a_reading_in_step_that_reads_back_only_losses_rewrites_nothing() -> Non
     findings = scan_text(text, select=["lost-bytes"])
     assert findings
     assert not [f for f in findings if f.fix and f.fix.applicability is Applicability.SAFE]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "没有问号。\n",
+        "一?\n二?\r\n三\ufffd\r\r\n四?",
+        "一??\n二?x\n三?\r四\ufffd",
+        "?\n?\n?\n",
+        "一?二?三?",
+    ],
+)
+def test_the_count_before_the_cut_line_search_is_never_below_its_matches(text: str) -> None:
+    """The ``str.count`` look that spares clean text the regex pass of ``cut_line_ends``
+    counts at least every mark that ends a line: it never hides a cut document."""
+    matches = len(truncated.MARKED_LINE_END_RE.findall(text))
+    assert truncated._marks_before_breaks(text) >= matches

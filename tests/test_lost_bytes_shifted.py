@@ -4,18 +4,56 @@ it are what an out-of-step reading makes; clean punctuation never sends it there
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import FIXTURES
+from damage import CLEAN_SETS, read_clean_set
 
 import cnfix.rules.lost_bytes as lost_bytes
 from cnfix import scan_text
-from cnfix.rules.lost_bytes.shifted import GLUED_TRAIL_RE, looks_out_of_step
+from cnfix.rules.lost_bytes.shifted import glued_letters, looks_out_of_step
 
 CLEAN = (FIXTURES / "negative" / "glued-letter-after-punctuation.in.txt").read_text("utf-8")
 
 
+#: What ``glued_letters`` finds, as the regex pass it replaced (issue 15: the pass was
+#: most of what the rule cost clean text).
+GLUED_REFERENCE_RE = re.compile("[\x40-\x5f\x61-\x7e](?=[^\x00-\x7f])")
+
+
 def _glued(text: str) -> list[int]:
-    return [m.start() for m in GLUED_TRAIL_RE.finditer(text) if not text[m.start() - 1].isascii()]
+    return [
+        m.start()
+        for m in GLUED_REFERENCE_RE.finditer(text)
+        if m.start() and not text[m.start() - 1].isascii()
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "plain ASCII text",
+        "中陘j陸",
+        "a中b",  # at the ends: no neighbour on one side
+        "中a?b中",  # a `?` of the text is ASCII, not a stand-in for a non-ASCII one
+        "中?a?中",
+        "中a中b中cd中",  # neighbours shared; a run of two letters is no glued letter
+        "中`中^中@中~中[中",  # the backtick is inline code; the rest are trail bytes
+        "é\ud800x中\U0001f600y😀",  # a lone surrogate and astral characters
+        "中A\n中\x7f中",
+    ],
+)
+def test_glued_letters_are_those_the_regex_pass_found(text: str) -> None:
+    assert glued_letters(text) == _glued(text)
+
+
+def test_glued_letters_of_the_clean_sets_are_those_the_regex_pass_found() -> None:
+    documents = [document for name in CLEAN_SETS for document in read_clean_set(name)]
+    assert sum(len(glued_letters(document)) for document in documents) > 100
+    for document in documents:
+        assert glued_letters(document) == _glued(document)
 
 
 def test_punctuation_before_a_glued_letter_is_no_sign_of_a_shift() -> None:

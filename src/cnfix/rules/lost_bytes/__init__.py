@@ -29,9 +29,9 @@ from cnfix.rules.lost_bytes.recovery import (
     utf8_window,
 )
 from cnfix.rules.lost_bytes.shifted import (
-    GLUED_TRAIL_RE,
     SHIFTED_REPORT_BITS,
     SHIFTED_SAFE_BITS,
+    glued_letters,
     looks_out_of_step,
     shifted_reading,
 )
@@ -90,20 +90,21 @@ MARK_REACH = 8
 PLACEHOLDER_CHARS = frozenset("锟斤拷烫屯\ufffd?")
 
 
-def _utf8_hole_spans(text: str, reported: list[tuple[int, int]]) -> Iterator[Finding]:
+def _utf8_hole_spans(
+    text: str, reported: list[tuple[int, int]], marks: list[tuple[int, int]]
+) -> Iterator[Finding]:
     """UTF-8 read as GBK (cp936) where a byte could not be read and became ``?`` or
     U+FFFD (``鈥?`` for an em dash that lost its last byte): every character around
     the loss is read back; the one that lost a byte is ranked by the model."""
-    for looked, mark in enumerate(MARK_RE.finditer(text)):
-        if looked == UTF8_MARK_BUDGET:
-            break  # a document of lost data (锟斤拷 novels): the marks are reported anyway
-        before = text[mark.start() - 1 : mark.start()]
+    for mark_start, mark_end in marks[:UTF8_MARK_BUDGET]:
+        # Past the budget, a document of lost data (锟斤拷 novels): reported anyway.
+        before = text[mark_start - 1 : mark_start]
         if before.isascii() or before in PLACEHOLDER_CHARS:
             continue  # nothing to read before the mark (at the start, or after ASCII)
-        after = text[mark.end() : mark.end() + 1]
-        if not (after and not after.isascii()) and not ends_inside_utf8(text, mark.start()):
+        after = text[mark_end : mark_end + 1]
+        if not (after and not after.isascii()) and not ends_inside_utf8(text, mark_start):
             continue  # nothing to read on either side of the mark
-        found = utf8_window(text, *mark.span())
+        found = utf8_window(text, mark_start, mark_end)
         if found is None or _overlaps(found[0], found[1], reported):
             continue
         finding = _read_back(
@@ -153,13 +154,9 @@ def _shifted_spans(
     ``marks``) or a trail byte read as a letter (``代拢?而``, ``中陘j陸``): read again in
     step."""
     resyncs = [start for start, end in marks if end - start == 1][:UTF8_MARK_BUDGET]
-    resyncs += [
-        match.start()
-        for match in GLUED_TRAIL_RE.finditer(text)
-        if match.start()
-        and not text[match.start() - 1].isascii()
-        and looks_out_of_step(text, match.start())
-    ][:UTF8_MARK_BUDGET]
+    resyncs += [letter for letter in glued_letters(text) if looks_out_of_step(text, letter)][
+        :UTF8_MARK_BUDGET
+    ]
     for resync in sorted(resyncs):
         if resync == 0 or text[resync - 1].isascii() or _overlaps(resync, resync + 1, reported):
             continue
@@ -312,7 +309,7 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
                 unmarked.append(start)
             elif not not_checked_for_damage(doc).covers(start):
                 yield _gb2312_finding(text, start, realignment(text, *span), reported)
-        yield from _utf8_hole_spans(text, reported)
+        yield from _utf8_hole_spans(text, reported, marks)
         # Marks after which only rare characters show a loss, once the UTF-8 readings
         # have taken theirs (UTF-8 read as cp936 is rare characters and marks too).
         for start in unmarked:
