@@ -12,6 +12,7 @@ from damage import CLEAN_SETS, read_clean_set
 
 import cnfix.rules.lost_bytes as lost_bytes
 from cnfix import scan_text
+from cnfix.rules.lost_bytes import shifted
 from cnfix.rules.lost_bytes.shifted import glued_letters, looks_out_of_step
 
 CLEAN = (FIXTURES / "negative" / "glued-letter-after-punctuation.in.txt").read_text("utf-8")
@@ -93,3 +94,41 @@ def test_clean_glued_letters_never_reach_the_model(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(lost_bytes, "shifted_reading", refuse)
     assert scan_text(CLEAN, select=["lost-bytes"]) == []
+
+
+def _decoded(codec: str, first: int, second: int) -> str | None:
+    try:
+        char = bytes([first, second]).decode(codec)
+    except UnicodeDecodeError:
+        return None
+    return char if len(char) == 1 else None
+
+
+@pytest.mark.parametrize("codec", shifted.CODECS)
+def test_pairs_read_in_one_decoder_call_are_each_pair_decoded(codec: str) -> None:
+    """Every pair of bytes: the tables read with a NUL after each pair (issue 15: one
+    decoder call for each pair made the first mark of a scan cost milliseconds)."""
+    for first in range(256):
+        for second in range(256):
+            expected = _decoded(codec, first, second)
+            assert shifted._pair(codec, first, second) == expected, (first, second)
+            assert shifted._pairs_ending_in(codec, second)[first] == expected, (first, second)
+
+
+@pytest.mark.parametrize("codec", shifted.CODECS)
+def test_the_candidates_from_the_tables_are_those_of_each_pair(codec: str) -> None:
+    for byte in (0x40, 0x7E, 0x80, 0xA1, 0xA3, 0xB0, 0xC2, 0xD2, 0xF7, 0xFE, 0xFF):
+        holding = [_decoded(codec, byte, other) for other in range(0x40, 0xFF)]
+        holding += [_decoded(codec, other, byte) for other in range(0x81, 0xFF)]
+        assert shifted.characters_holding(codec, byte) == tuple(
+            dict.fromkeys(char for char in holding if char is not None)
+        )
+        for after in (None, 0x41, 0xA1, 0xB6, 0xD2):
+            before = [
+                _decoded(codec, byte, other)
+                for other in range(0x80, 0x100)
+                if after is None or _decoded(codec, other, after) is None
+            ]
+            assert shifted.characters_before_mark(codec, byte, after) == tuple(
+                char for char in before if char is not None
+            )

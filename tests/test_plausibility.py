@@ -135,3 +135,30 @@ def test_a_searched_bigram_is_the_one_in_the_table() -> None:
         fresh = type(model)(model.unigram, model.backoff, model._bigram_lines, model.member)
         for second in seconds:
             assert fresh._search(first, second) == table.get(second), (first, second)
+
+
+def test_the_model_read_in_parts_is_the_model_file() -> None:
+    """``language_model`` decodes each bigram line only when asked (issue 15: decoding
+    the whole file was a third of reading it): every table and line is the file's."""
+    from cnfix.text.datafiles import read_data
+    from cnfix.text.plausibility import MODEL_FILE, _levels
+
+    tables: dict[str, dict[str, float]] = {"unigram": {}, "backoff": {}, "member": {}}
+    lines: dict[str, str] = {}
+    section = ""
+    for line in read_data(MODEL_FILE).split("\n"):
+        if not line or line.startswith("# "):
+            continue
+        if line.startswith("#!"):
+            section = line[2:].strip()
+        elif section == "bigram":
+            first, _, rest = line.partition("\t")
+            lines[first] = rest
+        else:
+            for bits, chars in _levels(line):
+                tables[section].update(dict.fromkeys(chars, bits))
+    model = language_model()
+    assert (model.unigram, model.backoff, model.member) == tuple(tables.values())
+    assert sorted(model._bigram_lines) == sorted(lines)
+    assert all(model._line(first) == line for first, line in lines.items())
+    assert model._line("not a symbol") == ""

@@ -22,3 +22,14 @@ def read_data(name: str) -> str:
         from importlib import resources
 
         return resources.files("cnfix.data").joinpath(name).read_text(encoding="utf-8")
+
+
+def read_data_bytes(name: str) -> bytes:
+    """The bytes of ``cnfix/data/<name>`` (for a table decoded in parts, as needed)."""
+    try:
+        with open(os.path.join(_DATA_FOLDER, name), "rb") as handle:
+            return handle.read()
+    except OSError:  # not a folder on disk (a zip archive): ask the package loader
+        from importlib import resources
+
+        return resources.files("cnfix.data").joinpath(name).read_bytes()

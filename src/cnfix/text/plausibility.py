@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from cnfix.text.chars import is_han
-from cnfix.text.datafiles import read_data
+from cnfix.text.datafiles import read_data_bytes
 
 MODEL_FILE = "language_model.txt"
 
@@ -105,13 +105,15 @@ class LanguageModel:
         self,
         unigram: dict[str, float],
         backoff: dict[str, float],
-        bigram_lines: dict[str, str],
+        bigram_lines: dict[str, str | bytes],
         member: dict[str, float],
     ) -> None:
         self.unigram = unigram
         self.backoff = backoff
         self.member = member
         self.default_backoff = max(backoff.values(), default=0.0)
+        #: A character's line of bigrams, as UTF-8 until it is first asked about
+        #: (decoding all 1.5 MB was a third of reading the model).
         self._bigram_lines = bigram_lines
         self._bigrams: dict[str, dict[str, float]] = {}
         self._looks: dict[str, int] = {}
@@ -122,7 +124,7 @@ class LanguageModel:
         row = self._bigrams.get(first)
         if row is None:
             row = {}
-            line = self._bigram_lines.get(first)
+            line = self._line(first)
             if line:
                 for bits, seconds in _levels(line):
                     row.update(dict.fromkeys(seconds, bits))
@@ -138,12 +140,19 @@ class LanguageModel:
         if looks == SEARCHES_BEFORE_TABLE or second in LEVEL_SYMBOLS:
             return self.bigrams(first).get(second)
         self._looks[first] = looks + 1
-        line = self._bigram_lines.get(first, "")
+        line = self._line(first)
         at = line.find(second)
         if at < 0:
             return None
         group = line.rfind("\t", 0, at) + 1  # ``<half-bits>:<symbols>``, tab-separated
         return _bits(line[group : line.index(":", group)])
+
+    def _line(self, first: str) -> str:
+        """``first``'s line of bigrams (empty when the model has none), decoded once."""
+        line = self._bigram_lines.get(first, "")
+        if isinstance(line, bytes):
+            line = self._bigram_lines[first] = line.decode("utf-8")
+        return line
 
     def _symbols(self, text: str) -> str:
         if len(text) != 1:
@@ -217,27 +226,40 @@ def _bits(level: str) -> float:
     return int(level) / 2
 
 
+#: The last section of the model file: its lines are kept as UTF-8 until asked about.
+BIGRAM_SECTION = b"\n#! bigram\n"
+
+
 @functools.cache
 def language_model() -> LanguageModel:
-    """The model in ``data/language_model.txt`` (read once, on first use)."""
+    """The model in ``data/language_model.txt`` (read once, on first use). The sections
+    before the bigrams are read whole; each bigram line is split off as bytes and
+    decoded when its character is first asked about (a scan asks about a few hundred)."""
+    data = read_data_bytes(MODEL_FILE)
+    if b"\r" in data:  # as a text-mode read would give it
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    split = data.find(BIGRAM_SECTION)
+    if split < 0:
+        split = len(data)
     unigram: dict[str, float] = {}
     backoff: dict[str, float] = {}
-    bigram_lines: dict[str, str] = {}
     member: dict[str, float] = {}
     section = ""
-    for line in read_data(MODEL_FILE).split("\n"):
+    for line in data[:split].decode("utf-8").split("\n"):
         if not line or line.startswith("# "):
             continue
         if line.startswith("#!"):
             section = line[2:].strip()
             continue
-        if section == "bigram":
-            first, _, rest = line.partition("\t")
-            bigram_lines[first] = rest
-            continue
         target = {"unigram": unigram, "backoff": backoff, "member": member}[section]
         for bits, chars in _levels(line):
             target.update(dict.fromkeys(chars, bits))
+    bigram_lines: dict[str, str | bytes] = {}
+    for line in data[split + len(BIGRAM_SECTION) :].split(b"\n"):
+        if not line or line.startswith(b"# "):
+            continue
+        first, _, rest = line.partition(b"\t")
+        bigram_lines[first.decode("utf-8")] = rest
     return LanguageModel(unigram, backoff, bigram_lines, member)
 
 

@@ -89,19 +89,50 @@ class ShiftedReading(NamedTuple):
 
 
 def _pair(codec: str, first: int, second: int) -> str | None:
-    try:
-        char = bytes([first, second]).decode(codec)
-    except UnicodeDecodeError:
-        return None
-    return char if len(char) == 1 else None
+    """The one character ``codec`` reads the bytes ``first`` ``second`` as, or None."""
+    return _pairs_led_by(codec, first)[second]
+
+
+#: No double-byte character of GBK or Big5 has a first byte below 0x80 or a second
+#: byte below 0x40 (``tests/test_lost_bytes_shifted.py`` checks every pair).
+FIRST_BYTES = range(0x80, 0x100)
+SECOND_BYTES = range(0x40, 0x100)
+
+
+def _read_pairs(codec: str, pairs: list[tuple[int, int]]) -> list[str | None]:
+    """Each pair of bytes read as one character of ``codec`` (None where it is not),
+    in one call of the decoder: a NUL after each pair, which no pair of a first byte
+    from 0x80 and a second from 0x40 takes as its own, separates them again (a
+    decoder call for each pair made the first mark of a scan cost milliseconds)."""
+    data = b"".join(bytes((first, second, 0)) for first, second in pairs)
+    pieces = data.decode(codec, "replace").split("\x00")[: len(pairs)]
+    return [piece if len(piece) == 1 and piece != "\ufffd" else None for piece in pieces]
+
+
+@functools.cache
+def _pairs_led_by(codec: str, first: int) -> tuple[str | None, ...]:
+    """``_pair(codec, first, second)`` for every ``second`` from 0 to 255."""
+    if first not in FIRST_BYTES:
+        return (None,) * 256
+    read = _read_pairs(codec, [(first, second) for second in SECOND_BYTES])
+    return (None,) * SECOND_BYTES.start + tuple(read)
+
+
+@functools.cache
+def _pairs_ending_in(codec: str, second: int) -> tuple[str | None, ...]:
+    """``_pair(codec, first, second)`` for every ``first`` from 0 to 255."""
+    if second not in SECOND_BYTES:
+        return (None,) * 256
+    read = _read_pairs(codec, [(first, second) for first in FIRST_BYTES])
+    return (None,) * FIRST_BYTES.start + tuple(read)
 
 
 @functools.cache
 def characters_holding(codec: str, byte: int) -> tuple[str, ...]:
     """Every double-byte character of ``codec`` with ``byte`` as its first or second
     byte: what a character that lost its other byte may have been."""
-    found = [_pair(codec, byte, other) for other in range(0x40, 0xFF)]
-    found += [_pair(codec, other, byte) for other in range(0x81, 0xFF)]
+    found = list(_pairs_led_by(codec, byte)[0x40:0xFF])
+    found += _pairs_ending_in(codec, byte)[0x81:0xFF]
     return tuple(dict.fromkeys(char for char in found if char is not None))
 
 
@@ -110,12 +141,13 @@ def characters_before_mark(codec: str, lead: int, after: int | None) -> tuple[st
     """The characters ``lead`` + a byte that the decoder could not pair with ``after``
     (the next byte, None for an ASCII byte below 0x40 or the end): what a mark that
     ends an out-of-step run may have been."""
-    found = []
-    for byte in range(0x80, 0x100):
-        char = _pair(codec, lead, byte)
-        if char is not None and (after is None or _pair(codec, byte, after) is None):
-            found.append(char)
-    return tuple(found)
+    led = _pairs_led_by(codec, lead)
+    ending = (None,) * 256 if after is None else _pairs_ending_in(codec, after)
+    return tuple(
+        char
+        for char, paired in zip(led[0x80:], ending[0x80:], strict=True)
+        if char is not None and paired is None
+    )
 
 
 def _double_bytes(text: str, end: int, codec: str) -> list[bytes]:
