@@ -138,6 +138,19 @@ def one_edit_finding(
 
 Check = Callable[[Document], Iterable[Finding]]
 
+
+class BulkFixes(NamedTuple):
+    """What a rule's check finds in a document, with its safe fixes as bare edits: the
+    same fixes, without a finding built for each, where no one reads them (``repair
+    -q -o``). ``edits`` are ``(start, end, fix, replacement)``, sorted, ``fix`` numbering
+    the ``fixes`` safe fixes (a fix of two edits has two); ``rest`` holds the check's
+    other findings (no fix, or not a safe one), in the order the check yields them."""
+
+    edits: list[tuple[int, int, int, str]]
+    fixes: int
+    rest: list[Finding]
+
+
 #: A rule's fix safety in one word; its docstring says when each applies.
 FIX_SAFETY = ("safe", "unsafe", "mixed", "none")
 

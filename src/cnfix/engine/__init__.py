@@ -11,9 +11,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
 
-from cnfix.engine.pragmas import drop_suppressed
-from cnfix.model import KINDS, Applicability, Document, Finding, Rule, Settings
-from cnfix.rules import RULES, select_rules
+from cnfix.engine.deferred import AppliedFixes, Deferred, touches_protected
+from cnfix.engine.edits import _contested, _without_conflicts, rewrite
+from cnfix.engine.pragmas import PRAGMA, drop_suppressed
+from cnfix.model import KINDS, Applicability, BulkFixes, Check, Document, Finding, Rule, Settings
+from cnfix.rules import BULK, RULES, select_rules
 from cnfix.text.regions import PartlyKnownRegions, Regions, protected_regions
 
 MAX_PASSES = 12
@@ -35,7 +37,8 @@ class RepairResult:
     """The repaired text, the findings whose fixes were applied, and what is left."""
 
     text: str
-    applied: tuple[Finding, ...]
+    #: A tuple; with ``defer_applied``, an ``AppliedFixes`` (its findings built when read).
+    applied: Sequence[Finding]
     remaining: tuple[Finding, ...]
     #: Fixes dropped at the fixed point because they would edit outside prose, by rule
     #: (a debug count: every rule is meant to leave non-prose alone by itself).
@@ -87,7 +90,13 @@ def _rule_findings(doc: Document, rule: Rule, outside_prose: Counter[str]) -> li
     """``check_document`` of one rule, as a repair pass asks for it (the collector is
     already paused): most rules find nothing in most documents and records, and then
     cost nothing more than their check."""
-    findings = list(rule.check(doc))
+    return _kept(doc, rule, list(rule.check(doc)), outside_prose)
+
+
+def _kept(
+    doc: Document, rule: Rule, findings: list[Finding], outside_prose: Counter[str]
+) -> list[Finding]:
+    """``findings`` of ``rule`` without those suppressed or outside prose, sorted."""
     if not findings:
         return findings
     findings = drop_suppressed(doc.text, findings)  # `cnfix: ignore` pragmas
@@ -177,73 +186,6 @@ def _near_protected(protected: Regions | PartlyKnownRegions, findings: list[Find
     return doubtful
 
 
-class _TakenSpans:
-    """Edit ranges already taken, kept sorted, with an O(log n) conflict test.
-
-    Two edits conflict when their ranges intersect or both insert at one point. The
-    taken ranges never conflict with each other, so sorted by start their ends never
-    decrease: only the last range starting before ``end`` can reach past ``start``.
-    (A linear scan over every taken range made a file with many findings quadratic.)
-    """
-
-    def __init__(self) -> None:
-        self.spans: list[tuple[int, int]] = []
-
-    def conflicts(self, start: int, end: int) -> bool:
-        index = bisect.bisect_left(self.spans, (end, end))
-        if index and self.spans[index - 1][1] > start:
-            return True
-        return start == end and index < len(self.spans) and self.spans[index] == (start, end)
-
-    def add(self, start: int, end: int) -> None:
-        bisect.insort(self.spans, (start, end))
-
-
-def _contested(edits: list[tuple[int, int, int, str]]) -> set[int]:
-    """Owners (indexes of findings) of the edits in a cluster of conflicting edits.
-
-    ``edits`` are ``(start, end, owner, replacement)``, sorted. An edit conflicts with an
-    earlier one when it starts before the furthest end so far or inserts where the
-    previous edit inserts; such chains form the clusters. A finding outside every
-    cluster conflicts with nothing and is always taken, so only the (usually few)
-    contested findings need ranking."""
-    contested: set[int] = set()
-    cluster: list[int] = []
-    furthest = -1
-    previous = (-1, -1)
-    for start, end, owner, _ in edits:
-        if start < furthest or (start == end and (start, end) == previous):
-            cluster.append(owner)
-        else:
-            if len(cluster) > 1:
-                contested.update(cluster)
-            cluster = [owner]
-        furthest = max(furthest, end)
-        previous = (start, end)
-    if len(cluster) > 1:
-        contested.update(cluster)
-    return contested
-
-
-def _without_conflicts(findings: list[Finding], order: dict[str, int]) -> set[int]:
-    """Indexes of the findings whose edits do not conflict with those of a finding
-    ranked earlier (earlier rule in the registry, then earlier position)."""
-    ranked = sorted(
-        range(len(findings)),
-        key=lambda i: (order[findings[i].rule], findings[i].start, findings[i].end),
-    )
-    taken = _TakenSpans()
-    chosen: set[int] = set()
-    for index in ranked:
-        spans = [(edit.start, edit.end) for edit in findings[index].fix.edits]  # type: ignore[union-attr]
-        if any(taken.conflicts(start, end) for start, end in spans):
-            continue
-        for start, end in spans:
-            taken.add(start, end)
-        chosen.add(index)
-    return chosen
-
-
 def apply_fixes(
     text: str, findings: Iterable[Finding], rules: Sequence[Rule] = RULES
 ) -> tuple[str, list[Finding]]:
@@ -271,7 +213,7 @@ def _apply(
         for owner, finding in enumerate(candidates)
         for edit in finding.fix.edits  # type: ignore[union-attr]
     )
-    rewritten = _rewrite(text, edits)
+    rewritten = rewrite(text, edits)
     if rewritten is not None:  # no two edits conflict: the usual case
         return rewritten, candidates, edits
     ranked = sorted(_contested(edits))
@@ -280,30 +222,9 @@ def _apply(
     losers = {index for position, index in enumerate(ranked) if position not in winners}
     chosen = [f for index, f in enumerate(candidates) if index not in losers]
     edits = [edit for edit in edits if edit[2] not in losers]
-    rewritten = _rewrite(text, edits, strict=False)
+    rewritten = rewrite(text, edits, strict=False)
     assert rewritten is not None  # not strict: never None
     return rewritten, chosen, edits
-
-
-def _rewrite(
-    text: str, edits: list[tuple[int, int, int, str]], *, strict: bool = True
-) -> str | None:
-    """``text`` with the sorted ``edits`` made; None, when ``strict``, if two of them
-    conflict (one starts before the previous one ends, or both insert at one point).
-    Not strict, edits of one finding may overlap each other (a rule's mistake; ranking
-    checks a finding's edits against those taken, not against each other)."""
-    pieces: list[str] = []
-    cursor = 0
-    inserted_at = -1
-    for start, end, _, replacement in edits:
-        if strict and (start < cursor or start == end == inserted_at):
-            return None
-        pieces.append(text[cursor:start])
-        pieces.append(replacement)
-        inserted_at = start if start == end else -1
-        cursor = end
-    pieces.append(text[cursor:])
-    return "".join(pieces)
 
 
 def repair_document(
@@ -312,6 +233,7 @@ def repair_document(
     *,
     unsafe_fixes: bool = False,
     accept: Callable[[Finding, str], bool] | None = None,
+    defer_applied: bool = False,
 ) -> RepairResult:
     """Repair to a fixed point; raise ConvergenceError when it does not settle.
 
@@ -324,12 +246,21 @@ def repair_document(
 
     ``accept(finding, text)``, when given, is asked before each fix is applied (``repair
     -i`` asks the user); a fix it refuses stays a finding.
+
+    ``defer_applied``: ``result.applied`` is an ``AppliedFixes``, whose findings are
+    built only when read (their number and rules are known at once); the rules that
+    give their safe fixes as bare edits (``rules.BULK``) build no finding per fix.
+    The text and the findings are the same either way.
     """
     # A tuple, not a set: membership by identity, where a set hashes each enum member
     # in Python (once per fix: tens of thousands of calls on a damaged text).
     wanted = (Applicability.SAFE, Applicability.UNSAFE) if unsafe_fixes else (Applicability.SAFE,)
     with collector_paused():
-        return _repair_passes(doc, rules, wanted, accept)
+        bulk = BULK if defer_applied and not unsafe_fixes and accept is None else None
+        result = _repair_passes(doc, rules, wanted, accept, bulk)
+    if defer_applied and not isinstance(result.applied, AppliedFixes):
+        result = replace(result, applied=AppliedFixes([list(result.applied)], _applied_by))
+    return result
 
 
 def _repair_passes(
@@ -337,9 +268,12 @@ def _repair_passes(
     rules: Sequence[Rule],
     wanted: tuple[Applicability, ...],
     accept: Callable[[Finding, str], bool] | None = None,
+    bulk: dict[Check, Callable[[Document], BulkFixes]] | None = None,
 ) -> RepairResult:
     order = {rule.name: index for index, rule in enumerate(rules)}
     applied: list[Finding] = []
+    # With ``bulk``: the applied fixes, in parts, those of bulk steps deferred.
+    parts: list[list[Finding] | Deferred] = [applied]
     current = doc
     # What each rule found on the document it last checked, and the fixes it dropped
     # there as outside prose: a rule that changed nothing and saw no change after it
@@ -360,7 +294,16 @@ def _repair_passes(
                     outside_prose[rule.name] += dropped
             else:
                 before = outside_prose.get(rule.name, 0)
-                found = _rule_findings(current, rule, outside_prose)
+                lean = bulk.get(rule.check) if bulk is not None else None
+                step = _bulk_step(current, rule, lean, outside_prose) if lean else None
+                if isinstance(step, tuple):  # its safe fixes made as bare edits
+                    current, deferred = step
+                    applied = []
+                    parts += (deferred, applied)
+                    checked.pop(rule.name, None)
+                    fixing.append(rule.name)
+                    continue
+                found = step if step is not None else _rule_findings(current, rule, outside_prose)
                 dropped = outside_prose.get(rule.name, 0) - before
                 checked[rule.name] = (current, found, dropped)
             if not found:
@@ -382,10 +325,47 @@ def _repair_passes(
         if not fixing:
             findings.sort(key=lambda f: (f.start, order[f.rule], f.end))
             remaining = [f for f in findings if f not in by_writing]
-            return RepairResult(
-                current.text, tuple(applied + by_writing), tuple(remaining), outside_prose
-            )
+            done: Sequence[Finding] = tuple(applied + by_writing)
+            if bulk is not None:
+                done = AppliedFixes([*parts, by_writing], _applied_by)
+            return RepairResult(current.text, done, tuple(remaining), outside_prose)
     raise ConvergenceError(fixing)
+
+
+def _bulk_step(
+    doc: Document,
+    rule: Rule,
+    bulk: Callable[[Document], BulkFixes],
+    outside_prose: Counter[str],
+) -> tuple[Document, Deferred] | list[Finding] | None:
+    """``rule``'s step of a pass by its bare edits: the repaired document and the step's
+    deferred findings; the rule's findings when it has no safe fix here; None where the
+    per-finding path must decide (a pragma, an edit near a protected span, edits that
+    conflict or change nothing)."""
+    if PRAGMA in doc.text:
+        return None
+    edits, fixes, rest = bulk(doc)
+    if not edits:
+        return _kept(doc, rule, rest, outside_prose)
+    if touches_protected(protected_regions(doc), edits):
+        return None
+    text = rewrite(doc.text, edits)
+    if text is None or text == doc.text:
+        return None
+    return _after_edits(doc, text, edits), Deferred(rule, doc, fixes)
+
+
+def _applied_by(rule: Rule, doc: Document) -> list[Finding]:
+    """The findings whose safe fixes ``rule`` applied to ``doc`` in a repair's step: what
+    the per-finding path takes (``_bulk_step`` made the same edits)."""
+    with collector_paused():
+        found = _rule_findings(doc, rule, Counter())
+        fixable = [f for f in found if f.fix is not None and f.fix.applicability in _SAFE]
+        _, taken, _ = _apply(doc.text, fixable, (rule,))
+        return [f for f in taken if f.fix.edits]  # type: ignore[union-attr]
+
+
+_SAFE = (Applicability.SAFE,)
 
 
 def _after_edits(doc: Document, text: str, edits: Edits) -> Document:

@@ -3,16 +3,21 @@ then artifacts glued into the text, then punctuation, then script, then layout s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from cnfix.model import Rule
-from cnfix.rules.annotation import PINYIN_ANNOTATION
+from cnfix.model import BulkFixes, Check, Document, Rule
+from cnfix.rules.annotation import PINYIN_ANNOTATION, bulk_pinyin_annotation
 from cnfix.rules.encoding import ENCODING
 from cnfix.rules.layout import BLANK_LINES, SPACE_BEFORE_QUOTE
 from cnfix.rules.lost_bytes import LOST_BYTES
 from cnfix.rules.mojibake import MOJIBAKE
 from cnfix.rules.mojibake.prefilter import compile_prefilter
-from cnfix.rules.punctuation import HALFWIDTH_PUNCTUATION, STRAY_COMMA
+from cnfix.rules.punctuation import (
+    HALFWIDTH_PUNCTUATION,
+    STRAY_COMMA,
+    bulk_halfwidth_punctuation,
+    bulk_stray_comma,
+)
 from cnfix.rules.script import MIXED_SCRIPT
 
 RULES: tuple[Rule, ...] = (
@@ -26,6 +31,14 @@ RULES: tuple[Rule, ...] = (
     BLANK_LINES,
     SPACE_BEFORE_QUOTE,
 )
+
+#: The checks that can also give their safe fixes as bare edits (``BulkFixes``), by the
+#: check function: a rule whose check is replaced (timed, wrapped) is asked its findings.
+BULK: dict[Check, Callable[[Document], BulkFixes]] = {
+    PINYIN_ANNOTATION.check: bulk_pinyin_annotation,
+    STRAY_COMMA.check: bulk_stray_comma,
+    HALFWIDTH_PUNCTUATION.check: bulk_halfwidth_punctuation,
+}
 
 
 def prepare_for_workers() -> None:

@@ -6,7 +6,16 @@ import bisect
 import re
 from collections.abc import Iterator
 
-from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule, one_edit_finding
+from cnfix.model import (
+    Applicability,
+    BulkFixes,
+    Document,
+    Edit,
+    Finding,
+    Fix,
+    Rule,
+    one_edit_finding,
+)
 from cnfix.rules.punctuation.contexts import flattened_marks
 from cnfix.rules.punctuation.pairs import paren_pairs, with_fullwidth_parens
 from cnfix.text.charmodel import char_costs
@@ -76,29 +85,12 @@ def check_stray_comma(doc: Document) -> Iterator[Finding]:
     CSV/TSV files, URLs and (in Markdown) code are never touched, so ``a,,b`` in a table
     keeps its empty field, and neither is a line without Han (``a,,b`` in English text).
     """
-    if "," not in doc.text or doc.kind in SYNTAX_COMMA_KINDS:
-        return
-    if not COMMA_BEFORE_MARK_RE.search(doc.text):
-        return
     text = doc.text
-    chinese: list[tuple[int, int]] = []
-    latin: list[tuple[int, int]] = []
-    for match in STRAY_COMMA_RE.finditer(text):
-        if match["latin"] is None:
-            chinese.append(match.span())
-        elif _line_has_han(text, match.start()):
-            latin.append(match.span())
-    if not chinese:  # ``f(a,,b)`` on a line with Han: the artifact only where it shows
-        return
-    spans = sorted(chinese + latin) if latin else chinese
-    protected = protected_regions(doc)
-    if protected:
-        spans = [(s, e) for s, e in spans if not (protected.covers(s) or protected.covers(e - 1))]
     # The findings are built with the least work per comma: a damaged document has
     # thousands, and their messages repeat (one per run length and following mark).
     name, code = STRAY_COMMA.name, STRAY_COMMA.code
     messages: dict[tuple[int, str], tuple[str, str]] = {}
-    for start, end in spans:
+    for start, end in _stray_spans(doc):
         following = text[end]
         count = end - start
         worded = messages.get((count, following))
@@ -110,6 +102,35 @@ def check_stray_comma(doc: Document) -> Iterator[Finding]:
                 "Remove the stray comma" if count == 1 else "Remove the stray commas",
             )
         yield one_edit_finding(name, code, start, end, worded[0], "", worded[1])
+
+
+def _stray_spans(doc: Document) -> list[tuple[int, int]]:
+    """``(start, end)`` of each run of stray commas (``check_stray_comma``), in order."""
+    text = doc.text
+    if "," not in text or doc.kind in SYNTAX_COMMA_KINDS:
+        return []
+    if not COMMA_BEFORE_MARK_RE.search(text):
+        return []
+    chinese: list[tuple[int, int]] = []
+    latin: list[tuple[int, int]] = []
+    for match in STRAY_COMMA_RE.finditer(text):
+        if match["latin"] is None:
+            chinese.append(match.span())
+        elif _line_has_han(text, match.start()):
+            latin.append(match.span())
+    if not chinese:  # ``f(a,,b)`` on a line with Han: the artifact only where it shows
+        return []
+    spans = sorted(chinese + latin) if latin else chinese
+    protected = protected_regions(doc)
+    if protected:
+        spans = [(s, e) for s, e in spans if not (protected.covers(s) or protected.covers(e - 1))]
+    return spans
+
+
+def bulk_stray_comma(doc: Document) -> BulkFixes:
+    """``check_stray_comma`` as bare edits (``BulkFixes``): every fix is safe."""
+    spans = _stray_spans(doc)
+    return BulkFixes([(s, e, fix, "") for fix, (s, e) in enumerate(spans)], len(spans), [])
 
 
 STRAY_COMMA = Rule(
@@ -252,9 +273,54 @@ def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
     and in a document that writes full-width marks, ``(WHO)`` and every other mark that
     is not squeezed between two Han characters.
     """
+    marks = _halfwidth_marks(doc)
+    if marks is None:
+        return
+    safe_marks, unsafe_marks, spaced, parens = marks
+    text = doc.text
+    yield from _mark_findings(text, safe_marks, spaced, Applicability.SAFE)
+    yield from _mark_findings(text, unsafe_marks, spaced, Applicability.UNSAFE)
+    for open_at, end in parens:
+        close_at = end - 1
+        yield HALFWIDTH_PUNCTUATION.finding(
+            open_at,
+            end,
+            "ASCII parentheses around Chinese text; full-width （） belong here",
+            Fix(
+                (Edit(open_at, open_at + 1, "（"), Edit(close_at, end, "）")),
+                "Use full-width parentheses",
+            ),
+        )
+
+
+def _mark_findings(
+    text: str, positions: list[int], spaced: dict[int, int], applicability: Applicability
+) -> Iterator[Finding]:
+    """The findings of the marks at ``positions``, built with the least work per mark:
+    a flattened document has thousands."""
+    name, code = HALFWIDTH_PUNCTUATION.name, HALFWIDTH_PUNCTUATION.code
+    for start in positions:
+        message, replacement = _MARK_MESSAGES[text[start]]
+        end = spaced.get(start, start + 1)
+        if end > start + 1:
+            message += " (the space after it goes too)"
+        yield one_edit_finding(
+            name, code, start, end, message, replacement, "Use full width", applicability
+        )
+
+
+#: What ``check_halfwidth_punctuation`` finds: the positions of the marks to make full
+#: width safely and unsafely, the end of the spaces that go with a mark (by position),
+#: and the pairs of parentheses (``(open, after the close)``).
+Marks = tuple[list[int], list[int], dict[int, int], list[tuple[int, int]]]
+
+
+def _halfwidth_marks(doc: Document) -> Marks | None:
+    """``check_halfwidth_punctuation``'s judgement, or None for a text without ASCII
+    marks next to non-ASCII characters."""
     text = doc.text
     if not any(mark in text for mark in ",;:!?(") or not MARK_BY_NON_ASCII_RE.search(text):
-        return
+        return None
     comma_is_syntax = doc.kind in SYNTAX_COMMA_KINDS
 
     def allowed(positions: list[int]) -> list[int]:
@@ -300,33 +366,28 @@ def check_halfwidth_punctuation(doc: Document) -> Iterator[Finding]:
         if markers:
             safe_marks = [at for at in safe_marks if at not in markers]
             unsafe_marks = [at for at in unsafe_marks if at not in markers]
+    return safe_marks, unsafe_marks, spaced, parens
 
-    # The findings are built with the least work per mark: a flattened document has
-    # thousands.
-    name, code = HALFWIDTH_PUNCTUATION.name, HALFWIDTH_PUNCTUATION.code
-    for positions, applicability in (
-        (safe_marks, Applicability.SAFE),
-        (unsafe_marks, Applicability.UNSAFE),
-    ):
-        for start in positions:
-            message, replacement = _MARK_MESSAGES[text[start]]
-            end = spaced.get(start, start + 1)
-            if end > start + 1:
-                message += " (the space after it goes too)"
-            yield one_edit_finding(
-                name, code, start, end, message, replacement, "Use full width", applicability
-            )
-    for open_at, end in parens:
-        close_at = end - 1
-        yield HALFWIDTH_PUNCTUATION.finding(
-            open_at,
-            end,
-            "ASCII parentheses around Chinese text; full-width （） belong here",
-            Fix(
-                (Edit(open_at, open_at + 1, "（"), Edit(close_at, end, "）")),
-                "Use full-width parentheses",
-            ),
-        )
+
+def bulk_halfwidth_punctuation(doc: Document) -> BulkFixes:
+    """``check_halfwidth_punctuation`` with its safe fixes as bare edits (``BulkFixes``):
+    the unsafe ones are its other findings."""
+    marks = _halfwidth_marks(doc)
+    if marks is None:
+        return BulkFixes([], 0, [])
+    safe_marks, unsafe_marks, spaced, parens = marks
+    text = doc.text
+    edits = [
+        (start, spaced.get(start, start + 1), fix, FULLWIDTH[text[start]])
+        for fix, start in enumerate(safe_marks)
+    ]
+    fixes = len(edits)
+    for fix, (open_at, end) in enumerate(parens, fixes):
+        edits.append((open_at, open_at + 1, fix, "（"))
+        edits.append((end - 1, end, fix, "）"))
+    edits.sort()
+    rest = list(_mark_findings(text, unsafe_marks, spaced, Applicability.UNSAFE))
+    return BulkFixes(edits, fixes + len(parens), rest)
 
 
 HALFWIDTH_PUNCTUATION = Rule(

@@ -7,15 +7,21 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule, one_edit_finding
+from cnfix.model import Applicability, BulkFixes, Document, Finding, Rule, one_edit_finding
+from cnfix.rules.annotation.broken import (
+    CODE,
+    NAME,
+    PAIRS,
+    _damaged,
+    _lost_close,
+    _reading_after,
+)
 from cnfix.text.charmodel import RARE_HAN_COST, char_costs
-from cnfix.text.chars import HAN, is_han, lazy_compile
+from cnfix.text.chars import is_han, lazy_compile
 from cnfix.text.pinyin import (
     MAX_READING,
     READING_CHARS,
-    is_reading_of,
     is_usual_reading,
-    parse_reading,
 )
 from cnfix.text.regions import protected_regions
 
@@ -25,11 +31,6 @@ from cnfix.text.regions import protected_regions
 # at import; only the patterns for artifact documents hold a class of the Han ranges
 # (1.5 ms to compile).
 
-_OPEN = "(\N{FULLWIDTH LEFT PARENTHESIS}"
-_CLOSE = ")\N{FULLWIDTH RIGHT PARENTHESIS}"
-PAIRS = {"(": ")", "\N{FULLWIDTH LEFT PARENTHESIS}": "\N{FULLWIDTH RIGHT PARENTHESIS}"}
-#: Marks left where bytes were lost: ``?`` (decoder replacement), its full-width form, U+FFFD.
-_DAMAGE = "?\N{FULLWIDTH QUESTION MARK}\N{REPLACEMENT CHARACTER}"
 #: A Han character whose cost in the character-frequency table (``data/charfreq.txt``,
 #: half-bits) is at most this is *common*: about the 1,000 most frequent characters. The
 #: artifact annotates them in bulk; editors gloss rarer ones (刍 39, 牝 41, 觥 39, 宽 26).
@@ -45,16 +46,6 @@ MIN_SUSPECT = 2
 #: The artifact, whatever the characters: this many readings written with a tone number
 #: or no tone (``li4``, ``bin``); an editor's gloss carries tone marks (``觥（gōng）``).
 MIN_UNMARKED = 3
-
-
-@functools.lru_cache(maxsize=65536)
-def _reading_after(char: str, written: str) -> tuple[str, int | None] | None:
-    """``written`` parsed when it is a reading of ``char``, else None. Cached: an artifact
-    document annotates the same few hundred characters thousands of times."""
-    parsed = parse_reading(written)
-    if parsed is None or not is_reading_of(char, *parsed):
-        return None
-    return parsed
 
 
 class _Annotation(NamedTuple):
@@ -202,83 +193,6 @@ def _is_artifact(evidence: _Evidence) -> bool:
     )
 
 
-#: A toned syllable and ``)`` that lost their ``(``, right after a damage mark: the
-#: reading-shaped run is group 1. One pattern per mark, each starting with it (a literal:
-#: scanned for ten times faster than a class), run only on a text that has the mark.
-_AFTER_DAMAGE_RES = {
-    mark: lazy_compile(f"{re.escape(mark)}([{READING_CHARS}]{{1,{MAX_READING}}})[{_CLOSE}]")
-    for mark in _DAMAGE
-}
-#: In an artifact document, also such a run right after a Han character, and a whole
-#: annotation after a lone Latin letter glued in after a damage mark or Han (``崿F(xiàn)``).
-#: These run on the text reversed, so that each pattern starts with its closing
-#: parenthesis (a literal) and looks ahead for what preceded the run; group 1 is the run.
-_BROKEN_REVERSED_RES = tuple(
-    lazy_compile(
-        f"{re.escape(closer)}([{READING_CHARS}]{{1,{MAX_READING}}})"
-        f"(?=[{_DAMAGE}{HAN}]|[{_OPEN}][A-Za-z][{_DAMAGE}{HAN}])"
-    )
-    for closer in _CLOSE
-)
-
-
-def _broken_runs(text: str, artifact: bool) -> list[tuple[int, int]]:
-    """``(begin, close)`` of each reading-shaped run (at most ``MAX_READING`` characters,
-    all of the run) before a closing parenthesis, in text order, that could be a broken
-    annotation: after a damage mark; in an artifact document also after a Han character
-    or after ``(`` that follows a lone Latin letter after a damage mark or Han."""
-    if artifact:
-        size = len(text)
-        reversed_text = text[::-1]
-        runs = [
-            (size - match.end(1), size - match.start(1))
-            for pattern in _BROKEN_REVERSED_RES
-            for match in pattern.finditer(reversed_text)
-        ]
-    else:
-        runs = [
-            match.span(1)
-            for mark, pattern in _AFTER_DAMAGE_RES.items()
-            if mark in text
-            for match in pattern.finditer(text)
-        ]
-    runs.sort()
-    return runs
-
-
-def _damaged(doc: Document, artifact: bool) -> Iterator[Finding]:
-    """Annotations broken by lost bytes: report, leave the repair to the mojibake rules.
-
-    What precedes a reading-shaped run before a closing parenthesis decides: a damage mark
-    (or, in an artifact document, a Han character) means the ``(`` was lost; an intact
-    ``(`` after a stray Latin letter glued into Han text means the character was. An
-    intact annotation never qualifies: a Han character precedes its ``(``.
-    """
-    text = doc.text
-    for begin, close in _broken_runs(text, artifact):
-        before = text[begin - 1]
-        if before in _DAMAGE or is_han(before):
-            start, where = begin, "that lost its '(' in damaged text"
-        elif PAIRS[before] == text[close]:
-            start = begin - 1
-            where = f"after the stray letter {text[begin - 2]!r} in damaged text"
-        else:
-            continue
-        parsed = parse_reading(text[begin:close])
-        if parsed is None or parsed[1] is None:  # a tone makes it unmistakably pinyin
-            continue
-        yield PINYIN_ANNOTATION.finding(
-            start,
-            close + 1,
-            f'pinyin annotation "{text[start : close + 1]}" {where}',
-            Fix(
-                (Edit(start, close + 1),),
-                "Remove the annotation once the damaged text around it is repaired",
-                Applicability.DISPLAY,
-            ),
-        )
-
-
 def check_pinyin_annotation(doc: Document) -> Iterator[Finding]:
     """A Han character followed by its own Mandarin reading in parentheses, glued in by a converter.
 
@@ -350,8 +264,12 @@ def check_pinyin_annotation(doc: Document) -> Iterator[Finding]:
     (ruby-like teaching text) looks exactly like the artifact and is repaired as one.
     URLs, e-mail addresses and Markdown code are never touched.
     """
+    yield from _findings(doc, _annotation_spans(doc))
+
+
+def _findings(doc: Document, found: _Found) -> Iterator[Finding]:
+    """``check_pinyin_annotation`` on the annotations ``found`` in ``doc``."""
     text = doc.text
-    found = _annotation_spans(doc)
     if not found.starts:  # the common case: one scan of the text for a parenthesis after Han
         yield from _damaged(doc, artifact=False)
         return
@@ -389,6 +307,29 @@ def check_pinyin_annotation(doc: Document) -> Iterator[Finding]:
     yield from _damaged(doc, artifact)
 
 
+def bulk_pinyin_annotation(doc: Document) -> BulkFixes:
+    """``check_pinyin_annotation`` with its safe fixes as bare edits (``BulkFixes``):
+    in a document that shows the artifact, every annotation and every one that lost its
+    ``)``; elsewhere no fix is safe."""
+    found = _annotation_spans(doc)
+    if not found.starts or not _is_artifact(_evidence(found)):
+        return BulkFixes([], 0, list(_findings(doc, found)))
+    text = doc.text
+    size = len(text)
+    edits = []
+    for fix, (start, key) in enumerate(zip(found.starts, found.keys, strict=True)):
+        end = start + len(key) - 1
+        if end < size and text[end] in PAIRS:
+            end = _after_repeats(text, end, key[0])
+        edits.append((start, end, fix, ""))
+    fixes = len(edits)
+    for finding in _lost_close(doc):
+        edits.append((finding.start, finding.end, fixes, ""))
+        fixes += 1
+    edits.sort()
+    return BulkFixes(edits, fixes, list(_damaged(doc, artifact=True)))
+
+
 def _after_repeats(text: str, end: int, char: str) -> int:
     """The end of the annotations of ``char`` written again right after the one that
     ends at ``end`` (``醫(yī)(yī)``): the converter ran twice."""
@@ -400,42 +341,9 @@ def _after_repeats(text: str, end: int, char: str) -> int:
     return end
 
 
-#: ``(`` and a reading-shaped run right before a Han character: an annotation that lost
-#: its ``)``. Group 1 is the run. Run on artifact documents only.
-_LOST_CLOSE_RES = tuple(
-    lazy_compile(f"{re.escape(opener)}([{READING_CHARS}]{{1,{MAX_READING}}})(?=[{HAN}])")
-    for opener in PAIRS
-)
-
-
-def _lost_close(doc: Document) -> Iterator[Finding]:
-    """In an artifact document, an annotation that lost its ``)``: ``醫(yī院``, safe."""
-    text = doc.text
-    spans = sorted(
-        match.span()
-        for opener, pattern in zip(PAIRS, _LOST_CLOSE_RES, strict=True)
-        if opener in text
-        for match in pattern.finditer(text, 1)
-        if is_han(text[match.start() - 1])
-        and _reading_after(text[match.start() - 1], match.group(1)) is not None
-    )
-    if not spans:
-        return
-    protected = protected_regions(doc)
-    for start, end in spans:
-        if protected and protected.covers(start):
-            continue
-        yield PINYIN_ANNOTATION.finding(
-            start,
-            end,
-            f'pinyin annotation "{text[start:end]}" after {text[start - 1]} that lost its ")"',
-            Fix((Edit(start, end),), "Remove the pinyin annotation"),
-        )
-
-
 PINYIN_ANNOTATION = Rule(
-    code="A001",
-    name="pinyin-annotation",
+    code=CODE,
+    name=NAME,
     summary="pinyin reading glued after a Han character by a converter (`醫(yī)院`)",
     fix_safety="mixed",
     check=check_pinyin_annotation,

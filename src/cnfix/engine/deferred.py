@@ -1,0 +1,113 @@
+"""The fixes a repair applied, built as findings only when someone reads them.
+
+A rule that offers its safe fixes as bare edits (``rules.BULK``) is repaired without a
+finding per fix where the caller said no one reads them (``repair -q -o``): the repair
+keeps, for each such step, the rule and the document it fixed, and builds the findings
+of that step (the rule's check on that document, as the per-finding path would have
+taken them) only when the applied fixes are iterated. Their number and their rules are
+known at once.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from cnfix.model import Document, Finding, Rule
+from cnfix.text.regions import PartlyKnownRegions, Regions
+
+
+class Deferred:
+    """A step whose findings are built on first read: ``rule`` applied ``count`` safe
+    fixes to ``doc``."""
+
+    __slots__ = ("count", "doc", "rule")
+
+    def __init__(self, rule: Rule, doc: Document, count: int) -> None:
+        self.rule, self.doc, self.count = rule, doc, count
+
+
+#: Builds the findings of a deferred step: ``(rule, doc) -> findings applied``.
+Builder = Callable[[Rule, Document], list[Finding]]
+
+
+class AppliedFixes(Sequence[Finding]):
+    """The findings whose fixes a repair applied, in the order applied: their number and
+    rules at once, the findings of deferred steps built on first read (then kept)."""
+
+    def __init__(self, parts: list[list[Finding] | Deferred], build: Builder) -> None:
+        self._parts: list[list[Finding] | Deferred] | None = parts
+        self._build = build
+        self._size = sum(part.count if isinstance(part, Deferred) else len(part) for part in parts)
+        self._items: tuple[Finding, ...] = ()
+
+    def _built(self) -> tuple[Finding, ...]:
+        if self._parts is not None:
+            items: list[Finding] = []
+            for part in self._parts:
+                if isinstance(part, Deferred):
+                    built = self._build(part.rule, part.doc)
+                    if len(built) != part.count:  # the bulk edits and the check disagree
+                        raise AssertionError(
+                            f"{part.rule.name}: {part.count} bulk fixes, {len(built)} findings"
+                        )
+                    items.extend(built)
+                else:
+                    items.extend(part)
+            self._items = tuple(items)
+            self._parts = None  # the documents are no longer held
+        return self._items
+
+    def by_rule(self) -> Counter[str]:
+        """How many fixes of each rule, without building a finding."""
+        if self._parts is None:
+            return Counter(finding.rule for finding in self._items)
+        counts: Counter[str] = Counter()
+        for part in self._parts:
+            if isinstance(part, Deferred):
+                counts[part.rule.name] += part.count
+            else:
+                counts.update(finding.rule for finding in part)
+        return counts
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __bool__(self) -> bool:
+        return self._size > 0
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._built()[index]
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self._built())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, AppliedFixes):
+            other = other._built()
+        return isinstance(other, Sequence) and self._built() == tuple(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"AppliedFixes({list(self._built())!r})"
+
+
+def touches_protected(
+    protected: Regions | PartlyKnownRegions, edits: list[tuple[int, int, int, str]]
+) -> bool:
+    """Whether one of the sorted ``edits`` touches a protected span (``Regions.touches``):
+    then the per-finding path decides which fixes stay."""
+    if not edits or not protected:
+        return False
+    starts = [edit[0] for edit in edits]
+    reach = max(end - start for start, end, _, _ in edits)
+    touches = protected.touches
+    for span_start, span_end in zip(protected.starts, protected.ends, strict=True):
+        low = bisect.bisect_left(starts, span_start - reach)
+        high = bisect.bisect_left(starts, span_end)
+        if any(touches(start, end) for start, end, _, _ in edits[low:high]):
+            return True
+    return False
