@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from cnfix.app.runner import FileOutcome
+from cnfix.engine.deferred import AppliedFixes
 from cnfix.model import Applicability, Edit, Finding, Fix
 
 _APPLICABILITY = tuple(Applicability)
@@ -85,5 +86,6 @@ class UnpackedFindings(Sequence[Finding]):
 def packed(outcome: FileOutcome) -> FileOutcome:
     """``outcome`` with its findings ready to travel as columns."""
     outcome.findings = PackedFindings(outcome.findings)
-    outcome.applied = PackedFindings(outcome.applied)
+    if not isinstance(outcome.applied, AppliedFixes):  # deferred: built only if read
+        outcome.applied = PackedFindings(outcome.applied)
     return outcome

@@ -7,7 +7,7 @@ same function serves a single process, a pool of workers or a cluster.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +52,9 @@ class RunOptions:
     #: Asked before each fix is applied (``repair -i``); a function of this process,
     #: so only for work done here (one job).
     accept: Callable[[Finding, str], bool] | None = None
+    #: No one reads the applied fixes' findings, only their number (``repair -q -o``):
+    #: they are built only if read (``repair_document(defer_applied=True)``).
+    defer_applied: bool = False
 
 
 @dataclass
@@ -62,7 +65,7 @@ class FileOutcome:
     text: str = ""
     findings: list[Finding] = field(default_factory=list)
     repaired: str | None = None
-    applied: list[Finding] = field(default_factory=list)
+    applied: Sequence[Finding] = field(default_factory=list)
     written: Path | None = None
     error: str | None = None
     notice: str | None = None
@@ -168,13 +171,17 @@ def process_document(doc: Document, options: RunOptions, outcome: FileOutcome) -
         return
     try:
         result = repair_document(
-            doc, options.rules, unsafe_fixes=options.unsafe_fixes, accept=options.accept
+            doc,
+            options.rules,
+            unsafe_fixes=options.unsafe_fixes,
+            accept=options.accept,
+            defer_applied=options.defer_applied,
         )
     except ConvergenceError as error:
         outcome.error = str(error)
         return
     outcome.repaired = result.text
-    outcome.applied = list(result.applied)
+    outcome.applied = result.applied if options.defer_applied else list(result.applied)
     outcome.findings = list(result.remaining)
 
 

@@ -39,6 +39,7 @@ from cnfix.cli.units import (
     file_units,
     find_files,
     long_run,
+    worker_count,
 )
 from cnfix.model import Finding
 
@@ -198,7 +199,12 @@ def repair(
     if records_run is not None:
         units = records_run.units(screen)
     else:
-        units = screen.files(file_units(files, configured, 1 if interactive else jobs), len(files))
+        workers = 1 if interactive else worker_count(jobs)
+        if workers == 1 and not (show or check or interactive or reporting.report):
+            # Only the number of fixes is read (the summary): their findings are built
+            # only if a unit needs them (a copy that could not be written).
+            configured = configured.replace(defer_applied=True)
+        units = screen.files(file_units(files, configured, workers), len(files))
     report = Report(screen.out, tally, reporting, noun=noun)
     width = height = None
     if stream.isatty():

@@ -91,6 +91,10 @@ class AppliedFixes(Sequence[Finding]):
 
     __hash__ = None  # type: ignore[assignment]
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Sent to another process built: the documents stay here."""
+        return tuple, (self._built(),)
+
     def __repr__(self) -> str:
         return f"AppliedFixes({list(self._built())!r})"
 

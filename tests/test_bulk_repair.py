@@ -1,0 +1,142 @@
+"""The repair that builds no finding per fix where no one reads them (``defer_applied``,
+``rules.BULK``) against the per-finding path: the same text, findings left and applied
+fixes (counted by rule, and built when read), on the fixtures, the seeds, the corpus and
+damage made on it."""
+
+from __future__ import annotations
+
+import pickle
+import random
+from collections import Counter
+
+import pytest
+from conftest import SEEDS
+from damage import corpus
+from test_rule_speed_equivalence import SAMPLES, annotate, flatten
+
+from cnfix.engine import repair_document
+from cnfix.engine.deferred import AppliedFixes
+from cnfix.model import Applicability, Document
+from cnfix.rules import BULK, RULES
+from cnfix.text.chars import is_han
+
+
+def seed_like(text: str, rng: random.Random) -> str:
+    """Damage in the seeds' proportions: annotations, every ``，`` flattened (one in five
+    doubled), a stray comma before one ``。`` in six, and a few Han characters swapped
+    for their neighbours (work for the later rules of a pass)."""
+    text = annotate(text, rng, rng.choice([1, 2]))
+    out = []
+    for char in text:
+        if char == "，":
+            out.append(",," if rng.random() < 0.2 else ",")
+        elif char == "。" and rng.random() < 1 / 6:
+            out.append(",。")
+        elif is_han(char) and rng.random() < 0.002:
+            out.append("后" if char != "后" else "後")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _damaged_samples() -> list[tuple[str, str, str]]:
+    rng = random.Random("bulk-repair")
+    samples = []
+    for name, text in rng.sample(corpus(), 30):
+        piece = text[:6000]
+        samples.append((f"seed-like/{name}", "text", seed_like(piece, rng)))
+        samples.append((f"seed-like markdown/{name}", "markdown", seed_like(piece, rng)))
+        samples.append((f"flattened, ignored/{name}", "text", flatten(piece) + " cnfix: ignore"))
+    return samples
+
+
+ALL = SAMPLES + _damaged_samples()
+
+
+def _bulk_of(check):  # type: ignore[no-untyped-def]
+    return next(bulk for checked, bulk in BULK.items() if checked is check)
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.check in BULK], ids=lambda r: r.name)
+def test_bulk_edits_are_the_safe_fixes_of_the_check(rule) -> None:  # type: ignore[no-untyped-def]
+    """A rule's bare edits are exactly the edits of its safe fixes, fix by fix; its other
+    findings come in the check's order."""
+    bulk = _bulk_of(rule.check)
+    for label, kind, text in ALL:
+        doc = Document(text, kind=kind)
+        findings = list(rule.check(doc))
+        safe = [f for f in findings if f.fix is not None and f.fix.applicability is Applicability.SAFE]
+        rest = [f for f in findings if f not in safe]
+        got = bulk(doc)
+        assert got.fixes == len(safe), label
+        assert got.rest == rest, label
+        owners: dict[int, list[tuple[int, int, str]]] = {}
+        for start, end, fix, replacement in got.edits:
+            owners.setdefault(fix, []).append((start, end, replacement))
+        assert sorted(map(tuple, owners.values())) == sorted(
+            tuple((e.start, e.end, e.replacement) for e in f.fix.edits)  # type: ignore[union-attr]
+            for f in safe
+        ), label
+        assert got.edits == sorted(got.edits), label
+
+
+def _same_repair(doc: Document) -> AppliedFixes:
+    eager = repair_document(doc)
+    deferred = repair_document(doc, defer_applied=True)
+    assert isinstance(deferred.applied, AppliedFixes)
+    assert deferred.text == eager.text
+    assert deferred.remaining == eager.remaining
+    assert deferred.outside_prose == eager.outside_prose
+    assert len(deferred.applied) == len(eager.applied)
+    assert deferred.applied.by_rule() == Counter(f.rule for f in eager.applied)
+    assert deferred.changed == eager.changed
+    assert tuple(deferred.applied) == eager.applied  # built now, from the rules' checks
+    return deferred.applied
+
+
+def test_deferred_repair_is_the_per_finding_repair() -> None:
+    for label, kind, text in ALL:
+        try:
+            _same_repair(Document(text, kind=kind))
+        except AssertionError as error:
+            raise AssertionError(label) from error
+
+
+def test_deferred_repair_of_the_seeds_builds_no_finding_until_read() -> None:
+    text = "".join(path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt")))
+    result = repair_document(Document(text), defer_applied=True)
+    applied = result.applied
+    assert isinstance(applied, AppliedFixes)
+    counts = applied.by_rule()
+    assert counts["pinyin-annotation"] > 500 and counts["stray-comma"] > 50
+    assert applied._parts is not None  # nothing built yet: only counted
+    assert len(applied) == sum(counts.values())
+    assert applied[0] == next(iter(applied))
+    assert applied._parts is None  # built once read, the documents let go
+    assert applied.by_rule() == counts
+    # Sent to another process, the findings go built.
+    assert pickle.loads(pickle.dumps(applied)) == tuple(applied)
+
+
+def test_unsafe_fixes_and_accept_take_the_per_finding_path() -> None:
+    text = "".join(path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt")))
+    doc = Document(text)
+    for options in ({"unsafe_fixes": True}, {"accept": lambda finding, text: True}):
+        eager = repair_document(doc, **options)  # type: ignore[arg-type]
+        deferred = repair_document(doc, defer_applied=True, **options)  # type: ignore[arg-type]
+        assert deferred.text == eager.text
+        assert deferred.applied._parts == [list(eager.applied)]  # type: ignore[attr-defined]
+        assert tuple(deferred.applied) == eager.applied
+
+
+def test_a_pragma_or_a_protected_span_near_an_edit_falls_back_to_the_findings() -> None:
+    """Where the per-finding path drops a fix (a pragma's line, an edit that would touch
+    a URL), the bulk path is not taken, and the outcome is the same."""
+    lines = [
+        "醫(yī)院學(xué)習(xí)會議,,地點(diǎn)在醫(yī)院,。",
+        "醫(yī)院學(xué)習(xí),,見 https://example.com/a,,b 醫(yī)院(yī)。",
+        "醫(yī)院,,學(xué)習(xí) cnfix: ignore",
+    ]
+    for text in ("\n".join(lines), "\n".join(lines[:2]), lines[0] * 3):
+        for kind in ("text", "markdown"):
+            _same_repair(Document(text, kind=kind))
