@@ -140,3 +140,34 @@ def test_a_pragma_or_a_protected_span_near_an_edit_falls_back_to_the_findings() 
     for text in ("\n".join(lines), "\n".join(lines[:2]), lines[0] * 3):
         for kind in ("text", "markdown"):
             _same_repair(Document(text, kind=kind))
+
+
+def test_touches_protected_is_the_edit_by_edit_answer() -> None:
+    from cnfix.engine.deferred import touches_protected
+    from cnfix.text.regions import Regions
+
+    rng = random.Random("touches")
+    for _ in range(3000):
+        spans = sorted({(a, a + rng.randint(1, 4)) for a in rng.sample(range(0, 60, 5), 3)})
+        protected = Regions(spans)
+        edits, at = [], 0
+        for fix in range(rng.randint(1, 8)):
+            at += rng.randint(0, 6)
+            end = at + rng.choice([0, 1, 2, 3])
+            edits.append((at, end, fix, ""))
+            at = end
+        expected = any(protected.touches(start, end) for start, end, _, _ in edits)
+        assert touches_protected(protected, edits) is expected, (spans, edits)
+
+
+def test_repair_text_defers_when_asked() -> None:
+    from cnfix import repair_text
+
+    text = "醫(yī)院學(xué)習(xí)會議,,地點(diǎn)在醫(yī)院,。醫(yī)院(yī)"
+    eager = repair_text(text)
+    deferred = repair_text(text, defer_applied=True)
+    assert isinstance(deferred.applied, AppliedFixes)
+    assert deferred.text == eager.text
+    assert deferred.text.startswith("醫院學習會議，地點在醫院。")
+    assert len(deferred.applied) == len(eager.applied) >= 8
+    assert list(deferred.applied) == list(eager.applied)

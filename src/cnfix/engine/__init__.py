@@ -407,8 +407,11 @@ def repair_text(
     settings: Settings | None = None,
     unsafe_fixes: bool = False,
     kind: str = "text",
+    defer_applied: bool = False,
 ) -> RepairResult:
     """Repair ``text``; ``result.text`` is the repaired text, ``result.applied`` what changed
-    (``kind`` as for ``scan_text``)."""
+    (``kind`` as for ``scan_text``; ``defer_applied``: built only when read, as for
+    ``repair_document``)."""
     doc = Document(text, kind=_known(kind), settings=settings or Settings())
-    return repair_document(doc, select_rules(select, ignore), unsafe_fixes=unsafe_fixes)
+    rules = select_rules(select, ignore)
+    return repair_document(doc, rules, unsafe_fixes=unsafe_fixes, defer_applied=defer_applied)

@@ -103,15 +103,21 @@ def touches_protected(
     protected: Regions | PartlyKnownRegions, edits: list[tuple[int, int, int, str]]
 ) -> bool:
     """Whether one of the sorted ``edits`` touches a protected span (``Regions.touches``):
-    then the per-finding path decides which fixes stay."""
+    then the per-finding path decides which fixes stay. Edits that overlap each other
+    may be answered wrongly: they never reach the text (``rewrite`` refuses them).
+
+    Found span by span (two bisections each), not edit by edit: a damaged text has tens
+    of thousands of edits and a few protected spans."""
     if not edits or not protected:
         return False
-    starts = [edit[0] for edit in edits]
-    reach = max(end - start for start, end, _, _ in edits)
     touches = protected.touches
     for span_start, span_end in zip(protected.starts, protected.ends, strict=True):
-        low = bisect.bisect_left(starts, span_start - reach)
-        high = bisect.bisect_left(starts, span_end)
-        if any(touches(start, end) for start, end, _, _ in edits[low:high]):
-            return True
+        # The edit before the span (the only one that can reach into it, the edits not
+        # overlapping), then those that start inside it.
+        index = max(bisect.bisect_left(edits, (span_start,)) - 1, 0)
+        while index < len(edits) and edits[index][0] < span_end:
+            start, end = edits[index][:2]
+            if touches(start, end):
+                return True
+            index += 1
     return False
