@@ -65,7 +65,7 @@ def test_bulk_edits_are_the_safe_fixes_of_the_check(rule) -> None:  # type: igno
     for label, kind, text in ALL:
         doc = Document(text, kind=kind)
         findings = list(rule.check(doc))
-        safe = [f for f in findings if f.fix is not None and f.fix.applicability is Applicability.SAFE]
+        safe = [f for f in findings if f.fix and f.fix.applicability is Applicability.SAFE]
         rest = [f for f in findings if f not in safe]
         got = bulk(doc)
         assert got.fixes == len(safe), label
