@@ -171,3 +171,47 @@ def test_repair_text_defers_when_asked() -> None:
     assert deferred.text.startswith("醫院學習會議，地點在醫院。")
     assert len(deferred.applied) == len(eager.applied) >= 8
     assert list(deferred.applied) == list(eager.applied)
+
+
+def test_tally_columns_need_no_finding() -> None:
+    text = "".join(path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt")))
+    applied = repair_document(Document(text), defer_applied=True).applied
+    assert isinstance(applied, AppliedFixes)
+    rules, kinds = applied.tally_columns()
+    assert applied._parts is not None
+    assert Counter(rules) == applied.by_rule()
+    built = list(applied)
+    assert (rules, kinds) == ([f.rule for f in built], [f.fix.applicability for f in built])  # type: ignore[union-attr]
+    assert applied.tally_columns() == (rules, kinds)
+
+
+def test_repair_quiet_writes_and_counts_what_a_repair_with_diffs_does(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`repair -q -o` (fixes counted, findings not built) writes the same files and says
+    the same summary as a repair that prints every diff (findings built)."""
+    from conftest import run_cnfix
+
+    from cnfix.app.runner import RunOptions, process_file
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for path in sorted(SEEDS.glob("*.txt")):
+        (inputs / path.name).write_bytes(path.read_bytes())
+    rng = random.Random("bulk-repair/cli")
+    for name, text in rng.sample(corpus(), 3):
+        (inputs / f"{name.replace('/', '-')}.md").write_text(seed_like(text[:3000], rng))
+    quiet = run_cnfix("repair", "-q", "--jobs", "1", "-o", "quiet", "in", cwd=tmp_path)
+    shown = run_cnfix(
+        "repair", "--jobs", "1", "--diff", "unified", "-o", "shown", "in", cwd=tmp_path
+    )
+    assert quiet.returncode == shown.returncode == 1
+    assert quiet.stderr.splitlines()[-1] == shown.stderr.splitlines()[-1]
+    assert b"repaired" in quiet.stderr.splitlines()[-1]
+    for path in sorted(inputs.iterdir()):
+        assert (tmp_path / "quiet" / path.name).read_bytes() == (
+            tmp_path / "shown" / path.name
+        ).read_bytes(), path.name
+    outcome = process_file(
+        inputs / sorted(p.name for p in inputs.iterdir())[0],
+        RunOptions(rules=RULES, repair=True, defer_applied=True),
+    )
+    assert isinstance(outcome.applied, AppliedFixes) and outcome.changed

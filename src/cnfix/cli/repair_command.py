@@ -200,9 +200,10 @@ def repair(
         units = records_run.units(screen)
     else:
         workers = 1 if interactive else worker_count(jobs)
-        if workers == 1 and not (show or check or interactive or reporting.report):
-            # Only the number of fixes is read (the summary): their findings are built
-            # only if a unit needs them (a copy that could not be written).
+        counted = not (interactive or check or reporting.report) and (not show or diffs_left == 0)
+        if workers == 1 and counted:
+            # No diff, no review: the fixes are only counted (the summary), their findings
+            # built only if a unit needs them (a copy that could not be written).
             configured = configured.replace(defer_applied=True)
         units = screen.files(file_units(files, configured, workers), len(files))
     report = Report(screen.out, tally, reporting, noun=noun)

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from cnfix.model import Document, Finding, Rule
+from cnfix.model import Applicability, Document, Finding, Rule
 from cnfix.text.regions import PartlyKnownRegions, Regions
 
 
@@ -71,6 +71,20 @@ class AppliedFixes(Sequence[Finding]):
             else:
                 counts.update(finding.rule for finding in part)
         return counts
+
+    def tally_columns(self) -> tuple[list[str], list[Applicability | None]]:
+        """Each fix's rule and applicability, in order, without building a finding (what
+        a tally counts); a deferred step's fixes are all safe."""
+        rules: list[str] = []
+        kinds: list[Applicability | None] = []
+        for part in self._parts if self._parts is not None else [list(self._items)]:
+            if isinstance(part, Deferred):
+                rules += [part.rule.name] * part.count
+                kinds += [Applicability.SAFE] * part.count
+            else:
+                rules += [finding.rule for finding in part]
+                kinds += [None if f.fix is None else f.fix.applicability for f in part]
+        return rules, kinds
 
     def __len__(self) -> int:
         return self._size
