@@ -215,3 +215,14 @@ def test_repair_quiet_writes_and_counts_what_a_repair_with_diffs_does(tmp_path) 
         RunOptions(rules=RULES, repair=True, defer_applied=True),
     )
     assert isinstance(outcome.applied, AppliedFixes) and outcome.changed
+
+
+def test_repair_of_stdin_counts_and_writes_what_the_per_finding_repair_does(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from conftest import run_cnfix
+
+    text = "".join(path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt")))
+    eager = repair_document(Document(text))
+    piped = run_cnfix("repair", "-", cwd=tmp_path, input=text.encode("utf-8"))
+    assert piped.stdout == eager.text.encode("utf-8")
+    summary = piped.stderr.decode("utf-8").splitlines()[-1]
+    assert f"{len(eager.applied)} fixed" in summary.replace(",", ""), summary

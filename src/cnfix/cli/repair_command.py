@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import IO, Any
@@ -148,7 +149,9 @@ def repair(
     tally = Tally(repair=True, unsafe_fixes=run.unsafe_fixes)
     if paths == (STDIN,) and not jsonl:
         # Bytes out, UTF-8 or the input's own: never the locale's encoding with escapes.
-        outcome, data = repair_stdin(sys.stdin.buffer.read(), run)
+        # Its fixes are only counted unless a review is written: built only if read.
+        counting = replace(run, defer_applied=reporting.report is None)
+        outcome, data = repair_stdin(sys.stdin.buffer.read(), counting)
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         if outcome.error:
