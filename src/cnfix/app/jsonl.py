@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import IO
 
-from cnfix.app.packing import PackedFindings
+from cnfix.app.packing import PackedFindings, brief
 from cnfix.app.parallel import MIN_PARALLEL_BYTES
 from cnfix.app.pool import Pool
 from cnfix.app.runner import RunOptions
@@ -336,6 +336,11 @@ def process_block(
             # Sent back by a worker as columns: the parent mostly only counts them.
             record.findings = PackedFindings(record.findings)
             record.applied = PackedFindings(record.applied)
+            if options.brief and record.changed:  # no diff: the line is in the output
+                record.line, record.original = b"", None
+                brief(record, written=options.write)
+                if options.write and not record.findings:  # nothing printed in it
+                    record.repaired = ""
             records.append(record)
     return BlockResult(len(lines), b"".join(output), records, states)
 

@@ -1,15 +1,19 @@
-"""Findings sent back by a worker process as columns, built again only when read."""
+"""Findings sent back by a worker process as columns, built again only when read; or,
+when the caller only counts them (``RunOptions.brief``), only their rules and how they
+can be fixed (``CountedFindings``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from cnfix.app.runner import FileOutcome
+from cnfix.app.runner import FileOutcome, RunOptions
 from cnfix.engine.deferred import AppliedFixes
 from cnfix.model import Applicability, Edit, Finding, Fix
 
 _APPLICABILITY = tuple(Applicability)
+_INDEX: dict[Applicability | None, int] = {kind: at for at, kind in enumerate(_APPLICABILITY)}
+_KIND: dict[int, Applicability | None] = {-1: None, **dict(enumerate(_APPLICABILITY))}
 
 
 class PackedFindings(list[Finding]):
@@ -82,10 +86,85 @@ class UnpackedFindings(Sequence[Finding]):
 
     __hash__ = None  # type: ignore[assignment]
 
+    def tally_columns(self) -> tuple[list[str], list[Applicability | None]]:
+        """Each finding's rule and its fix's applicability (None: no fix), read from the
+        columns when the findings were not built (``tally.Tally.add_findings``)."""
+        if self._columns is None:
+            return _tally_columns(self._items)
+        rules, titles, kinds = self._columns[0], self._columns[5], self._columns[6]
+        return rules, [
+            None if title is None else _APPLICABILITY[kind]
+            for title, kind in zip(titles, kinds, strict=True)
+        ]
 
-def packed(outcome: FileOutcome) -> FileOutcome:
-    """``outcome`` with its findings ready to travel as columns."""
+
+def _tally_columns(findings: Sequence[Finding]) -> tuple[list[str], list[Applicability | None]]:
+    return [f.rule for f in findings], [
+        None if f.fix is None else f.fix.applicability for f in findings
+    ]
+
+
+class CountedOnly(PackedFindings):
+    """Findings that a worker sends back only to be counted (``RunOptions.brief``): as
+    their rules and applicabilities, which arrive as ``CountedFindings``."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        rules, kinds = _tally_columns(self)
+        return CountedFindings, (rules, [_INDEX.get(kind, -1) for kind in kinds])
+
+
+_UNREADABLE = "findings sent only to be counted (RunOptions.brief) cannot be read"
+
+
+class CountedFindings(Sequence[Finding]):
+    """``CountedOnly`` after the trip: as many as were sent, each with its rule and the
+    applicability of its fix, all that a tally reads; nothing more to read."""
+
+    def __init__(self, rules: list[str], kinds: list[int]) -> None:
+        self._rules = rules
+        self._kinds = kinds
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+        raise TypeError(_UNREADABLE)
+
+    def __iter__(self) -> Iterator[Finding]:
+        raise TypeError(_UNREADABLE)
+
+    def tally_columns(self) -> tuple[list[str], list[Applicability | None]]:
+        return self._rules, [_KIND[kind] for kind in self._kinds]
+
+
+def packed(outcome: FileOutcome, options: RunOptions | None = None) -> FileOutcome:
+    """``outcome`` with its findings ready to travel as columns; with
+    ``options.brief``, only what the caller reads of it (``brief``)."""
     outcome.findings = PackedFindings(outcome.findings)
     if not isinstance(outcome.applied, AppliedFixes):  # deferred: built only if read
         outcome.applied = PackedFindings(outcome.applied)
+    if options is not None and options.brief:
+        brief(outcome, written=outcome.written is not None)
+    return outcome
+
+
+def _counted(applied: Sequence[Finding]) -> Sequence[Finding]:
+    """Applied fixes as counts only: deferred ones (``AppliedFixes``) from their columns,
+    without building a finding."""
+    if isinstance(applied, AppliedFixes):
+        rules, kinds = applied.tally_columns()
+        return CountedFindings(rules, [_INDEX.get(kind, -1) for kind in kinds])
+    return CountedOnly(applied)
+
+
+def brief(outcome: Any, *, written: bool) -> Any:
+    """A changed unit (file, chunk or record) as a caller that only counts its fixes
+    and prints the findings left in it reads it (``RunOptions.brief``): the fixes go as
+    counts, and its text before the repair is left out when no finding is left to print
+    in it or it is ``written`` (the repaired text stays: it is what is written, and
+    holds the findings left once written). ``changed`` is as it was."""
+    if outcome.changed:
+        outcome.applied = _counted(outcome.applied)
+        if written or not outcome.findings:
+            outcome.text = ""
     return outcome

@@ -97,7 +97,7 @@ def process_batch(
                 results.append(None)
                 continue
             outcome.text, outcome.repaired = "", None
-        results.append(packed(outcome))
+        results.append(packed(outcome, options))
     return results
 
 

@@ -55,6 +55,10 @@ class RunOptions:
     #: No one reads the applied fixes' findings, only their number (``repair -q -o``):
     #: they are built only if read (``repair_document(defer_applied=True)``).
     defer_applied: bool = False
+    #: The caller only counts the fixes applied to a unit and prints the findings left in
+    #: it (no diff, no ``--check``, no review): a worker sends the fixes as counts and
+    #: leaves out the texts nothing will print (``packing.brief``).
+    brief: bool = False
 
 
 @dataclass

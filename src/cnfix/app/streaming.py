@@ -75,7 +75,7 @@ def process_chunk(unit: ChunkUnit, options: RunOptions) -> ChunkOutcome:
         settings=options.settings,
     )
     process_document(doc, options, outcome)
-    packed(outcome)
+    packed(outcome, options)
     return outcome
 
 

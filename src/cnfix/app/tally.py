@@ -37,13 +37,37 @@ def kind_of(
     """SAFE, UNSAFE, REPORT_ONLY or, for a fixable finding still there after a repair
     that could apply it, CONFLICTED (SKIPPED when the user was ``asked``)."""
     fix = finding.fix
-    if fix is None or fix.applicability is Applicability.DISPLAY:
+    return _kind(
+        None if fix is None else fix.applicability,
+        after_repair=after_repair,
+        unsafe_fixes=unsafe_fixes,
+        asked=asked,
+    )
+
+
+def _kind(
+    applicability: Applicability | None, *, after_repair: bool, unsafe_fixes: bool, asked: bool
+) -> str:
+    """``kind_of`` a finding whose fix has this applicability (None: no fix)."""
+    if applicability is None or applicability is Applicability.DISPLAY:
         return REPORT_ONLY
-    if fix.applicability is Applicability.UNSAFE and not unsafe_fixes:
+    if applicability is Applicability.UNSAFE and not unsafe_fixes:
         return UNSAFE
     if not after_repair:
         return SAFE
     return SKIPPED if asked else CONFLICTED
+
+
+def _columns(findings: Iterable[Finding]) -> tuple[list[str], list[Applicability | None]]:
+    """Each finding's rule and its fix's applicability: read from the columns a worker
+    sent when it sent some (``packing``), without building the findings."""
+    columns = getattr(findings, "tally_columns", None)
+    if columns is not None:
+        return columns()  # type: ignore[no-any-return]
+    findings = list(findings)
+    return [f.rule for f in findings], [
+        None if f.fix is None else f.fix.applicability for f in findings
+    ]
 
 
 @dataclass
@@ -75,19 +99,21 @@ class Tally:
         """Count the findings of a unit checked (by a scan, or left by a repair; a
         repair's fixes that were not written count as ``after_repair=False``)."""
         self.checked.add(key)
-        findings = list(findings)
-        if not findings:  # most files and records: nothing to count
+        rules, fixes = _columns(findings)
+        if not rules:  # most files and records: nothing to count
             return
         self.with_findings.add(key)
         after = self.repair if after_repair is None else after_repair
         unsafe_fixes = self.unsafe_fixes and after
-        self.counts.update(finding.rule for finding in findings)
-        self.fixable.update(finding.rule for finding in findings if finding.fixable)
-        for finding in findings:
-            kind = kind_of(finding, after_repair=after, unsafe_fixes=unsafe_fixes, asked=self.asked)
-            self.kinds[kind] += 1
+        # Each distinct (rule, applicability) once, in the order of its first finding.
+        for (rule, fix), count in Counter(zip(rules, fixes, strict=True)).items():
+            self.counts[rule] += count
+            if fix is not None and fix is not Applicability.DISPLAY:
+                self.fixable[rule] += count
+            kind = _kind(fix, after_repair=after, unsafe_fixes=unsafe_fixes, asked=self.asked)
+            self.kinds[kind] += count
             if kind == SAFE:
-                self.safe[finding.rule] += 1
+                self.safe[rule] += count
 
     def add_fixed(self, key: Hashable, count: int, *, written: bool) -> None:
         """Count the fixes applied to a unit: FIXED when written, else WOULD_FIX."""

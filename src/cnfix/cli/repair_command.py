@@ -182,7 +182,6 @@ def repair(
     diff_asked = ctx.get_parameter_source("diff_style") is not ParameterSource.DEFAULT
     records_run = None
     if jsonl:
-        records_run = JsonlRun(paths, field_spec, run, jobs=jobs, output=output)
         files: list[Path] | Found = []
         noun = "record"
     else:
@@ -198,6 +197,12 @@ def repair(
             diffs_left = 0
         elif not isinstance(files, list):
             diffs_left = DIFFS_BEFORE_SUMMARY
+    if not (interactive or check or reporting.report) and (not show or diffs_left == 0):
+        # No diff, no review: the fixes are only counted (workers send counts).
+        configured = configured.replace(brief=True)
+        run = configured.base
+    if jsonl:
+        records_run = JsonlRun(paths, field_spec, run, jobs=jobs, output=output)
     screen = Screen(stream, reporting, long_run=(jsonl or long_run(files)) and not interactive)
     if records_run is not None:
         units = records_run.units(screen)
