@@ -1,0 +1,188 @@
+"""What ``--jobs`` workers send back when the report only counts the fixes
+(``RunOptions.brief``): the fixes as counts, no texts nothing prints; the counts, the
+lines printed and the files written are those of a full report."""
+
+from __future__ import annotations
+
+import io
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import SEEDS, corpus_documents, write_corpus_files
+
+import cnfix.app.jsonl as jsonl
+import cnfix.app.packing as packing
+import cnfix.app.parallel as parallel
+from cnfix import repair_text, scan_text
+from cnfix.app.jsonl import run_blocks
+from cnfix.app.packing import CountedFindings, CountedOnly, PackedFindings
+from cnfix.app.runner import RunOptions
+from cnfix.app.tally import Tally
+from cnfix.cli import cli
+from cnfix.io import chunks
+from cnfix.model import Finding
+from cnfix.rules import RULES
+
+
+def _seed_text() -> str:
+    return "".join(path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt")))
+
+
+def _tallies(findings: object, **flags: bool) -> tuple:
+    tally = Tally(repair=flags["repair"], unsafe_fixes=flags["unsafe"], asked=flags["asked"])
+    tally.add_findings("unit", findings, after_repair=flags["after"])  # type: ignore[arg-type]
+    tally.add_findings("clean", [])
+    return (
+        list(tally.counts.items()),
+        list(tally.fixable.items()),
+        list(tally.safe.items()),
+        list(tally.kinds.items()),
+        tally.checked,
+        tally.with_findings,
+    )
+
+
+@pytest.mark.parametrize("flags", [(False, False, False, False), (True, True, False, True)])
+def test_findings_counted_from_columns_are_counted_alike(flags: tuple[bool, ...]) -> None:
+    text = _seed_text()
+    result = repair_text(text, unsafe_fixes=False)
+    named = dict(zip(("repair", "unsafe", "asked", "after"), flags, strict=True))
+    every: list[list[Finding]] = [list(result.applied), list(result.remaining), scan_text(text)]
+    assert any(f.fix is None for f in every[2]) and any(f.fixable for f in every[2])
+    for findings in every:
+        expected = _tallies(findings, **named)
+        counted = pickle.loads(pickle.dumps(CountedOnly(findings)))
+        assert isinstance(counted, CountedFindings) and len(counted) == len(findings)
+        assert _tallies(counted, **named) == expected
+        unpacked = pickle.loads(pickle.dumps(PackedFindings(findings)))
+        assert _tallies(unpacked, **named) == expected  # from the columns, none built
+        assert unpacked._columns is not None  # type: ignore[attr-defined]
+        assert list(unpacked) == findings
+
+
+def test_counted_findings_cannot_be_read() -> None:
+    counted = pickle.loads(pickle.dumps(CountedOnly(repair_text(_seed_text()).applied)))
+    assert counted
+    with pytest.raises(TypeError, match="only to be counted"):
+        list(counted)
+    with pytest.raises(TypeError, match="only to be counted"):
+        counted[0]
+
+
+def _records() -> bytes:
+    texts = [p.read_text(encoding="utf-8") for p in corpus_documents()[:20]]
+    texts += [_seed_text()[i : i + 700] for i in range(0, 14000, 700)]
+    return b"".join(
+        json.dumps({"id": n, "text": t}, ensure_ascii=False).encode() + b"\n"
+        for n, t in enumerate(texts)
+    )
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_brief_block_keeps_its_output_and_counts(
+    monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    monkeypatch.setattr(jsonl, "BATCH_BYTES", 4096)
+    data = _records()
+    full = RunOptions(rules=RULES, repair=True, write=True)
+    brief = RunOptions(rules=RULES, repair=True, write=True, brief=True)
+    one = list(run_blocks(io.BytesIO(data), ("text",), full, jobs=1))
+    two = list(run_blocks(io.BytesIO(data), ("text",), brief, jobs=jobs))
+    assert b"".join(b.data for b in one) == b"".join(b.data for b in two) != data
+    records = [r for b in one for r in b.records]
+    briefs = [r for b in two for r in b.records]
+    assert [(r.number, r.changed, len(r.applied), r.error) for r in records] == [
+        (r.number, r.changed, len(r.applied), r.error) for r in briefs
+    ]
+    assert any(r.changed and r.findings for r in briefs)
+    for record, short in zip(records, briefs, strict=True):
+        assert list(short.findings) == list(record.findings)
+        if record.changed:
+            assert short.line == b"" and short.original is None and short.text == ""
+            assert short.repaired == (record.repaired if record.findings else "")
+        else:
+            assert short.text == record.text
+
+
+def _same_report(runner: CliRunner, args: list[str], tmp_path: Path, output: str) -> str:
+    """The output of ``args`` writing into ``output`` (brief) equals that with
+    ``--report`` (everything sent) writing into ``output`` + ``-full``, and so do the
+    bytes written."""
+    brief = runner.invoke(cli, [*args, "-o", str(tmp_path / output)])
+    full = runner.invoke(
+        cli,
+        [*args, "-o", str(tmp_path / f"{output}-full"), "--report", str(tmp_path / "r.html")],
+    )
+    assert brief.exit_code == full.exit_code == 1, brief.output
+    assert brief.output == full.output.replace(f"{output}-full", output)
+    assert _written(tmp_path / output) == _written(tmp_path / f"{output}-full")
+    return brief.output
+
+
+def _spy(monkeypatch: pytest.MonkeyPatch, module: object) -> list[bool]:
+    """Each call of ``brief`` in this process from ``module``, by whether it wrote."""
+    calls: list[bool] = []
+    real = packing.brief
+
+    def spy(outcome: object, *, written: bool) -> object:
+        calls.append(written)
+        return real(outcome, written=written)
+
+    monkeypatch.setattr(module, "brief", spy)
+    return calls
+
+
+def _written(path: Path) -> dict[Path, bytes]:
+    if path.is_file():
+        return {Path(): path.read_bytes()}
+    return {p.relative_to(path): p.read_bytes() for p in path.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_cli_brief_jsonl_repair_says_what_a_full_one_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    monkeypatch.setattr(jsonl, "BATCH_BYTES", 4096)
+    monkeypatch.setattr(jsonl, "MIN_PARALLEL_BYTES", 0)
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(_records())
+    briefed = _spy(monkeypatch, jsonl)
+    args = ["repair", "--jsonl", "--jobs", jobs, str(source)]
+    output = _same_report(CliRunner(), args, tmp_path, "out.jsonl")
+    assert briefed or jobs == "2"  # in this process: one job
+    assert "(not fixed: unsafe, --unsafe-fixes applies it)" in output  # findings left
+    assert "records repaired." in output
+    assert _written(tmp_path / "out.jsonl")[Path()] != source.read_bytes()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_cli_brief_repair_of_files_says_what_a_full_one_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    monkeypatch.setattr(parallel, "STREAM_THRESHOLD", 10_000)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(chunks, "CHUNK_BYTES", 8192)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_corpus_files(folder, 30, damage_every=2)
+    (folder / "big.txt").write_text(_seed_text() * 3, encoding="utf-8")  # streamed
+    briefed = _spy(monkeypatch, packing)
+    runner = CliRunner()
+    for quiet in ("-q", "--diff=none"):
+        args = ["repair", quiet, "--jobs", jobs, str(folder)]
+        output = _same_report(runner, args, tmp_path, f"out{quiet}")
+        assert "(not fixed: unsafe, --unsafe-fixes applies it)" in output
+        assert "big.txt:" in output and "files repaired." in output
+        assert len(_written(tmp_path / f"out{quiet}")) == 31
+        assert briefed or jobs == "2"  # in this process: one job
+        briefed.clear()
+    # Nothing written: the findings left are printed where they are in the text read.
+    shown = runner.invoke(cli, ["repair", "-q", "--jobs", jobs, str(folder)])
+    full = runner.invoke(
+        cli, ["repair", "-q", "--jobs", jobs, str(folder), "--report", str(tmp_path / "r.html")]
+    )
+    assert shown.output == full.output
+    assert "(not fixed: unsafe, --unsafe-fixes applies it)" in shown.output
