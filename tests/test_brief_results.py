@@ -7,7 +7,9 @@ from __future__ import annotations
 import io
 import json
 import pickle
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -22,6 +24,7 @@ from cnfix.app.packing import CountedFindings, CountedOnly, PackedFindings
 from cnfix.app.runner import RunOptions
 from cnfix.app.tally import Tally
 from cnfix.cli import cli
+from cnfix.cli.repair_command import left_lines
 from cnfix.io import chunks
 from cnfix.model import Finding
 from cnfix.rules import RULES
@@ -75,6 +78,7 @@ def test_counted_findings_cannot_be_read() -> None:
 def _records() -> bytes:
     texts = [p.read_text(encoding="utf-8") for p in corpus_documents()[:20]]
     texts += [_seed_text()[i : i + 700] for i in range(0, 14000, 700)]
+    texts += ["中文文本里有一处乱码锟斤拷的地方，后面还有更多的中文内容。"]  # report-only
     return b"".join(
         json.dumps({"id": n, "text": t}, ensure_ascii=False).encode() + b"\n"
         for n, t in enumerate(texts)
@@ -82,29 +86,52 @@ def _records() -> bytes:
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("lines", [False, True])
 def test_a_brief_block_keeps_its_output_and_counts(
-    monkeypatch: pytest.MonkeyPatch, jobs: int
+    monkeypatch: pytest.MonkeyPatch, jobs: int, lines: bool
 ) -> None:
     monkeypatch.setattr(jsonl, "BATCH_BYTES", 4096)
     data = _records()
     full = RunOptions(rules=RULES, repair=True, write=True)
-    brief = RunOptions(rules=RULES, repair=True, write=True, brief=True)
+    made = partial(left_lines, unsafe_fixes=False, asked=False) if lines else None
+    brief = RunOptions(rules=RULES, repair=True, write=True, brief=True, left_lines=made)
     one = list(run_blocks(io.BytesIO(data), ("text",), full, jobs=1))
     two = list(run_blocks(io.BytesIO(data), ("text",), brief, jobs=jobs))
     assert b"".join(b.data for b in one) == b"".join(b.data for b in two) != data
     records = [r for b in one for r in b.records]
     briefs = [r for b in two for r in b.records]
-    assert [(r.number, r.changed, len(r.applied), r.error) for r in records] == [
-        (r.number, r.changed, len(r.applied), r.error) for r in briefs
+    assert [(r.number, r.changed, len(r.applied), len(r.findings), r.error) for r in records] == [
+        (r.number, r.changed, len(r.applied), len(r.findings), r.error) for r in briefs
     ]
     assert any(r.changed and r.findings for r in briefs)
+    assert any(not r.changed and r.findings for r in briefs)
     for record, short in zip(records, briefs, strict=True):
-        assert list(short.findings) == list(record.findings)
+        tally, expected = Tally(repair=True), Tally(repair=True)
+        tally.add_findings(1, short.findings)
+        expected.add_findings(1, record.findings)
+        assert tally == expected
         if record.changed:
-            assert short.line == b"" and short.original is None and short.text == ""
-            assert short.repaired == (record.repaired if record.findings else "")
-        else:
-            assert short.text == record.text
+            assert short.line == b"" and short.original is None
+        if lines and record.findings:
+            assert short.printed == [
+                line.removeprefix("x")
+                for line in left_lines(
+                    "x",
+                    record.text,
+                    record.repaired,
+                    record.findings,
+                    first_line=record.first_line,
+                    written=True,
+                    unsafe_fixes=False,
+                    asked=False,
+                )
+            ]
+            assert short.text == "" and short.repaired in (None, "")
+            continue
+        assert short.printed is None
+        assert list(short.findings) == list(record.findings)
+        assert short.text == ("" if record.changed else record.text)
+        assert short.repaired == ("" if lines and record.changed else record.repaired)
 
 
 def _same_report(runner: CliRunner, args: list[str], tmp_path: Path, output: str) -> str:
@@ -122,16 +149,16 @@ def _same_report(runner: CliRunner, args: list[str], tmp_path: Path, output: str
     return brief.output
 
 
-def _spy(monkeypatch: pytest.MonkeyPatch, module: object) -> list[bool]:
-    """Each call of ``brief`` in this process from ``module``, by whether it wrote."""
+def _spy(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Each unit made brief in this process, by whether its lines were made there."""
     calls: list[bool] = []
     real = packing.brief
 
-    def spy(outcome: object, *, written: bool) -> object:
-        calls.append(written)
-        return real(outcome, written=written)
+    def spy(outcome: object, **how: Any) -> None:
+        calls.append(how["left_lines"] is not None)
+        real(outcome, **how)
 
-    monkeypatch.setattr(module, "brief", spy)
+    monkeypatch.setattr(packing, "brief", spy)
     return calls
 
 
@@ -149,10 +176,10 @@ def test_cli_brief_jsonl_repair_says_what_a_full_one_says(
     monkeypatch.setattr(jsonl, "MIN_PARALLEL_BYTES", 0)
     source = tmp_path / "in.jsonl"
     source.write_bytes(_records())
-    briefed = _spy(monkeypatch, jsonl)
+    briefed = _spy(monkeypatch)
     args = ["repair", "--jsonl", "--jobs", jobs, str(source)]
     output = _same_report(CliRunner(), args, tmp_path, "out.jsonl")
-    assert briefed or jobs == "2"  # in this process: one job
+    assert any(briefed) or jobs == "2"  # lines made here: one job
     assert "(not fixed: unsafe, --unsafe-fixes applies it)" in output  # findings left
     assert "records repaired." in output
     assert _written(tmp_path / "out.jsonl")[Path()] != source.read_bytes()
@@ -169,7 +196,7 @@ def test_cli_brief_repair_of_files_says_what_a_full_one_says(
     folder.mkdir()
     write_corpus_files(folder, 30, damage_every=2)
     (folder / "big.txt").write_text(_seed_text() * 3, encoding="utf-8")  # streamed
-    briefed = _spy(monkeypatch, packing)
+    briefed = _spy(monkeypatch)
     runner = CliRunner()
     for quiet in ("-q", "--diff=none"):
         args = ["repair", quiet, "--jobs", jobs, str(folder)]
@@ -177,7 +204,7 @@ def test_cli_brief_repair_of_files_says_what_a_full_one_says(
         assert "(not fixed: unsafe, --unsafe-fixes applies it)" in output
         assert "big.txt:" in output and "files repaired." in output
         assert len(_written(tmp_path / f"out{quiet}")) == 31
-        assert briefed or jobs == "2"  # in this process: one job
+        assert any(briefed) or jobs == "2"  # lines made here: one job
         briefed.clear()
     # Nothing written: the findings left are printed where they are in the text read.
     shown = runner.invoke(cli, ["repair", "-q", "--jobs", jobs, str(folder)])

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import IO
 
-from cnfix.app.packing import PackedFindings, brief
+from cnfix.app.packing import PackedFindings, brief_record
 from cnfix.app.parallel import MIN_PARALLEL_BYTES
 from cnfix.app.pool import Pool
 from cnfix.app.runner import RunOptions
@@ -228,6 +228,7 @@ class RecordOutcome:
     error: str | None = None
     state: str = "checked"  # one of LINE_STATES
     first_line: int = 1  # of ``text`` in the field: a piece of a long value starts later
+    printed: list[str] | None = None  # the lines of its findings left (``packing.brief``)
 
     @property
     def changed(self) -> bool:
@@ -336,11 +337,8 @@ def process_block(
             # Sent back by a worker as columns: the parent mostly only counts them.
             record.findings = PackedFindings(record.findings)
             record.applied = PackedFindings(record.applied)
-            if options.brief and record.changed:  # no diff: the line is in the output
-                record.line, record.original = b"", None
-                brief(record, written=options.write)
-                if options.write and not record.findings:  # nothing printed in it
-                    record.repaired = ""
+            if options.brief:
+                brief_record(record, options)
             records.append(record)
     return BlockResult(len(lines), b"".join(output), records, states)
 

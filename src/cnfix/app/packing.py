@@ -4,7 +4,7 @@ can be fixed (``CountedFindings``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from cnfix.app.runner import FileOutcome, RunOptions
@@ -137,14 +137,19 @@ class CountedFindings(Sequence[Finding]):
         return self._rules, [_KIND[kind] for kind in self._kinds]
 
 
-def packed(outcome: FileOutcome, options: RunOptions | None = None) -> FileOutcome:
+def packed(
+    outcome: FileOutcome, options: RunOptions | None = None, *, lines: bool = True
+) -> FileOutcome:
     """``outcome`` with its findings ready to travel as columns; with
-    ``options.brief``, only what the caller reads of it (``brief``)."""
+    ``options.brief``, only what the caller reads of it (``brief``; ``lines``: whether
+    the lines of its findings left can be printed now: not for a chunk, whose writing is
+    still to come)."""
     outcome.findings = PackedFindings(outcome.findings)
     if not isinstance(outcome.applied, AppliedFixes):  # deferred: built only if read
         outcome.applied = PackedFindings(outcome.applied)
     if options is not None and options.brief:
-        brief(outcome, written=outcome.written is not None)
+        written = outcome.written is not None
+        brief(outcome, written=written, left_lines=options.left_lines if lines else None)
     return outcome
 
 
@@ -157,14 +162,39 @@ def _counted(applied: Sequence[Finding]) -> Sequence[Finding]:
     return CountedOnly(applied)
 
 
-def brief(outcome: Any, *, written: bool) -> Any:
-    """A changed unit (file, chunk or record) as a caller that only counts its fixes
-    and prints the findings left in it reads it (``RunOptions.brief``): the fixes go as
-    counts, and its text before the repair is left out when no finding is left to print
-    in it or it is ``written`` (the repaired text stays: it is what is written, and
-    holds the findings left once written). ``changed`` is as it was."""
+def brief_record(record: Any, options: RunOptions) -> None:
+    """``brief`` for a JSON Lines record: written when the run writes (the line itself
+    is in its block's output, and no diff reads it)."""
+    if record.changed:
+        record.line, record.original = b"", None
+    brief(record, written=options.write, left_lines=options.left_lines)
+
+
+def brief(outcome: Any, *, written: bool, left_lines: Callable[..., list[str]] | None) -> None:
+    """A unit (file, chunk or record) as a caller reads it that only counts its fixes
+    and prints the findings left in it (``RunOptions.brief``). Its fixes go as counts.
+    With ``left_lines`` (``RunOptions.left_lines``), the lines of its findings left are
+    printed here, without the label (the caller prints its label before each), and
+    its findings and texts go as counts and nothing. Without, its text before the
+    repair is left out when no finding is left to print in it or it is ``written`` (the
+    repaired text stays: it is what is written, and holds the findings left once
+    written). ``changed`` is as it was."""
+    if left_lines is not None and outcome.findings:
+        outcome.printed = left_lines(
+            "",
+            outcome.text,
+            outcome.repaired,
+            outcome.findings,
+            first_line=outcome.first_line,
+            written=written or not outcome.changed,
+        )
+        outcome.findings = CountedOnly(outcome.findings)
+        outcome.text = ""
+        if outcome.repaired is not None:
+            outcome.repaired = ""
     if outcome.changed:
         outcome.applied = _counted(outcome.applied)
         if written or not outcome.findings:
             outcome.text = ""
-    return outcome
+        if left_lines is not None:  # written, or not: nothing is left to print in it
+            outcome.repaired = ""

@@ -77,6 +77,10 @@ class RecordUnit:
         return self.record.error
 
     @property
+    def printed(self) -> list[str] | None:
+        return self.record.printed
+
+    @property
     def changed(self) -> bool:
         return self.record.changed
 

@@ -57,8 +57,10 @@ class RunOptions:
     defer_applied: bool = False
     #: The caller only counts the fixes applied to a unit and prints the findings left in
     #: it (no diff, no ``--check``, no review): a worker sends the fixes as counts and
-    #: leaves out the texts nothing will print (``packing.brief``).
+    #: leaves out the texts nothing will print (``packing.brief``); and with
+    #: ``left_lines``, the lines it prints for the findings left, made by the worker.
     brief: bool = False
+    left_lines: Callable[..., list[str]] | None = None
 
 
 @dataclass
@@ -74,6 +76,7 @@ class FileOutcome:
     error: str | None = None
     notice: str | None = None
     kind: str = "text"  # the document's kind, as the rules saw it
+    printed: list[str] | None = None  # the lines of its findings left (``packing.brief``)
 
     @property
     def changed(self) -> bool:

@@ -75,7 +75,7 @@ def process_chunk(unit: ChunkUnit, options: RunOptions) -> ChunkOutcome:
         settings=options.settings,
     )
     process_document(doc, options, outcome)
-    packed(outcome, options)
+    packed(outcome, options, lines=False)  # written or not: known once it is
     return outcome
 
 

@@ -8,7 +8,7 @@ writes nothing, changes to make), 2 errors.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sized
 from dataclasses import dataclass, field
 
 from cnfix.model import Applicability, Finding
@@ -99,8 +99,10 @@ class Tally:
         """Count the findings of a unit checked (by a scan, or left by a repair; a
         repair's fixes that were not written count as ``after_repair=False``)."""
         self.checked.add(key)
+        if isinstance(findings, Sized) and not findings:  # most files and records
+            return
         rules, fixes = _columns(findings)
-        if not rules:  # most files and records: nothing to count
+        if not rules:
             return
         self.with_findings.add(key)
         after = self.repair if after_repair is None else after_repair

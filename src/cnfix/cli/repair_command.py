@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -197,9 +198,12 @@ def repair(
             diffs_left = 0
         elif not isinstance(files, list):
             diffs_left = DIFFS_BEFORE_SUMMARY
-    if not (interactive or check or reporting.report) and (not show or diffs_left == 0):
-        # No diff, no review: the fixes are only counted (workers send counts).
-        configured = configured.replace(brief=True)
+    counted = not (interactive or check or reporting.report) and (not show or diffs_left == 0)
+    if counted:
+        # No diff, no review: the fixes are only counted, the lines of the findings left
+        # made where the unit is done (workers send counts and lines).
+        lines = partial(left_lines, unsafe_fixes=tally.unsafe_fixes, asked=tally.asked)
+        configured = configured.replace(brief=True, left_lines=lines)
         run = configured.base
     if jsonl:
         records_run = JsonlRun(paths, field_spec, run, jobs=jobs, output=output)
@@ -208,7 +212,6 @@ def repair(
         units = records_run.units(screen)
     else:
         workers = 1 if interactive else worker_count(jobs)
-        counted = not (interactive or check or reporting.report) and (not show or diffs_left == 0)
         if workers == 1 and counted:
             # No diff, no review: the fixes are only counted (the summary), their findings
             # built only if a unit needs them (a copy that could not be written).
@@ -301,7 +304,7 @@ class Report:
     def unit(self, unit: Any, fixes: str) -> None:
         """Count a unit whose applied fixes were FIXED (written), WOULD_FIX or DECLINED,
         and print the findings left in it."""
-        from cnfix.report.text import LEFT_BECAUSE, moved_back, text_lines
+        from cnfix.report.text import printable
 
         tally = self.tally
         if unit.changed and fixes == DECLINED:
@@ -312,18 +315,22 @@ class Report:
         if not unit.findings:
             return
 
-        def reason(finding: Finding) -> str:
-            unsafe_fixes, asked = tally.unsafe_fixes, tally.asked
-            kind = kind_of(finding, after_repair=True, unsafe_fixes=unsafe_fixes, asked=asked)
-            return LEFT_BECAUSE[kind]
-
-        # Written, the file holds the repaired text; else it still holds the original.
-        text, findings = unit.text, unit.findings
-        if unit.repaired is not None and fixes == FIXED:
-            text = unit.repaired
-        elif unit.repaired is not None:
-            findings = moved_back(unit.text, unit.repaired, findings)
-        for line in text_lines(unit.label, text, findings, first_line=unit.first_line, note=reason):
+        printed = unit.printed  # made by the worker (RunOptions.left_lines), label apart
+        if printed is not None:
+            label = printable(unit.label)
+            for line in printed:
+                self._print(label + line)
+            return
+        for line in left_lines(
+            unit.label,
+            unit.text,
+            unit.repaired,
+            unit.findings,
+            first_line=unit.first_line,
+            written=fixes == FIXED,
+            unsafe_fixes=tally.unsafe_fixes,
+            asked=tally.asked,
+        ):
             self._print(line)
 
     def would_change(self, unit: Any) -> None:
@@ -353,6 +360,36 @@ class Report:
         if tally.errors:
             line += f", {plural(tally.errors, 'error')}"
         notice(f"{line}.")
+
+
+def left_lines(
+    label: str,
+    text: str,
+    repaired: str | None,
+    findings: Sequence[Finding],
+    *,
+    first_line: int,
+    written: bool,
+    unsafe_fixes: bool,
+    asked: bool,
+) -> list[str]:
+    """The lines ``repair`` prints for the findings left in a unit, each with the reason
+    it was left, located where the reader finds them: in the repaired text once
+    ``written`` (or when nothing changed), else moved back into the text read. Made by
+    a worker with an empty ``label`` (``RunOptions.left_lines``): the label is a prefix,
+    escaped on its own as the whole line would be (``printable`` escapes by character)."""
+    from cnfix.report.text import LEFT_BECAUSE, moved_back, text_lines
+
+    def reason(finding: Finding) -> str:
+        kind = kind_of(finding, after_repair=True, unsafe_fixes=unsafe_fixes, asked=asked)
+        return LEFT_BECAUSE[kind]
+
+    # Written, the file holds the repaired text; else it still holds the original.
+    if repaired is not None and written:
+        text = repaired
+    elif repaired is not None:
+        findings = moved_back(text, repaired, findings)
+    return text_lines(label, text, findings, first_line=first_line, note=reason)
 
 
 def _draw_diff(printer: Any, unit: Any, style: str) -> None:
