@@ -376,7 +376,7 @@ class Pool:
         process = context.Process(
             target=_serve, args=(there, os.getpid() if forked else None), daemon=True
         )
-        if forked and not os.environ.get("NOFREEZE"):
+        if forked:
             _start_frozen(process)
         else:
             process.start()
