@@ -324,10 +324,20 @@ def _frozen(_: int) -> int:
     return gc.get_freeze_count()
 
 
-def test_forked_workers_start_with_the_parents_objects_frozen() -> None:
-    """A worker's cycle collector never traverses (nor writes to) what it inherited."""
+def test_forked_workers_start_with_the_parents_objects_frozen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker's cycle collector never traverses (nor writes to) what it inherited.
+    Forked from here even when other tests left threads running (where the pool would
+    pick a fork server)."""
     import gc
+    import multiprocessing
 
+    from cnfix.app import pool
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("only forked workers inherit the parent's objects")
+    monkeypatch.setattr(pool, "_context", lambda: multiprocessing.get_context("fork"))
     counts = list(ordered_map(_frozen, range(6), jobs=2))
     assert counts[0] == 0  # the first item is done here, before the workers start
     assert all(count > 10_000 for count in counts[1:])  # cnfix's modules and tables
