@@ -42,6 +42,8 @@ CLASSES = ("utf8-lead-GBK", "utf8-lead-Big5", "unusual-han")
 def sources() -> list[tuple[str, int]]:
     """Every lazily compiled pattern of the package, and the big generated classes."""
     for module in pkgutil.walk_packages(cnfix.__path__, "cnfix."):
+        if module.name.rpartition(".")[2] == "__main__":  # runs a program when imported
+            continue
         try:
             importlib.import_module(module.name)
         except ImportError:  # an optional extra that is not installed
