@@ -87,3 +87,25 @@ def test_stdin(tmp_path: Path, command: str) -> None:
     dom = _report(tmp_path / "r.html")
     assert number(dom.text_by_id["total-units"]) == 1
     assert set(dom.samples) == {"stray-comma", "halfwidth-punctuation"}
+
+
+def test_findings_of_a_long_repeating_file_move_back_to_their_text() -> None:
+    """``repair FILE`` (not written) places what is left on the original's lines: on a
+    long file whose lines repeat, each finding still points at
+    its own text (difflib's pairing was quadratic here)."""
+    from cnfix.model import Finding
+    from cnfix.report.text import moved_back
+
+    block = ["第一行,,内容\n", "\n", "\n", "\n", "第二行 ABC 文字\n", "相同的行\n"]
+    old = "".join(block * 1000)
+    new = old.replace(",,", "，").replace(" ABC", "ABC")
+    findings = []
+    for at in range(0, len(new), 997):
+        start = new.find("ABC", at)
+        if start < 0:
+            break
+        findings.append(Finding("x", "X1", start, start + 3, "m"))
+    moved = moved_back(old, new, findings)
+    assert len(moved) == len(findings) > 10
+    assert all(old[f.start : f.end] == "ABC" for f in moved)
+    assert len({f.start for f in moved}) == len(moved)
