@@ -739,6 +739,26 @@ def rendering_rows(table: Table, paths: dict[str, Path], repeat: int) -> None:
         f"--diff none {bare:.2f} s; the diff is {share:.0%} of the run",
         verdict(share <= 0.25, "<=25%"),
     )
+    # A repair that changes the line count (blank lines cut, with --unsafe-fixes): the
+    # lines pair up by the matcher, not one to one.
+    spaced = paths["damaged"].with_name("damaged-blank-runs.txt")
+    spaced.write_text(
+        paths["damaged"].read_text(encoding="utf-8").replace("\n", "\n\n\n\n"), encoding="utf-8"
+    )
+    cut = interleaved(
+        {
+            0: command(["repair", "--unsafe-fixes", str(spaced)]),
+            1: command(["repair", "--unsafe-fixes", "--diff", "none", str(spaced)]),
+        },
+        repeat,
+    )
+    share = (cut[0][1] - cut[1][1]) / cut[0][1]
+    table.add(
+        "  the same, --unsafe-fixes with blank lines cut (line count changed), CPU",
+        f"{cut[0][1]:.2f} s",
+        f"--diff none {cut[1][1]:.2f} s; the diff is {share:.0%} of the run",
+        verdict(share <= 0.25, "<=25%"),
+    )
     text_cpu, json_cpu = runs[2][1], runs[3][1]
     table.add(
         f"cnfix scan --format json, {size_mb:.1f} MB damaged, CPU",

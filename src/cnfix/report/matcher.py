@@ -168,7 +168,51 @@ def line_opcodes(old_lines: list[str], new_lines: list[str]) -> Iterable[Opcode]
         )
     if len(old_lines) + len(new_lines) <= DIFFLIB_LINES:
         return difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_opcodes()
-    return opcodes(old_lines, new_lines)
+    return long_line_opcodes(old_lines, new_lines)
+
+
+def long_line_opcodes(old_lines: Sequence[str], new_lines: Sequence[str]) -> list[Opcode]:
+    """How the lines of a long text pair up when a repair changed their number: by
+    ``blank_anchored`` when only blank lines came or went, else by ``opcodes``."""
+    return blank_anchored(old_lines, new_lines) or opcodes(old_lines, new_lines)
+
+
+def blank_anchored(old_lines: Sequence[str], new_lines: Sequence[str]) -> list[Opcode] | None:
+    """The pairing of a repair that removed or added only blank lines (``blank-lines``
+    cuts runs of them: the usual reason a file's line count changes), or None when the
+    two sides have not as many other lines. The other lines pair in order, the blank
+    lines between two of them from the first on. Linear: ``opcodes`` searched a window
+    for every changed line and, in a file whose lines repeat, found blank lines
+    everywhere (11.7 s for 18,000 lines of the seeds repeated)."""
+    old_kept = [number for number, line in enumerate(old_lines) if line and not line.isspace()]
+    new_kept = [number for number, line in enumerate(new_lines) if line and not line.isspace()]
+    if len(old_kept) != len(new_kept):
+        return None
+    ops: list[Opcode] = []
+
+    def add(i1: int, i2: int, j1: int, j2: int) -> None:
+        if i2 - i1 != j2 - j1:
+            tag = "delete" if j1 == j2 else "insert" if i1 == i2 else "replace"
+        else:
+            tag = "equal" if old_lines[i1:i2] == new_lines[j1:j2] else "replace"
+        if ops and ops[-1][0] == tag == "equal":
+            ops[-1] = (tag, ops[-1][1], i2, ops[-1][3], j2)
+        else:
+            ops.append((tag, i1, i2, j1, j2))
+
+    i = j = 0
+    for old_at, new_at in zip(
+        [*old_kept, len(old_lines)], [*new_kept, len(new_lines)], strict=True
+    ):
+        common = min(old_at - i, new_at - j)
+        if common:
+            add(i, i + common, j, j + common)
+        if old_at - i > common or new_at - j > common:
+            add(i + common, old_at, j + common, new_at)
+        if old_at < len(old_lines):
+            add(old_at, old_at + 1, new_at, new_at + 1)
+        i, j = old_at + 1, new_at + 1
+    return ops
 
 
 def lines_of(text: str) -> list[str]:
