@@ -89,16 +89,12 @@ def test_stdin(tmp_path: Path, command: str) -> None:
     assert set(dom.samples) == {"stray-comma", "halfwidth-punctuation"}
 
 
-def test_findings_of_a_long_repeating_file_move_back_to_their_text() -> None:
-    """``repair FILE`` (not written) places what is left on the original's lines: on a
-    long file whose lines repeat, each finding still points at
-    its own text (difflib's pairing was quadratic here)."""
+def _abc_found_and_moved_back(old: str, new: str) -> None:
+    """Findings on every ``ABC`` of ``new`` (one in ~1,000 characters) move back to an
+    ``ABC`` of ``old`` each, no two to the same."""
     from cnfix.model import Finding
     from cnfix.report.text import moved_back
 
-    block = ["第一行,,内容\n", "\n", "\n", "\n", "第二行 ABC 文字\n", "相同的行\n"]
-    old = "".join(block * 1000)
-    new = old.replace(",,", "，").replace(" ABC", "ABC")
     findings = []
     for at in range(0, len(new), 997):
         start = new.find("ABC", at)
@@ -109,26 +105,24 @@ def test_findings_of_a_long_repeating_file_move_back_to_their_text() -> None:
     assert len(moved) == len(findings) > 10
     assert all(old[f.start : f.end] == "ABC" for f in moved)
     assert len({f.start for f in moved}) == len(moved)
+
+
+def test_findings_of_a_long_repeating_file_move_back_to_their_text() -> None:
+    """``repair FILE`` (not written) places what is left on the original's lines: on a
+    long file whose lines repeat, each finding still points at
+    its own text (difflib's pairing was quadratic here)."""
+    block = ["第一行,,内容\n", "\n", "\n", "\n", "第二行 ABC 文字\n", "相同的行\n"]
+    old = "".join(block * 1000)
+    _abc_found_and_moved_back(old, old.replace(",,", "，").replace(" ABC", "ABC"))
 
 
 def test_findings_move_back_across_blank_lines_the_repair_cut() -> None:
     """The same when the repair also cut blank lines (the line count changed) in a file
     too long for ``difflib``'s line pairing (405 s on 18,000 lines of the seeds)."""
-    from cnfix.model import Finding
     from cnfix.report.matcher import DIFFLIB_LINES
-    from cnfix.report.text import moved_back
 
     block = ["第一行,,内容\n", "\n", "\n", "\n", "\n", "第二行 ABC 文字\n", "相同的行\n"]
     old = "".join(block * 1000)
     new = old.replace(",,", "，").replace("\n\n\n\n\n", "\n\n")
     assert old.count("\n") + new.count("\n") > DIFFLIB_LINES
-    findings = []
-    for at in range(0, len(new), 997):
-        start = new.find("ABC", at)
-        if start < 0:
-            break
-        findings.append(Finding("x", "X1", start, start + 3, "m"))
-    moved = moved_back(old, new, findings)
-    assert len(moved) == len(findings) > 10
-    assert all(old[f.start : f.end] == "ABC" for f in moved)
-    assert len({f.start for f in moved}) == len(moved)
+    _abc_found_and_moved_back(old, new)
