@@ -228,7 +228,7 @@ def test_prefilter_stays_linear_on_repeated_signs(unit: str) -> None:
 
 
 def test_sequences_are_found_wherever_ftfy_finds_one() -> None:
-    """``_utf8_sequence_re`` (ftfy's detector without its look-behind, from the stored
+    """``UTF8_SEQUENCE_RE`` (ftfy's detector without its look-behind, from the stored
     copy of ftfy's clue classes) matches wherever ftfy's own ``UTF8_DETECTOR_RE`` does."""
     from ftfy.chardata import UTF8_DETECTOR_RE
 
@@ -238,7 +238,7 @@ def test_sequences_are_found_wherever_ftfy_finds_one() -> None:
     for line in sorted(lines):
         for match in UTF8_DETECTOR_RE.finditer(line):
             found += 1
-            assert latin._utf8_sequence_re().match(line, match.start()), line[:60]
+            assert latin.UTF8_SEQUENCE_RE.match(line, match.start()), line[:60]
     assert found > 20
 
 
