@@ -107,8 +107,6 @@ def _worth_a_look(text: str) -> bool:
     pairs: list[tuple[int, int]] = []
     latin_lines: dict[int, int] = {}
     ftfy_lines: dict[int, int] = {}
-    big5_leads, big5_follows = _utf8_lead_sets("Big5")
-    costs = char_costs()
     # The line of the last sign that needed one: found once per line, not per sign (a
     # line of ten thousand Cyrillic letters must not cost ten thousand searches).
     line = end = -1
@@ -130,8 +128,11 @@ def _worth_a_look(text: str) -> bool:
             if kind == "ftfy" or FTFY_HINT_RE.search(text, index, match.end()):
                 ftfy_lines[line] = end
             continue
-        # A GBK or Big5 start, which may be the other's too, and unusual.
+        # A GBK or Big5 start, which may be the other's too, and unusual. (The tables
+        # are asked here, not before the loop: most short texts have no such sign.)
         char = text[index]
+        big5_leads, big5_follows = _utf8_lead_sets("Big5")
+        costs = char_costs()
         if kind == "gbk":
             gbk.append(index)
         if char in big5_leads and text[index + 1 : index + 2] in big5_follows:
