@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 
 from cnfix.rules.mojibake.chains import _encode
@@ -22,7 +21,7 @@ from cnfix.text.charmodel import (
     noise_count,
     text_cost,
 )
-from cnfix.text.chars import HAN_RE
+from cnfix.text.chars import HAN_RE, lazy_compile
 from cnfix.text.regions import Regions
 
 MIN_SWAP_CHARS = 4
@@ -125,7 +124,7 @@ def _big5_leftovers(
         yield index, index + 1, char, Candidate(swapped, (layer,), gain, neighbour=True)
 
 
-_NOT_ASCII_RE = re.compile("[^\\x00-\\x7f]")
+_NOT_ASCII_RE = lazy_compile("[^\\x00-\\x7f]")
 
 
 def _in_latin_word(text: str, index: int) -> bool:

@@ -100,7 +100,7 @@ def _utf8_sequence_source() -> str:
 UTF8_SEQUENCE_RE = lazy_compile(_utf8_sequence_source, re.VERBOSE)
 
 
-FTFY_C1_RE = re.compile("[\u0080-\u009f]")
+FTFY_C1_RE = lazy_compile("[\u0080-\u009f]")
 
 
 def _han_dense(text: str) -> bool:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from cnfix.rules.mojibake.chains import generated_classes
 from cnfix.rules.mojibake.han_swap import (
     CLUSTER_WIDTH,
@@ -92,7 +90,7 @@ PREFILTER_RE = lazy_compile(_prefilter_source)
 #: Big5 bytes ``DA 66`` it is no UTF-8 and reads as the rare 趂 in GBK), ``A0 3x A0 3x``
 #: an unassigned code point (noise) and ``A0`` before anything else undecodable.
 #: ``tests/test_mojibake_prefilter.py`` checks these facts and many such runs.
-_QUIET_RUN_RE = re.compile("(?:\u00a0(?![\u0040-\u007e])|[\u0020-\u007e])+")
+_QUIET_RUN_RE = lazy_compile("(?:\u00a0(?![\u0040-\u007e])|[\u0020-\u007e])+")
 
 
 def _worth_a_look(text: str) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import re
 
 from cnfix.rules.mojibake.han_swap import _han_swap_spans
 from cnfix.rules.mojibake.han_utf8 import _han_utf8_spans
@@ -12,12 +11,13 @@ from cnfix.rules.mojibake.scoring import Candidate, Span, _is_clear_win
 from cnfix.text.charmodel import (
     text_cost,
 )
+from cnfix.text.chars import lazy_compile
 
 # ---------------------------------------------------------------------------
 # The rule
 # ---------------------------------------------------------------------------
 
-LATIN_HINT_RE = re.compile(f"[\u0080-\u00ff{_HIGH_1252}]")
+LATIN_HINT_RE = lazy_compile(f"[\u0080-\u00ff{_HIGH_1252}]")
 
 
 def _rank(span: tuple[int, int, str, Candidate | None]) -> int:
