@@ -16,7 +16,6 @@ from cnfix.model import Document
 from cnfix.rules import MOJIBAKE, RULES, prepare_for_long_text
 from cnfix.rules.layout import (
     CHINESE_CHAR_RE,
-    EMPTY_LINES_RE,
     SPACE_BEFORE_QUOTE_RE,
     check_space_before_quote,
 )
@@ -41,17 +40,6 @@ def test_space_before_quote_finds_the_full_patterns_places() -> None:
             if start and CHINESE_CHAR_RE.match(text, start - 1):
                 expected.append(match.start())
         assert found == expected, repr(text)
-
-
-def test_blank_lines_first_look_is_the_two_substring_tests() -> None:
-    """``EMPTY_LINES_RE`` finds something exactly where ``"\n\n\n"`` or
-    ``"\n\r\n\r\n"`` is in the text (the test it replaced)."""
-    pieces = ["\n", "\r", "\r\n", " ", "\u3000", "中"]
-    rng = random.Random(8)
-    for _ in range(5000):
-        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
-        expected = "\n\n\n" in text or "\n\r\n\r\n" in text
-        assert (EMPTY_LINES_RE.search(text) is not None) == expected, repr(text)
 
 
 def test_a_long_text_compiles_the_mojibake_prefilter_first(

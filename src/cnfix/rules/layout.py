@@ -9,11 +9,9 @@ from cnfix.text.chars import CHINESE, HAN, is_han, lazy_compile
 from cnfix.text.regions import PartlyKnownRegions, Regions, protected_regions
 
 #: Three or more blank lines in a row (a blank line may hold spaces; CRLF counts too).
+#: Searched with no first look: one that wanted two empty lines (``\n\n\n``) missed
+#: every run whose blank lines hold spaces, for 0.4 ms per MB.
 BLANK_RUN_RE = lazy_compile(r"\n(?:[ \t\u3000]*\r?\n){3,}")
-#: What a text needs before the runs are looked for: two empty lines in a row, with
-#: ``\n`` or CRLF ends (``"\n\n\n" in text or "\n\r\n\r\n" in text``, in one pass
-#: that ``re`` starts at each ``\n``: 3x faster on clean prose full of ``\n\n``).
-EMPTY_LINES_RE = lazy_compile("\n(?:\n\n|\r\n\r\n)")
 
 
 def check_blank_lines(doc: Document) -> Iterator[Finding]:
@@ -29,8 +27,6 @@ def check_blank_lines(doc: Document) -> Iterator[Finding]:
     inside Markdown code blocks are never touched.
     """
     text = doc.text
-    if not EMPTY_LINES_RE.search(text):
-        return
     protected: Regions | PartlyKnownRegions | None = None  # worked out at the first run found
     for match in BLANK_RUN_RE.finditer(text):
         start, end = match.span()
