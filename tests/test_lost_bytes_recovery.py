@@ -415,7 +415,9 @@ def test_a_reading_in_step_that_reads_back_only_losses_rewrites_nothing() -> Non
     ],
 )
 def test_the_count_before_the_cut_line_search_is_never_below_its_matches(text: str) -> None:
-    """The ``str.count`` look that spares clean text the regex pass of ``cut_line_ends``
-    counts at least every mark that ends a line: it never hides a cut document."""
+    """The count of runs of marks before a break that spares clean text the regex pass
+    of ``cut_line_ends`` counts at least every mark that ends a line: it never hides a
+    cut document."""
     matches = len(truncated.MARKED_LINE_END_RE.findall(text))
-    assert truncated._marks_before_breaks(text) >= matches
+    marks = [match.span() for match in recovery.MARK_RE.finditer(text)]
+    assert truncated._marks_before_breaks(text, marks) >= matches

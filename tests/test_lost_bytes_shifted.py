@@ -13,7 +13,7 @@ from damage import CLEAN_SETS, read_clean_set
 import cnfix.rules.lost_bytes as lost_bytes
 from cnfix import scan_text
 from cnfix.rules.lost_bytes import shifted
-from cnfix.rules.lost_bytes.shifted import glued_letters, looks_out_of_step
+from cnfix.rules.lost_bytes.shifted import glued_letters, looks_out_of_step, out_of_step_letters
 
 CLEAN = (FIXTURES / "negative" / "glued-letter-after-punctuation.in.txt").read_text("utf-8")
 
@@ -55,6 +55,30 @@ def test_glued_letters_of_the_clean_sets_are_those_the_regex_pass_found() -> Non
     assert sum(len(glued_letters(document)) for document in documents) > 100
     for document in documents:
         assert glued_letters(document) == _glued(document)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "中陘j陸",
+        "陘j陸陘j陸",  # the context of the second letter includes the first
+        "性質]租賃[採購 性質]租賃[採購 標]否[是 標]否[是",
+        "醫學、悀憭峎鴔瑑本滶鴘熊o展",
+    ],
+)
+def test_out_of_step_letters_are_the_glued_letters_that_look_out_of_step(text: str) -> None:
+    expected = [letter for letter in glued_letters(text) if looks_out_of_step(text, letter)]
+    assert out_of_step_letters(text) == expected
+
+
+def test_out_of_step_letters_of_the_clean_sets_are_those_looked_at_one_by_one() -> None:
+    documents = [document for name in CLEAN_SETS for document in read_clean_set(name)]
+    for document in [*documents, CLEAN]:
+        expected = [
+            letter for letter in glued_letters(document) if looks_out_of_step(document, letter)
+        ]
+        assert out_of_step_letters(document) == expected
 
 
 def test_punctuation_before_a_glued_letter_is_no_sign_of_a_shift() -> None:

@@ -31,8 +31,8 @@ from cnfix.rules.lost_bytes.recovery import (
 from cnfix.rules.lost_bytes.shifted import (
     SHIFTED_REPORT_BITS,
     SHIFTED_SAFE_BITS,
-    glued_letters,
     looks_out_of_step,
+    out_of_step_letters,
     shifted_reading,
 )
 from cnfix.rules.lost_bytes.truncated import cut_line_ends
@@ -154,9 +154,7 @@ def _shifted_spans(
     ``marks``) or a trail byte read as a letter (``代拢?而``, ``中陘j陸``): read again in
     step."""
     resyncs = [start for start, end in marks if end - start == 1][:UTF8_MARK_BUDGET]
-    resyncs += [letter for letter in glued_letters(text) if looks_out_of_step(text, letter)][
-        :UTF8_MARK_BUDGET
-    ]
+    resyncs += out_of_step_letters(text)[:UTF8_MARK_BUDGET]
     for resync in sorted(resyncs):
         if resync == 0 or text[resync - 1].isascii() or _overlaps(resync, resync + 1, reported):
             continue
@@ -321,7 +319,7 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
         yield from _shifted_spans(text, reported, marks)
         if "€" in text:
             yield from _orphan_spans(text, reported)
-        for mark, ranking in cut_line_ends(text):
+        for mark, ranking in cut_line_ends(text, marks):
             if not _overlaps(mark, mark + 1, reported):
                 reported.append((mark, mark + 1))
                 yield LOST_BYTES.finding(
