@@ -4,11 +4,12 @@ it are what an out-of-step reading makes; clean punctuation never sends it there
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
 from conftest import FIXTURES
-from damage import CLEAN_SETS, read_clean_set
+from damage import CLEAN_SETS, LOSSY_FAMILIES, corpus, lossy_span, read_clean_set
 
 import cnfix.rules.lost_bytes as lost_bytes
 from cnfix import scan_text
@@ -156,3 +157,40 @@ def test_the_candidates_from_the_tables_are_those_of_each_pair(codec: str) -> No
             assert shifted.characters_before_mark(codec, byte, after) == tuple(
                 char for char in before if char is not None
             )
+
+
+def test_no_cost_of_the_model_is_below_zero() -> None:
+    """What ``_may_be_reported``'s bound stands on: leaving steps out of a reading's
+    cost never makes it dearer."""
+    from cnfix.text.datafiles import read_data_bytes
+
+    text = read_data_bytes("language_model.txt").decode("utf-8")
+    levels = re.findall(r"(?:^|\t)(-?\d+):", text, re.MULTILINE)
+    assert len(levels) > 1000
+    assert min(int(level) for level in levels) >= 0
+
+
+def _shifted_findings(texts: list[str]) -> list[list[object]]:
+    return [scan_text(text, select=["lost-bytes"]) for text in texts]
+
+
+def test_the_bound_before_ranking_turns_away_no_reading_that_is_reported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Byte-identical: readings out of step of generated losses (one byte lost from GBK
+    and Big5, at a mark and at a glued letter) and of the clean texts that reach the
+    model are reported the same with the bound and without it."""
+    rng = random.Random("bound")
+    texts = [document for document in read_clean_set("classical")[:40] if "?" in document]
+    for family in ("gbk-lost-byte-?", "gbk-lost-byte-U+FFFD", "big5-lost-byte-U+FFFD"):
+        scripts = LOSSY_FAMILIES[family][1]
+        for name, text in corpus()[::12]:
+            if name.split("/")[0] in scripts:
+                made = lossy_span(text, family, rng, "paragraph")
+                if made is not None:
+                    start, end = made[1], made[2]
+                    texts.append(made[0][max(0, start - 200) : end + 200])
+    reported = _shifted_findings(texts)
+    assert sum(map(len, reported)) >= 10
+    monkeypatch.setattr(shifted, "_may_be_reported", lambda *args: True)
+    assert _shifted_findings(texts) == reported

@@ -116,13 +116,16 @@ FIRST_BYTES = range(0x80, 0x100)
 SECOND_BYTES = range(0x40, 0x100)
 
 
-def _read_pairs(codec: str, pairs: list[tuple[int, int]]) -> list[str | None]:
-    """Each pair of bytes read as one character of ``codec`` (None where it is not),
-    in one call of the decoder: a NUL after each pair, which no pair of a first byte
-    from 0x80 and a second from 0x40 takes as its own, separates them again (a
-    decoder call for each pair made the first mark of a scan cost milliseconds)."""
-    data = b"".join(bytes((first, second, 0)) for first, second in pairs)
-    pieces = data.decode(codec, "replace").split("\x00")[: len(pairs)]
+def _read_pairs(codec: str, firsts: bytes, seconds: bytes) -> list[str | None]:
+    """Each pair of bytes ``firsts[i]`` ``seconds[i]`` read as one character of ``codec``
+    (None where it is not), in one call of the decoder: a NUL after each pair, which no
+    pair of a first byte from 0x80 and a second from 0x40 takes as its own, separates
+    them again (a decoder call for each pair made the first mark of a scan cost
+    milliseconds; the bytes are laid out by slices, not a pair at a time)."""
+    data = bytearray(3 * len(firsts))
+    data[0::3] = firsts
+    data[1::3] = seconds
+    pieces = data.decode(codec, "replace").split("\x00")[: len(firsts)]
     return [piece if len(piece) == 1 and piece != "\ufffd" else None for piece in pieces]
 
 
@@ -131,7 +134,7 @@ def _pairs_led_by(codec: str, first: int) -> tuple[str | None, ...]:
     """``_pair(codec, first, second)`` for every ``second`` from 0 to 255."""
     if first not in FIRST_BYTES:
         return (None,) * 256
-    read = _read_pairs(codec, [(first, second) for second in SECOND_BYTES])
+    read = _read_pairs(codec, bytes((first,)) * len(SECOND_BYTES), bytes(SECOND_BYTES))
     return (None,) * SECOND_BYTES.start + tuple(read)
 
 
@@ -140,7 +143,7 @@ def _pairs_ending_in(codec: str, second: int) -> tuple[str | None, ...]:
     """``_pair(codec, first, second)`` for every ``first`` from 0 to 255."""
     if second not in SECOND_BYTES:
         return (None,) * 256
-    read = _read_pairs(codec, [(first, second) for first in FIRST_BYTES])
+    read = _read_pairs(codec, bytes(FIRST_BYTES), bytes((second,)) * len(FIRST_BYTES))
     return (None,) * FIRST_BYTES.start + tuple(read)
 
 
@@ -295,9 +298,18 @@ def _reading(text: str, resync: int, codec: str) -> tuple[float, ShiftedReading]
     # Bits of each garbled character after its predecessor from ``first`` on (no loss is
     # placed before it), and of the in-step chain.
     garbled_steps = step_costs(garbled[first:] + right[:1], text[left + first - 1 : left + first])
+    in_step = "".join(char for char in shifted[first:] if char is not None)
+    if isinstance(last, str):
+        scored_steps = step_costs(in_step + last + right[:1])
+    else:  # the mark that ends the span is scored as it stands (``reading_margin``)
+        scored_steps = step_costs(in_step + text[resync] + right[:1])
+    if not _may_be_reported(garbled_steps, scored_steps, count - first - isinstance(last, tuple)):
+        return None  # the candidates are not ranked
     last_text = last if isinstance(last, str) else _best(last, shifted, right)
-    chain = [char for char in shifted[first:] if char is not None] + [last_text]
-    chain_steps = step_costs("".join(chain) + right[:1])
+    chain = [*in_step, last_text]
+    chain_steps = (
+        scored_steps if isinstance(last, str) else step_costs(in_step + last_text + right[:1])
+    )
     gains = []
     # At least one character must be read back for certain: a mark and the character
     # before it alone (``”�``) are no evidence of a loss.
@@ -326,6 +338,26 @@ def _reading(text: str, resync: int, codec: str) -> tuple[float, ShiftedReading]
     margin, start, pieces, chosen = judged[0]
     lead = margin - judged[1][0] if len(judged) > 1 else math.inf
     return margin, ShiftedReading(left + start, resync + 1, pieces, codec, lead, chosen)
+
+
+def _may_be_reported(garbled_steps: list[float], scored_steps: list[float], places: int) -> bool:
+    """Whether a loss at one of the first ``places`` places may be read back by the report
+    margin's least (``SHIFTED_REPORT_BITS``), before any candidate is ranked: from the
+    ``k``-th place the garbled span costs ``sum(garbled_steps[k:])`` (with the steps into
+    the text after it) and the reading at least ``sum(scored_steps[k + 1:])``, the steps
+    after the character that follows the lost one (no cost of the model is below 0, so
+    leaving out the steps into and out of the lost character is an upper bound on what
+    the reading saves). Where no place may, ``shifted_reading`` would choose a reading
+    that is never reported (the other codec's, if better, is judged on its own)."""
+    least = SHIFTED_REPORT_BITS[0]
+    garbled = sum(garbled_steps[places:])
+    scored = sum(scored_steps[places + 1 :])
+    for k in range(places - 1, -1, -1):
+        garbled += garbled_steps[k]
+        scored += scored_steps[k + 1]
+        if garbled - scored >= least:
+            return True
+    return False
 
 
 def _best(candidates: tuple[str, ...], shifted: list[str | None], right: str) -> str:
