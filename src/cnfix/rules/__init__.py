@@ -18,7 +18,7 @@ from cnfix.rules.punctuation import (
     bulk_halfwidth_punctuation,
     bulk_stray_comma,
 )
-from cnfix.rules.script import MIXED_SCRIPT
+from cnfix.rules.script import MIXED_SCRIPT, bulk_mixed_script
 
 RULES: tuple[Rule, ...] = (
     ENCODING,
@@ -38,6 +38,7 @@ BULK: dict[Check, Callable[[Document], BulkFixes]] = {
     PINYIN_ANNOTATION.check: bulk_pinyin_annotation,
     STRAY_COMMA.check: bulk_stray_comma,
     HALFWIDTH_PUNCTUATION.check: bulk_halfwidth_punctuation,
+    MIXED_SCRIPT.check: bulk_mixed_script,
 }
 
 

@@ -24,7 +24,7 @@ import dataclasses
 import re
 from collections.abc import Iterator
 
-from cnfix.model import Applicability, Document, Edit, Finding, Fix, Rule
+from cnfix.model import Applicability, BulkFixes, Document, Edit, Finding, Fix, Rule
 from cnfix.rules.script.judge import judge
 from cnfix.rules.script.options import (
     HANS,
@@ -43,7 +43,10 @@ from cnfix.rules.script.vocabulary import vocabulary_edits
 from cnfix.text.chars import HAN_RE, PLACEHOLDER_RE
 from cnfix.text.regions import protected_regions
 
-__all__ = ["MIXED_SCRIPT", "check_mixed_script"]
+#: A safe fix as a bare edit ``(start, end, replacement)``, where no one reads the finding
+BareEdit = tuple[int, int, str]
+
+__all__ = ["MIXED_SCRIPT", "bulk_mixed_script", "check_mixed_script"]
 
 
 def _runs(changes: list[Change]) -> Iterator[list[Change]]:
@@ -190,6 +193,26 @@ def check_mixed_script(doc: Document) -> Iterator[Finding]:
       standards write differently (为: Taiwan and Hong Kong 為, OpenCC 爲) is the one the
       text writes elsewhere, else its standard's.
     """
+    yield from _found(doc, bare=False)  # type: ignore[misc]
+
+
+def bulk_mixed_script(doc: Document) -> BulkFixes:
+    """``check_mixed_script`` with its safe fixes as bare edits (``BulkFixes``): a damaged
+    text has thousands, and their messages cost more than finding them."""
+    edits: list[tuple[int, int, int, str]] = []
+    rest: list[Finding] = []
+    for found in _found(doc, bare=True):
+        if isinstance(found, Finding):
+            rest.append(found)
+        else:
+            start, end, replacement = found
+            edits.append((start, end, len(edits), replacement))
+    edits.sort()
+    return BulkFixes(edits, len(edits), rest)
+
+
+def _found(doc: Document, *, bare: bool) -> Iterator[Finding | BareEdit]:
+    """The check's findings, in order; ``bare``: each safe fix as a bare edit instead."""
     target = validate_target_script(doc.settings.target_script)
     vocabulary = VOCABULARY_TARGETS.get(target)
     target = vocabulary or target
@@ -209,13 +232,15 @@ def check_mixed_script(doc: Document) -> Iterator[Finding]:
             has_simplified, has_traditional = runs[start, end]
             state.tell(t.simplified_only, unit, has_simplified)
             state.tell(t.traditional_only, unit, has_traditional)
-        findings = list(_unit_findings(state, unit, target, start))
+        findings = list(_unit_findings(state, unit, target, start, bare))
         if vocabulary and not findings:  # the characters first; then, next pass, the words
-            findings = list(_vocabulary_findings(state, unit, vocabulary, start))
+            findings = list(_vocabulary_findings(state, unit, vocabulary, start, bare))
         for finding in findings:
             if protected is None:
                 protected = protected_regions(doc)
-            if protected and protected.covers(finding.start):
+            if protected and protected.covers(
+                finding.start if isinstance(finding, Finding) else finding[0]
+            ):
                 continue
             yield finding
 
@@ -250,9 +275,10 @@ def prose_view(doc: Document) -> str:
 
 def _placeholders(text: str) -> list[tuple[int, int]]:
     """The spans of placeholder runs of lost data in ``text``."""
-    if "锟" not in text and "烫" not in text and "屯" not in text:
+    runs = [run for run in _PLACEHOLDER_RUNS if run[0] in text]
+    if not runs:
         return []
-    if "\ufffd" not in text and not any(_holds(text, run) for run in _PLACEHOLDER_RUNS):
+    if "\ufffd" not in text and not any(_holds(text, run) for run in runs):
         return []  # 屯 is a common character (屯門): no run of it, nothing to search for
     return [m.span() for m in PLACEHOLDER_RE.finditer(text)]
 
@@ -287,14 +313,18 @@ def _not_prose(doc: Document) -> list[tuple[int, int]]:
 
 
 def _vocabulary_findings(
-    state: CheckState, unit: str, standard: str, offset: int
-) -> Iterator[Finding]:
-    """Words of a Traditional ``unit`` that the region ``standard`` writes otherwise."""
+    state: CheckState, unit: str, standard: str, offset: int, bare: bool = False
+) -> Iterator[Finding | BareEdit]:
+    """Words of a Traditional ``unit`` that the region ``standard`` writes otherwise
+    (``bare``: as bare edits, all safe)."""
     verdict = judge(state, unit)
     if verdict is None or verdict.majority != HANT:
         return
     region = STANDARD_NAMES[standard]
     for start, end, new in vocabulary_edits(unit, standard):
+        if bare:
+            yield start + offset, end + offset, new
+            continue
         old = unit[start:end]
         edit = Edit(start + offset, end + offset, new)
         fix = Fix((edit,), f"Use {region} vocabulary", Applicability.SAFE)
@@ -302,8 +332,11 @@ def _vocabulary_findings(
         yield MIXED_SCRIPT.finding(start + offset, end + offset, message, fix)
 
 
-def _unit_findings(state: CheckState, unit: str, target: str, offset: int = 0) -> Iterator[Finding]:
-    """The findings on ``unit``, which starts at ``offset`` in the text."""
+def _unit_findings(
+    state: CheckState, unit: str, target: str, offset: int = 0, bare: bool = False
+) -> Iterator[Finding | BareEdit]:
+    """The findings on ``unit``, which starts at ``offset`` in the text (``bare``: each
+    safe fix as a bare edit instead)."""
     verdict, wanted, changes = unit_changes(state, unit, target)
     if verdict is None or wanted is None or not changes:
         return
@@ -321,7 +354,11 @@ def _unit_findings(state: CheckState, unit: str, target: str, offset: int = 0) -
         )
     for run in _runs(changes):
         first, last = run[0].position, run[-1].position + 1
-        old, new = unit[first:last], "".join(change.replacement for change in run)
+        new = "".join(change.replacement for change in run)
+        if bare and run[0].safe and target != "keep":
+            yield first + offset, last + offset, new
+            continue
+        old = unit[first:last]
         if run[0].variant:
             message = f"{old} is not the {STANDARD_NAMES[target]} form: {new}"
         elif wanted != majority:

@@ -81,9 +81,9 @@ class Conversion:
     minority: bool = False
 
 
-@dataclass(frozen=True)
-class Window:
-    """A window of the unit around some positions, converted; all of equal length."""
+class Window(NamedTuple):
+    """A window of the unit around some positions, converted; all of equal length (a named
+    tuple: a damaged text has thousands)."""
 
     start: int
     #: the positions (in the unit) it was converted for
