@@ -21,6 +21,7 @@ of a word decides its remnants) and :mod:`.view` (both, through romanisation glo
 from __future__ import annotations
 
 import dataclasses
+import operator
 import re
 from collections.abc import Iterator
 
@@ -49,10 +50,14 @@ BareEdit = tuple[int, int, str]
 __all__ = ["MIXED_SCRIPT", "bulk_mixed_script", "check_mixed_script"]
 
 
+#: A change's position (its first field), as a sort key
+_POSITION = operator.itemgetter(0)
+
+
 def _runs(changes: list[Change]) -> Iterator[list[Change]]:
     """Adjacent changes of the same kind and safety, as runs (one finding each)."""
     run: list[Change] = []
-    for change in sorted(changes, key=lambda c: c.position):
+    for change in sorted(changes, key=_POSITION):
         if run and (
             change.position != run[-1].position + 1
             or (change.safe, change.variant) != (run[-1].safe, run[-1].variant)
