@@ -14,10 +14,12 @@ from conftest import SEEDS
 from damage import corpus
 from test_rule_speed_equivalence import SAMPLES, annotate, flatten
 
+from cnfix.adapters.opencc import convert
 from cnfix.engine import repair_document
 from cnfix.engine.deferred import AppliedFixes
-from cnfix.model import Applicability, Document
+from cnfix.model import Applicability, Document, Settings
 from cnfix.rules import BULK, RULES
+from cnfix.rules.script import MIXED_SCRIPT, bulk_mixed_script
 from cnfix.text.chars import is_han
 
 
@@ -63,21 +65,46 @@ def test_bulk_edits_are_the_safe_fixes_of_the_check(rule) -> None:  # type: igno
     findings come in the check's order."""
     bulk = _bulk_of(rule.check)
     for label, kind, text in ALL:
-        doc = Document(text, kind=kind)
-        findings = list(rule.check(doc))
-        safe = [f for f in findings if f.fix and f.fix.applicability is Applicability.SAFE]
-        rest = [f for f in findings if f not in safe]
-        got = bulk(doc)
-        assert got.fixes == len(safe), label
-        assert got.rest == rest, label
-        owners: dict[int, list[tuple[int, int, str]]] = {}
-        for start, end, fix, replacement in got.edits:
-            owners.setdefault(fix, []).append((start, end, replacement))
-        assert sorted(map(tuple, owners.values())) == sorted(
-            tuple((e.start, e.end, e.replacement) for e in f.fix.edits)  # type: ignore[union-attr]
-            for f in safe
-        ), label
-        assert got.edits == sorted(got.edits), label
+        _assert_bulk_is_the_check(rule, bulk, Document(text, kind=kind), label)
+
+
+def _assert_bulk_is_the_check(rule, bulk, doc: Document, label: str) -> None:  # type: ignore[no-untyped-def]
+    findings = list(rule.check(doc))
+    safe = [f for f in findings if f.fix and f.fix.applicability is Applicability.SAFE]
+    rest = [f for f in findings if f not in safe]
+    got = bulk(doc)
+    assert got.fixes == len(safe), label
+    assert got.rest == rest, label
+    owners: dict[int, list[tuple[int, int, str]]] = {}
+    for start, end, fix, replacement in got.edits:
+        owners.setdefault(fix, []).append((start, end, replacement))
+    assert sorted(map(tuple, owners.values())) == sorted(
+        tuple((e.start, e.end, e.replacement) for e in f.fix.edits)  # type: ignore[union-attr]
+        for f in safe
+    ), label
+    assert got.edits == sorted(got.edits), label
+
+
+def test_mixed_script_bare_edits_under_every_target() -> None:
+    """``mixed-script``'s bare edits are its safe fixes whatever ``--to`` asks (a named
+    script converts the whole text; ``twp`` the vocabulary too; ``keep`` fixes nothing)."""
+    rng = random.Random("bulk-mixed-script")
+    texts = [text for _, text in rng.sample(corpus(), 4)]
+    texts = [*(flip_some(text, rng) for text in texts), *texts]
+    for target in ("auto", "hant", "hans", "tw", "hk", "twp", "hkp", "keep"):
+        settings = Settings(target_script=target)
+        for n, text in enumerate(texts):
+            doc = Document(text[:3000], settings=settings)
+            _assert_bulk_is_the_check(MIXED_SCRIPT, bulk_mixed_script, doc, f"{target}/{n}")
+
+
+def flip_some(text: str, rng: random.Random) -> str:
+    """``text`` with one Han character in fifty written in the other script (OpenCC)."""
+    other = convert(text, "t2s") if convert(text, "t2s") != text else convert(text, "s2tw")
+    if len(other) != len(text):
+        return text
+    pairs = zip(text, other, strict=True)
+    return "".join(b if is_han(a) and rng.random() < 0.02 else a for a, b in pairs)
 
 
 def _same_repair(doc: Document) -> AppliedFixes:

@@ -22,6 +22,7 @@ from cnfix.rules.script.judge import judge
 from cnfix.rules.script.probes import undecided_positions
 from cnfix.rules.script.spellings import (
     _SPELLINGS,
+    OWN_CLASS_LENGTH,
     _forms,
     _reading,
     _several_forms,
@@ -105,6 +106,8 @@ def test_spelling_index_matches_the_lookahead() -> None:
     """Positions of Simplified-only characters and of shared ones with several forms
     (后 里 发 面 钟), at the ends of the text and next to line breaks."""
     samples = [*_damaged_texts(), "钟\n鐘意", "鐘意\n钟意", "后", "發后\n髮", "钟意鐘"]
+    samples.append("\n\n".join(_damaged_texts()))  # a long text: a class of its forms alone
+    assert len(samples[-1]) > OWN_CLASS_LENGTH
     for text in samples:
         chars = tables().simplified_only.chars | set("后里发面钟干台")
         positions = [i for i, char in enumerate(text) if char in chars]
