@@ -72,6 +72,9 @@ def test_joined_pieces_convert_as_they_would_alone() -> None:
         shuffled = list(zip(pieces, expected, strict=True))
         rng.shuffle(shuffled)
         assert memo.convert_all([p for p, _ in shuffled], config) == [e for _, e in shuffled]
+        # pieces without a line break (a text's windows within lines: paired at once)
+        lines = [piece for piece in pieces if "\n" not in piece]
+        assert CheckState().convert_all(lines, config) == one_by_one(lines, config), config
 
 
 def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -76,15 +76,22 @@ class CheckState:
         if not new:
             return [memo[piece] for piece in pieces]
         done: dict[str, str] = {}
-        lines = convert_piece("\n".join(new), config).split("\n")
-        counts = [piece.count("\n") + 1 for piece in new]
-        if len(lines) == sum(counts):
-            at = 0
-            for piece, count in zip(new, counts, strict=True):
-                done[piece] = lines[at] if count == 1 else "\n".join(lines[at : at + count])
-                at += count
-        else:  # never seen: OpenCC wrote or removed a line break
-            done = {piece: convert_piece(piece, config) for piece in new}
+        joined = "\n".join(new)
+        lines = convert_piece(joined, config).split("\n")
+        if joined.count("\n") == len(new) - 1 and len(lines) == len(new):
+            done = dict(zip(new, lines, strict=True))  # no piece holds a line break
+        else:
+            counts = [piece.count("\n") + 1 for piece in new]
+            if len(lines) == sum(counts):
+                at = 0
+                for piece, count in zip(new, counts, strict=True):
+                    done[piece] = lines[at] if count == 1 else "\n".join(lines[at : at + count])
+                    at += count
+            else:  # never seen: OpenCC wrote or removed a line break
+                done = {piece: convert_piece(piece, config) for piece in new}
+        if max(map(len, new)) <= REMEMBERED_LENGTH:
+            memo.update(done)
+            return [memo[piece] for piece in pieces]
         memo.update((piece, out) for piece, out in done.items() if len(piece) <= REMEMBERED_LENGTH)
         return [done[piece] if piece in done else memo[piece] for piece in pieces]
 
