@@ -8,11 +8,13 @@ characters found once per text, and the quick verdict on a glossed unit.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import random
 import re
 import sys
 
+import pytest
 from conftest import ROOT, SEEDS, corpus_documents
 
 from cnfix.model import Document
@@ -30,7 +32,7 @@ from cnfix.rules.script.spellings import (
 )
 from cnfix.rules.script.state import CheckState
 from cnfix.rules.script.tables import tables
-from cnfix.rules.script.units import units
+from cnfix.rules.script.units import _BLANK_LINE_RE, _Blanks, units
 from cnfix.text.chars import HAN_RUN_RE, PLACEHOLDER_RE, count_han, is_han
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -146,3 +148,22 @@ def test_quick_verdict_tells_whether_there_is_a_minority() -> None:
                     assert (quick is None) == (full is None)
                     if quick is not None and full is not None:
                         assert bool(quick.minority) == bool(full.minority)
+
+
+@pytest.mark.parametrize("walk", [0, 1 / 300, 1, 100])
+def test_blank_lines_walked_to_match_one_scan(monkeypatch: pytest.MonkeyPatch, walk: float) -> None:
+    """The paragraph around a character, found by walking the line breaks near it (chains
+    of blank lines of either parity, white space in them, the text's ends), is the one
+    between the blank lines of one scan of the text; past the walks' budget too."""
+    monkeypatch.setattr(sys.modules[_Blanks.__module__], "WALK_PER_CHAR", walk)
+    rng = random.Random(6)
+    alphabet = ["\n", "\n", "\n", " ", "\t", "\u3000", "中", "a"]
+    for _ in range(1500):
+        text = "".join(rng.choices(alphabet, k=rng.randint(1, 60)))
+        breaks = [m.end() for m in _BLANK_LINE_RE.finditer(text)]
+        blanks = _Blanks(text)
+        for at, char in enumerate(text):
+            if char in "中a":
+                k = bisect.bisect_right(breaks, at)
+                expected = breaks[k - 1] if k else 0, breaks[k] if k < len(breaks) else len(text)
+                assert blanks.around(at) == expected, (text, at)

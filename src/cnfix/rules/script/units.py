@@ -150,14 +150,11 @@ def _deciding_paragraphs(
     is the one holding the next character of the other script (of either script, while
     no majority has shown). Clean text of one script is a single search. The paragraphs
     are those of :func:`_all_paragraphs`, found around that character only
-    (counted as :func:`_majority_counts` counts them). Where the paragraph around it
-    starts and ends: the blank lines before and after it, of one scan of the text for
-    them (done once some character is found; looking back line by line from each costs
-    more on text of many lines).
+    (counted as :func:`_majority_counts` counts them), where :class:`_Blanks` puts them.
     """
     current: str | None = None
     end = 0
-    breaks: list[int] | None = None  # where each blank line ends
+    blanks = _Blanks(text)
     while end < len(text):
         if current is None:
             found = [at for at in (finders[HANS](end), finders[HANT](end)) if at is not None]
@@ -166,15 +163,86 @@ def _deciding_paragraphs(
             at = finders[HANS if current == HANT else HANT](end)
         if at is None:
             return
-        if breaks is None:
-            breaks = [m.end() for m in _BLANK_LINE_RE.finditer(text)]
-        # text[at] is no white space: no blank line holds it
-        k = bisect.bisect_right(breaks, at)
-        start, end = breaks[k - 1] if k else 0, breaks[k] if k < len(breaks) else len(text)
+        start, end = blanks.around(at)
         simplified, traditional = _majority_counts(text[start:end])
         yield start, end, simplified, traditional
         script = HANS if simplified > traditional else HANT if traditional > simplified else None
         current = (current or script) if script is None or script == current else script
+
+
+#: The white space a blank line may hold (:data:`_BLANK_LINE_RE`).
+_BLANK_SPACE = frozenset(" \t\u3000")
+#: Line breaks looked at around found characters, per character of the text, before the
+#: text's blank lines are all found in one scan: some ~0.7 µs each, a seventh of what the
+#: scan costs, so that damaged text (a paragraph to count for each remnant) loses little.
+WALK_PER_CHAR = 1 / 2000
+
+
+class _Blanks:
+    """Where the paragraph around a character starts and ends: after the blank line
+    (:data:`_BLANK_LINE_RE`, matched left to right) before it, and after the one after it.
+
+    Found by walking the line breaks near the character (clean text asks about a few
+    characters: one scan of the whole text for its blank lines cost ~0.7 ms per MB), and
+    by that one scan once the walks have looked at ``WALK_PER_CHAR`` line breaks per
+    character of the text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.budget = len(text) * WALK_PER_CHAR
+        self.breaks: list[int] | None = None  # where each blank line ends
+
+    def around(self, at: int) -> tuple[int, int]:
+        """``(start, end)`` of the paragraph holding ``text[at]`` (no white space)."""
+        text = self.text
+        if self.breaks is None:
+            start, end = self._before(at), self._after(at)
+            if start is not None and end is not None:
+                return start, end
+            self.breaks = [m.end() for m in _BLANK_LINE_RE.finditer(text)]
+        k = bisect.bisect_right(self.breaks, at)
+        breaks = self.breaks
+        return breaks[k - 1] if k else 0, breaks[k] if k < len(breaks) else len(text)
+
+    def _before(self, at: int) -> int | None:
+        """Where the last blank line before ``at`` ends (0: none); None: over budget.
+
+        The line breaks separated by white space only make a chain, and the scan pairs
+        them from the chain's first: a chain of m breaks ends blank lines after its 2nd,
+        4th … break."""
+        text = self.text
+        newline = text.rfind("\n", 0, at)
+        while self.budget > 0:
+            self.budget -= 1
+            if newline < 0:
+                return 0
+            chain = [newline]  # the breaks of the chain that ends here, backwards
+            j = newline - 1
+            while j >= 0 and (text[j] == "\n" or text[j] in _BLANK_SPACE):
+                if text[j] == "\n":
+                    chain.append(j)
+                j -= 1
+            if len(chain) > 1:
+                return chain[len(chain) % 2] + 1  # the last of an even count from the first
+            newline = text.rfind("\n", 0, j + 1)
+        return None
+
+    def _after(self, at: int) -> int | None:
+        """Where the first blank line after ``at`` ends (the text's end: none); None:
+        over budget. The chain of breaks it starts is a blank line from its second."""
+        text = self.text
+        newline = text.find("\n", at)
+        while self.budget > 0:
+            self.budget -= 1
+            if newline < 0:
+                return len(text)
+            j = newline + 1
+            while j < len(text) and text[j] in _BLANK_SPACE:
+                j += 1
+            if j < len(text) and text[j] == "\n":
+                return j + 1
+            newline = text.find("\n", j)
+        return None
 
 
 def _finder(text: str, chars: CharClass) -> Callable[[int], int | None]:
