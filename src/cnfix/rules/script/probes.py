@@ -351,9 +351,7 @@ def _named_by_phrase(state: CheckState, text: str, i: int) -> bool:
     """True when only a person's name in OpenCC's phrases changes ``text[i]``: it stands in
     a name that no word covers, and the given name alone, read as Simplified, keeps it
     (黄世杰 → 黃世傑 is another person's name, no evidence; 游万豐: 万丰 → 萬豐 is a word)."""
-    if word_forms(text, i):  # (asked first: it is cheaper, and most hits have words)
-        return False
-    span = _name_around(text, i)
+    span = None if word_forms(text, i) else _name_around(text, i)  # words first: cheaper
     if span is None:
         return False
     given = text[span[0] + 1 : span[1]]
