@@ -45,6 +45,7 @@ from cnfix.app.parallel import MIN_PARALLEL_BYTES
 from cnfix.app.pool import Pool
 from cnfix.app.runner import RunOptions
 from cnfix.engine import ConvergenceError, check_document, repair_document
+from cnfix.engine.deferred import AppliedFixes
 from cnfix.io.decode import InputError
 from cnfix.model import Document, Finding
 
@@ -278,14 +279,19 @@ def check_value(outcome: RecordOutcome, value: str, options: RunOptions) -> None
         outcome.text = value if outcome.findings else ""
         return
     try:
-        result = repair_document(doc, options.rules, unsafe_fixes=options.unsafe_fixes)
+        result = repair_document(
+            doc,
+            options.rules,
+            unsafe_fixes=options.unsafe_fixes,
+            defer_applied=options.defer_applied,
+        )
     except ConvergenceError as error:
         outcome.error = str(error)
         return
     outcome.findings = list(result.remaining)
     if result.text != value:
         outcome.repaired = result.text
-        outcome.applied = list(result.applied)
+        outcome.applied = result.applied if options.defer_applied else list(result.applied)
     if outcome.findings or outcome.repaired is not None:
         outcome.text = value
 
@@ -336,9 +342,10 @@ def process_block(
                 record.line = b""
             # Sent back by a worker as columns: the parent mostly only counts them.
             record.findings = PackedFindings(record.findings)
-            record.applied = PackedFindings(record.applied)
             if options.brief:
                 brief_record(record, options)
+            elif not isinstance(record.applied, AppliedFixes):
+                record.applied = PackedFindings(record.applied)
             records.append(record)
     return BlockResult(len(lines), b"".join(output), records, states)
 
