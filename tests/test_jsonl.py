@@ -152,6 +152,123 @@ def test_the_found_record_ends_where_json_scans_it_to(
             assert found == expected
 
 
+def _stepwise(line: str, path: tuple[str, ...]) -> tuple[int, int, str] | None:
+    """``locate_string`` as it was before keys and commas were matched by patterns:
+    every key, colon, comma and bracket taken one step at a time, the field scanned
+    again once found."""
+    from json.decoder import JSONDecoder, scanstring
+
+    scan = JSONDecoder().scan_once
+
+    def skip(index: int) -> int:
+        while line[index : index + 1] in (" ", "\t", "\n", "\r"):
+            index += 1
+        return index
+
+    def expect(index: int, char: str) -> None:
+        if line[index : index + 1] != char:
+            raise ValueError(f"expected {char!r} at column {index + 1}")
+
+    def value_end(index: int) -> int:
+        try:
+            return scan(line, index)[1]
+        except StopIteration:
+            raise ValueError(f"expected a JSON value at column {index + 1}") from None
+
+    def find(index: int, path: tuple[str, ...]) -> tuple[int, int]:
+        if not path:
+            return index, -1
+        key, found = path[0], None
+        opener, closer = line[index : index + 1], "}"
+        if opener == "[" and key.isdigit():
+            closer = "]"
+        elif opener != "{":
+            value_end(index)
+            raise LookupError
+        index, position = skip(index + 1), 0
+        if line[index : index + 1] == closer:
+            raise LookupError
+        while True:
+            if closer == "}":
+                expect(index, '"')
+                name, index = scanstring(line, index + 1)
+                index = skip(index)
+                expect(index, ":")
+                index = skip(index + 1)
+                if name == key:
+                    found = index
+            elif position == int(key):
+                found = index
+            index = skip(value_end(index))
+            if line[index : index + 1] == ",":
+                index, position = skip(index + 1), position + 1
+                continue
+            expect(index, closer)
+            break
+        if found is None:
+            raise LookupError
+        return find(found, path[1:])[0], index + 1
+
+    def ends(end: int) -> None:
+        if skip(end) != len(line):
+            raise ValueError(f"extra data after the record at column {end + 1}")
+
+    start = skip(1 if line.startswith("\ufeff") else 0)
+    expect(start, "{")
+    try:
+        value_at, end = find(start, path)
+    except LookupError:
+        ends(value_end(start))
+        return None
+    ends(end)
+    if line[value_at : value_at + 1] != '"':
+        raise TypeError("not a string")
+    value, end = scanstring(line, value_at + 1)
+    return value_at, end, value
+
+
+_spaces = st.sampled_from(["", " ", "\t", " \r\n "])
+
+
+@given(
+    record=st.dictionaries(st.text(max_size=4), json_values, max_size=3),
+    text=st.text(max_size=8) | st.integers(),
+    spaces=st.lists(_spaces, min_size=4, max_size=4),
+    escaped=st.booleans(),
+    cut=st.integers(0, 60),
+    nested=st.sampled_from(["", "meta", "turns"]),
+)
+def test_locate_string_agrees_with_the_stepwise_scan(
+    record: dict, text: object, spaces: list[str], escaped: bool, cut: int, nested: str
+) -> None:
+    """Keys and commas matched by patterns, the field's value taken from the search:
+    the span, value and error of every record are those of the scan one step at a time
+    (white space anywhere, escaped keys, fields that are not strings, lines cut short)."""
+    path: tuple[str, ...] = ("text",)
+    body: object = {**record, "text": text}
+    if nested == "meta":
+        path, body = ("meta", "text"), {"id": 1, "meta": body}
+    elif nested == "turns":
+        path, body = ("turns", "1", "text"), {"turns": [{}, body, 3]}
+    comma, colon, before, after = spaces
+    line = json.dumps(
+        body, ensure_ascii=escaped, separators=(comma + "," + comma, colon + ":" + colon)
+    )
+    if escaped:
+        line = line.replace('"text"', '"te\\u0078t"', 1)
+    line = before + line + after
+    for candidate in (line, line[:cut] + line[cut + 1 :]):
+        try:
+            expected: object = _stepwise(candidate, path)
+        except (ValueError, TypeError) as error:
+            expected = (type(error), str(error))
+        try:
+            found: object = locate_string(candidate, path)
+        except (ValueError, TypeError) as error:
+            found = (type(error), str(error))
+        assert found == expected
+
+
 def test_encode_string_keeps_the_literal_style() -> None:
     assert encode_string("中，", '"中"') == '"中，"'
     assert encode_string("中，", '"\\u4e2d"') == '"\\u4e2d\\uff0c"'

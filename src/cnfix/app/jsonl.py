@@ -94,36 +94,43 @@ def _expect(line: str, index: int, char: str) -> None:
         raise ValueError(f"expected {char!r} at column {index + 1}")
 
 
-def _find_value(line: str, index: int, path: tuple[str, ...]) -> tuple[int, int]:
-    """Where the value at ``path`` starts, for the value that starts at ``index``, and
-    where that outer value ends (-1 when ``path`` is empty: not scanned).
+Found = tuple[int, int, object]
+
+
+def _find_value(line: str, index: int, path: tuple[str, ...]) -> tuple[Found, int]:
+    """Where the value at ``path`` starts and ends, and the value, for the value that
+    starts at ``index``; and where that outer value ends.
 
     Every member of each object on the way is scanned (a later duplicate key wins,
     as in ``json.loads``), so malformed JSON on the path raises ValueError, and a
     record whose field is found has been scanned whole.
     """
-    if not path:
-        return index, -1
     key, rest = path[0], path[1:]
     opener = line[index : index + 1]
-    found: int | None = None
+    found: Found | None = None
     if opener == "{":
         index = _skip_ws(line, index + 1)
         if line[index : index + 1] == "}":
             raise _NotFound
         while True:
-            _expect(line, index, '"')
-            name, index = scanstring(line, index + 1)
-            index = _skip_ws(line, index)
-            _expect(line, index, ":")
-            index = _skip_ws(line, index + 1)
-            if name == key:
-                found = index
-            _, index = _scan_value(line, index)
-            index = _skip_ws(line, index)
-            if line[index : index + 1] == ",":
+            member = _PLAIN_KEY.match(line, index)  # most keys: no escape, one match
+            if member is not None:
+                name, index = member.group(1), member.end()
+            else:
+                _expect(line, index, '"')
+                name, index = scanstring(line, index + 1)
+                index = _skip_ws(line, index)
+                _expect(line, index, ":")
                 index = _skip_ws(line, index + 1)
+            start = index
+            value, index = _scan_value(line, index)
+            if name == key:
+                found = start, index, value
+            comma = _COMMA.match(line, index)
+            if comma is not None:
+                index = comma.end()
                 continue
+            index = _skip_ws(line, index)
             _expect(line, index, "}")
             break
     elif opener == "[" and key.isdigit():
@@ -132,13 +139,15 @@ def _find_value(line: str, index: int, path: tuple[str, ...]) -> tuple[int, int]
         if line[index : index + 1] == "]":
             raise _NotFound
         while True:
+            start = index
+            value, index = _scan_value(line, index)
             if position == wanted:
-                found = index
-            _, index = _scan_value(line, index)
-            index = _skip_ws(line, index)
-            if line[index : index + 1] == ",":
-                index, position = _skip_ws(line, index + 1), position + 1
+                found = start, index, value
+            comma = _COMMA.match(line, index)
+            if comma is not None:
+                index, position = comma.end(), position + 1
                 continue
+            index = _skip_ws(line, index)
             _expect(line, index, "]")
             break
     else:
@@ -146,7 +155,15 @@ def _find_value(line: str, index: int, path: tuple[str, ...]) -> tuple[int, int]
         raise _NotFound
     if found is None:
         raise _NotFound
-    return _find_value(line, found, rest)[0], index + 1  # after the closing bracket
+    if rest:
+        found = _find_value(line, found[0], rest)[0]
+    return found, index + 1  # after the closing bracket
+
+
+# A member's key without escapes and the colon after it, white space around; and the
+# comma between members. Anything else is scanned step by step, as ``json`` reports it.
+_PLAIN_KEY = re.compile(r'"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*')
+_COMMA = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
 
 
 def _scan_value(line: str, index: int) -> tuple[object, int]:
@@ -169,15 +186,14 @@ def locate_string(line: str, path: tuple[str, ...]) -> tuple[int, int, str] | No
     start = _skip_ws(line, 1 if line.startswith("\ufeff") else 0)  # a BOM on the first line
     _expect(line, start, "{")
     try:
-        value_at, end = _find_value(line, start, path)
+        (value_at, value_end, value), end = _find_value(line, start, path)
     except _NotFound:
         _check_complete(line, start)
         return None
     _check_ends(line, end)  # the record was scanned whole by the search
-    if line[value_at : value_at + 1] != '"':
+    if not isinstance(value, str):
         raise TypeError("not a string")
-    value, end = scanstring(line, value_at + 1)
-    return value_at, end, value
+    return value_at, value_end, value
 
 
 def _check_complete(line: str, start: int) -> None:
