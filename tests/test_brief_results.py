@@ -86,15 +86,19 @@ def _records() -> bytes:
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-@pytest.mark.parametrize("lines", [False, True])
+@pytest.mark.parametrize(("lines", "defer"), [(False, False), (True, False), (True, True)])
 def test_a_brief_block_keeps_its_output_and_counts(
-    monkeypatch: pytest.MonkeyPatch, jobs: int, lines: bool
+    monkeypatch: pytest.MonkeyPatch, jobs: int, lines: bool, defer: bool
 ) -> None:
+    """A brief block (with ``defer``: its fixes built only if read, as ``repair
+    --jsonl -o`` runs it) writes what a full one writes and counts what it counts."""
     monkeypatch.setattr(jsonl, "BATCH_BYTES", 4096)
     data = _records()
     full = RunOptions(rules=RULES, repair=True, write=True)
     made = partial(left_lines, unsafe_fixes=False, asked=False) if lines else None
-    brief = RunOptions(rules=RULES, repair=True, write=True, brief=True, left_lines=made)
+    brief = RunOptions(
+        rules=RULES, repair=True, write=True, brief=True, left_lines=made, defer_applied=defer
+    )
     one = list(run_blocks(io.BytesIO(data), ("text",), full, jobs=1))
     two = list(run_blocks(io.BytesIO(data), ("text",), brief, jobs=jobs))
     assert b"".join(b.data for b in one) == b"".join(b.data for b in two) != data
@@ -177,9 +181,19 @@ def test_cli_brief_jsonl_repair_says_what_a_full_one_says(
     source = tmp_path / "in.jsonl"
     source.write_bytes(_records())
     briefed = _spy(monkeypatch)
+    deferred: list[bool] = []
+    real = jsonl.repair_document
+
+    def spy(*args: Any, **options: Any) -> Any:
+        deferred.append(options["defer_applied"])
+        return real(*args, **options)
+
+    monkeypatch.setattr(jsonl, "repair_document", spy)
     args = ["repair", "--jsonl", "--jobs", jobs, str(source)]
     output = _same_report(CliRunner(), args, tmp_path, "out.jsonl")
     assert any(briefed) or jobs == "2"  # lines made here: one job
+    # Here, the brief run's fixes were built only if read, the full run's were built.
+    assert jobs == "2" or (True in deferred and False in deferred)
     assert "(not fixed: unsafe, --unsafe-fixes applies it)" in output  # findings left
     assert "records repaired." in output
     assert _written(tmp_path / "out.jsonl")[Path()] != source.read_bytes()
