@@ -12,8 +12,13 @@ from cnfix.engine.deferred import AppliedFixes
 from cnfix.model import Applicability, Edit, Finding, Fix
 
 _APPLICABILITY = tuple(Applicability)
-_INDEX: dict[Applicability | None, int] = {kind: at for at, kind in enumerate(_APPLICABILITY)}
 _KIND: dict[int, Applicability | None] = {-1: None, **dict(enumerate(_APPLICABILITY))}
+
+
+def _indexes(kinds: list[Applicability | None]) -> list[int]:
+    """Each kind's index in ``_KIND`` (-1: no fix). By position in a tuple, not by a
+    dict: an enum member hashes in Python, once per fix of a damaged text."""
+    return [-1 if kind is None else _APPLICABILITY.index(kind) for kind in kinds]
 
 
 class PackedFindings(list[Finding]):
@@ -110,7 +115,7 @@ class CountedOnly(PackedFindings):
 
     def __reduce__(self) -> tuple[Any, ...]:
         rules, kinds = _tally_columns(self)
-        return CountedFindings, (rules, [_INDEX.get(kind, -1) for kind in kinds])
+        return CountedFindings, (rules, _indexes(kinds))
 
 
 _UNREADABLE = "findings sent only to be counted (RunOptions.brief) cannot be read"
@@ -158,7 +163,7 @@ def _counted(applied: Sequence[Finding]) -> Sequence[Finding]:
     without building a finding."""
     if isinstance(applied, AppliedFixes):
         rules, kinds = applied.tally_columns()
-        return CountedFindings(rules, [_INDEX.get(kind, -1) for kind in kinds])
+        return CountedFindings(rules, _indexes(kinds))
     return CountedOnly(applied)
 
 
