@@ -206,8 +206,9 @@ def repair(
         configured = configured.replace(brief=True, left_lines=lines)
         run = configured.base
     if jsonl:
-        # Counted only, a record's fixes are built only if read (here or in a worker).
-        records = replace(run, defer_applied=counted)
+        # Counted only, a record's safe fixes are built only if read (here or in a
+        # worker); with --unsafe-fixes the engine builds every fix anyway.
+        records = replace(run, defer_applied=counted and not run.unsafe_fixes)
         records_run = JsonlRun(paths, field_spec, records, jobs=jobs, output=output)
     screen = Screen(stream, reporting, long_run=(jsonl or long_run(files)) and not interactive)
     if records_run is not None:
