@@ -13,14 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cnfix import repair_text
-from cnfix.app.jsonl import (
-    FieldPathError,
-    encode_string,
-    locate_string,
-    parse_field_path,
-    process_line,
-    run_blocks,
-)
+from cnfix.app.json_fields import FieldPathError, encode_string, locate_string, parse_field_path
+from cnfix.app.jsonl import process_line, run_blocks
 from cnfix.app.runner import RunOptions
 from cnfix.cli import cli
 from cnfix.rules import RULES

@@ -71,7 +71,8 @@ def repair_shard(
 ) -> ShardResult:
     """Repair the field ``field`` of every record of the shard ``source`` into
     ``destination``: the map function a cluster runs, one shard per task, one process."""
-    from cnfix.app.jsonl import parse_field_path, run_blocks
+    from cnfix.app.json_fields import parse_field_path
+    from cnfix.app.jsonl import run_blocks
     from cnfix.io.chunks import StreamWriter
 
     options = RunOptions(

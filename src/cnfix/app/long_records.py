@@ -18,14 +18,8 @@ from collections import Counter
 from collections.abc import Iterator
 
 from cnfix.app import jsonl
-from cnfix.app.jsonl import (
-    BlockResult,
-    RecordOutcome,
-    check_value,
-    encode_string,
-    locate_string,
-    process_block,
-)
+from cnfix.app.json_fields import encode_string, locate_string
+from cnfix.app.jsonl import BlockResult, RecordOutcome, check_value, process_block
 from cnfix.app.runner import RunOptions
 from cnfix.io.chunks import CHUNK_BYTES, LONG_LINE_CHARS, split_text
 

@@ -188,7 +188,7 @@ class JsonlRun:
         jobs: int,
         output: Path | None = None,
     ) -> None:
-        from cnfix.app.jsonl import FieldPathError, parse_field_path
+        from cnfix.app.json_fields import FieldPathError, parse_field_path
         from cnfix.app.records import JsonlUsageError, check_outputs, jsonl_inputs
 
         self.field = field_spec or "text"
