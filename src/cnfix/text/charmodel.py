@@ -143,6 +143,15 @@ def sloppy_encode_1252(text: str) -> bytes | None:
     return bytes(out)
 
 
+def utf8_length(lead: int) -> int:
+    """How many bytes the UTF-8 sequence that ``lead`` starts has (0: not a lead byte)."""
+    if 0xC2 <= lead < 0xE0:
+        return 2
+    if 0xE0 <= lead < 0xF0:
+        return 3
+    return 4 if 0xF0 <= lead < 0xF5 else 0
+
+
 def encode_cp936(text: str) -> bytes | None:
     """``text`` as Windows code page 936 bytes: GBK, with € as the single byte 0x80."""
     try:

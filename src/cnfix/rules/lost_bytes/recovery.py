@@ -8,7 +8,13 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cnfix.text.charmodel import COMMON_CJK_PUNCT, UNUSUAL_HAN_COST, char_costs, encode_cp936
+from cnfix.text.charmodel import (
+    COMMON_CJK_PUNCT,
+    UNUSUAL_HAN_COST,
+    char_costs,
+    encode_cp936,
+    utf8_length,
+)
 from cnfix.text.chars import HAN, lazy_compile
 
 if TYPE_CHECKING:
@@ -167,15 +173,6 @@ def utf8_with_holes(garbled: str) -> list[str | tuple[str, ...]] | None:
             return None
         index += size
     return pieces
-
-
-def utf8_length(lead: int) -> int:
-    """How many bytes the UTF-8 sequence that ``lead`` starts has (0: not a lead byte)."""
-    if 0xC2 <= lead < 0xE0:
-        return 2
-    if 0xE0 <= lead < 0xF0:
-        return 3
-    return 4 if 0xF0 <= lead < 0xF5 else 0
 
 
 def _flat(piece: str | tuple[str, ...]) -> str:

@@ -21,6 +21,7 @@ from cnfix.text.charmodel import (
     char_costs,
     han_profile,
     noise_count,
+    utf8_length,
 )
 from cnfix.text.chars import PLACEHOLDER_RE, ScanBudget
 from cnfix.text.precompiled import compile_pattern, stored
@@ -125,6 +126,27 @@ def _encode_char(char: str, read_as: str) -> bytes | None:
     return _encode(char, read_as)
 
 
+#: ``€`` read as GBK is Windows code page 936's lone byte 0x80, or GB18030's A2 E3.
+_EURO_CP936 = b"\x80"
+_EURO_GB18030 = "€".encode("gb18030")
+
+
+def _euro_bytes(pending: bytes, following: str) -> bytes:
+    """The bytes a ``€`` in UTF-8 read as GBK stood for, after the ``pending`` bytes of
+    an unfinished UTF-8 sequence: 0x80 (Windows cp936) unless the bytes say A2 E3
+    (GB18030): the sequence wants exactly one more byte and what follows continues the
+    one E3 starts, a continuation byte or a U+FFFD (GB18030 reads no lone 0x80, so
+    ``闈€�`` is 面 and the 0x80 of 。; as cp936 it would be 靀)."""
+    if not pending or utf8_length(pending[0]) - len(pending) != 1 or not following:
+        return _EURO_CP936
+    if following == "\ufffd":
+        return _EURO_GB18030
+    if following.isascii():
+        return _EURO_CP936
+    data = _encode_char(following, "GBK")
+    return _EURO_GB18030 if data is not None and 0x80 <= data[0] < 0xC0 else _EURO_CP936
+
+
 def _utf8_in_han(
     text: str, start: int, read_as: str, limit: int | None = None
 ) -> tuple[int, str, int] | None:
@@ -143,6 +165,8 @@ def _utf8_in_han(
         if char == "\n":
             break
         encoded = char.encode() if char.isascii() else _encode_char(char, read_as)
+        if char == "€" and read_as == "GBK":
+            encoded = _euro_bytes(decoder.getstate()[0], text[index + 1 : index + 2])
         if encoded is None:
             break
         try:
@@ -252,6 +276,8 @@ def _utf8_short_walk(context: str, has_before: bool, read_as: str) -> bool | Non
     context (at a line end, a character the codec lacks, bytes that are no UTF-8, or
     the end of the text) and the context decides everything."""
     window = context[int(has_before) :]
+    if "€" in window:
+        return None  # what ``€`` stood for depends on the character after it
     if len(window) == 4 and "\n" not in window:
         data = [encoded for char in window if (encoded := _encode_char(char, read_as))]
         if len(data) == 4 and _utf8_valid(b"".join(data)):
