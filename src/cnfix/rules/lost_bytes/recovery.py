@@ -4,6 +4,7 @@ and the candidates for each lost character ranked by the language model."""
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -129,17 +130,18 @@ READ_BACK_REPORT_BITS = (22.0, 5.0)
 READ_BACK_SAFE_BITS = (26.0, 6.0)
 
 
-def utf8_with_holes(garbled: str) -> list[str | tuple[str, ...]] | None:
-    """UTF-8 bytes read as Windows code page 936 (€ for byte 0x80), where each ``?`` or
-    U+FFFD stands for one byte the reader could not pair: the text read as UTF-8, a
-    tuple of candidates for each character that lost a byte. None when the bytes are
-    not UTF-8 that way."""
+def utf8_with_holes(garbled: str, gb18030: bool = False) -> list[str | tuple[str, ...]] | None:
+    """UTF-8 bytes read as Windows code page 936 (€ for byte 0x80), where each ``?``
+    stands for one byte the reader could not pair or a pair it could not read (see
+    ``_hole_width``), or as GB18030 (``gb18030``: € is A2 E3) where each U+FFFD stands
+    for one byte: the text read as UTF-8, a tuple of candidates for each character that
+    lost bytes. None when the bytes are not UTF-8 that way."""
     data: list[int | None] = []
     for char in garbled:
         if char in "?\ufffd":
             data.append(None)
             continue
-        encoded = encode_cp936(char)
+        encoded = reader_bytes(char, gb18030)
         if encoded is None:
             return None
         data.extend(encoded)
@@ -156,23 +158,56 @@ def utf8_with_holes(garbled: str) -> list[str | tuple[str, ...]] | None:
             index += 1
             continue
         size = utf8_length(lead)
-        tail = data[index + 1 : index + size]
-        if not size or len(tail) < size - 1:
+        if not size:
             return None
-        if any(byte is not None and not 0x80 <= byte < 0xC0 for byte in tail):
+        tail: list[int | None] = []
+        index += 1
+        while len(tail) < size - 1 and index < len(data):
+            byte = data[index]
+            index += 1
+            if byte is None:
+                width = _hole_width(size - 1 - len(tail), data[index : index + 1], gb18030)
+                tail.extend([None] * width)
+            elif 0x80 <= byte < 0xC0:
+                tail.append(byte)
+            else:
+                return None
+        if len(tail) < size - 1:
             return None
-        holes = [i for i, byte in enumerate(tail) if byte is None]
+        holes = tail.count(None)
         if not holes:
             try:
                 pieces.append(bytes([lead, *tail]).decode("utf-8"))  # type: ignore[list-item]
             except UnicodeDecodeError:
                 return None
-        elif len(holes) == 1 and _utf8_fillings(lead, tuple(tail)):
+        elif holes <= 2 and _utf8_fillings(lead, tuple(tail)):
             pieces.append(_utf8_fillings(lead, tuple(tail)))
         else:
             return None
-        index += size
     return pieces
+
+
+def _hole_width(needed: int, following: list[int | None], gb18030: bool) -> int:
+    """How many bytes a mark inside a UTF-8 sequence that still wants ``needed`` bytes
+    hid, by the byte after it (``following``: none, or one). A U+FFFD of GB18030 is one
+    byte; a ``?`` may also be a pair of bytes the reader could not read (GBK's
+    user-defined rows: 检 = E6 A3 80, and A3 80 became ``?``): two when the sequence
+    wants exactly two and the byte after the mark does not continue it."""
+    if gb18030 or needed != 2:
+        return 1
+    return 1 if following and following[0] is not None and 0x80 <= following[0] < 0xC0 else 2
+
+
+def reader_bytes(text: str, gb18030: bool = False) -> bytes | None:
+    """``text``'s bytes as the reader that misread them had them: Windows code page 936
+    (€ is its lone byte 0x80), or GB18030 (``gb18030``: € is A2 E3), the reader that
+    writes U+FFFD for a byte it cannot read (it reads no lone 0x80)."""
+    if not gb18030:
+        return encode_cp936(text)
+    try:
+        return text.encode("gb18030")
+    except UnicodeEncodeError:
+        return None
 
 
 def _flat(piece: str | tuple[str, ...]) -> str:
@@ -181,10 +216,15 @@ def _flat(piece: str | tuple[str, ...]) -> str:
 
 @functools.cache
 def _utf8_fillings(lead: int, tail: tuple[int | None, ...]) -> tuple[str, ...]:
-    """The characters a UTF-8 sequence with one unknown continuation byte can be."""
+    """The characters a UTF-8 sequence with one unknown continuation byte can be, or
+    with two (a ``?`` that hid a pair): then only pairs that GBK cannot read."""
     found = []
-    for byte in range(0x80, 0xC0):
-        filled = bytes([lead, *(byte if b is None else b for b in tail)])
+    unknown = tail.count(None)
+    for filling in itertools.product(range(0x80, 0xC0), repeat=unknown):
+        if unknown == 2 and bytes(filling) not in _unreadable_pairs():
+            continue
+        fill = iter(filling)
+        filled = bytes([lead, *(next(fill) if b is None else b for b in tail)])
         try:
             found.append(filled.decode("utf-8"))
         except UnicodeDecodeError:
@@ -192,27 +232,39 @@ def _utf8_fillings(lead: int, tail: tuple[int | None, ...]) -> tuple[str, ...]:
     return tuple(found)
 
 
+@functools.cache
+def _unreadable_pairs() -> frozenset[bytes]:
+    """The pairs of UTF-8 continuation bytes (0x80–0xBF) that GBK cannot read as one
+    character (its user-defined rows among them): what a ``?`` that hid two may be
+    (not 0x80 first: code page 936 reads it alone, as €)."""
+    return frozenset(
+        pair
+        for first in range(0x80, 0xC0)
+        for second in range(0x80, 0xC0)
+        if first != 0x80 and _gbk_unreadable(pair := bytes((first, second)))
+    )
+
+
+def _gbk_unreadable(pair: bytes) -> bool:
+    try:
+        return len(pair.decode("gbk")) != 1
+    except UnicodeDecodeError:
+        return True
+
+
 def ends_inside_utf8(text: str, mark: int) -> bool:
-    """True when the cp936 bytes before ``mark`` end inside a UTF-8 sequence (a lead
-    byte followed by fewer continuation bytes than it needs): the mark is then one of
-    its lost bytes. ``銆?`` (E3 80 and a mark) is; ``么?`` (C3 B4, complete) is not."""
-    data = encode_cp936(text[max(0, mark - 2) : mark])
+    """True when the bytes before ``mark`` (as ``reader_bytes`` has them for the mark's
+    reader) end inside a UTF-8 sequence (a lead byte followed by fewer continuation
+    bytes than it needs): the mark is then one of its lost bytes. ``銆?`` (E3 80 and a
+    mark) is; ``么?`` (C3 B4, complete) is not."""
+    data = reader_bytes(text[max(0, mark - 2) : mark], text[mark] == "\ufffd")
     if data is None:
         return False
     for back in range(1, min(3, len(data)) + 1):
         byte = data[-back]
         if 0x80 <= byte < 0xC0:
             continue
-        needed = (
-            2
-            if 0xC2 <= byte < 0xE0
-            else 3
-            if 0xE0 <= byte < 0xF0
-            else 4
-            if 0xF0 <= byte < 0xF5
-            else 0
-        )
-        return back < needed
+        return back < utf8_length(byte)
     return False
 
 
@@ -240,14 +292,15 @@ def utf8_window(
         and text[right] != "\ufffd"
     ):
         right += 1
-    units = [_cp936_units(char) for char in text[left:right]]
+    gb18030 = text[mark] == "\ufffd"
+    units = [_reader_units(char, gb18030) for char in text[left:right]]
     best: tuple[float, int, int, list[str | tuple[str, ...]]] | None = None
     for start in range(left, mark):
         # Only the ends at which the bytes from ``start`` split into whole sequences
         # can read as UTF-8: a few, found in one pass, instead of every end re-read.
-        ends = (left + end for end in _sequence_ends(units, start - left))
+        ends = (left + end for end in _sequence_ends(units, start - left, gb18030))
         for end in sorted((end for end in ends if end >= mark_end), reverse=True):
-            pieces = utf8_with_holes(text[start:end])
+            pieces = utf8_with_holes(text[start:end], gb18030)
             if pieces is None or all(isinstance(p, str) for p in pieces):
                 continue
             lone = start == mark - 1 and end == mark_end and ends_inside_utf8(text, mark)
@@ -270,20 +323,23 @@ def utf8_window(
     return None if best is None else best[1:]
 
 
-def _cp936_units(char: str) -> tuple[int | None, ...] | None:
-    """The cp936 bytes of one character as ``utf8_with_holes`` reads them (a mark is one
+def _reader_units(char: str, gb18030: bool) -> tuple[int | None, ...] | None:
+    """The bytes of one character as ``utf8_with_holes`` reads them (a mark is an
     unknown byte, None), or None when it has none."""
     if char in "?\ufffd":
         return (None,)
-    encoded = encode_cp936(char)
+    encoded = reader_bytes(char, gb18030)
     return None if encoded is None else tuple(encoded)
 
 
-def _sequence_ends(units: list[tuple[int | None, ...] | None], first: int) -> list[int]:
+def _sequence_ends(
+    units: list[tuple[int | None, ...] | None], first: int, gb18030: bool = False
+) -> list[int]:
     """The indices ``end`` such that the bytes of ``units[first:end]`` split into whole
     UTF-8 sequences (a lead byte and its continuation bytes, any of which may be
-    unknown; an unknown byte on its own): ``utf8_with_holes`` returns None for every
-    other end, so ``utf8_window`` asks it only about these. One pass from ``first``."""
+    unknown; an unknown byte on its own, or two: ``_hole_width``): ``utf8_with_holes``
+    returns None for every other end, so ``utf8_window`` asks it only about these. One
+    pass from ``first``."""
     ends = []
     needed = 0
     for index in range(first, len(units)):
@@ -291,7 +347,14 @@ def _sequence_ends(units: list[tuple[int | None, ...] | None], first: int) -> li
         if data is None:
             break
         for byte in data:
-            if needed:
+            if byte is None and needed:
+                if _hole_width(needed, [], gb18030) == needed:
+                    ends.append(index + 1)  # a window that ends at the mark: it hid all
+                following = units[index + 1] if index + 1 < len(units) else None
+                needed -= _hole_width(needed, list(following or ())[:1], gb18030)
+                if not needed:
+                    break
+            elif needed:
                 if byte is not None and not 0x80 <= byte < 0xC0:
                     return ends
                 needed -= 1
@@ -299,8 +362,9 @@ def _sequence_ends(units: list[tuple[int | None, ...] | None], first: int) -> li
                 needed = utf8_length(byte) - 1
                 if needed < 0:
                     return ends
-        if not needed:
-            ends.append(index + 1)
+        else:
+            if not needed:
+                ends.append(index + 1)
     return ends
 
 
