@@ -421,3 +421,40 @@ def test_the_count_before_the_cut_line_search_is_never_below_its_matches(text: s
     matches = len(truncated.MARKED_LINE_END_RE.findall(text))
     marks = [match.span() for match in recovery.MARK_RE.finditer(text)]
     assert truncated._marks_before_breaks(text, marks) >= matches
+
+
+def test_a_euro_sign_before_a_lost_byte_is_gb18030s_a2_e3() -> None:
+    """UTF-8 read as GB18030 with U+FFFD: 面。 (E9 9D A2 E3 80 82) reads ``闈€�``, the
+    € being A2 E3 and the U+FFFD the 0x80 GB18030 cannot read alone; never 靀 (E9 9D
+    80, as if € were cp936's byte 0x80), and 面 is read back."""
+    damaged = lossy_utf8_as_gbk("他们在整个页面。例如我们")
+    assert "闈€\ufffd" in damaged
+    repaired = repair_text(damaged, select=RULES).text
+    assert "靀" not in repaired and repaired.startswith("他们在整个页面")
+    pieces = recovery.utf8_with_holes("闈€\ufffd備緥", gb18030=True)
+    assert pieces is not None and pieces[0] == "面" and "。" in pieces[1] and pieces[2] == "例"
+    assert recovery.utf8_with_holes("闈€\ufffd備緥") is None  # as cp936: 靀, a stray byte
+
+
+def test_a_question_mark_that_hid_a_pair_is_two_bytes() -> None:
+    """检 is E6 A3 80 and GBK cannot read A3 80: cp936 wrote one ``?`` for both bytes
+    (``鐮佹?鏌`` for 码检查). The mark is read as the two bytes 检 lost, never as one,
+    which read 码�鹤 (查工's cp936 bytes taken for UTF-8) for 码检查工."""
+    damaged = read_cp936("的代码检查工具会强制".encode(), "?")
+    assert damaged is not None and "佹?鏌" in damaged
+    repaired = repair_text(damaged, select=RULES).text
+    assert "鹤" not in repaired and "查工具会强制" in repaired
+    pieces = recovery.utf8_with_holes("鐮佹?")
+    assert pieces is not None and pieces[0] == "码" and "检" in pieces[1]
+    # A U+FFFD of GB18030 is one byte: the same window does not read.
+    assert recovery.utf8_with_holes("鐮佹\ufffd", gb18030=True) is None
+
+
+def test_a_candidate_the_model_folds_is_never_restored_safely() -> None:
+    """U+3000 is a space to the model: it beats 〔 after ``/`` by a wide margin, but the
+    model knows nothing of the character itself, so it is never restored safely."""
+    candidates = recovery._utf8_fillings(0xE3, (0x80, None))
+    (lost,) = recovery.choose([candidates], "其四/", "魏晉〕")
+    assert isinstance(lost, recovery.LostCharacter)
+    assert lost.ranking.best == "\u3000" and lost.ranking.margin >= recovery.SAFE_GUESS_BITS
+    assert not lost.safe

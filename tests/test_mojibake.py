@@ -396,3 +396,17 @@ def test_a_gbk_big5_swap_on_a_line_that_lost_bytes_is_never_safe() -> None:
             assert [f for f in applied if f.rule == "mojibake"] == [], damaged[:60]
             checked += 1
     assert checked >= 50
+
+
+def test_a_euro_sign_is_read_as_the_bytes_around_it_say() -> None:
+    """``€`` in UTF-8 read as GBK is cp936's byte 0x80 (閫€ for 退), or GB18030's A2 E3
+    when the sequence before it wants one byte and a continuation byte or a U+FFFD
+    (GB18030 reads no lone 0x80) follows."""
+    from cnfix.rules.mojibake.han_utf8 import _euro_bytes
+
+    assert _euro_bytes(b"\xe9\x9d", "\ufffd") == b"\xa2\xe3"
+    assert _euro_bytes(b"\xe9\x9d", "備") == b"\xa2\xe3"  # 0x82 0xE4: 0x82 continues E3
+    assert _euro_bytes(b"\xe9\x80", "鍑") == b"\x80"  # 退出: 鍑 (E5 87) starts 出
+    assert _euro_bytes(b"\xe9", "\ufffd") == b"\x80"  # two bytes wanted: A2 then E3 fails
+    assert _euro_bytes(b"\xe9\x9d", "a") == b"\x80"
+    assert repair_text("閫€鍑虹櫥褰", select=["mojibake"]).text.startswith("退出")
