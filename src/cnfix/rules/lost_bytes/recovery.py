@@ -30,7 +30,11 @@ MARK_RE = re.compile("[?\ufffd]+")
 #: Below the second the lost character becomes U+FFFD. Calibrated on the 7,765 lost
 #: characters of the Traditional corpus sentences read as GB2312: from 14 bits 105
 #: choices (1.4%), none wrong (from 10 bits 1 wrong in 546); from 6 bits 1,886 choices,
-#: 97% right.
+#: 97% right. Checked on characters of the clean sets (modern, classical, technical)
+#: that lost a byte, with their real context, a candidate the model folds never safe
+#: (``choose``): from 14 bits 1 wrong in 2,562 UTF-8 characters (鹁 for 鹧 in 鹧鸪), none
+#: in 226 GBK, 341 Big5 and 18 UTF-8 characters whose ``?`` hid two bytes; from 12 bits
+#: 3 wrong in 548 GBK ones.
 SAFE_GUESS_BITS = 14.0
 UNSAFE_GUESS_BITS = 6.0
 
