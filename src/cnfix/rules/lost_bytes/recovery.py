@@ -32,7 +32,7 @@ MARK_RE = re.compile("[?\ufffd]+")
 #: choices (1.4%), none wrong (from 10 bits 1 wrong in 546); from 6 bits 1,886 choices,
 #: 97% right. Checked on characters of the clean sets (modern, classical, technical)
 #: that lost a byte, with their real context, a candidate the model folds never safe
-#: (``choose``): from 14 bits 1 wrong in 2,562 UTF-8 characters (鹁 for 鹧 in 鹧鸪), none
+#: (``choose``): from 14 bits 1 wrong in 2,562 UTF-8 characters (鹧 for 鹁 in 鹁鸪), none
 #: in 226 GBK, 341 Big5 and 18 UTF-8 characters whose ``?`` hid two bytes; from 12 bits
 #: 3 wrong in 548 GBK ones.
 SAFE_GUESS_BITS = 14.0
