@@ -265,12 +265,14 @@ def check_lost_bytes(doc: Document) -> Iterator[Finding]:
     GB2312 reads, kept as it stands; where only rare characters after the mark show
     the loss, the reading must beat the text by a wide margin), and UTF-8 read as GBK
     (cp936) is read as UTF-8 around each ``?``/U+FFFD (``鈥?`` is an em dash that lost
-    its last byte; ``€`` where Chinese text starts is what is left of a character whose
-    first byte was lost). GBK or Big5 text that lost one byte is read again in step from the loss
-    to where the decoder fell back in step (``代拢?而`` for 代码，而, ``中陘j陸`` for
-    中國大陸), safely only when the model is sure where the byte was lost. The
-    lost character itself is ranked by the language model among those its surviving
-    byte allows; the message lists the best four with how many bits each is behind.
+    its last byte; a ``?`` may also hide a pair of bytes cp936 could not read, and beside
+    a U+FFFD ``€`` is GB18030's A2 E3; ``€`` where Chinese text starts is what is left of
+    a character whose first byte was lost). GBK or Big5 text that lost one byte is read
+    again in step from the loss to where the decoder fell back in step (``代拢?而`` for
+    代码，而, ``中陘j陸`` for 中國大陸), safely only when the model is sure where the
+    byte was lost. The lost character itself is ranked by the language model among
+    those its surviving byte allows; the message lists the best four with how many bits
+    each is behind.
     It is restored in a safe fix only when the best leads by ``SAFE_GUESS_BITS``
     (none wrong in calibration), offered unsafely from ``UNSAFE_GUESS_BITS``, and
     otherwise becomes U+FFFD. Where nothing can be read back (``?zhèn)`` in the seeds,
