@@ -173,11 +173,15 @@ def utf8_with_holes(garbled: str, gb18030: bool = False) -> list[str | tuple[str
         if not size:
             return None
         tail: list[int | None] = []
+        known_loss = False
         index += 1
         while len(tail) < size - 1 and index < len(data):
             byte = data[index]
             index += 1
-            if byte is None:
+            if byte is None and gb18030 and _paired_next(data[index : index + 1]):
+                tail.append(0x80)  # the only byte GB18030 leaves alone before a trail
+                known_loss = True
+            elif byte is None:
                 width = _hole_width(size - 1 - len(tail), data[index : index + 1], gb18030)
                 tail.extend([None] * width)
             elif 0x80 <= byte < 0xC0:
@@ -189,14 +193,27 @@ def utf8_with_holes(garbled: str, gb18030: bool = False) -> list[str | tuple[str
         holes = tail.count(None)
         if not holes:
             try:
-                pieces.append(bytes([lead, *tail]).decode("utf-8"))  # type: ignore[list-item]
+                read = bytes([lead, *tail]).decode("utf-8")  # type: ignore[list-item]
             except UnicodeDecodeError:
                 return None
-        elif holes <= 2 and _utf8_fillings(lead, tuple(tail)):
+            pieces.append((read,) if known_loss else read)
+        elif (holes == 1 or (holes == 2 and not gb18030)) and _utf8_fillings(lead, tuple(tail)):
             pieces.append(_utf8_fillings(lead, tuple(tail)))
         else:
             return None
     return pieces
+
+
+def _paired_next(following: list[int | None]) -> bool:
+    """GB18030 reads any byte from 0x81 with a next byte of 0x40–0xFE (not 0x7F) as one
+    character: a U+FFFD before such a byte, or before another U+FFFD inside UTF-8 (a
+    continuation byte, 0x80–0xBF), hid 0x80, the one it cannot pair (``銆��`` is 。 =
+    E3 80 82 before a line end: the first U+FFFD is 0x80, the second 0x82 or another
+    byte alone)."""
+    if not following:
+        return False
+    byte = following[0]
+    return byte is None or (0x40 <= byte <= 0xFE and byte != 0x7F)
 
 
 def _hole_width(needed: int, following: list[int | None], gb18030: bool) -> int:
