@@ -326,7 +326,9 @@ def _reference_utf8_window(text: str, mark: int, mark_end: int):
     best = None
     for start in range(left, mark):
         for end in range(right, mark_end - 1, -1):
-            pieces = recovery.utf8_with_holes(text[start:end], text[mark] == "\ufffd")
+            pieces = recovery.utf8_with_holes(
+                text[start:end], text[mark] == "\ufffd", text[end : end + 1]
+            )
             if pieces is None or all(isinstance(p, str) for p in pieces):
                 continue
             lone = start == mark - 1 and end == mark_end and recovery.ends_inside_utf8(text, mark)

@@ -142,12 +142,15 @@ READ_BACK_REPORT_BITS = (22.0, 5.0)
 READ_BACK_SAFE_BITS = (26.0, 6.0)
 
 
-def utf8_with_holes(garbled: str, gb18030: bool = False) -> list[str | tuple[str, ...]] | None:
+def utf8_with_holes(
+    garbled: str, gb18030: bool = False, after: str = ""
+) -> list[str | tuple[str, ...]] | None:
     """UTF-8 bytes read as Windows code page 936 (€ for byte 0x80), where each ``?``
     stands for one byte the reader could not pair or a pair it could not read (see
     ``_hole_width``), or as GB18030 (``gb18030``: € is A2 E3) where each U+FFFD stands
-    for one byte: the text read as UTF-8, a tuple of candidates for each character that
-    lost bytes. None when the bytes are not UTF-8 that way."""
+    for one byte (``after``: the character that follows, whose first byte tells which,
+    ``_paired_next``): the text read as UTF-8, a tuple of candidates for each character
+    that lost bytes. None when the bytes are not UTF-8 that way."""
     data: list[int | None] = []
     for char in garbled:
         if char in "?\ufffd":
@@ -157,6 +160,11 @@ def utf8_with_holes(garbled: str, gb18030: bool = False) -> list[str | tuple[str
         if encoded is None:
             return None
         data.extend(encoded)
+    # Any character after the window starts with a byte that GB18030 would pair (a
+    # garble's first byte, or a lead of UTF-8 the mojibake rule has re-decoded), but a
+    # mark, ASCII below 0x40 and the end: then nothing is known.
+    paired = bool(after) and after not in "?\ufffd\x7f" and ord(after) >= 0x40
+    next_byte = [0x80] if paired else []
     pieces: list[str | tuple[str, ...]] = []
     index = 0
     while index < len(data):
@@ -178,7 +186,7 @@ def utf8_with_holes(garbled: str, gb18030: bool = False) -> list[str | tuple[str
         while len(tail) < size - 1 and index < len(data):
             byte = data[index]
             index += 1
-            if byte is None and gb18030 and _paired_next(data[index : index + 1]):
+            if byte is None and gb18030 and _paired_next(data[index : index + 1] or next_byte):
                 tail.append(0x80)  # the only byte GB18030 leaves alone before a trail
                 known_loss = True
             elif byte is None:
@@ -329,7 +337,7 @@ def utf8_window(
         # can read as UTF-8: a few, found in one pass, instead of every end re-read.
         ends = (left + end for end in _sequence_ends(units, start - left, gb18030))
         for end in sorted((end for end in ends if end >= mark_end), reverse=True):
-            pieces = utf8_with_holes(text[start:end], gb18030)
+            pieces = utf8_with_holes(text[start:end], gb18030, text[end : end + 1])
             if pieces is None or all(isinstance(p, str) for p in pieces):
                 continue
             lone = start == mark - 1 and end == mark_end and ends_inside_utf8(text, mark)
