@@ -460,3 +460,17 @@ def test_a_candidate_the_model_folds_is_never_restored_safely() -> None:
     assert isinstance(lost, recovery.LostCharacter)
     assert lost.ranking.best == "\u3000" and lost.ranking.margin >= recovery.SAFE_GUESS_BITS
     assert not lost.safe
+
+
+def test_a_replacement_character_before_a_byte_gb18030_pairs_is_0x80() -> None:
+    """GB18030 pairs any byte from 0x81 with a next byte of 0x40–0xFE: a U+FFFD inside
+    UTF-8 before such a byte (the next garble, a character already re-decoded, a letter)
+    hid 0x80, so 需 (E9 9C 80) is read back for certain; before a line end it may have
+    been any continuation byte, and the character is ranked."""
+    (finding,) = scan_text("组件通常闇\ufffd要根据交互改变", select=["lost-bytes"])
+    assert finding.fix is not None and finding.fix.edits[0].replacement == "需"
+    assert finding.fix.applicability is Applicability.SAFE
+    assert recovery.utf8_with_holes("闇\ufffd", gb18030=True, after="要") == [("需",)]
+    assert recovery.utf8_with_holes("屻\ufffd\ufffd", gb18030=True) is None  # no lead
+    pieces = recovery.utf8_with_holes("楠屻\ufffd\ufffd", gb18030=True)
+    assert pieces is not None and pieces[0] == "验" and len(pieces[1]) == 64
