@@ -181,7 +181,7 @@ def utf8_with_holes(
         if not size:
             return None
         tail: list[int | None] = []
-        known_loss = False
+        known_loss = lead_lost = False
         index += 1
         while len(tail) < size - 1 and index < len(data):
             byte = data[index]
@@ -189,6 +189,9 @@ def utf8_with_holes(
             if byte is None and gb18030 and _paired_next(data[index : index + 1] or next_byte):
                 tail.append(0x80)  # the only byte GB18030 leaves alone before a trail
                 known_loss = True
+            elif byte is None and not gb18030 and len(tail) == size - 2 and _continues(data, index):
+                tail.append(None)  # the ``?`` hid this last byte and the next lead
+                lead_lost = True
             elif byte is None:
                 width = _hole_width(size - 1 - len(tail), data[index : index + 1], gb18030)
                 tail.extend([None] * width)
@@ -209,7 +212,34 @@ def utf8_with_holes(
             pieces.append(_utf8_fillings(lead, tuple(tail)))
         else:
             return None
+        if lead_lost:
+            count = 0
+            while count < 3 and _continues(data, index + count):
+                count += 1
+            pieces.append(_characters_led_by_any(tuple(data[index : index + count])))
+            index += count
     return pieces
+
+
+def _continues(data: list[int | None], index: int) -> bool:
+    """``data[index]`` is a known UTF-8 continuation byte."""
+    byte = data[index] if index < len(data) else None
+    return byte is not None and 0x80 <= byte < 0xC0
+
+
+@functools.cache
+def _characters_led_by_any(tail: tuple[int | None, ...]) -> tuple[str, ...]:
+    """The characters whose UTF-8 bytes are an unknown lead byte and ``tail``: what
+    follows a ``?`` that hid the last byte of one character and the first of the next
+    (cp936 could not read that pair, and a lone byte before a trail it never leaves)."""
+    found = []
+    for lead in range(0xC2, 0xF5):
+        if utf8_length(lead) == len(tail) + 1:
+            try:
+                found.append(bytes([lead, *tail]).decode("utf-8"))  # type: ignore[list-item]
+            except UnicodeDecodeError:
+                continue
+    return tuple(found)
 
 
 def _paired_next(following: list[int | None]) -> bool:
@@ -374,21 +404,34 @@ def _sequence_ends(
 ) -> list[int]:
     """The indices ``end`` such that the bytes of ``units[first:end]`` split into whole
     UTF-8 sequences (a lead byte and its continuation bytes, any of which may be
-    unknown; an unknown byte on its own, or two: ``_hole_width``): ``utf8_with_holes``
-    returns None for every other end, so ``utf8_window`` asks it only about these. One
-    pass from ``first``."""
+    unknown; an unknown byte on its own, or two: ``_hole_width``; a ``?`` that hid the
+    last byte of one and the lead of the next, before its continuation bytes):
+    ``utf8_with_holes`` returns None for every other end, so ``utf8_window`` asks it
+    only about these. One pass from ``first``."""
     ends = []
     needed = 0
+    lost_lead = -1  # continuation bytes after a lead a ``?`` hid (-1: none)
     for index in range(first, len(units)):
         data = units[index]
         if data is None:
             break
+        following = units[index + 1] if index + 1 < len(units) else None
         for byte in data:
+            if lost_lead >= 0:
+                if byte is not None and 0x80 <= byte < 0xC0 and lost_lead < 3:
+                    lost_lead += 1
+                    continue
+                if not lost_lead:
+                    return ends
+                lost_lead = -1
             if byte is None and needed:
                 if _hole_width(needed, [], gb18030) == needed:
                     ends.append(index + 1)  # a window that ends at the mark: it hid all
-                following = units[index + 1] if index + 1 < len(units) else None
-                needed -= _hole_width(needed, list(following or ())[:1], gb18030)
+                next_bytes = list(following or ())[:1]
+                if not gb18030 and needed == 1 and _continues(next_bytes, 0):
+                    needed, lost_lead = 0, 0
+                    break
+                needed -= _hole_width(needed, next_bytes, gb18030)
                 if not needed:
                     break
             elif needed:
@@ -400,7 +443,7 @@ def _sequence_ends(
                 if needed < 0:
                     return ends
         else:
-            if not needed:
+            if not needed and lost_lead != 0:
                 ends.append(index + 1)
     return ends
 
