@@ -474,3 +474,15 @@ def test_a_replacement_character_before_a_byte_gb18030_pairs_is_0x80() -> None:
     assert recovery.utf8_with_holes("屻\ufffd\ufffd", gb18030=True) is None  # no lead
     pieces = recovery.utf8_with_holes("楠屻\ufffd\ufffd", gb18030=True)
     assert pieces is not None and pieces[0] == "验" and len(pieces[1]) == 64
+
+
+def test_a_question_mark_before_a_continuation_byte_hid_the_next_lead() -> None:
+    """们 is E4 BB AC and 的 E7 9A 84: cp936 could not read AC E7 and wrote one ``?``
+    for both (it leaves no lone byte before a byte it could pair): ``浠?殑`` is 们 and
+    a character that ends in 9A 84, 的 among them."""
+    damaged = read_cp936("我们的页面".encode()[3:], "?")
+    assert damaged == "浠?殑椤甸潰"
+    pieces = recovery.utf8_with_holes(damaged)
+    assert pieces is not None and pieces[2:] == ["页", "面"]
+    assert "们" in pieces[0] and "的" in pieces[1]
+    assert len(pieces[1]) == 15  # leads E0–EF but ED (ED 9A 84 is a surrogate)
