@@ -189,7 +189,7 @@ def utf8_with_holes(
             if byte is None and gb18030 and _paired_next(data[index : index + 1] or next_byte):
                 tail.append(0x80)  # the only byte GB18030 leaves alone before a trail
                 known_loss = True
-            elif byte is None and not gb18030 and len(tail) == size - 2 and _continues(data, index):
+            elif byte is None and not gb18030 and len(tail) == size - 2 and _lead_lost(data, index):
                 tail.append(None)  # the ``?`` hid this last byte and the next lead
                 lead_lost = True
             elif byte is None:
@@ -213,11 +213,8 @@ def utf8_with_holes(
         else:
             return None
         if lead_lost:
-            count = 0
-            while count < 3 and _continues(data, index + count):
-                count += 1
-            pieces.append(_characters_led_by_any(tuple(data[index : index + count])))
-            index += count
+            pieces.append(_characters_led_by_any(tuple(data[index : index + 2])))
+            index += 2
     return pieces
 
 
@@ -227,18 +224,24 @@ def _continues(data: list[int | None], index: int) -> bool:
     return byte is not None and 0x80 <= byte < 0xC0
 
 
+def _lead_lost(data: list[int | None], index: int) -> bool:
+    """A ``?`` just before ``data[index]``, where a character wants its last byte, hid
+    that byte and the lead of the next (cp936 could not read the pair; it leaves no lone
+    byte before one it could pair): two known continuation bytes follow. Only a lead of
+    three bytes is read (Chinese text's), so that the next one's length is known."""
+    return _continues(data, index) and _continues(data, index + 1)
+
+
 @functools.cache
 def _characters_led_by_any(tail: tuple[int | None, ...]) -> tuple[str, ...]:
-    """The characters whose UTF-8 bytes are an unknown lead byte and ``tail``: what
-    follows a ``?`` that hid the last byte of one character and the first of the next
-    (cp936 could not read that pair, and a lone byte before a trail it never leaves)."""
+    """The three-byte UTF-8 characters whose last bytes are ``tail``: what follows a
+    ``?`` that hid the lead (``_lead_lost``)."""
     found = []
-    for lead in range(0xC2, 0xF5):
-        if utf8_length(lead) == len(tail) + 1:
-            try:
-                found.append(bytes([lead, *tail]).decode("utf-8"))  # type: ignore[list-item]
-            except UnicodeDecodeError:
-                continue
+    for lead in range(0xE0, 0xF0):
+        try:
+            found.append(bytes([lead, *tail]).decode("utf-8"))  # type: ignore[list-item]
+        except UnicodeDecodeError:
+            continue
     return tuple(found)
 
 
@@ -405,33 +408,24 @@ def _sequence_ends(
     """The indices ``end`` such that the bytes of ``units[first:end]`` split into whole
     UTF-8 sequences (a lead byte and its continuation bytes, any of which may be
     unknown; an unknown byte on its own, or two: ``_hole_width``; a ``?`` that hid the
-    last byte of one and the lead of the next, before its continuation bytes):
-    ``utf8_with_holes`` returns None for every other end, so ``utf8_window`` asks it
-    only about these. One pass from ``first``."""
+    last byte of one and the lead of the next: ``_lead_lost``): ``utf8_with_holes``
+    returns None for every other end, so ``utf8_window`` asks it only about these. One
+    pass from ``first``."""
     ends = []
     needed = 0
-    lost_lead = -1  # continuation bytes after a lead a ``?`` hid (-1: none)
     for index in range(first, len(units)):
         data = units[index]
         if data is None:
             break
-        following = units[index + 1] if index + 1 < len(units) else None
         for byte in data:
-            if lost_lead >= 0:
-                if byte is not None and 0x80 <= byte < 0xC0 and lost_lead < 3:
-                    lost_lead += 1
-                    continue
-                if not lost_lead:
-                    return ends
-                lost_lead = -1
             if byte is None and needed:
                 if _hole_width(needed, [], gb18030) == needed:
                     ends.append(index + 1)  # a window that ends at the mark: it hid all
-                next_bytes = list(following or ())[:1]
-                if not gb18030 and needed == 1 and _continues(next_bytes, 0):
-                    needed, lost_lead = 0, 0
+                following = list(units[index + 1] or ()) if index + 1 < len(units) else []
+                if not gb18030 and needed == 1 and _continues(following, 0):
+                    needed = 2  # the next lead too (or no reading: a superset of ends)
                     break
-                needed -= _hole_width(needed, next_bytes, gb18030)
+                needed -= _hole_width(needed, following[:1], gb18030)
                 if not needed:
                     break
             elif needed:
@@ -443,7 +437,7 @@ def _sequence_ends(
                 if needed < 0:
                     return ends
         else:
-            if not needed and lost_lead != 0:
+            if not needed:
                 ends.append(index + 1)
     return ends
 
