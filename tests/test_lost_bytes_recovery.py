@@ -486,3 +486,7 @@ def test_a_question_mark_before_a_continuation_byte_hid_the_next_lead() -> None:
     assert pieces is not None and pieces[2:] == ["页", "面"]
     assert "们" in pieces[0] and "的" in pieces[1]
     assert len(pieces[1]) == 15  # leads E0–EF but ED (ED 9A 84 is a surrogate)
+    # Only a three-byte lead: a third continuation byte (here 存's cp936 B4, the
+    # character already re-decoded) is no part of it, and such a window does not read.
+    assert recovery.utf8_with_holes("琚?紦存") is None
+    assert recovery.utf8_with_holes("琚?紦") is not None
