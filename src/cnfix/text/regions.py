@@ -11,7 +11,8 @@ from __future__ import annotations
 import bisect
 import functools
 from collections.abc import Callable, Iterable, Sequence
-from itertools import accumulate
+from itertools import accumulate, islice
+from operator import gt, itemgetter
 from typing import Any
 
 from cnfix.model import Document
@@ -126,16 +127,28 @@ class Regions:
         replacement)``, none touching a span) moved the characters before them."""
         if not edits or not self.starts:  # no span to move (most records, most texts)
             return self
-        # The furthest end so far: edits sorted by start end in that order unless they
-        # overlap (a rule's mistake), and a span moves with every edit before the first
-        # one that reaches past its start.
-        ends = list(accumulate((edit[1] for edit in edits), max))
-        # The shift after the first k edits, for every k: what a span moves by when k
-        # edits end at or before its start.
-        shifts = [0, *accumulate(len(edit[-1]) - edit[1] + edit[0] for edit in edits)]
+        # A span moves with every edit before the first one that reaches past its start:
+        # the edits sorted by start end in that order, unless they overlap (a rule's
+        # mistake: then the furthest end so far stands for each).
+        ends = list(map(itemgetter(1), edits))
+        starts = list(map(itemgetter(0), edits))
+        sizes = list(map(len, map(itemgetter(-1), edits)))
+        reach = ends
+        if any(map(gt, ends, islice(ends, 1, None))):
+            reach = list(accumulate(ends, max))
+        # The shift is summed over the edits between one span and the next, by columns
+        # (a damaged text has tens of thousands of edits, and a few spans).
         moved = []
+        shift = counted = 0
         for start, end in zip(self.starts, self.ends, strict=True):
-            shift = shifts[bisect.bisect_right(ends, start)]
+            before = bisect.bisect_right(reach, start)
+            if before > counted:
+                shift += (
+                    sum(sizes[counted:before])
+                    - sum(ends[counted:before])
+                    + sum(starts[counted:before])
+                )
+                counted = before
             moved.append((start + shift, end + shift))
         return Regions(moved)
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
+from itertools import compress, repeat
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from cnfix.model import Applicability, BulkFixes, Document, Finding, Rule, one_edit_finding
 from cnfix.rules.annotation.broken import (
@@ -17,7 +21,7 @@ from cnfix.rules.annotation.broken import (
     _reading_after,
 )
 from cnfix.text.charmodel import RARE_HAN_COST, char_costs
-from cnfix.text.chars import is_han, lazy_compile
+from cnfix.text.chars import HAN, is_han, lazy_compile
 from cnfix.text.pinyin import (
     MAX_READING,
     READING_CHARS,
@@ -57,15 +61,20 @@ class _Annotation(NamedTuple):
     embedded: bool  # a Han character follows: glued inside a word, as the artifact is
 
 
-#: ``(``, a reading-shaped run, ``)``; and the same with ``（ ）``. One pattern per kind of
+#: ``(``, a reading-shaped run, then ``)`` (an annotation) or a Han character (one that
+#: lost its ``)``: ``醫(yī院``); and the same with ``（ ）``. One pattern per kind of
 #: parenthesis: a pattern that starts with a literal is scanned for it ten times faster
-#: than one that starts with a class of two. Whether a Han character precedes is decided
-#: with the reading, once per distinct annotation: a Han class here would cost more to
-#: compile (1.5 ms) than most documents take to scan.
+#: than one that starts with a class of two. One scan finds both kinds of annotation:
+#: each is a ``(`` and what follows it, never another one. Whether a Han character
+#: precedes is decided with the reading, once per distinct annotation.
 _WRITTEN_RES = tuple(
-    lazy_compile(f"{re.escape(opener)}[{READING_CHARS}]{{1,{MAX_READING}}}{re.escape(closer)}")
+    lazy_compile(
+        f"{re.escape(opener)}[{READING_CHARS}]{{1,{MAX_READING}}}"
+        f"(?:{re.escape(closer)}|(?=[{HAN}]))"
+    )
     for opener, closer in PAIRS.items()
 )
+_CLOSERS = "".join(PAIRS.values())
 
 Reading = tuple[str, str, "int | None"]  # (Han character, toneless syllable, tone)
 
@@ -73,56 +82,126 @@ Reading = tuple[str, str, "int | None"]  # (Han character, toneless syllable, to
 @functools.lru_cache(maxsize=1 << 16)
 def _reading_of_key(key: str) -> Reading | None:
     """The reading written in ``key``, a character and the parenthesised text after it
-    (``醫(yī)``), when the character is Han and that is a known reading of it; else None.
+    (``醫(yī)``; or without the ``)`` it lost, ``醫(yī``), when the character is Han and
+    that is a known reading of it; else None.
 
     Remembered: an artifact document annotates the same few hundred characters thousands
     of times, and a cached call is the cheapest way to know."""
-    reading = _reading_after(key[0], key[2:-1]) if is_han(key[0]) else None
+    written = key[2:-1] if key[-1] in _CLOSERS else key[2:]
+    reading = _reading_after(key[0], written) if is_han(key[0]) else None
     return None if reading is None else (key[0], *reading)
 
 
 class _Found(NamedTuple):
-    """The annotations of a document: ``starts[i]`` is the position of the parenthesis of
-    the ``i``-th, in text order, and ``keys[i]`` the Han character and the annotation
-    (``醫(yī)``), so it ends at ``starts[i] + len(keys[i]) - 1``. Two lists of numbers
-    and strings, no tuple per annotation: thousands of tuples alive at once would wake
-    the garbage collector for nothing."""
+    """The annotations of a document: the ``i``-th, in text order, spans
+    ``starts[i]:ends[i]`` (its parentheses) after the Han character it annotates, and
+    ``keys[i]`` is that character and the annotation (``醫(yī)``). Lists of numbers and
+    strings, no tuple per annotation: thousands of tuples alive at once would wake the
+    garbage collector for nothing."""
 
     starts: list[int]
+    ends: list[int]
     keys: list[str]
+    counts: dict[str, int]  # how many of each key, in order of first occurrence
     readings: dict[str, Reading]  # of each key
+    #: ``(start, end)`` of the annotations that lost their ``)`` (``(yī`` of ``醫(yī院``):
+    #: a repair only in a document that shows the artifact.
+    lost_close: list[tuple[int, int]]
+    #: The starts of annotations written right after another one's ``)``: the
+    #: converter ran twice (``醫(yī)(yī)``).
+    after_close: list[int]
 
 
 def _annotation_spans(doc: Document) -> _Found:
     """Every Han character followed by a parenthesised known reading of it, outside
-    protected regions."""
+    protected regions (and those that lost their ``)``)."""
     text = doc.text
-    starts: list[int] = []
-    keys: list[str] = []
+    first, second = (_scan(text, pattern) for pattern in _WRITTEN_RES)
+    if first[0] and second[0]:
+        first = _merged(first, second)
+    starts, ends, keys = first if first[0] else second
+    # Each distinct key is judged once (a damaged document repeats a few hundred).
+    counts: dict[str, int] = Counter(keys)
     readings: dict[str, Reading] = {}
-    kinds = 0  # of parenthesis found: with both, the annotations are put in text order
-    for pattern in _WRITTEN_RES:
-        before = len(starts)
-        # From 1: a parenthesis at the start has no character before it.
-        for match in pattern.finditer(text, 1):
-            start, end = match.span()
-            key = text[start - 1 : end]
-            reading = _reading_of_key(key)
-            if reading is not None:
-                starts.append(start)
-                keys.append(key)
-                readings[key] = reading  # type: ignore[assignment]
-        kinds += len(starts) > before
-    if kinds > 1:
-        order = sorted(range(len(starts)), key=starts.__getitem__)
-        starts, keys = [starts[i] for i in order], [keys[i] for i in order]
-    if starts:
-        protected = protected_regions(doc)
-        kept = protected.uncovered(starts) if protected else None
-        if kept is not None and len(kept) < len(starts):
-            starts, keys = [starts[i] for i in kept], [keys[i] for i in kept]
-            readings = {key: readings[key] for key in keys}
-    return _Found(starts, keys, readings)
+    lost_keys: set[str] = set()
+    after_keys: set[str] = set()
+    for key in counts:
+        if key[-1] not in _CLOSERS:
+            if _reading_of_key(key) is not None:
+                lost_keys.add(key)
+            continue
+        reading = _reading_of_key(key)
+        if reading is not None:
+            readings[key] = reading
+        elif key[0] in _CLOSERS:
+            after_keys.add(key)
+    lost_close: list[tuple[int, int]] = []
+    after_close: list[int] = []
+    if len(readings) < len(counts):
+        if lost_keys:
+            lost = list(map(lost_keys.__contains__, keys))
+            lost_close = list(zip(compress(starts, lost), compress(ends, lost), strict=True))
+        if after_keys:
+            after_close = list(compress(starts, map(after_keys.__contains__, keys)))
+        keep = list(map(readings.__contains__, keys))
+        starts, ends, keys = (list(compress(column, keep)) for column in (starts, ends, keys))
+        counts = {key: count for key, count in counts.items() if key in readings}
+    protected = protected_regions(doc) if starts or lost_close else None
+    if protected:
+        kept = protected.uncovered(starts)
+        if len(kept) < len(starts):
+            starts, ends, keys = _taken(kept, starts, ends, keys)
+            counts = Counter(keys)
+            readings = {key: readings[key] for key in counts}
+        lost_close = [(start, end) for start, end in lost_close if not protected.covers(start)]
+    return _Found(starts, ends, keys, counts, readings, lost_close, after_close)
+
+
+def _scan(text: str, pattern: re.Pattern[str]) -> tuple[list[int], list[int], list[str]]:
+    """The starts, ends and keys of ``pattern``'s matches (a ``(`` and what follows it;
+    the key is the character before and the match), in text order."""
+    starts: list[int] = []
+    ends: list[int] = []
+    keys: list[str] = []
+    # From 1: a parenthesis at the start has no character before it.
+    for match in pattern.finditer(text, 1):
+        start, end = match.span()
+        starts.append(start)
+        ends.append(end)
+        keys.append(text[start - 1 : end])
+    return starts, ends, keys
+
+
+Columns = tuple[list[int], list[int], list[str]]
+
+
+def _merged(first: Columns, second: Columns) -> Columns:
+    """The matches of both kinds of parenthesis in text order: the fewer put in among
+    the others, runs of which are copied whole (one kind is usually rare)."""
+    if len(first[0]) < len(second[0]):
+        first, second = second, first
+    places = [bisect.bisect_left(first[0], start) for start in second[0]]
+    merged: list[list[Any]] = []
+    for many, few in zip(first, second, strict=True):
+        column: list[Any] = []
+        done = 0
+        for place, item in zip(places, few, strict=True):
+            column += many[done:place]
+            column.append(item)
+            done = place
+        column += many[done:]
+        merged.append(column)
+    return merged[0], merged[1], merged[2]
+
+
+def _taken(
+    indexes: list[int], starts: list[int], ends: list[int], keys: list[str]
+) -> tuple[list[int], list[int], list[str]]:
+    """The annotations at ``indexes``, in that order (picked in C: there are thousands)."""
+    if len(indexes) < 2:  # ``itemgetter`` of one index gives the item, not a tuple
+        return [starts[i] for i in indexes], [ends[i] for i in indexes], [keys[i] for i in indexes]
+    pick = itemgetter(*indexes)
+    return list(pick(starts)), list(pick(ends)), list(pick(keys))
 
 
 def _annotations(doc: Document) -> list[_Annotation]:
@@ -130,8 +209,7 @@ def _annotations(doc: Document) -> list[_Annotation]:
     text = doc.text
     found = _annotation_spans(doc)
     annotations = []
-    for start, key in zip(found.starts, found.keys, strict=True):
-        end = start + len(key) - 1
+    for start, end, key in zip(found.starts, found.ends, found.keys, strict=True):
         embedded = end < len(text) and is_han(text[end])
         annotations.append(_Annotation(start, end, *found.readings[key], embedded))
     return annotations
@@ -164,9 +242,7 @@ class _Evidence(NamedTuple):
 def _evidence(found: _Found) -> _Evidence:
     """Count the annotations on common characters and the repeated readings."""
     costs = char_costs()
-    per_key: dict[str, int] = {}
-    for key in found.keys:
-        per_key[key] = per_key.get(key, 0) + 1
+    per_key = found.counts
     common = usual = 0
     per_reading: dict[tuple[str, str], int] = {}
     for key, count in per_key.items():
@@ -293,17 +369,14 @@ def _findings(doc: Document, found: _Found) -> Iterator[Finding]:
     # The findings are built with the least work per annotation: thousands in a document.
     name, code = PINYIN_ANNOTATION.name, PINYIN_ANNOTATION.code
     title = "Remove the pinyin annotation"
-    size = len(text)
-    for start, key in zip(found.starts, found.keys, strict=True):
+    ends = _repair_ends(text, found) if artifact else found.ends
+    for start, end, key in zip(found.starts, ends, found.keys, strict=True):
         outcome = decided[key]
         if outcome is not None:
-            end = start + len(key) - 1
-            if artifact and end < size and text[end] in PAIRS:
-                end = _after_repeats(text, end, key[0])
             message, applicability = outcome
             yield one_edit_finding(name, code, start, end, message, "", title, applicability)
     if artifact:
-        yield from _lost_close(doc)
+        yield from _lost_close(text, found.lost_close)
     yield from _damaged(doc, artifact)
 
 
@@ -315,19 +388,26 @@ def bulk_pinyin_annotation(doc: Document) -> BulkFixes:
     if not found.starts or not _is_artifact(_evidence(found)):
         return BulkFixes([], 0, list(_findings(doc, found)))
     text = doc.text
-    size = len(text)
-    edits = []
-    for fix, (start, key) in enumerate(zip(found.starts, found.keys, strict=True)):
-        end = start + len(key) - 1
-        if end < size and text[end] in PAIRS:
-            end = _after_repeats(text, end, key[0])
-        edits.append((start, end, fix, ""))
-    fixes = len(edits)
-    for finding in _lost_close(doc):
-        edits.append((finding.start, finding.end, fixes, ""))
-        fixes += 1
-    edits.sort()
+    fixes = len(found.starts)
+    edits = list(zip(found.starts, _repair_ends(text, found), range(fixes), repeat("")))
+    if found.lost_close:
+        edits += [(start, end, fix, "") for fix, (start, end) in enumerate(found.lost_close, fixes)]
+        fixes += len(found.lost_close)
+        edits.sort()
     return BulkFixes(edits, fixes, list(_damaged(doc, artifact=True)))
+
+
+def _repair_ends(text: str, found: _Found) -> list[int]:
+    """Where each annotation's repair ends: after the annotations of its character written
+    again right after it (``醫(yī)(yī)``), which start where it ends."""
+    if not found.after_close:
+        return found.ends
+    ends = list(found.ends)
+    for at in found.after_close:
+        index = bisect.bisect_left(found.ends, at)
+        if index < len(ends) and found.ends[index] == at:
+            ends[index] = _after_repeats(text, at, found.keys[index][0])
+    return ends
 
 
 def _after_repeats(text: str, end: int, char: str) -> int:
@@ -335,7 +415,11 @@ def _after_repeats(text: str, end: int, char: str) -> int:
     ends at ``end`` (``醫(yī)(yī)``): the converter ran twice."""
     while end < len(text) and text[end] in PAIRS:
         match = _WRITTEN_RES[0 if text[end] == "(" else 1].match(text, end)
-        if match is None or _reading_after(char, match.group()[1:-1]) is None:
+        if (
+            match is None
+            or text[match.end() - 1] not in _CLOSERS  # one that lost its ``)`` ends it
+            or _reading_after(char, match.group()[1:-1]) is None
+        ):
             break
         end = match.end()
     return end

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from cnfix.model import Applicability, Document, Edit, Finding, Fix
 from cnfix.text.chars import HAN, is_han, lazy_compile
 from cnfix.text.pinyin import MAX_READING, READING_CHARS, is_reading_of, parse_reading
-from cnfix.text.regions import protected_regions
 
 NAME, CODE = "pinyin-annotation", "A001"
 _OPEN = "(\N{FULLWIDTH LEFT PARENTHESIS}"
@@ -41,9 +40,12 @@ _AFTER_DAMAGE_RES = {
 #: annotation after a lone Latin letter glued in after a damage mark or Han (``崿F(xiàn)``).
 #: These run on the text reversed, so that each pattern starts with its closing
 #: parenthesis (a literal) and looks ahead for what preceded the run; group 1 is the run.
+#: The run is taken whole and never given back (``(?=(…))\1``, an atomic group): only
+#: the longest can be followed by what the lookahead wants, never a reading character,
+#: and an intact annotation's ``)`` (thousands in an artifact document) fails at once.
 _BROKEN_REVERSED_RES = tuple(
     lazy_compile(
-        f"{re.escape(closer)}([{READING_CHARS}]{{1,{MAX_READING}}})"
+        f"{re.escape(closer)}(?=([{READING_CHARS}]{{1,{MAX_READING}}}))\\1"
         f"(?=[{_DAMAGE}{HAN}]|[{_OPEN}][A-Za-z][{_DAMAGE}{HAN}])"
     )
     for closer in _CLOSE
@@ -109,31 +111,10 @@ def _damaged(doc: Document, artifact: bool) -> Iterator[Finding]:
         )
 
 
-#: ``(`` and a reading-shaped run right before a Han character: an annotation that lost
-#: its ``)``. Group 1 is the run. Run on artifact documents only.
-_LOST_CLOSE_RES = tuple(
-    lazy_compile(f"{re.escape(opener)}([{READING_CHARS}]{{1,{MAX_READING}}})(?=[{HAN}])")
-    for opener in PAIRS
-)
-
-
-def _lost_close(doc: Document) -> Iterator[Finding]:
-    """In an artifact document, an annotation that lost its ``)``: ``醫(yī院``, safe."""
-    text = doc.text
-    spans = sorted(
-        match.span()
-        for opener, pattern in zip(PAIRS, _LOST_CLOSE_RES, strict=True)
-        if opener in text
-        for match in pattern.finditer(text, 1)
-        if is_han(text[match.start() - 1])
-        and _reading_after(text[match.start() - 1], match.group(1)) is not None
-    )
-    if not spans:
-        return
-    protected = protected_regions(doc)
+def _lost_close(text: str, spans: list[tuple[int, int]]) -> Iterator[Finding]:
+    """In an artifact document, the annotations that lost their ``)`` (``(yī`` of
+    ``醫(yī院``, at ``spans``, found with the others): safe."""
     for start, end in spans:
-        if protected and protected.covers(start):
-            continue
         yield Finding(
             NAME,
             CODE,
