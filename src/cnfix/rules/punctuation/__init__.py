@@ -5,6 +5,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
+from itertools import repeat
+from operator import add, sub
 
 from cnfix.model import (
     Applicability,
@@ -116,7 +118,7 @@ def _stray_spans(doc: Document) -> list[tuple[int, int]]:
     chinese: list[tuple[int, int]] = []
     latin: list[tuple[int, int]] = []
     for match in STRAY_COMMA_RE.finditer(text):
-        if match["latin"] is None:
+        if match.lastgroup is None:  # not the ``latin`` alternative
             chinese.append(match.span())
         elif _line_has_han(text, match.start()):
             latin.append(match.span())
@@ -125,14 +127,24 @@ def _stray_spans(doc: Document) -> list[tuple[int, int]]:
     spans = sorted(chinese + latin) if latin else chinese
     protected = protected_regions(doc)
     if protected:
-        spans = [(s, e) for s, e in spans if not (protected.covers(s) or protected.covers(e - 1))]
+        # Neither end covered: two bisections per protected span, not per run of commas.
+        starts, ends = zip(*spans, strict=True)
+        kept = protected.uncovered(list(starts))
+        if len(kept) == len(spans):
+            kept = protected.uncovered(list(map(sub, ends, repeat(1))))
+        else:
+            lasts = protected.uncovered([spans[i][1] - 1 for i in kept])
+            kept = [kept[i] for i in lasts]
+        if len(kept) < len(spans):
+            spans = [spans[i] for i in kept]
     return spans
 
 
 def bulk_stray_comma(doc: Document) -> BulkFixes:
     """``check_stray_comma`` as bare edits (``BulkFixes``): every fix is safe."""
     spans = _stray_spans(doc)
-    return BulkFixes([(s, e, fix, "") for fix, (s, e) in enumerate(spans)], len(spans), [])
+    edits = list(map(tuple.__add__, spans, zip(range(len(spans)), repeat(""))))
+    return BulkFixes(edits, len(spans), [])
 
 
 STRAY_COMMA = Rule(
@@ -361,7 +373,7 @@ def _halfwidth_marks(doc: Document) -> Marks | None:
         safe_marks, unsafe_marks, spaced = flattened_marks(scanned)
         safe_marks, unsafe_marks = allowed(safe_marks), allowed(unsafe_marks)
     if not is_flattened(fullwidth, len(safe_marks) + len(unsafe_marks)):
-        safe_marks = allowed([m.start() for m in BETWEEN_HAN_RE.finditer(text)])
+        safe_marks = allowed(list(map(re.Match.start, BETWEEN_HAN_RE.finditer(text))))
         unsafe_marks, parens, spaced = [], [], {}
     if "?" in text:
         markers = _loss_markers(text, safe_marks + unsafe_marks)
@@ -379,15 +391,23 @@ def bulk_halfwidth_punctuation(doc: Document) -> BulkFixes:
         return BulkFixes([], 0, [])
     safe_marks, unsafe_marks, spaced, parens = marks
     text = doc.text
-    edits = [
-        (start, spaced.get(start, start + 1), fix, FULLWIDTH[text[start]])
-        for fix, start in enumerate(safe_marks)
-    ]
-    fixes = len(edits)
-    for fix, (open_at, end) in enumerate(parens, fixes):
-        edits.append((open_at, open_at + 1, fix, "（"))
-        edits.append((end - 1, end, fix, "）"))
-    edits.sort()
+    fixes = len(safe_marks)
+    # Built by columns, in C: a flattened text has thousands of marks.
+    after = map(add, safe_marks, repeat(1))
+    edits = list(
+        zip(
+            safe_marks,
+            map(spaced.get, safe_marks, after) if spaced else after,
+            range(fixes),
+            map(FULLWIDTH.__getitem__, map(text.__getitem__, safe_marks)),
+            strict=True,
+        )
+    )
+    if parens:  # the marks are in text order; the pairs' edits go in among them
+        for fix, (open_at, end) in enumerate(parens, fixes):
+            edits.append((open_at, open_at + 1, fix, "（"))
+            edits.append((end - 1, end, fix, "）"))
+        edits.sort()
     rest = list(_mark_findings(text, unsafe_marks, spaced, Applicability.UNSAFE))
     return BulkFixes(edits, fixes + len(parens), rest)
 

@@ -123,30 +123,34 @@ def flattened_marks(scanned: str) -> tuple[list[int], list[int], dict[int, int]]
     safe_marks: list[int] = []
     unsafe_marks: list[int] = []
     spaced: dict[int, int] = {}
+    append = safe_marks.append
     for match in CONTEXT_MARK_RE.finditer(scanned):
-        start = match.start()
-        if (
-            scanned[start - 1] in SHARED_MARKS
-            and not chinese_before(scanned, start - 1)
-            and not CHINESE_CHAR_RE.match(scanned, match.end())
+        start, end = match.span()
+        if scanned[start - 1] in SHARED_MARKS and not (
+            chinese_before(scanned, start - 1) or CHINESE_CHAR_RE.match(scanned, end)
         ):
             continue  # `hin“: Von`, `“hello”, then`: Western text
-        if match.end() > start + 1:
-            spaced[start] = match.end()
+        if end == start + 1:  # the mark alone: a safe one (thousands in a flattened text)
+            append(start)
+            continue
+        spaced[start] = end
         (unsafe_marks if match["unsafe"] else safe_marks).append(start)
-    safe_marks += [
+    more = [
         match.start()
         for match in CLAUSE_END_MARK_RE.finditer(scanned)
         if clause_has_han(scanned, match.start())
     ]
-    safe_marks += [
+    more += [
         match.start()
         for match in LATIN_COMMA_RE.finditer(scanned)
         if latin_comma(scanned, match.start())
     ]
     if "](" in scanned:
-        safe_marks += [match.start(2) for match in LINK_MARK_RE.finditer(scanned)]
+        more += [match.start(2) for match in LINK_MARK_RE.finditer(scanned)]
+    if not more:  # the context marks alone are in text order, each once
+        return safe_marks, unsafe_marks, spaced
     safe_set = set(safe_marks)
+    safe_set.update(more)
     safe_marks = sorted(safe_set)
     unsafe_marks = [at for at in unsafe_marks if at not in safe_set]
     return safe_marks, unsafe_marks, spaced

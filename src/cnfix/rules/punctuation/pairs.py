@@ -64,8 +64,10 @@ WORD_PAIR_RE = lazy_compile(
 
 #: A Latin word, then a pair (group 1): `Rinari(禮納里)`, `API(大致上)`,
 #: `ICRT(International Community Radio Taipei)`, `npm(Node Package Manager)`. It qualifies
-#: in `_named_pairs`; a call such as `print(中文)` or `f(x)` never does.
-NAME_PAIR_RE = re.compile(r"(?<![A-Za-z0-9_.])[A-Za-z]{2,21}(\([^()\n]{1,400}?\))")
+#: in `_named_pairs`; a call such as `print(中文)` or `f(x)` never does. It starts with
+#: the word's first letter, and looks behind it for what may not come before the word:
+#: a pattern that starts with a lookbehind is tried at every position of the text.
+NAME_PAIR_RE = re.compile(r"[A-Za-z](?<![A-Za-z0-9_.][A-Za-z])[A-Za-z]{1,20}(\([^()\n]{1,400}?\))")
 #: Two or more capitalised words: the expansion of an abbreviation (`Node Package Manager`).
 _EXPANSION_RE = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+)+")
 
