@@ -21,7 +21,7 @@ from cnfix.rules.annotation.broken import (
     _reading_after,
 )
 from cnfix.text.charmodel import RARE_HAN_COST, char_costs
-from cnfix.text.chars import HAN, is_han, lazy_compile
+from cnfix.text.chars import is_han, lazy_compile
 from cnfix.text.pinyin import (
     MAX_READING,
     READING_CHARS,
@@ -61,17 +61,13 @@ class _Annotation(NamedTuple):
     embedded: bool  # a Han character follows: glued inside a word, as the artifact is
 
 
-#: ``(``, a reading-shaped run, then ``)`` (an annotation) or a Han character (one that
-#: lost its ``)``: ``醫(yī院``); and the same with ``（ ）``. One pattern per kind of
+#: ``(``, a reading-shaped run, ``)``; and the same with ``（ ）``. One pattern per kind of
 #: parenthesis: a pattern that starts with a literal is scanned for it ten times faster
-#: than one that starts with a class of two. One scan finds both kinds of annotation:
-#: each is a ``(`` and what follows it, never another one. Whether a Han character
-#: precedes is decided with the reading, once per distinct annotation.
+#: than one that starts with a class of two. Whether a Han character precedes is decided
+#: with the reading, once per distinct annotation: a Han class here would cost more to
+#: compile (1.5 ms) than most documents take to scan.
 _WRITTEN_RES = tuple(
-    lazy_compile(
-        f"{re.escape(opener)}[{READING_CHARS}]{{1,{MAX_READING}}}"
-        f"(?:{re.escape(closer)}|(?=[{HAN}]))"
-    )
+    lazy_compile(f"{re.escape(opener)}[{READING_CHARS}]{{1,{MAX_READING}}}{re.escape(closer)}")
     for opener, closer in PAIRS.items()
 )
 _CLOSERS = "".join(PAIRS.values())
@@ -82,13 +78,11 @@ Reading = tuple[str, str, "int | None"]  # (Han character, toneless syllable, to
 @functools.lru_cache(maxsize=1 << 16)
 def _reading_of_key(key: str) -> Reading | None:
     """The reading written in ``key``, a character and the parenthesised text after it
-    (``醫(yī)``; or without the ``)`` it lost, ``醫(yī``), when the character is Han and
-    that is a known reading of it; else None.
+    (``醫(yī)``), when the character is Han and that is a known reading of it; else None.
 
     Remembered: an artifact document annotates the same few hundred characters thousands
     of times, and a cached call is the cheapest way to know."""
-    written = key[2:-1] if key[-1] in _CLOSERS else key[2:]
-    reading = _reading_after(key[0], written) if is_han(key[0]) else None
+    reading = _reading_after(key[0], key[2:-1]) if is_han(key[0]) else None
     return None if reading is None else (key[0], *reading)
 
 
@@ -102,59 +96,54 @@ class _Found(NamedTuple):
     starts: list[int]
     ends: list[int]
     keys: list[str]
-    counts: dict[str, int]  # how many of each key, in order of first occurrence
+    counts: dict[str, int]  # how many of each key
     readings: dict[str, Reading]  # of each key
-    #: ``(start, end)`` of the annotations that lost their ``)`` (``(yī`` of ``醫(yī院``):
-    #: a repair only in a document that shows the artifact.
-    lost_close: list[tuple[int, int]]
-    #: The starts of annotations written right after another one's ``)``: the
-    #: converter ran twice (``醫(yī)(yī)``).
+    #: The starts of the parenthesised runs written right after a ``)`` (perhaps the
+    #: converter ran twice: ``醫(yī)(yī)``).
     after_close: list[int]
 
 
 def _annotation_spans(doc: Document) -> _Found:
     """Every Han character followed by a parenthesised known reading of it, outside
-    protected regions (and those that lost their ``)``)."""
+    protected regions."""
     text = doc.text
-    first, second = (_scan(text, pattern) for pattern in _WRITTEN_RES)
-    if first[0] and second[0]:
-        first = _merged(first, second)
-    starts, ends, keys = first if first[0] else second
+    columns = [_scan(text, pattern) for pattern in _WRITTEN_RES]
     # Each distinct key is judged once (a damaged document repeats a few hundred).
-    counts: dict[str, int] = Counter(keys)
+    counted = Counter(columns[0][2])
+    counted.update(columns[1][2])
+    counts: dict[str, int] = counted
     readings: dict[str, Reading] = {}
-    lost_keys: set[str] = set()
     after_keys: set[str] = set()
     for key in counts:
-        if key[-1] not in _CLOSERS:
-            if _reading_of_key(key) is not None:
-                lost_keys.add(key)
-            continue
         reading = _reading_of_key(key)
         if reading is not None:
             readings[key] = reading
         elif key[0] in _CLOSERS:
             after_keys.add(key)
-    lost_close: list[tuple[int, int]] = []
     after_close: list[int] = []
     if len(readings) < len(counts):
-        if lost_keys:
-            lost = list(map(lost_keys.__contains__, keys))
-            lost_close = list(zip(compress(starts, lost), compress(ends, lost), strict=True))
-        if after_keys:
-            after_close = list(compress(starts, map(after_keys.__contains__, keys)))
-        keep = list(map(readings.__contains__, keys))
-        starts, ends, keys = (list(compress(column, keep)) for column in (starts, ends, keys))
+        kept_columns = []
+        for starts, ends, keys in columns:
+            if after_keys:
+                after_close += compress(starts, map(after_keys.__contains__, keys))
+            keep = list(map(readings.__contains__, keys))
+            kept_columns.append(
+                tuple(list(compress(column, keep)) for column in (starts, ends, keys))
+            )
+        columns = kept_columns
         counts = {key: count for key, count in counts.items() if key in readings}
-    protected = protected_regions(doc) if starts or lost_close else None
+    first, second = columns
+    if first[0] and second[0]:
+        first = _merged(first, second)
+    starts, ends, keys = first if first[0] else second
+    protected = protected_regions(doc) if starts else None
     if protected:
         kept = protected.uncovered(starts)
         if len(kept) < len(starts):
             starts, ends, keys = _taken(kept, starts, ends, keys)
             counts = Counter(keys)
             readings = {key: readings[key] for key in counts}
-        lost_close = [(start, end) for start, end in lost_close if not protected.covers(start)]
-    return _Found(starts, ends, keys, counts, readings, lost_close, after_close)
+    return _Found(starts, ends, keys, counts, readings, after_close)
 
 
 def _scan(text: str, pattern: re.Pattern[str]) -> tuple[list[int], list[int], list[str]]:
@@ -376,7 +365,7 @@ def _findings(doc: Document, found: _Found) -> Iterator[Finding]:
             message, applicability = outcome
             yield one_edit_finding(name, code, start, end, message, "", title, applicability)
     if artifact:
-        yield from _lost_close(text, found.lost_close)
+        yield from _lost_close(doc)
     yield from _damaged(doc, artifact)
 
 
@@ -390,9 +379,10 @@ def bulk_pinyin_annotation(doc: Document) -> BulkFixes:
     text = doc.text
     fixes = len(found.starts)
     edits = list(zip(found.starts, _repair_ends(text, found), range(fixes), repeat("")))
-    if found.lost_close:
-        edits += [(start, end, fix, "") for fix, (start, end) in enumerate(found.lost_close, fixes)]
-        fixes += len(found.lost_close)
+    lost_close = [(finding.start, finding.end) for finding in _lost_close(doc)]
+    if lost_close:
+        edits += [(start, end, fix, "") for fix, (start, end) in enumerate(lost_close, fixes)]
+        fixes += len(lost_close)
         edits.sort()
     return BulkFixes(edits, fixes, list(_damaged(doc, artifact=True)))
 
@@ -415,11 +405,7 @@ def _after_repeats(text: str, end: int, char: str) -> int:
     ends at ``end`` (``醫(yī)(yī)``): the converter ran twice."""
     while end < len(text) and text[end] in PAIRS:
         match = _WRITTEN_RES[0 if text[end] == "(" else 1].match(text, end)
-        if (
-            match is None
-            or text[match.end() - 1] not in _CLOSERS  # one that lost its ``)`` ends it
-            or _reading_after(char, match.group()[1:-1]) is None
-        ):
+        if match is None or _reading_after(char, match.group()[1:-1]) is None:
             break
         end = match.end()
     return end

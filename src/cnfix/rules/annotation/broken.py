@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from cnfix.model import Applicability, Document, Edit, Finding, Fix
 from cnfix.text.chars import HAN, is_han, lazy_compile
 from cnfix.text.pinyin import MAX_READING, READING_CHARS, is_reading_of, parse_reading
+from cnfix.text.regions import protected_regions
 
 NAME, CODE = "pinyin-annotation", "A001"
 _OPEN = "(\N{FULLWIDTH LEFT PARENTHESIS}"
@@ -111,10 +112,32 @@ def _damaged(doc: Document, artifact: bool) -> Iterator[Finding]:
         )
 
 
-def _lost_close(text: str, spans: list[tuple[int, int]]) -> Iterator[Finding]:
-    """In an artifact document, the annotations that lost their ``)`` (``(yī`` of
-    ``醫(yī院``, at ``spans``, found with the others): safe."""
+#: ``(`` and a reading-shaped run right before a Han character: an annotation that lost
+#: its ``)``. Group 1 is the run, taken whole (as in ``_BROKEN_REVERSED_RES``): only the
+#: longest can be followed by Han. Run on artifact documents only.
+_LOST_CLOSE_RES = tuple(
+    lazy_compile(f"{re.escape(opener)}(?=([{READING_CHARS}]{{1,{MAX_READING}}}))\\1(?=[{HAN}])")
+    for opener in PAIRS
+)
+
+
+def _lost_close(doc: Document) -> Iterator[Finding]:
+    """In an artifact document, an annotation that lost its ``)``: ``醫(yī院``, safe."""
+    text = doc.text
+    spans = sorted(
+        match.span()
+        for opener, pattern in zip(PAIRS, _LOST_CLOSE_RES, strict=True)
+        if opener in text
+        for match in pattern.finditer(text, 1)
+        if is_han(text[match.start() - 1])
+        and _reading_after(text[match.start() - 1], match.group(1)) is not None
+    )
+    if not spans:
+        return
+    protected = protected_regions(doc)
     for start, end in spans:
+        if protected and protected.covers(start):
+            continue
         yield Finding(
             NAME,
             CODE,
