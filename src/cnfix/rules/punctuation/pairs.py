@@ -4,7 +4,9 @@ before it converts the marks around them."""
 
 from __future__ import annotations
 
+import functools
 import re
+from itertools import compress
 
 from cnfix.model import Document
 from cnfix.text.chars import CHINESE, HAN, is_han, lazy_compile
@@ -101,11 +103,22 @@ def _named_pairs(text: str) -> list[tuple[int, int]]:
 CHINESE_CHAR_RE = lazy_compile(f"[{CHINESE}]")
 
 
-def _is_reading_after(text: str, match: re.Match[str]) -> bool:
-    """True when the pair holds a reading of the character before it (``醫(yī)``): an
-    annotation, which is the ``pinyin-annotation`` rule's to judge, not a flattened pair."""
-    parsed = parse_reading(match.group()[1:-1])
-    return parsed is not None and is_reading_of(text[match.start() - 1], *parsed)
+def _word_pairs(text: str) -> list[tuple[int, int]]:
+    """``WORD_PAIR_RE``'s pairs that do not hold a reading of the character before them
+    (``醫(yī)``): an annotation, which is the ``pinyin-annotation`` rule's to judge, not a
+    flattened pair. Each distinct character and pair is judged once: a text still full
+    of annotations (a scan of the damage) has thousands of a few hundred."""
+    spans = list(map(re.Match.span, WORD_PAIR_RE.finditer(text)))
+    keys = [text[start - 1 : end] for start, end in spans]
+    plain = {key for key in set(keys) if not _is_reading(key[0], key[2:-1])}
+    return list(compress(spans, map(plain.__contains__, keys)))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _is_reading(char: str, written: str) -> bool:
+    """True when ``written`` is a reading of ``char`` (remembered from text to text)."""
+    parsed = parse_reading(written)
+    return parsed is not None and is_reading_of(char, *parsed)
 
 
 def paren_pairs(doc: Document) -> list[tuple[int, int]]:
@@ -116,9 +129,7 @@ def paren_pairs(doc: Document) -> list[tuple[int, int]]:
     pairs = {match.span() for match in PAREN_PAIR_RE.finditer(text)}
     pairs.update(_named_pairs(text))
     pairs.update(match.span() for match in CODE_PAIR_RE.finditer(text))
-    pairs.update(
-        match.span() for match in WORD_PAIR_RE.finditer(text) if not _is_reading_after(text, match)
-    )
+    pairs.update(_word_pairs(text))
     pairs = _outermost(sorted(pairs))
     protected = protected_regions(doc) if pairs else None
     if protected:
