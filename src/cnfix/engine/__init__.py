@@ -13,7 +13,7 @@ from operator import attrgetter
 
 from cnfix.engine.deferred import AppliedFixes, Deferred, touches_protected
 from cnfix.engine.edits import _contested, _without_conflicts, rewrite
-from cnfix.engine.pragmas import PRAGMA, drop_suppressed
+from cnfix.engine.pragmas import drop_suppressed, may_hold_pragma
 from cnfix.model import KINDS, Applicability, BulkFixes, Check, Document, Finding, Rule, Settings
 from cnfix.rules import BULK, RULES, select_rules
 from cnfix.text.regions import PartlyKnownRegions, Regions, protected_regions
@@ -75,15 +75,33 @@ def check_document(
     No fix edits outside prose (``within_prose``); ``outside_prose`` counts the fixes
     dropped for that, by rule."""
     with collector_paused():
-        findings = [finding for rule in rules for finding in rule.check(doc)]
+        # Each rule's findings by position, the rules in registry order: sorted by start
+        # alone after that (a stable sort, by a key in C), they are in the order of
+        # ``(start, rule order, end)`` (tens of thousands in a damaged text).
+        findings = []
+        own_names = True  # each rule's findings carry its name (a check could lend another's)
+        for rule in rules:
+            found = list(rule.check(doc))
+            if found:
+                found.sort(key=_START_END)
+                findings += found
+                own_names = own_names and set(map(_RULE, found)) == {rule.name}
     if not findings:
         return findings
     findings = drop_suppressed(doc.text, findings)  # `cnfix: ignore` pragmas
     if findings:
         findings = within_prose(doc, findings, rules, outside_prose)
-    order = {rule.name: index for index, rule in enumerate(rules)}
-    findings.sort(key=lambda f: (f.start, order[f.rule], f.end))
+    if own_names:
+        findings.sort(key=_START)
+    else:
+        order = {rule.name: index for index, rule in enumerate(rules)}
+        findings.sort(key=lambda f: (f.start, order[f.rule], f.end))
     return findings
+
+
+_START_END = attrgetter("start", "end")
+_START = attrgetter("start")
+_RULE = attrgetter("rule")
 
 
 def _rule_findings(doc: Document, rule: Rule, outside_prose: Counter[str]) -> list[Finding]:
@@ -102,7 +120,7 @@ def _kept(
     findings = drop_suppressed(doc.text, findings)  # `cnfix: ignore` pragmas
     if findings:
         findings = within_prose(doc, findings, (rule,), outside_prose)
-    findings.sort(key=attrgetter("start", "end"))
+    findings.sort(key=_START_END)
     return findings
 
 
@@ -342,7 +360,7 @@ def _bulk_step(
     deferred findings; the rule's findings when it has no safe fix here; None where the
     per-finding path must decide (a pragma, an edit near a protected span, edits that
     conflict or change nothing)."""
-    if PRAGMA in doc.text:
+    if may_hold_pragma(doc.text):
         return None
     edits, fixes, rest = bulk(doc)
     if not edits:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from itertools import repeat
 from typing import Any
 
 from cnfix.model import Applicability, Document, Finding, Rule
@@ -125,13 +126,16 @@ def touches_protected(
     if not edits or not protected:
         return False
     touches = protected.touches
-    for span_start, span_end in zip(protected.starts, protected.ends, strict=True):
+    # Per span, in C: where the edits that start in it begin and end (a 1-tuple sorts
+    # before every edit that starts at that offset).
+    firsts = map(bisect.bisect_left, repeat(edits), zip(protected.starts))
+    afters = map(bisect.bisect_left, repeat(edits), zip(protected.ends))
+    for span_start, first, after in zip(protected.starts, firsts, afters, strict=True):
+        if first == after and (not first or edits[first - 1][1] <= span_start):
+            continue  # none starts in it, and the one before ends before it
         # The edit before the span (the only one that can reach into it, the edits not
         # overlapping), then those that start inside it.
-        index = max(bisect.bisect_left(edits, (span_start,)) - 1, 0)
-        while index < len(edits) and edits[index][0] < span_end:
-            start, end = edits[index][:2]
-            if touches(start, end):
+        for edit in edits[max(first - 1, 0) : after]:
+            if touches(edit[0], edit[1]):
                 return True
-            index += 1
     return False

@@ -16,6 +16,21 @@ from cnfix.model import Finding
 PRAGMA = "cnfix:"
 PRAGMA_RE = re.compile(r"cnfix:[ \t]*ignore(?![\w-])(?:\[([^\]\n]*)\])?")
 
+#: The last text asked about and the answer (one tuple: read and replaced whole).
+_last_asked: tuple[str | None, bool] = (None, False)
+
+
+def may_hold_pragma(text: str) -> bool:
+    """Whether ``text`` holds the start of a pragma. A repair asks about one text again
+    and again (each rule with findings, each bulk step, in each pass) and each search
+    reads the whole text: the last answer is kept for the very same text object."""
+    global _last_asked
+    asked, answer = _last_asked
+    if asked is not text:
+        answer = PRAGMA in text
+        _last_asked = (text, answer)
+    return answer
+
 
 def _line_bounds(text: str, position: int) -> tuple[int, int]:
     start = text.rfind("\n", 0, position) + 1
@@ -43,7 +58,7 @@ def drop_suppressed(text: str, findings: list[Finding]) -> list[Finding]:
     Findings about the whole file (a fix without edits, such as writing it as UTF-8)
     are kept: they belong to no line.
     """
-    if PRAGMA not in text or not findings:
+    if not findings or not may_hold_pragma(text):
         return findings
     by_line: dict[tuple[int, int], frozenset[str] | None] = {}
     for start, end, names in pragma_lines(text):
