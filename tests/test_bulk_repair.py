@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 from conftest import SEEDS
 from damage import corpus
-from test_rule_speed_equivalence import SAMPLES, annotate, flatten
+from test_rule_speed_equivalence import SAMPLES, annotate, dense_strings, flatten
 
 from cnfix.adapters.opencc import convert
 from cnfix.engine import repair_document
@@ -60,11 +60,11 @@ def _bulk_of(check):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("rule", [r for r in RULES if r.check in BULK], ids=lambda r: r.name)
-def test_bulk_edits_are_the_safe_fixes_of_the_check(rule) -> None:  # type: ignore[no-untyped-def]
+def test_bulk_edits_are_the_safe_fixes_of_the_check(rule, samples=ALL) -> None:  # type: ignore[no-untyped-def]
     """A rule's bare edits are exactly the edits of its safe fixes, fix by fix; its other
     findings come in the check's order."""
     bulk = _bulk_of(rule.check)
-    for label, kind, text in ALL:
+    for label, kind, text in samples:
         _assert_bulk_is_the_check(rule, bulk, Document(text, kind=kind), label)
 
 
@@ -105,6 +105,36 @@ def flip_some(text: str, rng: random.Random) -> str:
         return text
     pairs = zip(text, other, strict=True)
     return "".join(b if is_han(a) and rng.random() < 0.02 else a for a, b in pairs)
+
+
+def _dense_samples(count: int) -> list[tuple[str, str, str]]:
+    """Short strings dense in parentheses, readings and marks, some with a URL or Markdown
+    code in them (protected spans among the edits), in each kind of document."""
+    rng = random.Random("bulk-repair/dense")
+    samples = []
+    for text in dense_strings(rng, count):
+        if rng.random() < 0.5:
+            at = rng.randint(0, len(text))
+            glued = rng.choice(["https://e.com/a(yī),,b;c", " `醫(yī),,` ", "(見http://x.cn/?q=1)"])
+            text = text[:at] + glued + text[at:]
+        samples.append((text, rng.choice(["text", "markdown", "table"]), text))
+    return samples
+
+
+DENSE = _dense_samples(1500)
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.check in BULK], ids=lambda r: r.name)
+def test_bulk_edits_are_the_safe_fixes_of_the_check_on_dense_strings(rule) -> None:  # type: ignore[no-untyped-def]
+    test_bulk_edits_are_the_safe_fixes_of_the_check(rule, DENSE)
+
+
+def test_deferred_repair_is_the_per_finding_repair_on_dense_strings() -> None:
+    for label, kind, text in DENSE[:400]:
+        try:
+            _same_repair(Document(text, kind=kind))
+        except AssertionError as error:
+            raise AssertionError((kind, label)) from error
 
 
 def _same_repair(doc: Document) -> AppliedFixes:

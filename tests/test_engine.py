@@ -319,3 +319,42 @@ def test_reusing_what_a_rule_checked_repairs_as_asking_every_rule_in_every_pass(
         every = repair_document(doc, RULES, unsafe_fixes=unsafe, accept=lambda f, t: True)
         assert fast == every, doc.text[:40]
         assert fast.outside_prose == every.outside_prose, doc.text[:40]
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 8)), max_size=8),
+    st.lists(st.integers(0, 70), max_size=20),
+)
+def test_uncovered_positions_are_those_no_span_covers(spans, positions) -> None:
+    regions = Regions((start, start + length) for start, length in spans)
+    positions.sort()
+    expected = [i for i, at in enumerate(positions) if not regions.covers(at)]
+    assert regions.uncovered(positions) == expected
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2), st.integers(0, 9), st.integers(0, 3), st.integers(0, 2)),
+        max_size=12,
+    )
+)
+def test_findings_are_sorted_by_start_rule_order_and_end(raw) -> None:
+    """Whatever order the rules give them in, and when a rule's findings carry another
+    rule's name."""
+    names = ["r0", "r1", "r2"]
+
+    def check_of(number: int):  # type: ignore[no-untyped-def]
+        def check(doc: Document) -> list[Finding]:
+            return [
+                Finding(names[lent], "X", start, start + length, f"{number}/{index}")
+                for index, (owner, start, length, lent) in enumerate(raw)
+                if owner == number
+            ]
+
+        return check
+
+    rules = [Rule(f"X{n}", name, "s", "none", check_of(n)) for n, name in enumerate(names)]
+    found = [f for rule in rules for f in rule.check(Document("x" * 20))]
+    order = {name: index for index, name in enumerate(names)}
+    expected = sorted(found, key=lambda f: (f.start, order[f.rule], f.end))
+    assert check_document(Document("x" * 20), rules) == expected
