@@ -120,6 +120,8 @@ def _annotation_spans(doc: Document) -> _Found:
             readings[key] = reading
         elif key[0] in _CLOSERS:
             after_keys.add(key)
+    if not readings:  # parentheses, but no reading after its character (most texts)
+        return _Found([], [], [], {}, {}, [])
     after_close: list[int] = []
     if len(readings) < len(counts):
         kept_columns = []
@@ -358,14 +360,26 @@ def _findings(doc: Document, found: _Found) -> Iterator[Finding]:
     # The findings are built with the least work per annotation: thousands in a document.
     name, code = PINYIN_ANNOTATION.name, PINYIN_ANNOTATION.code
     title = "Remove the pinyin annotation"
-    ends = _repair_ends(text, found) if artifact else found.ends
-    for start, end, key in zip(found.starts, ends, found.keys, strict=True):
-        outcome = decided[key]
-        if outcome is not None:
-            message, applicability = outcome
-            yield one_edit_finding(name, code, start, end, message, "", title, applicability)
-    if artifact:
+    if artifact:  # every annotation, safely: built by columns
+        messages = {key: outcome[0] for key, outcome in decided.items() if outcome is not None}
+        yield from map(
+            one_edit_finding,
+            repeat(name),
+            repeat(code),
+            found.starts,
+            _repair_ends(text, found),
+            map(messages.__getitem__, found.keys),
+            repeat(""),
+            repeat(title),
+            repeat(Applicability.SAFE),
+        )
         yield from _lost_close(doc)
+    else:
+        for start, end, key in zip(found.starts, found.ends, found.keys, strict=True):
+            outcome = decided[key]
+            if outcome is not None:
+                message, applicability = outcome
+                yield one_edit_finding(name, code, start, end, message, "", title, applicability)
     yield from _damaged(doc, artifact)
 
 
