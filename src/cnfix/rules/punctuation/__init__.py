@@ -143,8 +143,7 @@ def _stray_spans(doc: Document) -> list[tuple[int, int]]:
 def bulk_stray_comma(doc: Document) -> BulkFixes:
     """``check_stray_comma`` as bare edits (``BulkFixes``): every fix is safe."""
     spans = _stray_spans(doc)
-    edits = list(map(tuple.__add__, spans, zip(range(len(spans)), repeat(""))))
-    return BulkFixes(edits, len(spans), [])
+    return BulkFixes([(s, e, fix, "") for fix, (s, e) in enumerate(spans)], len(spans), [])
 
 
 STRAY_COMMA = Rule(
