@@ -7,7 +7,7 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from itertools import compress, repeat
+from itertools import repeat
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -98,43 +98,20 @@ class _Found(NamedTuple):
     keys: list[str]
     counts: dict[str, int]  # how many of each key
     readings: dict[str, Reading]  # of each key
-    #: The starts of the parenthesised runs written right after a ``)`` (perhaps the
-    #: converter ran twice: ``醫(yī)(yī)``).
-    after_close: list[int]
 
 
 def _annotation_spans(doc: Document) -> _Found:
     """Every Han character followed by a parenthesised known reading of it, outside
     protected regions."""
     text = doc.text
-    columns = [_scan(text, pattern) for pattern in _WRITTEN_RES]
-    # Each distinct key is judged once (a damaged document repeats a few hundred).
-    counted = Counter(columns[0][2])
-    counted.update(columns[1][2])
+    scans = [_scan(text, pattern) for pattern in _WRITTEN_RES]
+    if not (scans[0][0] or scans[1][0]):  # parentheses, but no reading after Han (most texts)
+        return _Found([], [], [], {}, {})
+    counted = Counter(scans[0][2])
+    counted.update(scans[1][2])
     counts: dict[str, int] = counted
-    readings: dict[str, Reading] = {}
-    after_keys: set[str] = set()
-    for key in counts:
-        reading = _reading_of_key(key)
-        if reading is not None:
-            readings[key] = reading
-        elif key[0] in _CLOSERS:
-            after_keys.add(key)
-    if not readings:  # parentheses, but no reading after its character (most texts)
-        return _Found([], [], [], {}, {}, [])
-    after_close: list[int] = []
-    if len(readings) < len(counts):
-        kept_columns = []
-        for starts, ends, keys in columns:
-            if after_keys:
-                after_close += compress(starts, map(after_keys.__contains__, keys))
-            keep = list(map(readings.__contains__, keys))
-            kept_columns.append(
-                tuple(list(compress(column, keep)) for column in (starts, ends, keys))
-            )
-        columns = kept_columns
-        counts = {key: count for key, count in counts.items() if key in readings}
-    first, second = columns
+    readings: dict[str, Reading] = {key: _reading_of_key(key) for key in counts}  # type: ignore[misc]
+    first, second = scans
     if first[0] and second[0]:
         first = _merged(first, second)
     starts, ends, keys = first if first[0] else second
@@ -145,21 +122,24 @@ def _annotation_spans(doc: Document) -> _Found:
             starts, ends, keys = _taken(kept, starts, ends, keys)
             counts = Counter(keys)
             readings = {key: readings[key] for key in counts}
-    return _Found(starts, ends, keys, counts, readings, after_close)
+    return _Found(starts, ends, keys, counts, readings)
 
 
 def _scan(text: str, pattern: re.Pattern[str]) -> tuple[list[int], list[int], list[str]]:
     """The starts, ends and keys of ``pattern``'s matches (a ``(`` and what follows it;
-    the key is the character before and the match), in text order."""
+    the key is the character before and the match) that are a reading of that
+    character, in text order."""
     starts: list[int] = []
     ends: list[int] = []
     keys: list[str] = []
     # From 1: a parenthesis at the start has no character before it.
     for match in pattern.finditer(text, 1):
         start, end = match.span()
-        starts.append(start)
-        ends.append(end)
-        keys.append(text[start - 1 : end])
+        key = text[start - 1 : end]
+        if _reading_of_key(key) is not None:
+            starts.append(start)
+            ends.append(end)
+            keys.append(key)
     return starts, ends, keys
 
 
@@ -401,13 +381,19 @@ def bulk_pinyin_annotation(doc: Document) -> BulkFixes:
     return BulkFixes(edits, fixes, list(_damaged(doc, artifact=True)))
 
 
+#: A ``(`` right after a ``)``: where an annotation may be written again (``醫(yī)(yī)``).
+_CLOSE_THEN_OPEN_RE = re.compile(f"[{re.escape(_CLOSERS)}](?=[{re.escape(''.join(PAIRS))}])")
+
+
 def _repair_ends(text: str, found: _Found) -> list[int]:
     """Where each annotation's repair ends: after the annotations of its character written
-    again right after it (``醫(yī)(yī)``), which start where it ends."""
-    if not found.after_close:
+    again right after it (``醫(yī)(yī)``), which start where it ends (found by a scan for
+    ``)(``, not by a look after each of thousands of annotations)."""
+    again = [match.end() for match in _CLOSE_THEN_OPEN_RE.finditer(text)]
+    if not again:
         return found.ends
     ends = list(found.ends)
-    for at in found.after_close:
+    for at in again:
         index = bisect.bisect_left(found.ends, at)
         if index < len(ends) and found.ends[index] == at:
             ends[index] = _after_repeats(text, at, found.keys[index][0])
