@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import pickle
 from functools import partial
 from pathlib import Path
@@ -227,3 +228,32 @@ def test_cli_brief_repair_of_files_says_what_a_full_one_says(
     )
     assert shown.output == full.output
     assert "(not fixed: unsafe, --unsafe-fixes applies it)" in shown.output
+
+
+def test_workers_repair_with_the_fixes_deferred_when_only_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`repair -q -o --jobs 2`: the workers (forked: they inherit this spy) repair with
+    ``defer_applied``, as one process does, and count the fixes from their columns."""
+    from cnfix.engine.deferred import AppliedFixes
+
+    monkeypatch.setattr(parallel, "STREAM_THRESHOLD", 10_000)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(chunks, "CHUNK_BYTES", 8192)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_corpus_files(folder, 12, damage_every=1)
+    (folder / "big.txt").write_text(_seed_text() * 3, encoding="utf-8")  # streamed
+    real = packing.brief
+
+    def deferred_only(outcome: Any, **how: Any) -> None:
+        if outcome.changed and not isinstance(outcome.applied, AppliedFixes):
+            raise AssertionError(f"fixes built one by one in process {os.getpid()}")
+        real(outcome, **how)
+
+    monkeypatch.setattr(packing, "brief", deferred_only)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["repair", "-q", "--jobs", "2", str(folder), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "13 files repaired." in result.output
+    assert len(_written(out)) == 13

@@ -215,9 +215,10 @@ def repair(
         units = records_run.units(screen)
     else:
         workers = 1 if interactive else worker_count(jobs)
-        if workers == 1 and counted:
+        if counted:
             # No diff, no review: the fixes are only counted (the summary), their findings
-            # built only if a unit needs them (a copy that could not be written).
+            # built only if a unit needs them (a copy that could not be written); a
+            # worker sends their counts from the columns (``packing.brief``).
             configured = configured.replace(defer_applied=True)
         units = screen.files(file_units(files, configured, workers), len(files))
     report = Report(screen.out, tally, reporting, noun=noun)
