@@ -212,6 +212,12 @@ class Pool:
         it holds open now (a worker can read a descriptor it is sent)."""
         return self.jobs > 1 and self._how().get_start_method() == "fork"
 
+    def forks_next(self) -> bool:
+        """Whether the next unit handed out forks the workers from this process as it is
+        then (the pool's first unit done here, no worker started yet): what this process
+        loads before that, every worker inherits."""
+        return self._started and not self._workers and self.forks()
+
     def reader_of(self, stream: IO[bytes]) -> int | str | None:
         """How the workers read ``stream`` when it is a regular file: its descriptor when
         they are forked (they inherit it: the CLI opens files by descriptor, with no name

@@ -9,15 +9,15 @@ target atomically once the last chunk is in (``chunks.StreamWriter``).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
 from cnfix.app.packing import packed
 from cnfix.app.pool import WORKER_DIED, Pool
 from cnfix.app.runner import FileOutcome, RunOptions, checked_destination, process_document
-from cnfix.io.chunks import Chunk, StreamWriter, iter_chunks
+from cnfix.io.chunks import Chunk, StreamWriter, iter_chunks, read_chunk
 from cnfix.io.decode import BinaryFileError, InputError
 from cnfix.model import MIN_REWRITE_CONFIDENCE, Document
 from cnfix.rules import prepare_for_long_text
@@ -46,6 +46,8 @@ class ChunkUnit:
     index: int
     last: bool
     kind: str  # the file's, judged from its name and first chunk (a script's #! line)
+    #: Sent to a worker: the file to read the chunk's bytes from (``_sent``), its text left out.
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,12 @@ def process_chunk(unit: ChunkUnit, options: RunOptions) -> ChunkOutcome:
 
 def _process_stream_unit(unit: ChunkUnit | StreamError, options: RunOptions) -> FileOutcome:
     if isinstance(unit, ChunkUnit):
+        if unit.source is not None:
+            try:
+                text = read_chunk(unit.source, unit.chunk)
+            except (InputError, OSError) as error:
+                return FileOutcome(unit.path, error=f"cannot read: {_reason(error)}")
+            unit = replace(unit, chunk=replace(unit.chunk, text=text))
         outcome = process_chunk(unit, options)
         # The chunk goes back without its text, which the parent has (``stream_file``
         # puts it back): a worker sent each megabyte back to where it came from.
@@ -89,6 +97,22 @@ def _process_stream_unit(unit: ChunkUnit | StreamError, options: RunOptions) -> 
     if unit.skipped:
         return FileOutcome(unit.path, notice=f"skipped: {unit.error}")
     return FileOutcome(unit.path, error=unit.error)
+
+
+def _reason(error: Exception) -> str:
+    return getattr(error, "strerror", None) or str(error)
+
+
+def _sent(unit: ChunkUnit | StreamError) -> ChunkUnit | StreamError:
+    """What goes to a worker: where a chunk's bytes are in the file, not its text, when
+    they decode alone (UTF-8). A worker reads them itself (``read_chunk``), so a task is
+    a few hundred bytes, which waits in the worker's pipe behind the one it runs
+    (``pool.QUEUED_TASK_BYTES``): a megabyte of text sent on its own went out only once
+    the worker was idle, and the worker waited for it."""
+    if not isinstance(unit, ChunkUnit) or unit.chunk.span is None:
+        return unit
+    source = os.path.abspath(unit.path)  # (a fork server's workers have their own cwd)
+    return replace(unit, chunk=replace(unit.chunk, text=""), source=source)
 
 
 def _stream_units(path: Path, options: RunOptions) -> Iterator[ChunkUnit | StreamError]:
@@ -176,20 +200,26 @@ def _start_repair(
         return None
 
 
-def _first_here(
-    work: Callable[[ChunkUnit | StreamError], FileOutcome],
-    units: Iterator[ChunkUnit | StreamError],
-    pool: Pool,
-) -> Iterator[tuple[ChunkUnit | StreamError, FileOutcome]]:
-    """``pool.ordered`` of the units, but the first one done in this process, as a pool
-    does its own first item: what the rules load on first use (OpenCC's dictionaries,
-    the tables, the model) is loaded once, before workers fork and inherit it. (A lone
-    large file came after a batch that loaded nothing: each worker loaded it all
-    again, ~0.25 s of CPU more with ``--jobs 2`` on clean text.)"""
+#: Characters of a streamed file's first chunk checked in this process before workers
+#: are forked from it (``_warmed``).
+WARM_UP_CHARS = 1 << 15
+
+
+def _warmed(
+    units: Iterator[ChunkUnit | StreamError], options: RunOptions
+) -> Iterator[ChunkUnit | StreamError]:
+    """``units``, after the head of the first chunk was checked here (the result
+    dropped): what the rules load on first use (OpenCC's dictionaries, the tables, the
+    model, ~0.2 s) is loaded once, before the workers fork and inherit it. (The whole
+    first chunk done here, ~0.3 s more, ran while no worker had started.)"""
     for unit in units:
-        yield unit, work(unit)
+        if isinstance(unit, ChunkUnit):
+            text = unit.chunk.text[:WARM_UP_CHARS]
+            head = text[: text.rfind("\n") + 1] or text
+            process_chunk(replace(unit, chunk=replace(unit.chunk, text=head)), options)
+        yield unit
         break
-    yield from pool.ordered(work, units, failed=_unit_failed)
+    yield from units
 
 
 def stream_file(path: Path, options: RunOptions, pool: Pool) -> Iterator[FileOutcome]:
@@ -199,13 +229,18 @@ def stream_file(path: Path, options: RunOptions, pool: Pool) -> Iterator[FileOut
     repair: _StreamedRepair | None = None
     try:
         units = _stream_units(path, options)
-        for unit, outcome in _first_here(work, units, pool):
+        if pool.forks_next():
+            units = _warmed(units, options)
+        send = _sent if pool.jobs > 1 else None
+        for unit, outcome in pool.ordered(work, units, send, _unit_failed):
             if not isinstance(outcome, ChunkOutcome) or not isinstance(unit, ChunkUnit):
                 if repair is not None:
                     repair.writer.abort()  # reading the file failed part-way
                     repair = None
                 yield outcome
-                continue
+                if outcome.error == WORKER_DIED:
+                    continue  # (the chunks after it are still reported)
+                return  # the file could not be read on: its last unit
             outcome.text = unit.chunk.text  # (process_document's: the chunk's text)
             if options.write and outcome.index == 0 and outcome.error is None:
                 repair = _start_repair(unit, outcome, options)

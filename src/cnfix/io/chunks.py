@@ -57,6 +57,9 @@ class Chunk:
     confidence: float
     #: The file's identity when it was opened: a streamed rewrite compares it at the end.
     identity: FileIdentity | None = None
+    #: ``(offset, length)`` of the bytes that decode to ``text`` alone (UTF-8), else
+    #: None: a worker can read them itself (``read_chunk``) instead of being sent them.
+    span: tuple[int, int] | None = None
 
 
 #: A line that opens or closes a Markdown code fence, in a list item or a block quote too.
@@ -244,6 +247,8 @@ def iter_chunks(
         data = data[skip:]
         pending = ""
         offset, line, consumed, first = 0, 1, 0, True
+        # Where the next chunk's bytes start, when each chunk's bytes are its text's UTF-8.
+        at: int | None = skip if codec == "utf-8" else None
         while True:
             try:
                 text = pending + decoder.decode(data, final=not data)
@@ -253,20 +258,45 @@ def iter_chunks(
                         f"cannot decode as {codec} near byte {consumed + error.start}"
                     ) from None
                 text = pending + "\ufffd"  # the last character cut short: _cut_short_utf8
+                at = None  # (a character no byte of the file holds)
             consumed += len(data)
             if first:
-                text = text.removeprefix("\ufeff") if encoding is not None else text
+                if encoding is not None and text.startswith("\ufeff"):
+                    text = text[1:]
+                    at = None if at is None else at + len(codecs.BOM_UTF8)
                 first = False
             if "\x00" in text:
                 raise BinaryFileError("binary file (NUL bytes)")
             pieces, pending = _pieces(text, min(4 * chunk_bytes, LONG_LINE_CHARS), final=not data)
             for piece in pieces:
-                yield Chunk(piece, offset, line, codec, bom, confidence, identity)
+                span = None
+                if at is not None:
+                    span = (at, len(piece.encode("utf-8")))
+                    at += span[1]
+                yield Chunk(piece, offset, line, codec, bom, confidence, identity, span)
                 offset += len(piece)
                 line += piece.count("\n")
             if not data:
                 return
             data = stream.read(chunk_bytes)
+
+
+def read_chunk(source: str, chunk: Chunk) -> str:
+    """The text of ``chunk`` read again from its bytes (``chunk.span``) in the file
+    ``source`` (a worker's read: it was sent where the chunk is, not its text). The file
+    must still be the one the chunk was cut from (``chunk.identity``): a file changed
+    since would give other text at these bytes, so ChangedOnDiskError."""
+    if chunk.span is None:
+        raise ValueError("the chunk's bytes are not known: its text is sent")
+    offset, length = chunk.span
+    fd = open_regular(source)
+    try:
+        if FileIdentity.of(os.fstat(fd)) != chunk.identity:
+            raise ChangedOnDiskError("file changed on disk while it was read; not read further")
+        data = os.pread(fd, length, offset)
+    finally:
+        os.close(fd)
+    return data.decode(chunk.encoding)
 
 
 class StreamWriter:
