@@ -56,38 +56,51 @@ def test_a_long_text_compiles_the_mojibake_prefilter_first(
 
 
 class _RecordingPool:
-    """A pool that records what it is given and does the work itself."""
+    """A pool about to fork its workers, that records what it is given for them and
+    does the work itself."""
+
+    jobs = 2
 
     def __init__(self) -> None:
         self.given: list[object] = []
 
-    def ordered(self, function, items, failed=None):  # type: ignore[no-untyped-def]
+    def forks_next(self) -> bool:
+        return True
+
+    def ordered(self, function, items, send, failed=None):  # type: ignore[no-untyped-def]
         for item in items:
-            self.given.append(item)
-            yield item, function(item)
+            self.given.append(send(item))
+            yield item, function(send(item))
 
 
-def test_a_streamed_file_does_its_first_chunk_here(
+def test_a_streamed_file_checks_the_head_of_its_first_chunk_here(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The first chunk is done in this process, as a pool does its own first item (what
-    the rules load on first use is loaded before workers fork); the rest go to the pool."""
+    """Before workers fork, the head of the first chunk is checked here (what the rules
+    load on first use is loaded once, and inherited); every chunk goes to the pool, sent
+    as where its bytes are, and comes back with its text."""
     monkeypatch.setattr(chunks, "CHUNK_BYTES", 4096)
+    monkeypatch.setattr(streaming, "WARM_UP_CHARS", 100)
     path = tmp_path / "big.txt"
-    path.write_text("第一段，没有问题。\n\n" * 3000, encoding="utf-8")
-    done_here: list[int] = []
+    text = "第一段，没有问题。\n\n" * 3000
+    path.write_text(text, encoding="utf-8")
+    done: list[tuple[int, int]] = []
     real = streaming.process_chunk
 
     def recorded(unit, options):  # type: ignore[no-untyped-def]
-        done_here.append(unit.index)
+        done.append((unit.index, len(unit.chunk.text)))
         return real(unit, options)
 
     monkeypatch.setattr(streaming, "process_chunk", recorded)
     pool = _RecordingPool()
     outcomes = list(streaming.stream_file(path, RunOptions(rules=RULES), pool))  # type: ignore[arg-type]
     assert len(outcomes) > 5
-    assert [unit.index for unit in pool.given] == list(range(1, len(outcomes)))  # type: ignore[attr-defined]
-    assert done_here == list(range(len(outcomes)))
+    assert "".join(outcome.text for outcome in outcomes) == text
+    given = pool.given
+    assert [unit.index for unit in given] == list(range(len(outcomes)))  # type: ignore[attr-defined]
+    assert all(unit.chunk.text == "" and unit.source for unit in given)  # type: ignore[attr-defined]
+    head = text[: text.rfind("\n", 0, 100) + 1]
+    assert done == [(0, len(head))] + [(o.index, len(o.text)) for o in outcomes]  # type: ignore[attr-defined]
 
 
 def test_streamed_chunks_come_back_with_their_text_from_workers(

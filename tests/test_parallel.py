@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import os
@@ -13,6 +14,7 @@ from conftest import SEEDS, corpus_documents, write_corpus_files
 
 import cnfix.app.parallel as parallel
 import cnfix.app.pool as pool
+import cnfix.app.streaming as streaming
 from cnfix import repair_text
 from cnfix.app.jsonl import run_blocks
 from cnfix.app.parallel import run_files
@@ -21,7 +23,7 @@ from cnfix.app.runner import RunOptions
 from cnfix.app.streaming import ChunkOutcome
 from cnfix.cli import cli
 from cnfix.io import chunks, decode
-from cnfix.io.chunks import iter_chunks
+from cnfix.io.chunks import iter_chunks, read_chunk
 from cnfix.report.text import locate_all
 from cnfix.rules import RULES, select_rules
 
@@ -126,6 +128,60 @@ def test_chunks_of_a_gb18030_file_and_of_a_long_line(tmp_path: Path) -> None:
     chunks = list(iter_chunks(path, chunk_bytes=1000))
     assert "".join(chunk.text for chunk in chunks) == long_line
     assert all(not chunk.text.endswith("\r") for chunk in chunks)
+
+
+def test_a_chunks_bytes_decode_alone_to_its_text(tmp_path: Path) -> None:
+    """Where a UTF-8 file's chunks are (``Chunk.span``, what a worker is sent) holds
+    their text, a byte-order mark skipped, also when named with ``--encoding``; a chunk
+    whose text no bytes hold alone (another codec, a last character cut short) has none."""
+    text = _seed_text().replace("\n", "\r\n") + "中" * 20000 + "\n" + _seed_text()
+    path = tmp_path / "big.txt"
+    for data, encoding in (
+        (text.encode("utf-8"), None),
+        (codecs.BOM_UTF8 + text.encode("utf-8"), None),
+        (codecs.BOM_UTF8 + text.encode("utf-8"), "utf-8"),
+    ):
+        path.write_bytes(data)
+        pieces = list(iter_chunks(path, chunk_bytes=2048, encoding=encoding))
+        assert len(pieces) > 10 and "".join(chunk.text for chunk in pieces) == text
+        for chunk in pieces:
+            assert read_chunk(str(path), chunk) == chunk.text
+    path.write_bytes(text.encode("utf-8") + "中".encode()[:2])
+    *whole, last = iter_chunks(path, chunk_bytes=2048)
+    assert last.text.endswith("\ufffd") and last.span is None
+    assert all(read_chunk(str(path), chunk) == chunk.text for chunk in whole)
+    path.write_bytes(text.encode("gb18030"))
+    assert {chunk.span for chunk in iter_chunks(path, chunk_bytes=2048)} == {None}
+
+
+def test_a_file_changed_before_a_worker_reads_its_chunk_stops_the_stream(
+    streamed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker reads a chunk's bytes only from the file the chunk was cut from: changed
+    since (here: after its third chunk was cut), the file is reported as not read
+    further, and not written; the chunks before it are reported."""
+    original = streamed.read_bytes()
+    pieces = list(iter_chunks(streamed, chunk_bytes=8192))
+    with streamed.open("ab") as file:
+        file.write("再一行。\n".encode())
+    with pytest.raises(decode.ChangedOnDiskError):
+        read_chunk(str(streamed), pieces[0])
+    streamed.write_bytes(original)
+    real = chunks.read_chunk
+    third = pieces[2].span
+
+    def changed_after_the_third(source: str, chunk: chunks.Chunk) -> str:
+        if chunk.span is not None and third is not None and chunk.span >= third:
+            raise decode.ChangedOnDiskError("file changed on disk while it was read")
+        return real(source, chunk)
+
+    monkeypatch.setattr(streaming, "read_chunk", changed_after_the_third)  # forks inherit it
+    options = RunOptions(rules=RULES, repair=True, write=True)
+    outcomes = list(run_files([streamed], options, jobs=2))
+    assert [type(o).__name__ for o in outcomes] == ["ChunkOutcome"] * 2 + ["FileOutcome"]
+    assert outcomes[-1].error == "cannot read: file changed on disk while it was read"
+    assert streamed.read_bytes() == original
+    assert sorted(p.name for p in streamed.parent.iterdir()) == [streamed.name]
 
 
 def test_invalid_bytes_late_in_a_streamed_file_are_an_error(tmp_path: Path) -> None:
