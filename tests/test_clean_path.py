@@ -64,11 +64,11 @@ class _RecordingPool:
     def __init__(self) -> None:
         self.given: list[object] = []
 
-    def forks_next(self) -> bool:
-        return True
-
-    def ordered(self, function, items, send, failed=None):  # type: ignore[no-untyped-def]
+    def ordered(self, function, items, send, failed=None, warm_up=None):  # type: ignore[no-untyped-def]
         for item in items:
+            if warm_up is not None:
+                warm_up(item)
+                warm_up = None
             self.given.append(send(item))
             yield item, function(send(item))
 

@@ -398,3 +398,27 @@ def test_forked_workers_start_with_the_parents_objects_frozen(
     assert counts[0] == 0  # the first item is done here, before the workers start
     assert all(count > 10_000 for count in counts[1:])  # cnfix's modules and tables
     assert gc.get_freeze_count() == 0  # this process's collector still sees everything
+
+
+def _pid(_: int) -> int:
+    return os.getpid()
+
+
+def test_a_warm_up_in_place_of_the_first_item_done_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``warm_up``: before the workers fork, it is done here on the first item, and that
+    item goes to the workers like the others; without, the first item is done here."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("a warm-up is for workers forked from here")
+    monkeypatch.setattr(pool, "_context", lambda: multiprocessing.get_context("fork"))
+    warmed: list[int] = []
+    with pool.Pool(2) as workers:
+        done = list(workers.ordered(_pid, range(6), warm_up=warmed.append))
+    assert warmed == [0] and [item for item, _ in done] == list(range(6))
+    assert os.getpid() not in {pid for _, pid in done}
+    with pool.Pool(2) as workers:
+        done = list(workers.ordered(_pid, range(6)))
+    assert done[0][1] == os.getpid() and os.getpid() not in {pid for _, pid in done[1:]}

@@ -49,6 +49,9 @@ from cnfix.model import Document, Finding
 
 #: Lines are handed to a worker in batches of about this many bytes.
 BATCH_BYTES = 1 << 18
+#: Bytes of whole lines of the first block checked in this process before the workers
+#: are forked from it (``Pool.ordered``'s ``warm_up``).
+WARM_UP_BYTES = 1 << 14
 
 #: What became of a line: its field checked, or why it was passed through untouched.
 LINE_STATES = ("checked", "blank", "missing", "not-string", "invalid")
@@ -256,6 +259,13 @@ def process_span(
     return result
 
 
+def _warm_up(block: tuple[int, bytes], path: tuple[str, ...], options: RunOptions) -> None:
+    """The first lines of a first block checked here, the result dropped: what the rules
+    load on first use is loaded once, and the forked workers inherit it."""
+    head = block[1][:WARM_UP_BYTES]
+    process_block((block[0], head[: head.rfind(b"\n") + 1]), path, options)
+
+
 def run_blocks(
     stream: IO[bytes],
     path: tuple[str, ...],
@@ -279,19 +289,25 @@ def run_blocks(
     pool = Pool(jobs)
     source = pool.reader_of(stream) if jobs > 1 else None
     long_block = partial(long_block_results, path=path, options=options)
+    warm_up = partial(_warm_up, path=path, options=options)
     if source is None or size is None:
         work = partial(process_block, path=path, options=options)
         blocks = read_blocks(stream, max_line=options.max_size)
         with pool:
-            for block, result in pool.ordered(work, blocks, send=sent_block):
+            for block, result in pool.ordered(work, blocks, sent_block, warm_up=warm_up):
                 yield from long_block(block) if is_long(len(block[1])) else (result,)
         return
     work = partial(process_span, path=path, options=options)
     first = 1
     spans = block_spans(stream, size)
+
+    def head(span: tuple[int, int]) -> None:
+        stream.seek(span[0])
+        warm_up((1, stream.read(min(span[1], WARM_UP_BYTES))))
+
     with pool:
         send = partial(sent_span, source=source)
-        for (offset, length), result in pool.ordered(work, spans, send=send):
+        for (offset, length), result in pool.ordered(work, spans, send, warm_up=head):
             if is_long(length):
                 stream.seek(offset)
                 for part in long_block((first, stream.read(length))):

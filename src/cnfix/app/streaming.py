@@ -201,25 +201,18 @@ def _start_repair(
 
 
 #: Characters of a streamed file's first chunk checked in this process before workers
-#: are forked from it (``_warmed``).
+#: are forked from it (``_warm_up``).
 WARM_UP_CHARS = 1 << 15
 
 
-def _warmed(
-    units: Iterator[ChunkUnit | StreamError], options: RunOptions
-) -> Iterator[ChunkUnit | StreamError]:
-    """``units``, after the head of the first chunk was checked here (the result
-    dropped): what the rules load on first use (OpenCC's dictionaries, the tables, the
-    model, ~0.2 s) is loaded once, before the workers fork and inherit it. (The whole
-    first chunk done here, ~0.3 s more, ran while no worker had started.)"""
-    for unit in units:
-        if isinstance(unit, ChunkUnit):
-            text = unit.chunk.text[:WARM_UP_CHARS]
-            head = text[: text.rfind("\n") + 1] or text
-            process_chunk(replace(unit, chunk=replace(unit.chunk, text=head)), options)
-        yield unit
-        break
-    yield from units
+def _warm_up(unit: ChunkUnit | StreamError, options: RunOptions) -> None:
+    """The head of a first chunk checked here (``Pool.ordered``'s ``warm_up``): what the
+    rules load on first use (OpenCC's dictionaries, the tables, the model, ~0.2 s) is
+    loaded once, before the workers fork and inherit it."""
+    if isinstance(unit, ChunkUnit):
+        text = unit.chunk.text[:WARM_UP_CHARS]
+        head = text[: text.rfind("\n") + 1] or text
+        process_chunk(replace(unit, chunk=replace(unit.chunk, text=head)), options)
 
 
 def stream_file(path: Path, options: RunOptions, pool: Pool) -> Iterator[FileOutcome]:
@@ -229,10 +222,9 @@ def stream_file(path: Path, options: RunOptions, pool: Pool) -> Iterator[FileOut
     repair: _StreamedRepair | None = None
     try:
         units = _stream_units(path, options)
-        if pool.forks_next():
-            units = _warmed(units, options)
         send = _sent if pool.jobs > 1 else None
-        for unit, outcome in pool.ordered(work, units, send, _unit_failed):
+        warm_up = partial(_warm_up, options=options)
+        for unit, outcome in pool.ordered(work, units, send, _unit_failed, warm_up):
             if not isinstance(outcome, ChunkOutcome) or not isinstance(unit, ChunkUnit):
                 if repair is not None:
                     repair.writer.abort()  # reading the file failed part-way
