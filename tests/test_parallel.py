@@ -131,26 +131,37 @@ def test_chunks_of_a_gb18030_file_and_of_a_long_line(tmp_path: Path) -> None:
 
 
 def test_a_chunks_bytes_decode_alone_to_its_text(tmp_path: Path) -> None:
-    """Where a UTF-8 file's chunks are (``Chunk.span``, what a worker is sent) holds
-    their text, a byte-order mark skipped, also when named with ``--encoding``; a chunk
-    whose text no bytes hold alone (another codec, a last character cut short) has none."""
-    text = _seed_text().replace("\n", "\r\n") + "中" * 20000 + "\n" + _seed_text()
+    """Where a file's chunks are (``Chunk.span``, what a worker is sent) holds their
+    text, in UTF-8 (a byte-order mark skipped, also when named with ``--encoding``),
+    GB18030 and Big5; a chunk whose text no bytes hold alone (a last character cut
+    short, UTF-16) has none, nor have the chunks after one cut inside a long line."""
+    text = _seed_text().replace("\n", "\r\n") + "中文" * 1000 + "\n" + _seed_text()
+    traditional = "".join(f"第{n}段：這是一段繁體中文的文字，許功蓋。\n\n" for n in range(400))
     path = tmp_path / "big.txt"
     for data, encoding in (
         (text.encode("utf-8"), None),
         (codecs.BOM_UTF8 + text.encode("utf-8"), None),
         (codecs.BOM_UTF8 + text.encode("utf-8"), "utf-8"),
+        (text.encode("gb18030"), None),
+        (traditional.encode("big5"), "big5"),
     ):
         path.write_bytes(data)
         pieces = list(iter_chunks(path, chunk_bytes=2048, encoding=encoding))
-        assert len(pieces) > 10 and "".join(chunk.text for chunk in pieces) == text
+        assert len(pieces) > 4 and "".join(chunk.text for chunk in pieces) in (text, traditional)
+        assert all(chunk.span is not None for chunk in pieces)
         for chunk in pieces:
             assert read_chunk(str(path), chunk) == chunk.text
     path.write_bytes(text.encode("utf-8") + "中".encode()[:2])
     *whole, last = iter_chunks(path, chunk_bytes=2048)
     assert last.text.endswith("\ufffd") and last.span is None
     assert all(read_chunk(str(path), chunk) == chunk.text for chunk in whole)
-    path.write_bytes(text.encode("gb18030"))
+    path.write_bytes((text + "中文。" * 5000 + "\n" + text).encode())
+    pieces = list(iter_chunks(path, chunk_bytes=2048))
+    cut = next(at for at, chunk in enumerate(pieces) if chunk.text.endswith("。"))
+    assert cut > 3
+    assert all(read_chunk(str(path), chunk) == chunk.text for chunk in pieces[:cut])
+    assert {chunk.span for chunk in pieces[cut:]} == {None}
+    path.write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
     assert {chunk.span for chunk in iter_chunks(path, chunk_bytes=2048)} == {None}
 
 

@@ -105,7 +105,7 @@ def _reason(error: Exception) -> str:
 
 def _sent(unit: ChunkUnit | StreamError) -> ChunkUnit | StreamError:
     """What goes to a worker: where a chunk's bytes are in the file, not its text, when
-    they decode alone (UTF-8). A worker reads them itself (``read_chunk``), so a task is
+    they decode alone (UTF-8, GB18030, Big5: ``chunks._Spans``). A worker reads them itself (``read_chunk``), so a task is
     a few hundred bytes, which waits in the worker's pipe behind the one it runs
     (``pool.QUEUED_TASK_BYTES``): a megabyte of text sent on its own went out only once
     the worker was idle, and the worker waited for it."""

@@ -57,7 +57,7 @@ class Chunk:
     confidence: float
     #: The file's identity when it was opened: a streamed rewrite compares it at the end.
     identity: FileIdentity | None = None
-    #: ``(offset, length)`` of the bytes that decode to ``text`` alone (UTF-8), else
+    #: ``(offset, length)`` of the bytes that decode to ``text`` alone (``_Spans``), else
     #: None: a worker can read them itself (``read_chunk``) instead of being sent them.
     span: tuple[int, int] | None = None
 
@@ -218,6 +218,51 @@ def _stream_codec(
     return codec, 0, False, confidence
 
 
+#: Codecs whose line feed is the byte 0x0A and no other character holds that byte (their
+#: continuation and trail bytes are 0x30 or above): a chunk cut after a line feed is cut
+#: after that byte, at a character's start, and its bytes decode alone.
+_LINE_FEED_CODECS = frozenset({"utf-8", "gb18030", "gbk", "gb2312", "big5", "cp950", "big5hkscs"})
+
+
+class _Spans:
+    """Where each chunk's bytes lie in the file (``Chunk.span``), followed as it is read:
+    a chunk that ends at a line end holds the bytes up to its last line feed; the last
+    one holds the rest. Lost (None from then on) in another codec or after a chunk cut
+    inside a line (``_cut_long_line``)."""
+
+    def __init__(self, codec: str, start: int) -> None:
+        self.at: int | None = start if codec in _LINE_FEED_CODECS else None
+        self.unread = b""  # read, and in no chunk yet
+
+    def read(self, data: bytes) -> None:
+        if self.at is not None:
+            self.unread += data
+
+    def skip(self, size: int) -> None:
+        if self.at is not None:
+            self.at += size
+            self.unread = self.unread[size:]
+
+    def lose(self) -> None:
+        self.at, self.unread = None, b""
+
+    def take(self, piece: str, *, final: bool) -> tuple[int, int] | None:
+        if self.at is None:
+            return None
+        if piece.endswith("\n"):
+            rest = self.unread.split(b"\n", piece.count("\n"))[-1]
+            size = len(self.unread) - len(rest)
+        elif final:
+            size = len(self.unread)
+        else:
+            self.lose()
+            return None
+        span = (self.at, size)
+        self.at += size
+        self.unread = self.unread[size:]
+        return span
+
+
 def iter_chunks(
     path: Path,
     *,
@@ -247,9 +292,9 @@ def iter_chunks(
         data = data[skip:]
         pending = ""
         offset, line, consumed, first = 0, 1, 0, True
-        # Where the next chunk's bytes start, when each chunk's bytes are its text's UTF-8.
-        at: int | None = skip if codec == "utf-8" else None
+        spans = _Spans(codec, skip)
         while True:
+            spans.read(data)
             try:
                 text = pending + decoder.decode(data, final=not data)
             except UnicodeDecodeError as error:
@@ -258,21 +303,18 @@ def iter_chunks(
                         f"cannot decode as {codec} near byte {consumed + error.start}"
                     ) from None
                 text = pending + "\ufffd"  # the last character cut short: _cut_short_utf8
-                at = None  # (a character no byte of the file holds)
+                spans.lose()  # (a character no byte of the file holds)
             consumed += len(data)
             if first:
                 if encoding is not None and text.startswith("\ufeff"):
                     text = text[1:]
-                    at = None if at is None else at + len(codecs.BOM_UTF8)
+                    spans.skip(len("\ufeff".encode(codec)))
                 first = False
             if "\x00" in text:
                 raise BinaryFileError("binary file (NUL bytes)")
             pieces, pending = _pieces(text, min(4 * chunk_bytes, LONG_LINE_CHARS), final=not data)
             for piece in pieces:
-                span = None
-                if at is not None:
-                    span = (at, len(piece.encode("utf-8")))
-                    at += span[1]
+                span = spans.take(piece, final=not data)
                 yield Chunk(piece, offset, line, codec, bom, confidence, identity, span)
                 offset += len(piece)
                 line += piece.count("\n")
