@@ -81,6 +81,11 @@ def process_chunk(unit: ChunkUnit, options: RunOptions) -> ChunkOutcome:
     return outcome
 
 
+def _reason(error: Exception) -> str:
+    """What went wrong reading or writing, in a few words (the system's, when it said)."""
+    return getattr(error, "strerror", None) or str(error)
+
+
 def _process_stream_unit(unit: ChunkUnit | StreamError, options: RunOptions) -> FileOutcome:
     if isinstance(unit, ChunkUnit):
         if unit.source is not None:
@@ -99,16 +104,12 @@ def _process_stream_unit(unit: ChunkUnit | StreamError, options: RunOptions) -> 
     return FileOutcome(unit.path, error=unit.error)
 
 
-def _reason(error: Exception) -> str:
-    return getattr(error, "strerror", None) or str(error)
-
-
 def _sent(unit: ChunkUnit | StreamError) -> ChunkUnit | StreamError:
     """What goes to a worker: where a chunk's bytes are in the file, not its text, when
-    they decode alone (UTF-8, GB18030, Big5: ``chunks._Spans``). A worker reads them itself (``read_chunk``), so a task is
-    a few hundred bytes, which waits in the worker's pipe behind the one it runs
-    (``pool.QUEUED_TASK_BYTES``): a megabyte of text sent on its own went out only once
-    the worker was idle, and the worker waited for it."""
+    they decode alone (UTF-8, GB18030, Big5: ``chunks._Spans``). The worker reads them
+    itself (``read_chunk``), so a task is a few hundred bytes, which waits in the
+    worker's pipe behind the one it runs (``pool.QUEUED_TASK_BYTES``): a megabyte of
+    text went out only once the worker was idle, and the worker waited for it."""
     if not isinstance(unit, ChunkUnit) or unit.chunk.span is None:
         return unit
     source = os.path.abspath(unit.path)  # (a fork server's workers have their own cwd)
@@ -141,7 +142,7 @@ def _stream_units(path: Path, options: RunOptions) -> Iterator[ChunkUnit | Strea
         yield StreamError(path, str(error))
         return
     except OSError as error:
-        yield StreamError(path, f"cannot read: {error.strerror or error}")
+        yield StreamError(path, f"cannot read: {_reason(error)}")
         return
     if previous is not None:
         yield ChunkUnit(path, previous, index, last=True, kind=kind)
@@ -196,7 +197,7 @@ def _start_repair(
     try:
         return _StreamedRepair(unit, options)
     except (InputError, OSError) as error:
-        outcome.error = f"cannot write: {getattr(error, 'strerror', None) or error}"
+        outcome.error = f"cannot write: {_reason(error)}"
         return None
 
 
@@ -247,7 +248,7 @@ def stream_file(path: Path, options: RunOptions, pool: Pool) -> Iterator[FileOut
                     except OSError as error:  # disk full, I/O error: report, keep going
                         repair.writer.abort()
                         repair = None
-                        outcome.error = f"cannot write: {error.strerror or error}"
+                        outcome.error = f"cannot write: {_reason(error)}"
                         yield outcome
                         continue
                     outcome.written = repair.destination
