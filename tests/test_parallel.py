@@ -252,9 +252,12 @@ def test_streamed_repair_in_place(streamed: Path, jobs: int) -> None:
     assert not list(streamed.parent.glob(".cnfix-tmp-*"))
 
 
-def test_streamed_file_changed_while_repairing_is_not_overwritten(streamed: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_streamed_file_changed_while_repairing_is_not_overwritten(
+    streamed: Path, jobs: int
+) -> None:
     options = RunOptions(rules=LOCAL, repair=True, write=True)
-    outcomes = run_files([streamed], options, jobs=1)
+    outcomes = run_files([streamed], options, jobs=jobs)
     first = next(outcomes)
     assert isinstance(first, ChunkOutcome)
     streamed.write_text("replaced by someone else\n", encoding="utf-8")
@@ -262,6 +265,40 @@ def test_streamed_file_changed_while_repairing_is_not_overwritten(streamed: Path
     assert any("changed on disk" in (o.error or "") for o in rest)
     assert streamed.read_text(encoding="utf-8") == "replaced by someone else\n"
     assert not list(streamed.parent.glob(".cnfix-tmp-*"))
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "big5"])
+def test_streamed_legacy_encodings_repair_alike_with_more_jobs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str
+) -> None:
+    """A GB18030 or Big5 file streamed on two processes (its workers read their chunks'
+    bytes themselves) is reported and written as on one."""
+    monkeypatch.setattr(parallel, "STREAM_THRESHOLD", 10_000)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(chunks, "CHUNK_BYTES", 8192)
+    lines = _seed_text().splitlines(keepends=True)
+    text = "".join(line for line in lines if _encodes(line, encoding))
+    text *= 60_000 // len(text.encode(encoding)) + 1
+    source = tmp_path / "big.txt"
+    source.write_bytes(text.encode(encoding))
+    results = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}"
+        options = RunOptions(rules=RULES, repair=True, write=True, output_root=out)
+        outcomes = list(run_files([source], options, jobs=jobs))
+        assert len(outcomes) > 5 and not [o.error for o in outcomes if o.error]
+        found = [(o.first_line, [(f.code, f.start) for f in o.findings]) for o in outcomes]
+        results[jobs] = (found, (out / "big.txt").read_bytes())
+    assert results[1] == results[2]
+    assert results[1][1] != text.encode("utf-8")  # repaired
+
+
+def _encodes(line: str, encoding: str) -> bool:
+    try:
+        line.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def test_cli_jobs_gives_the_same_report(
