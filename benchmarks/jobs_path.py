@@ -17,6 +17,12 @@ wait for (the parent was late), which is where they come from.
 runs the command in a probe (``python -m cnfix`` with the pool's worker function and
 ``Pool.close`` wrapped to take the times) and prints the times as JSON. ``run.py``
 uses ``probe`` to print its ``--jobs`` rows with the parent's share.
+
+    python benchmarks/jobs_path.py --baseline OTHER/src 3 -- repair -q --jobs 2 -o OUT FILE
+
+prints, three times over, ``--jobs 1``'s CPU and the critical path of ``--jobs 2`` for
+this tree and for another one, one after the other: on a loaded machine only
+measurements taken in turns compare.
 """
 
 from __future__ import annotations
@@ -150,8 +156,39 @@ def describe(one: float, two: dict[str, float]) -> str:
     )
 
 
+def one_process_cpu(args: list[str], tree: str | None = None) -> float:
+    """CPU time of ``cnfix ARGS`` (all its processes), from another checkout's ``tree``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    prefix = ["env", f"PYTHONPATH={tree}"] if tree else []
+    subprocess.run(
+        [*prefix, sys.executable, "-m", "cnfix", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def in_turns(args: list[str], rounds: int, baseline: str) -> None:
+    """``--jobs 1``'s CPU and the critical path of ``--jobs 2`` (``args`` hold
+    ``--jobs 2``), for this tree and for the ``src`` folder ``baseline``, taken in turns."""
+    at = args.index("--jobs") + 1
+    single = [*args[:at], "1", *args[at + 1 :]]
+    trees = {"this tree": str(ROOT / "src"), "baseline": baseline}
+    for _ in range(rounds):
+        for name, tree in trees.items():
+            one = one_process_cpu(single, tree)
+            two = probe(args, tree)
+            print(f"{name}: {describe(one, two)} (load {os.getloadavg()[0]:.1f})", flush=True)
+
+
 def main() -> None:
     args = sys.argv[1:]
+    if args[:1] == ["--baseline"]:  # --baseline SRC ROUNDS -- ARGS (with --jobs 2)
+        baseline, rounds = args[1], int(args[2])
+        in_turns(args[4:] if args[3:4] == ["--"] else args[3:], rounds, baseline)
+        return
     if args[:1] == ["--"]:
         args = args[1:]
     print(json.dumps(probe(args), indent=1))
