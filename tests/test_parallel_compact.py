@@ -23,11 +23,12 @@ from hypothesis import strategies as st
 import cnfix.app.jsonl as jsonl
 import cnfix.app.parallel as parallel
 import cnfix.app.pool as pool
-from cnfix.app.jsonl import process_block, process_line, read_blocks, run_blocks, split_lines
+from cnfix.app.jsonl import process_block, process_line, run_blocks, split_lines
 from cnfix.app.parallel import STREAM, process_batch, run_files
 from cnfix.app.runner import FileOutcome, RunOptions, process_file
 from cnfix.app.streaming import ChunkOutcome
 from cnfix.io import chunks
+from cnfix.io.blocks import block_spans, read_blocks
 from cnfix.rules import RULES
 
 SCAN = RunOptions(rules=RULES)
@@ -257,6 +258,6 @@ def test_block_spans_are_the_blocks_read_blocks_reads(tmp_path: Path) -> None:
     path.write_bytes(data)
     for block_bytes in (1, 7, 100, 2048, len(data), 10 * len(data)):
         with path.open("rb") as stream:
-            spans = list(jsonl.block_spans(stream, len(data), block_bytes))
+            spans = list(block_spans(stream, len(data), block_bytes))
         blocks = [block for _, block in read_blocks(io.BytesIO(data), block_bytes)]
         assert [data[offset : offset + length] for offset, length in spans] == blocks

@@ -44,7 +44,7 @@ from cnfix.app.pool import Pool
 from cnfix.app.runner import RunOptions
 from cnfix.engine import ConvergenceError, check_document, repair_document
 from cnfix.engine.deferred import AppliedFixes
-from cnfix.io.decode import InputError
+from cnfix.io.blocks import block_spans, read_blocks
 from cnfix.model import Document, Finding
 
 #: Lines are handed to a worker in batches of about this many bytes.
@@ -197,47 +197,6 @@ def process_block(
     return BlockResult(len(lines), b"".join(output), records, states)
 
 
-def read_blocks(
-    stream: IO[bytes], block_bytes: int | None = None, max_line: int | None = None
-) -> Iterator[tuple[int, bytes]]:
-    """Blocks of whole lines of ``stream``, about ``block_bytes`` each, with the
-    number of their first line. A line longer than ``max_line`` bytes (``--max-size``:
-    a pipe from /dev/zero has no line end) stops the reading with an InputError."""
-    block_bytes = block_bytes or BATCH_BYTES
-    number = 1
-    while data := stream.read(block_bytes):
-        if not data.endswith(b"\n"):
-            rest = stream.readline(-1 if max_line is None else max_line + 1)
-            if max_line is not None and len(rest) > max_line and not rest.endswith(b"\n"):
-                line = number + data.count(b"\n")
-                raise InputError(
-                    f"line {line} is longer than the size limit of "
-                    f"{max_line / 2**20:.0f} MB (--max-size); the rest of the input is not read"
-                )
-            data, rest = data + rest, b""  # to the end of the line (a long one held once)
-        yield number, data
-        number += data.count(b"\n")
-
-
-def block_spans(
-    stream: IO[bytes], size: int, block_bytes: int | None = None
-) -> Iterator[tuple[int, int]]:
-    """``(offset, length)`` of the blocks ``read_blocks`` would read from the regular
-    file ``stream`` of ``size`` bytes, found without reading them: a seek to each block's
-    last byte and the rest of its line."""
-    block_bytes = block_bytes or BATCH_BYTES
-    offset = 0
-    while offset < size:
-        if offset + block_bytes >= size:
-            yield offset, size - offset
-            return
-        stream.seek(offset + block_bytes - 1)
-        stream.readline()  # to the end of the line the block's last byte is on
-        end = min(stream.tell(), size)
-        yield offset, end - offset
-        offset = end
-
-
 def process_span(
     span: tuple[int | str, int, int], path: tuple[str, ...], options: RunOptions
 ) -> BlockResult:
@@ -292,14 +251,14 @@ def run_blocks(
     warm_up = partial(_warm_up, path=path, options=options)
     if source is None or size is None:
         work = partial(process_block, path=path, options=options)
-        blocks = read_blocks(stream, max_line=options.max_size)
+        blocks = read_blocks(stream, BATCH_BYTES, max_line=options.max_size)
         with pool:
             for block, result in pool.ordered(work, blocks, sent_block, warm_up=warm_up):
                 yield from long_block(block) if is_long(len(block[1])) else (result,)
         return
     work = partial(process_span, path=path, options=options)
     first = 1
-    spans = block_spans(stream, size)
+    spans = block_spans(stream, size, BATCH_BYTES)
 
     def head(span: tuple[int, int]) -> None:
         stream.seek(span[0])

@@ -3,7 +3,7 @@
 A string field of many megabytes can have a finding every few characters: checked as
 one document, its findings took gigabytes. A block of lines that
 ``is_long`` is done here, in the parent process (only its last line can be
-long: ``jsonl.read_blocks`` reads a block and then the rest of its last line). A field
+long: ``blocks.read_blocks`` reads a block and then the rest of its last line). A field
 longer than ``chunks.LONG_LINE_CHARS`` characters is checked or repaired in the pieces
 a long line of a streamed file is cut into (``chunks.split_text``); each piece is a
 record outcome of its own, as the chunks of a streamed file are, and the line is
