@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
 import os
 import pickle
 from functools import partial
@@ -19,6 +20,7 @@ from conftest import SEEDS, corpus_documents, write_corpus_files
 import cnfix.app.jsonl as jsonl
 import cnfix.app.packing as packing
 import cnfix.app.parallel as parallel
+import cnfix.app.pool as pool
 from cnfix import repair_text, scan_text
 from cnfix.app.jsonl import run_blocks
 from cnfix.app.packing import CountedFindings, CountedOnly, PackedFindings
@@ -252,6 +254,11 @@ def test_workers_repair_with_the_fixes_deferred_when_only_counted(
         real(outcome, **how)
 
     monkeypatch.setattr(packing, "brief", deferred_only)
+    # Workers forked from here (they inherit the spy), even when other tests left
+    # threads running (where the pool would pick a fork server).
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("only forked workers inherit the spy")
+    monkeypatch.setattr(pool, "_context", lambda: multiprocessing.get_context("fork"))
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["repair", "-q", "--jobs", "2", str(folder), "-o", str(out)])
     assert result.exit_code == 1, result.output

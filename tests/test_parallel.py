@@ -165,6 +165,16 @@ def test_a_chunks_bytes_decode_alone_to_its_text(tmp_path: Path) -> None:
     assert {chunk.span for chunk in iter_chunks(path, chunk_bytes=2048)} == {None}
 
 
+def _forked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers forked from here, even when other tests left threads running (where the
+    pool would pick a fork server): they inherit this test's patches."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("only forked workers inherit this test's patches")
+    monkeypatch.setattr(pool, "_context", lambda: multiprocessing.get_context("fork"))
+
+
 def test_a_file_changed_before_a_worker_reads_its_chunk_stops_the_stream(
     streamed: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -186,7 +196,8 @@ def test_a_file_changed_before_a_worker_reads_its_chunk_stops_the_stream(
             raise decode.ChangedOnDiskError("file changed on disk while it was read")
         return real(source, chunk)
 
-    monkeypatch.setattr(streaming, "read_chunk", changed_after_the_third)  # forks inherit it
+    monkeypatch.setattr(streaming, "read_chunk", changed_after_the_third)
+    _forked(monkeypatch)  # the workers inherit it
     options = RunOptions(rules=RULES, repair=True, write=True)
     outcomes = list(run_files([streamed], options, jobs=2))
     assert [type(o).__name__ for o in outcomes] == ["ChunkOutcome"] * 2 + ["FileOutcome"]
