@@ -4,6 +4,7 @@ can be fixed (``CountedFindings``)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -90,6 +91,11 @@ class UnpackedFindings(Sequence[Finding]):
         return list(self) == other
 
     __hash__ = None  # type: ignore[assignment]
+
+    def by_rule(self) -> Counter[str]:
+        """How many findings of each rule (``report.text.count_by_rule``: the inline
+        diff's header), read from the columns when the findings were not built."""
+        return Counter(self._columns[0] if self._columns is not None else self.tally_columns()[0])
 
     def tally_columns(self) -> tuple[list[str], list[Applicability | None]]:
         """Each finding's rule and its fix's applicability (None: no fix), read from the

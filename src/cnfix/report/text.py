@@ -279,6 +279,13 @@ class JsonLayout:
 
 
 def count_by_rule(findings: Iterable[Finding]) -> Counter[str]:
+    """Findings per rule, in the order each rule first appears. A repair's deferred
+    fixes (``engine.deferred.AppliedFixes``) count themselves: the inline diff's header
+    built every fix's finding only to count them (0.58 of its 1.4 s on 4 MB)."""
+    by_rule = getattr(findings, "by_rule", None)
+    if by_rule is not None:
+        counts: Counter[str] = by_rule()
+        return counts
     return Counter(finding.rule for finding in findings)
 
 
